@@ -286,14 +286,20 @@ pub struct FieldType {
     pub ty: TypeExpr,
 }
 
-/// An expression with its span.
+/// An expression with its span. Build one with [`Expr::new`], which keeps `depth`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expr {
     /// What the expression is.
     pub kind: ExprKind,
     /// Where it is.
     pub span: Span,
+    /// Nesting depth: 1 for a leaf, else one more than the deepest child. The parser
+    /// refuses trees deeper than [`MAX_DEPTH`], so recursive passes cannot overflow.
+    pub depth: u32,
 }
+
+/// The deepest expression tree the parser accepts.
+pub const MAX_DEPTH: u32 = 256;
 
 /// A part of an f-string.
 #[derive(Debug, Clone, PartialEq)]
@@ -507,8 +513,71 @@ pub enum ExprKind {
 }
 
 impl Expr {
-    /// A new expression.
+    /// A new expression; its depth is computed from its direct children.
     pub fn new(kind: ExprKind, span: Span) -> Expr {
-        Expr { kind, span }
+        let depth = 1 + kind.child_depth();
+        Expr { kind, span, depth }
+    }
+}
+
+fn clauses_depth(clauses: &[Clause]) -> u32 {
+    clauses.iter().map(Clause::depth).max().unwrap_or(0)
+}
+
+impl Clause {
+    /// The depth of the deepest expression in the clause.
+    pub fn depth(&self) -> u32 {
+        match &self.kind {
+            ClauseKind::For { iter, .. } => iter.depth,
+            ClauseKind::If(e) | ClauseKind::Let { value: e, .. } => e.depth,
+            ClauseKind::Message { message, at } => {
+                message.depth.max(at.as_ref().map_or(0, |a| a.depth))
+            }
+            ClauseKind::Error => 0,
+        }
+    }
+}
+
+impl ExprKind {
+    /// The depth of the deepest direct child (0 for a leaf).
+    fn child_depth(&self) -> u32 {
+        let max = |es: &[Expr]| es.iter().map(|e| e.depth).max().unwrap_or(0);
+        match self {
+            ExprKind::Null
+            | ExprKind::Bool(_)
+            | ExprKind::Int(_)
+            | ExprKind::IntOutOfRange(_)
+            | ExprKind::Float(_)
+            | ExprKind::Str(_)
+            | ExprKind::Name(_)
+            | ExprKind::Input
+            | ExprKind::Error => 0,
+            ExprKind::FString(parts) => parts
+                .iter()
+                .map(|p| match p {
+                    FStringPart::Text(_) => 0,
+                    FStringPart::Expr(e) => e.depth,
+                })
+                .max()
+                .unwrap_or(0),
+            ExprKind::Field { recv, .. } => recv.depth,
+            ExprKind::Index { recv, index } => recv.depth.max(index.depth),
+            ExprKind::Call { args, .. } => max(args),
+            ExprKind::MethodCall { recv, args, .. } => recv.depth.max(max(args)),
+            ExprKind::Unary { expr, .. } => expr.depth,
+            ExprKind::Binary { lhs, rhs, .. } => lhs.depth.max(rhs.depth),
+            ExprKind::If { cond, then, els } => cond.depth.max(then.depth).max(els.depth),
+            ExprKind::Quantified { iter, cond, .. } => iter.depth.max(cond.depth),
+            ExprKind::List(es) | ExprKind::Set(es) => max(es),
+            ExprKind::Object(pairs) => {
+                pairs.iter().map(|(k, v)| k.depth.max(v.depth)).max().unwrap_or(0)
+            }
+            ExprKind::ListComp { elem, clauses } | ExprKind::SetComp { elem, clauses } => {
+                elem.depth.max(clauses_depth(clauses))
+            }
+            ExprKind::ObjectComp { key, value, clauses } => {
+                key.depth.max(value.depth).max(clauses_depth(clauses))
+            }
+        }
     }
 }
