@@ -41,6 +41,7 @@ codes! {
     IntegerTooLarge = "E0004", "integer literal out of range";
     InvalidFString = "E0005", "malformed format string";
     InvalidNumber = "E0006", "malformed number";
+    NestingTooDeep = "E0007", "nesting too deep";
     // --- syntax (E001x) -----------------------------------------------------
     UnexpectedToken = "E0010", "unexpected token";
     UnexpectedEof = "E0011", "unexpected end of file";

@@ -17,19 +17,31 @@ pub struct RenderOptions {
 type AriadneSpan = (String, std::ops::Range<usize>);
 
 fn ariadne_span(sources: &SourceMap, label: &Label) -> AriadneSpan {
-    let name = sources.get(label.span.file).map_or_else(String::new, |f| f.name.clone());
+    let name = sources
+        .get(label.span.file)
+        .map_or_else(String::new, |f| f.name.clone());
     (name, label.span.range())
 }
 
 /// Renders diagnostics for a person: source excerpt, labels, `help` notes, codes.
-pub fn render_text(sources: &SourceMap, diagnostics: &[Diagnostic], options: RenderOptions) -> String {
-    let cache_entries: Vec<(String, String)> =
-        sources.iter().map(|(_, f)| (f.name.clone(), f.text.clone())).collect();
+pub fn render_text(
+    sources: &SourceMap,
+    diagnostics: &[Diagnostic],
+    options: RenderOptions,
+) -> String {
+    let cache_entries: Vec<(String, String)> = sources
+        .iter()
+        .map(|(_, f)| (f.name.clone(), f.text.clone()))
+        .collect();
     let mut cache = ariadne::sources(cache_entries);
     let config = Config::default()
         .with_color(options.color)
         .with_index_type(IndexType::Byte)
-        .with_char_set(if options.ascii { CharSet::Ascii } else { CharSet::Unicode });
+        .with_char_set(if options.ascii {
+            CharSet::Ascii
+        } else {
+            CharSet::Unicode
+        });
     let mut out = Vec::new();
     for d in diagnostics {
         let kind = match d.severity {
@@ -79,7 +91,9 @@ pub fn render_text(sources: &SourceMap, diagnostics: &[Diagnostic], options: Ren
 pub fn one_line(sources: &SourceMap, d: &Diagnostic) -> String {
     let at = sources
         .locate(d.primary.span)
-        .map_or_else(String::new, |(file, lc)| format!("{file}:{}:{}: ", lc.line, lc.column));
+        .map_or_else(String::new, |(file, lc)| {
+            format!("{file}:{}:{}: ", lc.line, lc.column)
+        });
     format!("{at}{}[{}]: {}", d.severity.as_str(), d.code, d.message)
 }
 
@@ -133,16 +147,27 @@ mod tests {
     fn sample() -> (SourceMap, Vec<Diagnostic>) {
         let mut map = SourceMap::new();
         let file = map.add("p.pol", "package p\nlet x = y\n");
-        let d = Diagnostic::error(Code::UnknownName, Span::new(file, 18, 19), "unknown name `y`")
-            .with_label("not defined")
-            .with_help("define it with `let y = ...`");
+        let d = Diagnostic::error(
+            Code::UnknownName,
+            Span::new(file, 18, 19),
+            "unknown name `y`",
+        )
+        .with_label("not defined")
+        .with_help("define it with `let y = ...`");
         (map, vec![d])
     }
 
     #[test]
     fn text_shows_code_position_label_and_help() {
         let (map, ds) = sample();
-        let text = render_text(&map, &ds, RenderOptions { color: false, ascii: true });
+        let text = render_text(
+            &map,
+            &ds,
+            RenderOptions {
+                color: false,
+                ascii: true,
+            },
+        );
         assert!(text.contains("[E0100] Error: unknown name `y`"), "{text}");
         assert!(text.contains("p.pol:2:9"), "{text}");
         assert!(text.contains("not defined"), "{text}");

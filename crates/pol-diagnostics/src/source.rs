@@ -31,7 +31,11 @@ impl SourceFile {
                 line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
             }
         }
-        SourceFile { name: name.into(), text, line_starts }
+        SourceFile {
+            name: name.into(),
+            text,
+            line_starts,
+        }
     }
 
     /// The line and column of a byte offset (clamped to the end of the text).
@@ -42,8 +46,13 @@ impl SourceFile {
         let column = self
             .text
             .get(start as usize..offset as usize)
-            .map_or(offset - start, |s| u32::try_from(s.chars().count()).unwrap_or(u32::MAX));
-        LineCol { line: u32::try_from(line).unwrap_or(u32::MAX), column: column + 1 }
+            .map_or(offset - start, |s| {
+                u32::try_from(s.chars().count()).unwrap_or(u32::MAX)
+            });
+        LineCol {
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            column: column + 1,
+        }
     }
 
     /// The text a span covers, or `""` when the span does not fit this file.

@@ -569,15 +569,19 @@ impl ExprKind {
             ExprKind::If { cond, then, els } => cond.depth.max(then.depth).max(els.depth),
             ExprKind::Quantified { iter, cond, .. } => iter.depth.max(cond.depth),
             ExprKind::List(es) | ExprKind::Set(es) => max(es),
-            ExprKind::Object(pairs) => {
-                pairs.iter().map(|(k, v)| k.depth.max(v.depth)).max().unwrap_or(0)
-            }
+            ExprKind::Object(pairs) => pairs
+                .iter()
+                .map(|(k, v)| k.depth.max(v.depth))
+                .max()
+                .unwrap_or(0),
             ExprKind::ListComp { elem, clauses } | ExprKind::SetComp { elem, clauses } => {
                 elem.depth.max(clauses_depth(clauses))
             }
-            ExprKind::ObjectComp { key, value, clauses } => {
-                key.depth.max(value.depth).max(clauses_depth(clauses))
-            }
+            ExprKind::ObjectComp {
+                key,
+                value,
+                clauses,
+            } => key.depth.max(value.depth).max(clauses_depth(clauses)),
         }
     }
 }

@@ -5,14 +5,7 @@
 //! source made no sense) together with every lexical and syntax error it found.
 
 pub mod ast;
+pub mod lexer;
+mod parser;
 
-use pol_diagnostics::{Diagnostic, FileId};
-
-/// Parses one `.pol` file.
-///
-/// Returns the syntax tree and every lexical and syntax error of the file; the tree is
-/// usable (for further checks) even when there are errors.
-pub fn parse(file: FileId, source: &str) -> (ast::File, Vec<Diagnostic>) {
-    let _ = source;
-    (ast::File { file, items: Vec::new() }, Vec::new())
-}
+pub use parser::{MAX_NESTING, parse};
