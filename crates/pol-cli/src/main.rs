@@ -1,2 +1,44 @@
-//! placeholder
-fn main() {}
+//! The `pol` command line: argument parsing and dispatch to the subcommands.
+
+mod check;
+mod files;
+mod output;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Exit code: everything is fine (no error; for `eval`, allowed).
+pub const EXIT_OK: u8 = 0;
+/// Exit code: the policies have errors (for `eval`: the input is denied).
+pub const EXIT_FAILED: u8 = 1;
+/// Exit code: pol could not run (unreadable path, bad flag, malformed input).
+pub const EXIT_USAGE: u8 = 2;
+
+/// pol — policies as code for CI/CD: typed, compiled, fast.
+#[derive(Parser, Debug)]
+#[command(name = "pol", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check `.pol` files for errors without running them.
+    Check(check::CheckArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            let code = if error.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            return ExitCode::from(code);
+        }
+    };
+    let code = match cli.command {
+        Command::Check(args) => check::run(&args),
+    };
+    ExitCode::from(code)
+}

@@ -1,0 +1,77 @@
+//! Finding and reading policy files: paths given on the command line, folders walked.
+
+use std::path::{Path, PathBuf};
+
+/// A path that could not be used, with the reason.
+#[derive(Debug)]
+pub struct PathError {
+    /// The path as given.
+    pub path: PathBuf,
+    /// Why it could not be read.
+    pub reason: String,
+}
+
+impl std::fmt::Display for PathError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot read `{}`: {}", self.path.display(), self.reason)
+    }
+}
+
+/// Every file under `paths` whose extension is one of `extensions`: files are taken as
+/// given (whatever their extension), folders are walked recursively in sorted order.
+pub fn collect(paths: &[PathBuf], extensions: &[&str]) -> Result<Vec<PathBuf>, PathError> {
+    let mut out = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path)
+            .map_err(|e| PathError { path: path.clone(), reason: describe_io(&e) })?;
+        if meta.is_dir() {
+            walk(path, extensions, &mut out)?;
+        } else {
+            out.push(path.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) -> Result<(), PathError> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| PathError { path: dir.to_path_buf(), reason: describe_io(&e) })?;
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') || name == "target" {
+            continue;
+        }
+        if path.is_dir() {
+            walk(&path, extensions, out)?;
+        } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| extensions.contains(&e)) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Reads a file as UTF-8 text.
+pub fn read_text(path: &Path) -> Result<String, PathError> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| PathError { path: path.to_path_buf(), reason: describe_io(&e) })?;
+    String::from_utf8(bytes).map_err(|e| PathError {
+        path: path.to_path_buf(),
+        reason: format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()),
+    })
+}
+
+fn describe_io(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or folder".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => e.to_string(),
+    }
+}
+
+/// The name to show for a path: as given, with `./` removed.
+pub fn display_name(path: &Path) -> String {
+    let s = path.display().to_string();
+    s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
+}
