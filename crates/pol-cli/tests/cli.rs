@@ -1,0 +1,99 @@
+//! The `pol` binary as a user runs it: exit codes, output formats, bad paths and flags.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn pol(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pol")).args(args).output().expect("pol runs")
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A fresh folder for one test, under cargo's scratch directory.
+fn scratch(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (file, text) in files {
+        std::fs::write(dir.join(file), text).unwrap();
+    }
+    dir
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn check_examples_is_clean() {
+    let out = pol(&["check", repo().join("examples").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("no problems"));
+}
+
+#[test]
+fn errors_exit_1_and_point_at_the_source() {
+    let dir = scratch("errors", &[("bad.pol", "package p\n\nlet x = lowr(\"A\")\nlet y = z\n")]);
+    let out = pol(&["check", "--color", "never", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("E0101"), "{stderr}");
+    assert!(stderr.contains("E0100"), "{stderr}");
+    assert!(stderr.contains("bad.pol:3:9"), "{stderr}");
+    assert!(stderr.contains("did you mean `lower`?"), "{stderr}");
+    assert!(stderr.contains("2 errors"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "no colour when asked for none");
+}
+
+#[test]
+fn json_format_lists_diagnostics_on_stdout() {
+    let dir = scratch("json", &[("a.pol", "package p\nlet x = 1 +\n")]);
+    let out = pol(&["check", "--format", "json", dir.join("a.pol").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert_eq!(doc["errors"], 1);
+    let d = &doc["diagnostics"][0];
+    assert_eq!(d["code"], "E0011");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["location"]["line"], 2);
+    assert!(d["location"]["file"].as_str().unwrap().ends_with("a.pol"));
+}
+
+#[test]
+fn unreadable_paths_and_bad_flags_exit_2() {
+    let out = pol(&["check", "/no/such/folder"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("cannot read `/no/such/folder`: no such file or folder"));
+
+    let out = pol(&["check", "--no-such-flag"]);
+    assert_eq!(out.status.code(), Some(2));
+
+    let empty = scratch("empty", &[("notes.txt", "hello")]);
+    let out = pol(&["check", empty.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("no `.pol` files found"));
+
+    let binary = scratch("binary", &[]);
+    std::fs::write(binary.join("x.pol"), [0xff, 0xfe, 0x00]).unwrap();
+    let out = pol(&["check", binary.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("not valid UTF-8"));
+}
+
+#[test]
+fn folders_are_walked_and_packages_merge_across_files() {
+    let dir = scratch(
+        "multi",
+        &[
+            ("a.pol", "package p\nlet a = b + 1\n"),
+            ("b.pol", "package p\nlet b = 2\n"),
+        ],
+    );
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::write(dir.join("sub/c.pol"), "package q\nlet c = 3\n").unwrap();
+    let out = pol(&["check", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("checked 3 files"));
+}
