@@ -1,0 +1,319 @@
+//! Lowering `test` blocks: one input document and expectations on the package's rules
+//! and lets.
+
+use crate::collect::{Def, Entry, ItemRef};
+use crate::hir::{
+    self, Expect, ExpectTarget, ExprKind as H, LetId, RuleId, TestDef, TestInput, UnaryOp,
+};
+use crate::literals;
+use crate::scope::Env;
+use crate::suggest::did_you_mean;
+use pol_diagnostics::{Code, Diagnostic, Span};
+use pol_syntax::ast::{self, Expectation, ExprKind as A, Test, TestStmtKind};
+
+/// Lowers a test block, reporting malformed statements (E0029) and expectations on
+/// names that are not rules or lets of the package (E0111).
+pub(crate) fn lower_test(
+    env: Env<'_>,
+    def: &Def<'_, &Test>,
+    diags: &mut Vec<Diagnostic>,
+) -> TestDef {
+    let test = def.decl;
+    let mut input: Option<(TestInput, Span)> = None;
+    let mut expects = Vec::new();
+    for stmt in &test.stmts {
+        let given = match &stmt.kind {
+            TestStmtKind::Input(e) => TestInput::Inline(literal(e, "a test input", diags)),
+            TestStmtKind::InputFile { path, path_span } => TestInput::File {
+                path: path.clone(),
+                span: *path_span,
+            },
+            TestStmtKind::Expect(x) => {
+                expects.extend(expectation(env, x, stmt.span, diags));
+                continue;
+            }
+            TestStmtKind::Unknown(word) => {
+                // An empty word marks a statement that failed to parse (already reported).
+                if !word.text.is_empty() {
+                    diags.push(unknown_statement(word, stmt.span));
+                }
+                continue;
+            }
+        };
+        match &input {
+            Some((_, first)) => diags.push(second_input(stmt.span, *first)),
+            None => input = Some((given, stmt.span)),
+        }
+    }
+    let broken = env
+        .col
+        .units
+        .get(def.unit)
+        .is_some_and(|u| u.has_parse_error_in(def.item.span));
+    if input.is_none() && !broken {
+        diags.push(
+            invalid(
+                test.name_span,
+                format!("test `{}` has no input", test.name),
+                "input missing",
+            )
+            .with_help(
+                "give the input document with `input = {...}` or `input from \"file.json\"`",
+            ),
+        );
+    }
+    TestDef {
+        name: test.name.clone(),
+        package: env.package_id(),
+        input: input.map_or_else(
+            || TestInput::Inline(hir::Expr::error(test.name_span)),
+            |(i, _)| i,
+        ),
+        expects,
+        span: def.item.span,
+        name_span: test.name_span,
+    }
+}
+
+fn invalid(span: Span, message: impl Into<String>, label: &str) -> Diagnostic {
+    Diagnostic::error(Code::InvalidTest, span, message).with_label(label)
+}
+
+fn unknown_statement(word: &ast::Name, stmt: Span) -> Diagnostic {
+    if stmt.start < word.span.start {
+        // `input <word> "path"`
+        return invalid(
+            word.span,
+            format!("expected `from`, found `{}`", word.text),
+            "expected `from`",
+        )
+        .with_help("read the input from a file with `input from \"file.json\"`");
+    }
+    invalid(
+        word.span,
+        format!("expected `input` or `expect`, found `{}`", word.text),
+        "not a test statement",
+    )
+    .with_help("a test holds one `input = ...` (or `input from \"file\"`) and `expect ...` lines")
+}
+
+fn second_input(span: Span, first: Span) -> Diagnostic {
+    invalid(span, "a test has only one input", "second input")
+        .with_secondary(first, "first input here")
+        .with_help("split the test in two, one per input document")
+}
+
+fn expectation(
+    env: Env<'_>,
+    x: &Expectation,
+    span: Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Expect> {
+    match env.item(&x.target.text) {
+        Some(Entry {
+            item: ItemRef::Rule(id),
+            ..
+        }) => rule_expect(id, x, span, diags),
+        Some(Entry {
+            item: ItemRef::Let(id),
+            ..
+        }) => let_expect(id, x, span, diags),
+        Some(entry) => {
+            diags.push(
+                Diagnostic::error(
+                    Code::UnknownTestTarget,
+                    x.target.span,
+                    format!(
+                        "`{}` is {}, not a rule or a let",
+                        x.target.text,
+                        entry.item.describe()
+                    ),
+                )
+                .with_label("cannot be expected")
+                .with_help("a test checks which rules fire and the values of lets"),
+            );
+            None
+        }
+        None => {
+            if env.reports_unknown(env.package_id()) {
+                diags.push(unknown_target(env, &x.target));
+            }
+            None
+        }
+    }
+}
+
+fn unknown_target(env: Env<'_>, target: &ast::Name) -> Diagnostic {
+    let candidates = env
+        .package()
+        .into_iter()
+        .flat_map(|p| p.names_where(|i| matches!(i, ItemRef::Rule(_) | ItemRef::Let(_))));
+    let mut d = Diagnostic::error(
+        Code::UnknownTestTarget,
+        target.span,
+        format!("unknown rule or let `{}`", target.text),
+    )
+    .with_label("not a rule or a let of this package");
+    if let Some(help) = did_you_mean(&target.text, candidates) {
+        d = d.with_help(help);
+    }
+    d
+}
+
+fn rule_expect(
+    id: RuleId,
+    x: &Expectation,
+    span: Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Expect> {
+    let count = match &x.equals {
+        None => None,
+        Some(e) if x.negated => {
+            diags.push(
+                invalid(
+                    e.span,
+                    "`expect not` cannot give a number of findings",
+                    "count after `expect not`",
+                )
+                .with_help(format!(
+                    "write `expect {} == 0` to check that the rule does not fire",
+                    x.target.text
+                )),
+            );
+            return None;
+        }
+        Some(e) => Some(finding_count(e, &x.target.text, diags)?),
+    };
+    let at = x.at.as_ref().map(|(path, _)| path.clone());
+    Some(Expect {
+        target: ExpectTarget::Rule(id),
+        negated: x.negated,
+        count,
+        equals: None,
+        at,
+        span,
+    })
+}
+
+/// The `N` of `expect rule == N`: an integer literal, at least 0.
+fn finding_count(e: &ast::Expr, rule: &str, diags: &mut Vec<Diagnostic>) -> Option<u64> {
+    match &e.kind {
+        A::Int(n) if *n >= 0 => return u64::try_from(*n).ok(),
+        A::Error => return None,
+        _ => {}
+    }
+    diags.push(
+        invalid(
+            e.span,
+            "expected a number of findings",
+            "not a whole number of 0 or more",
+        )
+        .with_help(format!(
+            "`expect {rule} == 2` checks that the rule fires exactly twice"
+        )),
+    );
+    None
+}
+
+fn let_expect(
+    id: LetId,
+    x: &Expectation,
+    span: Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Expect> {
+    let name = &x.target.text;
+    let help = format!("check a let's value with `expect {name} == value`");
+    if x.negated {
+        diags.push(
+            invalid(x.target.span, "`expect not` only applies to rules", "a let").with_help(help),
+        );
+        return None;
+    }
+    if let Some((_, at_span)) = &x.at {
+        diags.push(
+            invalid(
+                *at_span,
+                "`at` only applies to rules",
+                "a let has no findings",
+            )
+            .with_help(help),
+        );
+        return None;
+    }
+    let Some(value) = &x.equals else {
+        diags.push(
+            invalid(
+                x.target.span,
+                format!("expected `== value` after the let `{name}`"),
+                "no value",
+            )
+            .with_help(help),
+        );
+        return None;
+    };
+    let equals = literal(value, "an expected value", diags);
+    Some(Expect {
+        target: ExpectTarget::Let(id),
+        negated: false,
+        count: None,
+        equals: Some(equals),
+        at: None,
+        span,
+    })
+}
+
+/// Lowers a literal value (literals, and lists, sets, objects, f-strings and negations
+/// of literals); anything else is reported (E0029) and becomes an error node.
+fn literal(e: &ast::Expr, what: &str, diags: &mut Vec<Diagnostic>) -> hir::Expr {
+    let kind = match &e.kind {
+        A::Null => H::Null,
+        A::Bool(b) => H::Bool(*b),
+        A::Int(i) => H::Int(*i),
+        A::Float(f) => H::Float(*f),
+        A::Str(s) => H::Str(s.clone()),
+        A::IntOutOfRange(v) => {
+            diags.push(literals::int_out_of_range(*v, e.span));
+            H::Error
+        }
+        A::Unary {
+            op: UnaryOp::Neg,
+            expr,
+        } if matches!(expr.kind, A::Int(_) | A::Float(_)) => H::Unary {
+            op: UnaryOp::Neg,
+            expr: Box::new(literal(expr, what, diags)),
+        },
+        A::FString(parts) => {
+            H::FString(parts.iter().map(|p| literal_part(p, what, diags)).collect())
+        }
+        A::List(items) => H::List(items.iter().map(|i| literal(i, what, diags)).collect()),
+        A::Set(items) => H::Set(items.iter().map(|i| literal(i, what, diags)).collect()),
+        A::Object(pairs) => H::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (literal(k, what, diags), literal(v, what, diags)))
+                .collect(),
+        ),
+        A::Error => H::Error,
+        _ => {
+            diags.push(
+                invalid(e.span, format!("{what} must be a literal value"), "not a literal").with_help(
+                    "write the value with literals, lists, sets and objects (JSON is valid), or read the input \
+                     with `input from \"file.json\"`",
+                ),
+            );
+            H::Error
+        }
+    };
+    hir::Expr::new(kind, e.span)
+}
+
+fn literal_part(
+    part: &ast::FStringPart,
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> hir::FStringPart {
+    match part {
+        ast::FStringPart::Text(t) => hir::FStringPart::Text(t.clone()),
+        ast::FStringPart::Expr(e) => hir::FStringPart::Expr(literal(e, what, diags)),
+    }
+}
