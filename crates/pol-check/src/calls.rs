@@ -5,6 +5,7 @@ use crate::builtins::Builtin;
 use crate::collect::{Entry, ItemRef};
 use crate::hir::{Callee, ExprKind as H, PackageId};
 use crate::literals;
+use crate::lower_expr::alias_text;
 use crate::scope::{Lowerer, Node};
 use crate::suggest::did_you_mean;
 use pol_diagnostics::{Code, Diagnostic, Span};
@@ -38,7 +39,7 @@ impl Lowerer<'_> {
         match self.package_alias(recv) {
             Some(Some(package)) => {
                 let callee = self.resolve_member_fn(recv, package, method);
-                let shown = format!("{}.{}", self.alias_of(recv), method.text);
+                let shown = format!("{}.{}", alias_text(recv), method.text);
                 self.finish_call(callee, &shown, args.iter().collect(), Form::Plain, span)
             }
             Some(None) => {
@@ -72,13 +73,6 @@ impl Lowerer<'_> {
         H::Call {
             callee,
             args: lowered,
-        }
-    }
-
-    fn alias_of<'e>(&self, recv: &'e ast::Expr) -> &'e str {
-        match &recv.kind {
-            A::Name(n) => n.text.as_str(),
-            _ => "",
         }
     }
 
@@ -145,7 +139,7 @@ impl Lowerer<'_> {
                 Some(Callee::User(id))
             }
             Some(entry) => {
-                let shown = format!("{}.{}", self.alias_of(recv), name.text);
+                let shown = format!("{}.{}", alias_text(recv), name.text);
                 self.diags.push(
                     Diagnostic::error(
                         Code::UnknownFunction,

@@ -61,22 +61,24 @@ impl Lowerer<'_> {
                     .map(|(k, v)| (self.expr(k), self.expr(v)))
                     .collect(),
             ),
-            A::ListComp { elem, clauses } => self.comprehension(clauses, |l| H::ListComp {
+            A::ListComp { elem, clauses } => {
+                self.comprehension(clauses, |l, clauses| H::ListComp {
+                    elem: l.boxed(elem),
+                    clauses,
+                })
+            }
+            A::SetComp { elem, clauses } => self.comprehension(clauses, |l, clauses| H::SetComp {
                 elem: l.boxed(elem),
-                clauses: Vec::new(),
-            }),
-            A::SetComp { elem, clauses } => self.comprehension(clauses, |l| H::SetComp {
-                elem: l.boxed(elem),
-                clauses: Vec::new(),
+                clauses,
             }),
             A::ObjectComp {
                 key,
                 value,
                 clauses,
-            } => self.comprehension(clauses, |l| H::ObjectComp {
+            } => self.comprehension(clauses, |l, clauses| H::ObjectComp {
                 key: l.boxed(key),
                 value: l.boxed(value),
-                clauses: Vec::new(),
+                clauses,
             }),
             A::Error => H::Error,
         };
@@ -101,19 +103,15 @@ impl Lowerer<'_> {
 
     /// Lowers a comprehension: its clauses open a scope that its element expressions
     /// (lowered by `make`) see; the clauses are then put into the result.
-    fn comprehension(&mut self, clauses: &[ast::Clause], make: impl FnOnce(&mut Self) -> H) -> H {
+    fn comprehension(
+        &mut self,
+        clauses: &[ast::Clause],
+        make: impl FnOnce(&mut Self, Vec<hir::Clause>) -> H,
+    ) -> H {
         let mark = self.enter();
         let lowered = self.comprehension_clauses(clauses);
-        let mut kind = make(self);
+        let kind = make(self, lowered);
         self.leave(mark);
-        match &mut kind {
-            H::ListComp { clauses, .. }
-            | H::SetComp { clauses, .. }
-            | H::ObjectComp { clauses, .. } => {
-                *clauses = lowered;
-            }
-            _ => {}
-        }
         kind
     }
 
@@ -264,7 +262,7 @@ impl Lowerer<'_> {
 }
 
 /// The alias text of a receiver that is a bare name.
-fn alias_text(recv: &ast::Expr) -> &str {
+pub(crate) fn alias_text(recv: &ast::Expr) -> &str {
     match &recv.kind {
         A::Name(n) => n.text.as_str(),
         _ => "",

@@ -62,7 +62,7 @@ fn parse_unit(file: FileId, text: &str, is_std: bool, diags: &mut Vec<Diagnostic
         .map(|d| d.primary.span)
         .collect();
     diags.extend(parse_diags);
-    let package = package_decl(&ast, diags).map(Path::dotted);
+    let package = package_decl(&ast, text, diags).map(Path::dotted);
     Unit {
         file,
         ast,
@@ -103,7 +103,11 @@ pub(crate) fn imported_paths(unit: &Unit) -> impl Iterator<Item = String> + '_ {
 
 /// The file's package: its first `package` item. Reports a missing one (E0020), one
 /// that is not the first item, and a second one (E0021).
-fn package_decl<'a>(file: &'a ast::File, diags: &mut Vec<Diagnostic>) -> Option<&'a Path> {
+fn package_decl<'a>(
+    file: &'a ast::File,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<&'a Path> {
     let mut found: Option<&Path> = None;
     let mut before_is_real = false;
     for item in &file.items {
@@ -120,23 +124,36 @@ fn package_decl<'a>(file: &'a ast::File, diags: &mut Vec<Diagnostic>) -> Option<
         }
     }
     if found.is_none() {
-        missing_package(file, diags);
+        missing_package(file, text, diags);
     }
     found
 }
 
-fn missing_package(file: &ast::File, diags: &mut Vec<Diagnostic>) {
+fn missing_package(file: &ast::File, text: &str, diags: &mut Vec<Diagnostic>) {
     let first = file.items.first();
     // A file whose first item failed to parse may well have had its `package` line there.
     if matches!(first.map(|i| &i.kind), Some(ItemKind::Error)) {
         return;
     }
-    let span = first.map_or(Span::new(file.file, 0, 0), |i| i.span);
+    let span = first.map_or(Span::new(file.file, 0, 0), |i| first_line(i.span, text));
     diags.push(
         Diagnostic::error(Code::MissingPackage, span, "missing `package` declaration")
             .with_label("expected `package` before this")
             .with_help("start the file with its package, e.g. `package ci.github`"),
     );
+}
+
+/// The part of `span` on its first line (a whole item can span many).
+fn first_line(span: Span, text: &str) -> Span {
+    let line = text
+        .get(span.range())
+        .and_then(|t| t.lines().next())
+        .unwrap_or("");
+    Span::new(
+        span.file,
+        span.start as usize,
+        span.start as usize + line.trim_end().len(),
+    )
 }
 
 fn package_not_first(path: &Path) -> Diagnostic {

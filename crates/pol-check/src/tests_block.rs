@@ -21,6 +21,8 @@ pub(crate) fn lower_test(
     let test = def.decl;
     let mut input: Option<(TestInput, Span)> = None;
     let mut expects = Vec::new();
+    // A malformed `input <word> "path"` is reported once, not again as a missing input.
+    let mut input_attempted = false;
     for stmt in &test.stmts {
         let given = match &stmt.kind {
             TestStmtKind::Input(e) => TestInput::Inline(literal(e, "a test input", diags)),
@@ -35,6 +37,7 @@ pub(crate) fn lower_test(
             TestStmtKind::Unknown(word) => {
                 // An empty word marks a statement that failed to parse (already reported).
                 if !word.text.is_empty() {
+                    input_attempted |= is_input_file(word, stmt.span);
                     diags.push(unknown_statement(word, stmt.span));
                 }
                 continue;
@@ -50,7 +53,7 @@ pub(crate) fn lower_test(
         .units
         .get(def.unit)
         .is_some_and(|u| u.has_parse_error_in(def.item.span));
-    if input.is_none() && !broken {
+    if input.is_none() && !broken && !input_attempted {
         diags.push(
             invalid(
                 test.name_span,
@@ -79,8 +82,13 @@ fn invalid(span: Span, message: impl Into<String>, label: &str) -> Diagnostic {
     Diagnostic::error(Code::InvalidTest, span, message).with_label(label)
 }
 
+/// True for `input <word> "path"`, where the word is not the first of the statement.
+fn is_input_file(word: &ast::Name, stmt: Span) -> bool {
+    stmt.start < word.span.start
+}
+
 fn unknown_statement(word: &ast::Name, stmt: Span) -> Diagnostic {
-    if stmt.start < word.span.start {
+    if is_input_file(word, stmt) {
         // `input <word> "path"`
         return invalid(
             word.span,

@@ -6,8 +6,8 @@ use crate::hir::ExprKind;
 
 #[test]
 fn a_file_without_package_is_reported_at_its_first_item() {
-    let c = check("let x = 1\n");
-    let d = c.only_at(Code::MissingPackage, "let x = 1");
+    let c = check("let x = [\n  1]\n");
+    let d = c.only_at(Code::MissingPackage, "let x = [");
     assert_eq!(d.message, "missing `package` declaration");
     assert!(help(d).contains("package ci.github"), "{d:#?}");
     // Its items are still checked, as a package of their own.
