@@ -68,10 +68,11 @@ fn apply(a: &Annotation, meta: &mut RuleMeta, diags: &mut Vec<Diagnostic>) {
         return;
     };
     match a.name.text.as_str() {
-        "id" => meta.id = single(a, args, "@id(\"GHA001\")", diags),
-        "url" => meta.url = single(a, args, "@url(\"https://...\")", diags),
+        "id" => meta.id = single(a, args, "write it as `@id(\"GHA001\")`", diags),
+        "url" => meta.url = single(a, args, "write it as `@url(\"https://...\")`", diags),
         "severity" => {
-            if let Some(s) = single(a, args, "@severity(\"high\")", diags) {
+            let help = format!("write it as `@severity(\"high\")`; {}", severities());
+            if let Some(s) = single(a, args, &help, diags) {
                 meta.severity = severity(a, &s, diags).unwrap_or(meta.severity);
             }
         }
@@ -108,7 +109,7 @@ fn string_args(a: &Annotation, diags: &mut Vec<Diagnostic>) -> Option<Vec<(Strin
 fn single(
     a: &Annotation,
     args: Vec<(String, Span)>,
-    example: &str,
+    help: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<String> {
     let given = args.len();
@@ -127,7 +128,7 @@ fn single(
                     ),
                 )
                 .with_label("wrong number of arguments")
-                .with_help(format!("write it as `{example}`")),
+                .with_help(help),
             );
             None
         }
@@ -159,11 +160,7 @@ fn severity(a: &Annotation, value: &str, diags: &mut Vec<Diagnostic>) -> Option<
     let found = Severity::from_name(value);
     if found.is_none() {
         let span = a.args.first().map_or(a.span, |arg| arg.span);
-        let allowed: Vec<String> = Severity::ALL
-            .iter()
-            .map(|s| format!("`{}`", s.as_str()))
-            .collect();
-        let mut help = format!("the severities are {}", allowed.join(", "));
+        let mut help = severities();
         if let Some(mean) = did_you_mean(value, Severity::ALL.iter().map(|s| s.as_str())) {
             help = format!("{mean} {help}");
         }
@@ -178,6 +175,15 @@ fn severity(a: &Annotation, value: &str, diags: &mut Vec<Diagnostic>) -> Option<
         );
     }
     found
+}
+
+/// "the severities are `info`, ...".
+fn severities() -> String {
+    let allowed: Vec<String> = Severity::ALL
+        .iter()
+        .map(|s| format!("`{}`", s.as_str()))
+        .collect();
+    format!("the severities are {}", allowed.join(", "))
 }
 
 fn tags(a: &Annotation, args: Vec<(String, Span)>, diags: &mut Vec<Diagnostic>) -> Vec<String> {

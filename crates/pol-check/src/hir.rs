@@ -345,6 +345,10 @@ pub enum TestInput {
 }
 
 /// One `expect` statement of a test.
+///
+/// On a rule: `expect r` means it fires at least once, `expect r == N` exactly `N`
+/// times, `expect not r` never; `at "path"` narrows each to the findings at that input
+/// path. On a let: `expect l == value` compares its value structurally.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expect {
     /// The rule or let it is about.

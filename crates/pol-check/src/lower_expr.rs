@@ -102,7 +102,7 @@ impl Lowerer<'_> {
     }
 
     /// Lowers a comprehension: its clauses open a scope that its element expressions
-    /// (lowered by `make`) see; the clauses are then put into the result.
+    /// see; `make` builds the result from the lowered clauses.
     fn comprehension(
         &mut self,
         clauses: &[ast::Clause],

@@ -97,3 +97,15 @@ fn an_annotation_given_twice_is_reported() {
     assert_eq!(secondary_texts(&c, d), ["@severity(\"high\")"]);
     assert_eq!(c.program.rules[0].severity, Severity::High);
 }
+
+#[test]
+fn a_severity_with_the_wrong_arity_lists_the_severities() {
+    let c = check_body("@severity(\"high\", \"low\")\ndeny r { message \"m\" }");
+    let d = c.only();
+    assert_eq!(d.code, Code::InvalidAnnotation);
+    assert_eq!(d.message, "`@severity` takes one string but 2 were given");
+    assert!(
+        help(d).contains("`info`, `low`, `medium`, `high`, `critical`"),
+        "{d:#?}"
+    );
+}

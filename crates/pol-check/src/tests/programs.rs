@@ -222,3 +222,21 @@ fn a_parse_error_causes_no_cascade() {
         );
     }
 }
+
+#[test]
+fn repeated_diagnostics_are_dropped_and_ties_keep_their_order() {
+    use pol_diagnostics::{FileId, Span};
+    let at = |start: usize| Span::new(FileId(0), start, start + 1);
+    let d = |code, start, message: &str| Diagnostic::error(code, at(start), message);
+    let sorted = crate::sorted(vec![
+        d(Code::UnknownName, 5, "b"),
+        d(Code::UnknownName, 1, "a"),
+        d(Code::UnknownName, 5, "b"),
+        d(Code::Shadowing, 5, "c"),
+    ]);
+    let got: Vec<(u32, &str)> = sorted
+        .iter()
+        .map(|d| (d.primary.span.start, d.message.as_str()))
+        .collect();
+    assert_eq!(got, [(1, "a"), (5, "b"), (5, "c")]);
+}
