@@ -1,5 +1,7 @@
 //! Front-end speed: lexing + parsing + checking a generated policy set.
 
+#![allow(missing_docs, reason = "criterion macros generate undocumented items")]
+
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use pol_benches::generated_policy;
 use std::hint::black_box;

@@ -11,7 +11,9 @@ pub fn generated_policy(rules: usize) -> String {
     src.push_str("fn owner(uses: string) -> string = uses.split(\"/\")[0]\n");
     src.push_str("fn pinned(uses: string) -> bool = uses.matches(r\"@[0-9a-f]{40}$\")\n\n");
     for i in 0..rules {
-        let severity = ["info", "low", "medium", "high", "critical"][i % 5];
+        let severity = ["info", "low", "medium", "high", "critical"]
+            .get(i % 5)
+            .unwrap_or(&"low");
         let kind = if i % 4 == 0 { "warn" } else { "deny" };
         let _ = match i % 3 {
             0 => writeln!(

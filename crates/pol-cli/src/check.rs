@@ -24,7 +24,11 @@ pub struct CheckArgs {
 
 /// Runs `pol check`; returns the exit code.
 pub fn run(args: &CheckArgs) -> u8 {
-    let roots = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let roots = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
     let paths = match collect(&roots, &["pol"]) {
         Ok(paths) => paths,
         Err(error) => {
@@ -54,7 +58,17 @@ pub fn run(args: &CheckArgs) -> u8 {
         Format::Json => println!("{}", pol::render_json(&sources, &diagnostics)),
         Format::Text => {
             let color = args.color.stderr();
-            eprint!("{}", pol::render_text(&sources, &diagnostics, RenderOptions { color, ascii: false }));
+            eprint!(
+                "{}",
+                pol::render_text(
+                    &sources,
+                    &diagnostics,
+                    RenderOptions {
+                        color,
+                        ascii: false
+                    }
+                )
+            );
             let checked = plural(files.len(), "file");
             if diagnostics.is_empty() {
                 eprintln!("checked {checked}: no problems");
@@ -67,10 +81,17 @@ pub fn run(args: &CheckArgs) -> u8 {
             }
         }
     }
-    if errors > 0 || (args.deny_warnings && warnings > 0) { EXIT_FAILED } else { EXIT_OK }
+    if errors > 0 || (args.deny_warnings && warnings > 0) {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    }
 }
 
 fn describe_roots(roots: &[PathBuf]) -> String {
-    let names: Vec<String> = roots.iter().map(|p| format!("`{}`", display_name(p))).collect();
+    let names: Vec<String> = roots
+        .iter()
+        .map(|p| format!("`{}`", display_name(p)))
+        .collect();
     names.join(", ")
 }

@@ -22,8 +22,10 @@ impl std::fmt::Display for PathError {
 pub fn collect(paths: &[PathBuf], extensions: &[&str]) -> Result<Vec<PathBuf>, PathError> {
     let mut out = Vec::new();
     for path in paths {
-        let meta = std::fs::metadata(path)
-            .map_err(|e| PathError { path: path.clone(), reason: describe_io(&e) })?;
+        let meta = std::fs::metadata(path).map_err(|e| PathError {
+            path: path.clone(),
+            reason: describe_io(&e),
+        })?;
         if meta.is_dir() {
             walk(path, extensions, &mut out)?;
         } else {
@@ -34,8 +36,10 @@ pub fn collect(paths: &[PathBuf], extensions: &[&str]) -> Result<Vec<PathBuf>, P
 }
 
 fn walk(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) -> Result<(), PathError> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| PathError { path: dir.to_path_buf(), reason: describe_io(&e) })?;
+    let entries = std::fs::read_dir(dir).map_err(|e| PathError {
+        path: dir.to_path_buf(),
+        reason: describe_io(&e),
+    })?;
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for path in paths {
@@ -45,7 +49,11 @@ fn walk(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) -> Result<(), P
         }
         if path.is_dir() {
             walk(&path, extensions, out)?;
-        } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| extensions.contains(&e)) {
+        } else if path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| extensions.contains(&e))
+        {
             out.push(path);
         }
     }
@@ -54,8 +62,10 @@ fn walk(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) -> Result<(), P
 
 /// Reads a file as UTF-8 text.
 pub fn read_text(path: &Path) -> Result<String, PathError> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| PathError { path: path.to_path_buf(), reason: describe_io(&e) })?;
+    let bytes = std::fs::read(path).map_err(|e| PathError {
+        path: path.to_path_buf(),
+        reason: describe_io(&e),
+    })?;
     String::from_utf8(bytes).map_err(|e| PathError {
         path: path.to_path_buf(),
         reason: format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()),

@@ -1,10 +1,21 @@
 //! The `pol` binary as a user runs it: exit codes, output formats, bad paths and flags.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failure should stop the test loudly"
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn pol(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pol")).args(args).output().expect("pol runs")
+    Command::new(env!("CARGO_BIN_EXE_pol"))
+        .args(args)
+        .output()
+        .expect("pol runs")
 }
 
 fn repo() -> PathBuf {
@@ -35,7 +46,10 @@ fn check_examples_is_clean() {
 
 #[test]
 fn errors_exit_1_and_point_at_the_source() {
-    let dir = scratch("errors", &[("bad.pol", "package p\n\nlet x = lowr(\"A\")\nlet y = z\n")]);
+    let dir = scratch(
+        "errors",
+        &[("bad.pol", "package p\n\nlet x = lowr(\"A\")\nlet y = z\n")],
+    );
     let out = pol(&["check", "--color", "never", dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
@@ -50,7 +64,12 @@ fn errors_exit_1_and_point_at_the_source() {
 #[test]
 fn json_format_lists_diagnostics_on_stdout() {
     let dir = scratch("json", &[("a.pol", "package p\nlet x = 1 +\n")]);
-    let out = pol(&["check", "--format", "json", dir.join("a.pol").to_str().unwrap()]);
+    let out = pol(&[
+        "check",
+        "--format",
+        "json",
+        dir.join("a.pol").to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
     assert_eq!(doc["errors"], 1);

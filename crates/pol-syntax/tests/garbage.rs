@@ -1,6 +1,14 @@
 //! Garbage in: random bytes, token soup and truncated files give diagnostics, never a
 //! panic or a stack overflow.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failure should stop the test loudly"
+)]
+
 use pol_diagnostics::FileId;
 use pol_syntax::parse;
 use proptest::prelude::*;

@@ -3,6 +3,14 @@
 //! and the rendered diagnostics), and `docs/errors.md` documents every code with an
 //! example that triggers it.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failure should stop the test loudly"
+)]
+
 use pol::{Code, RenderOptions, SourceMap};
 use std::path::{Path, PathBuf};
 
@@ -54,7 +62,14 @@ fn check(files: &[PathBuf]) -> (SourceMap, Vec<pol::Diagnostic>) {
 }
 
 fn render(sources: &SourceMap, diagnostics: &[pol::Diagnostic]) -> String {
-    pol::render_text(sources, diagnostics, RenderOptions { color: false, ascii: true })
+    pol::render_text(
+        sources,
+        diagnostics,
+        RenderOptions {
+            color: false,
+            ascii: true,
+        },
+    )
 }
 
 #[test]
@@ -64,7 +79,11 @@ fn valid_programs_check_cleanly() {
         assert!(!programs.is_empty(), "no programs in {dir}");
         for (name, files) in programs {
             let (sources, diagnostics) = check(&files);
-            assert!(diagnostics.is_empty(), "{dir}/{name}:\n{}", render(&sources, &diagnostics));
+            assert!(
+                diagnostics.is_empty(),
+                "{dir}/{name}:\n{}",
+                render(&sources, &diagnostics)
+            );
         }
     }
 }
@@ -85,7 +104,11 @@ fn diagnostic_cases_match_their_snapshots() {
         );
         let mut snapshot = String::new();
         for (_, file) in sources.iter().filter(|(_, f)| !f.name.starts_with("<std>")) {
-            snapshot.push_str(&format!("--- {} ---\n{}\n", file.name, file.text.trim_end()));
+            snapshot.push_str(&format!(
+                "--- {} ---\n{}\n",
+                file.name,
+                file.text.trim_end()
+            ));
         }
         snapshot.push_str("=== diagnostics ===\n");
         snapshot.push_str(&render(&sources, &diagnostics));
@@ -107,8 +130,12 @@ fn error_index_documents_every_code_with_a_triggering_example() {
     let mut documented = Vec::new();
     for section in text.split("\n## ").skip(1) {
         let heading = section.lines().next().unwrap();
-        let code_text = heading.split(|c: char| !c.is_ascii_alphanumeric()).next().unwrap();
-        let code = Code::parse(code_text).unwrap_or_else(|| panic!("unknown code in heading `{heading}`"));
+        let code_text = heading
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .next()
+            .unwrap();
+        let code =
+            Code::parse(code_text).unwrap_or_else(|| panic!("unknown code in heading `{heading}`"));
         let example = section
             .split("```pol\n")
             .nth(1)
@@ -125,6 +152,9 @@ fn error_index_documents_every_code_with_a_triggering_example() {
         documented.push(code);
     }
     for code in Code::ALL {
-        assert!(documented.contains(code), "docs/errors.md does not document {code}");
+        assert!(
+            documented.contains(code),
+            "docs/errors.md does not document {code}"
+        );
     }
 }
