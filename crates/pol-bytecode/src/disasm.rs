@@ -1,0 +1,183 @@
+//! A readable listing of a program, for `pol disasm` and golden tests.
+
+use crate::instr::{BinOp, Instr};
+use crate::program::{Chunk, Const, Program};
+use std::fmt::Write;
+
+/// Lists every chunk of the program with its instructions, handlers and emit sites.
+pub fn disassemble(program: &Program) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "; {} rules, {} lets, {} functions, {} constants, {} symbols, {} regexes, {} globs",
+        program.rules.len(),
+        program.lets.len(),
+        program.functions.len(),
+        program.consts.len(),
+        program.symbols.len(),
+        program.regexes.len(),
+        program.globs.len(),
+    );
+    for (i, chunk) in program.chunks.iter().enumerate() {
+        out.push('\n');
+        chunk_listing(&mut out, program, i, chunk);
+    }
+    out
+}
+
+fn chunk_listing(out: &mut String, program: &Program, index: usize, chunk: &Chunk) {
+    let _ = writeln!(
+        out,
+        "{} (chunk {index}, {} registers, {} slots, {} params)",
+        chunk.name, chunk.registers, chunk.slots, chunk.params
+    );
+    for (pc, instr) in chunk.code.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "  {pc:04}  {:<16} {}",
+            instr.name(),
+            operands(program, instr)
+        );
+    }
+    for h in &chunk.handlers {
+        let _ = writeln!(
+            out,
+            "  handler {:04}..{:04} -> {:04}",
+            h.start, h.end, h.resume
+        );
+    }
+    for (i, site) in chunk.sites.iter().enumerate() {
+        let rule = program
+            .rules
+            .get(site.rule as usize)
+            .map_or("?", |r| r.name.as_str());
+        let at = site.at.map_or_else(|| "-".to_owned(), |r| r.to_string());
+        let anchors: Vec<String> = site.anchors.iter().map(ToString::to_string).collect();
+        let _ = writeln!(
+            out,
+            "  site{i}: rule {rule}, message {}, at {at}, anchors [{}]",
+            site.message,
+            anchors.join(", ")
+        );
+    }
+}
+
+fn constant(program: &Program, index: usize) -> String {
+    match program.consts.get(index) {
+        Some(Const::Int(n)) => n.to_string(),
+        Some(Const::Float(f)) => format!("{f:?}"),
+        Some(Const::Str(s)) => format!("{s:?}"),
+        None => "?".to_owned(),
+    }
+}
+
+fn named<'a>(table: &'a [String], index: usize) -> &'a str {
+    table.get(index).map_or("?", String::as_str)
+}
+
+fn operands(program: &Program, instr: &Instr) -> String {
+    match *instr {
+        Instr::LoadConst { dst, k } => format!("{dst}, {}", constant(program, k.index())),
+        Instr::LoadNull { dst }
+        | Instr::LoadInput { dst }
+        | Instr::NewList { dst }
+        | Instr::NewSet { dst }
+        | Instr::NewObject { dst }
+        | Instr::FinishSet { dst } => dst.to_string(),
+        Instr::LoadBool { dst, value } => format!("{dst}, {value}"),
+        Instr::LoadInt { dst, value } => format!("{dst}, {value}"),
+        Instr::Move { dst, src } | Instr::Not { dst, src } | Instr::Neg { dst, src } => {
+            format!("{dst}, {src}")
+        }
+        Instr::GetLet { dst, id } => {
+            let name = program
+                .lets
+                .get(id.index())
+                .map_or("?", |l| l.name.as_str());
+            format!("{dst}, {name}")
+        }
+        Instr::Field { dst, obj, sym } => {
+            format!("{dst}, {obj}.{}", named(&program.symbols, sym.index()))
+        }
+        Instr::Index { dst, obj, index } => format!("{dst}, {obj}[{index}]"),
+        Instr::Binary { op, dst, a, b } => format!("{dst}, {a} {} {b}", binop_symbol(op)),
+        Instr::Jump { target } => target.to_string(),
+        Instr::JumpIfFalse { cond, target }
+        | Instr::JumpIfTrue { cond, target }
+        | Instr::JumpUnlessTrue { cond, target }
+        | Instr::JumpIfNotNull { src: cond, target } => format!("{cond}, {target}"),
+        Instr::Call {
+            dst,
+            func,
+            args,
+            argc,
+        } => {
+            let name = program
+                .functions
+                .get(func.index())
+                .map_or("?", |f| f.name.as_str());
+            format!("{dst}, {name}({})", reg_range(args.0, argc as u16))
+        }
+        Instr::CallBuiltin {
+            dst,
+            builtin,
+            args,
+            argc,
+        } => {
+            format!(
+                "{dst}, {}({})",
+                builtin.name(),
+                reg_range(args.0, argc as u16)
+            )
+        }
+        Instr::MatchRegex { dst, s, re } => {
+            format!("{dst}, {s} =~ r{:?}", named(&program.regexes, re.index()))
+        }
+        Instr::MatchGlob { dst, s, glob } => {
+            format!("{dst}, {s} glob {:?}", named(&program.globs, glob.index()))
+        }
+        Instr::Return { src } => src.to_string(),
+        Instr::Halt => String::new(),
+        Instr::IterInit { slot, src } => format!("{slot}, {src}"),
+        Instr::IterNext { slot, value, done } => format!("{slot}, {value}, done {done}"),
+        Instr::IterKey { dst, slot } => format!("{dst}, {slot}"),
+        Instr::AnyStep { acc, cond } | Instr::AllStep { acc, cond } => format!("{acc}, {cond}"),
+        Instr::MakeList { dst, start, len }
+        | Instr::MakeSet { dst, start, len }
+        | Instr::Format { dst, start, len } => format!("{dst}, [{}]", reg_range(start.0, len)),
+        Instr::MakeObject { dst, start, pairs } => {
+            format!("{dst}, {{{}}}", reg_range(start.0, pairs.saturating_mul(2)))
+        }
+        Instr::Push { dst, value } => format!("{dst}, {value}"),
+        Instr::Insert { dst, key, value } => format!("{dst}, {key}: {value}"),
+        Instr::Emit { site } => site.to_string(),
+    }
+}
+
+fn reg_range(start: u16, len: u16) -> String {
+    match len {
+        0 => String::new(),
+        1 => format!("r{start}"),
+        _ => format!("r{start}..r{}", u32::from(start) + u32::from(len) - 1),
+    }
+}
+
+fn binop_symbol(op: BinOp) -> &'static str {
+    match op {
+        BinOp::Add => "+",
+        BinOp::Sub => "-",
+        BinOp::Mul => "*",
+        BinOp::Div => "/",
+        BinOp::Rem => "%",
+        BinOp::Eq => "==",
+        BinOp::Ne => "!=",
+        BinOp::Lt => "<",
+        BinOp::Le => "<=",
+        BinOp::Gt => ">",
+        BinOp::Ge => ">=",
+        BinOp::In => "in",
+        BinOp::NotIn => "not in",
+        BinOp::And => "and",
+        BinOp::Or => "or",
+    }
+}

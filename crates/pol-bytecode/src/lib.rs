@@ -1,0 +1,22 @@
+//! pol's bytecode: the register instruction set, compiled programs, the versioned
+//! `.polc` file format with validation, and a disassembler.
+//!
+//! This crate is shared by the compiler (which produces programs) and the VM (which
+//! runs them); it depends on neither.
+
+mod disasm;
+mod encode;
+mod instr;
+mod program;
+mod validate;
+
+pub use disasm::disassemble;
+pub use encode::{DecodeError, FORMAT_VERSION, MAGIC, decode, encode};
+pub use instr::{
+    BinOp, BuiltinOp, ConstId, FnId, GlobId, Instr, LetId, Reg, RegexId, SiteId, Slot, SymId,
+    Target,
+};
+pub use program::{
+    Chunk, Const, EmitSite, FunctionInfo, Handler, LetInfo, Pos, Program, RuleInfo, RuleKind,
+};
+pub use validate::{ValidationError, validate};

@@ -1,0 +1,172 @@
+//! A compiled program: chunks of code for rules, lets and functions, with the tables
+//! their instructions refer to. Plain data, `Send + Sync`, serialized into `.polc` files.
+
+use crate::instr::{Instr, Reg, SymId};
+use serde::{Deserialize, Serialize};
+
+/// A compiled policy set.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Program {
+    /// Constants (`LoadConst`).
+    pub consts: Vec<Const>,
+    /// Field names read by the program (`Field`), interned: each appears once.
+    pub symbols: Vec<String>,
+    /// Regex sources, compiled when the program is loaded (`MatchRegex`).
+    pub regexes: Vec<String>,
+    /// Glob sources, compiled when the program is loaded (`MatchGlob`).
+    pub globs: Vec<String>,
+    /// Policy source files, for positions.
+    pub files: Vec<String>,
+    /// Every chunk of code.
+    pub chunks: Vec<Chunk>,
+    /// The rules, in evaluation order.
+    pub rules: Vec<RuleInfo>,
+    /// The top-level lets.
+    pub lets: Vec<LetInfo>,
+    /// The user functions.
+    pub functions: Vec<FunctionInfo>,
+}
+
+/// A constant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Const {
+    /// An integer.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// A string.
+    Str(String),
+}
+
+/// A position in a policy file (1-based line and column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Pos {
+    /// Index into [`Program::files`].
+    pub file: u32,
+    /// Line, from 1.
+    pub line: u32,
+    /// Column in characters, from 1.
+    pub column: u32,
+}
+
+/// A sequence of instructions with its frame size and side tables.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Chunk {
+    /// What the chunk computes, for the disassembler (`rule ci.unpinned`).
+    pub name: String,
+    /// The code.
+    pub code: Vec<Instr>,
+    /// The source position of each instruction (same length as `code`); read only when
+    /// reporting a runtime error.
+    pub positions: Vec<Pos>,
+    /// Registers of a frame of this chunk.
+    pub registers: u16,
+    /// Iterator slots of a frame of this chunk.
+    pub slots: u8,
+    /// Parameters (the first registers), for functions.
+    pub params: u8,
+    /// Where a rule continues after a runtime error: the innermost handler whose range
+    /// holds the failing instruction wins. Empty for lets and functions.
+    pub handlers: Vec<Handler>,
+    /// Emit sites (`Emit`).
+    pub sites: Vec<EmitSite>,
+}
+
+/// A runtime-error handler of a rule: instructions `start..end` belong to the body of a
+/// `for` clause, and an error there continues with the next iteration at `resume`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Handler {
+    /// First instruction covered.
+    pub start: u32,
+    /// One past the last instruction covered.
+    pub end: u32,
+    /// Where to continue (the loop's `iter_next`).
+    pub resume: u32,
+}
+
+/// What an `Emit` records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmitSite {
+    /// Index into [`Program::rules`].
+    pub rule: u32,
+    /// Register holding the message.
+    pub message: Reg,
+    /// Register holding the `at` value, if the rule has one.
+    pub at: Option<Reg>,
+    /// Registers of the rule's `for` values, innermost first: the finding points at the
+    /// first that comes from the input when `at` does not.
+    pub anchors: Vec<Reg>,
+}
+
+/// `deny` or `warn`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RuleKind {
+    /// Violations.
+    Deny,
+    /// Warnings.
+    Warn,
+}
+
+/// A rule's metadata and code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleInfo {
+    /// Package-qualified name.
+    pub name: String,
+    /// `@id`, if any.
+    pub id: Option<String>,
+    /// Severity name (`high`).
+    pub severity: String,
+    /// Deny or warn.
+    pub kind: RuleKind,
+    /// Index into [`Program::chunks`].
+    pub chunk: u32,
+    /// Where the rule's name is.
+    pub pos: Pos,
+}
+
+/// A top-level let.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LetInfo {
+    /// Package-qualified name.
+    pub name: String,
+    /// Index into [`Program::chunks`].
+    pub chunk: u32,
+}
+
+/// A user function.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FunctionInfo {
+    /// Package-qualified name.
+    pub name: String,
+    /// Index into [`Program::chunks`].
+    pub chunk: u32,
+}
+
+impl Program {
+    /// The interned symbol with this text, if the program reads such a field.
+    pub fn symbol(&self, text: &str) -> Option<SymId> {
+        self.symbols
+            .iter()
+            .position(|s| s == text)
+            .and_then(|i| u16::try_from(i).ok())
+            .map(SymId)
+    }
+
+    /// The let with this name: package-qualified, or unqualified when only one package
+    /// has a let of that name.
+    pub fn find_let(&self, name: &str) -> Option<usize> {
+        if let Some(i) = self.lets.iter().position(|l| l.name == name) {
+            return Some(i);
+        }
+        let suffix = format!(".{name}");
+        let mut found = self
+            .lets
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.name.ends_with(&suffix));
+        match (found.next(), found.next()) {
+            (Some((i, _)), None) => Some(i),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! The `.polc` format: round trips, and every kind of damaged file is rejected cleanly.
+
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "test code")]
+
+use pol_bytecode::*;
+
+fn sample() -> Program {
+    let chunk = Chunk {
+        name: "rule p.r".into(),
+        code: vec![
+            Instr::LoadInput { dst: Reg(0) },
+            Instr::Field {
+                dst: Reg(1),
+                obj: Reg(0),
+                sym: SymId(0),
+            },
+            Instr::LoadConst {
+                dst: Reg(2),
+                k: ConstId(0),
+            },
+            Instr::Emit { site: SiteId(0) },
+            Instr::Halt,
+        ],
+        positions: vec![
+            Pos {
+                file: 0,
+                line: 3,
+                column: 1
+            };
+            5
+        ],
+        registers: 3,
+        slots: 0,
+        params: 0,
+        handlers: vec![],
+        sites: vec![EmitSite {
+            rule: 0,
+            message: Reg(2),
+            at: Some(Reg(1)),
+            anchors: vec![],
+        }],
+    };
+    Program {
+        consts: vec![Const::Str("m".into())],
+        symbols: vec!["jobs".into()],
+        files: vec!["p.pol".into()],
+        chunks: vec![chunk],
+        rules: vec![RuleInfo {
+            name: "p.r".into(),
+            id: None,
+            severity: "medium".into(),
+            kind: RuleKind::Deny,
+            chunk: 0,
+            pos: Pos::default(),
+        }],
+        ..Program::default()
+    }
+}
+
+#[test]
+fn round_trip() {
+    let program = sample();
+    let bytes = encode(&program);
+    assert_eq!(&bytes[..8], &MAGIC);
+    assert_eq!(decode(&bytes).unwrap(), program);
+}
+
+#[test]
+fn damaged_files_are_rejected() {
+    let bytes = encode(&sample());
+    assert_eq!(decode(b"{\"json\": true}"), Err(DecodeError::BadMagic));
+    assert_eq!(decode(&[]), Err(DecodeError::BadMagic));
+    assert!(matches!(
+        decode(&bytes[..5]),
+        Err(DecodeError::Truncated { .. })
+    ));
+    assert!(matches!(
+        decode(&bytes[..bytes.len() - 1]),
+        Err(DecodeError::Truncated { .. })
+    ));
+    let mut longer = bytes.clone();
+    longer.push(0);
+    assert_eq!(decode(&longer), Err(DecodeError::TrailingBytes));
+    let mut flipped = bytes.clone();
+    let last = flipped.len() - 1;
+    flipped[last] ^= 0x40;
+    assert_eq!(decode(&flipped), Err(DecodeError::ChecksumMismatch));
+    let mut future = bytes.clone();
+    future[8] = 99;
+    assert_eq!(
+        decode(&future),
+        Err(DecodeError::UnsupportedVersion { found: 99 })
+    );
+    assert!(
+        decode(&future)
+            .unwrap_err()
+            .to_string()
+            .contains("rebuild it with `pol build`")
+    );
+}
+
+/// Re-encodes a program with a valid checksum, as a hostile file would.
+fn forged(program: &Program) -> Result<Program, DecodeError> {
+    decode(&encode(program))
+}
+
+#[test]
+fn hostile_programs_fail_validation() {
+    let mut p = sample();
+    p.chunks[0].code[1] = Instr::Field {
+        dst: Reg(9),
+        obj: Reg(0),
+        sym: SymId(0),
+    };
+    assert!(matches!(forged(&p), Err(DecodeError::Invalid(_))));
+
+    let mut p = sample();
+    p.chunks[0].code[0] = Instr::Jump { target: Target(77) };
+    assert!(matches!(forged(&p), Err(DecodeError::Invalid(_))));
+
+    let mut p = sample();
+    p.chunks[0].code.pop();
+    p.chunks[0].positions.pop();
+    let err = forged(&p).unwrap_err();
+    assert!(err.to_string().contains("does not end with"), "{err}");
+
+    let mut p = sample();
+    p.rules[0].chunk = 5;
+    assert!(matches!(forged(&p), Err(DecodeError::Invalid(_))));
+
+    let mut p = sample();
+    p.chunks[0].sites[0].rule = 3;
+    assert!(matches!(forged(&p), Err(DecodeError::Invalid(_))));
+}
+
+#[test]
+fn every_single_byte_corruption_is_an_error_not_a_panic() {
+    let bytes = encode(&sample());
+    for i in 0..bytes.len() {
+        for flip in [0x01u8, 0x80, 0xff] {
+            let mut damaged = bytes.clone();
+            damaged[i] ^= flip;
+            assert!(decode(&damaged).is_err(), "flip {flip:#x} at {i} accepted");
+        }
+        let _ = decode(&bytes[..i]);
+    }
+}
