@@ -71,7 +71,7 @@ fn constant(program: &Program, index: usize) -> String {
     }
 }
 
-fn named<'a>(table: &'a [String], index: usize) -> &'a str {
+fn named(table: &[String], index: usize) -> &str {
     table.get(index).map_or("?", String::as_str)
 }
 
