@@ -39,7 +39,7 @@ pub enum Const {
 }
 
 /// A position in a policy file (1-based line and column).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct Pos {
     /// Index into [`Program::files`].
     pub file: u32,

@@ -1,8 +1,14 @@
 //! The `pol` command line: argument parsing and dispatch to the subcommands.
 
+mod build_cmd;
 mod check;
+mod eval;
 mod files;
+mod inputs;
 mod output;
+mod policies;
+mod report;
+mod test_cmd;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -26,6 +32,14 @@ struct Cli {
 enum Command {
     /// Check `.pol` files for errors without running them.
     Check(check::CheckArgs),
+    /// Evaluate input documents against policies; exit 1 when any is denied.
+    Eval(eval::EvalArgs),
+    /// Compile policies into a `.polc` program.
+    Build(build_cmd::BuildArgs),
+    /// Print the bytecode of policies or of a `.polc` program.
+    Disasm(build_cmd::DisasmArgs),
+    /// Run the `test` blocks of policies.
+    Test(test_cmd::TestArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +57,10 @@ fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Eval(args) => eval::run(&args),
+        Command::Build(args) => build_cmd::build(&args),
+        Command::Disasm(args) => build_cmd::disasm(&args),
+        Command::Test(args) => test_cmd::run(&args),
     };
     ExitCode::from(code)
 }

@@ -17,12 +17,19 @@ pub enum ColorChoice {
 impl ColorChoice {
     /// Whether to colour output written to standard error.
     pub fn stderr(self) -> bool {
+        self.decide(std::io::stderr().is_terminal())
+    }
+
+    /// Whether to colour output written to standard output.
+    pub fn stdout(self) -> bool {
+        self.decide(std::io::stdout().is_terminal())
+    }
+
+    fn decide(self, terminal: bool) -> bool {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
-            }
+            ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && terminal,
         }
     }
 }

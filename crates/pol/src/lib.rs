@@ -1,33 +1,53 @@
 //! pol: a typed policy language for CI/CD facts — the API for programs that embed it.
 //!
-//! This crate gathers the stages behind one door. Today it checks policies: give it a
-//! [`SourceMap`] with `.pol` files and it returns every diagnostic (lexical, syntax,
-//! names, structure) with a stable code and a location.
+//! Compile a policy set once into a [`Policy`] (`Send + Sync`), then evaluate as many
+//! documents as you like, from as many threads as you like. Each evaluation gives a
+//! [`Decision`]: the violations and warnings found, with the input path and line of
+//! each, any runtime errors, and whether the document is allowed.
 //!
 //! ```
-//! use pol::{SourceMap, check};
+//! use pol::{Format, Policy};
 //!
-//! let mut sources = SourceMap::new();
-//! let file = sources.add("ci.pol", r#"
+//! let policy = Policy::from_source("ci.pol", r#"
 //!     package ci
-//!     deny no_permissions {
-//!       if input.permissions == null
-//!       message "workflow has no top-level `permissions:` block"
-//!     }
-//! "#);
-//! let diagnostics = check(&mut sources, &[file]);
-//! assert!(diagnostics.is_empty());
 //!
-//! let typo = sources.add("typo.pol", "package t\nlet x = lowr(\"X\")\n");
-//! let diagnostics = check(&mut sources, &[typo]);
-//! assert_eq!(diagnostics[0].code.as_str(), "E0101");
-//! assert!(diagnostics[0].help.as_deref().unwrap_or("").contains("`lower`"));
+//!     @severity("high")
+//!     deny unpinned_action {
+//!       for job_id, job in input.jobs
+//!       for step in job.steps
+//!       if step.uses != null and not step.uses.matches(r"@[0-9a-f]{40}$")
+//!       message f"job {job_id}: {step.uses} is not pinned" at step.uses
+//!     }
+//! "#).expect("the policy compiles");
+//!
+//! let workflow = "jobs:\n  build:\n    steps:\n      - uses: actions/checkout@v4\n";
+//! let decisions = policy.evaluate_text(workflow, Format::Yaml, Some("ci.yml")).expect("valid YAML");
+//! let decision = &decisions[0];
+//! assert!(!decision.allowed);
+//! let finding = &decision.violations[0];
+//! assert_eq!(finding.rule, "ci.unpinned_action");
+//! assert_eq!(finding.path, "jobs.build.steps[0].uses");
+//! assert_eq!(finding.location.as_ref().map(|l| l.line), Some(4));
 //! ```
+//!
+//! Programs compiled with [`Policy::to_polc`] load with [`Policy::from_polc`] without
+//! the compiler. Checking alone (every diagnostic of every file) is [`check`].
+
+mod policy;
+pub mod testing;
+
+pub use policy::{CompileError, Compiled, Policy, compile};
 
 pub use pol_diagnostics::{
     Code, Diagnostic, FileId, Label, LineCol, RenderOptions, Severity, SourceFile, SourceMap, Span,
     render_json, render_text,
 };
+
+pub use pol_facts::{
+    Decision, Document, EvalError, Finding, Format, InputLocation, LoadError, PolicyLocation, load,
+};
+
+pub use pol_vm::{Evaluator, Limits, QueryError};
 
 /// The syntax tree, for tools that want to look at policies (formatters, linters).
 pub use pol_syntax::ast;

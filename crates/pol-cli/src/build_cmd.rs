@@ -1,0 +1,64 @@
+//! `pol build`: compile policies into a `.polc` program; `pol disasm`: list one.
+
+use crate::output::ColorChoice;
+use crate::policies::{PolicyArgs, compile_sources, load};
+use crate::{EXIT_OK, EXIT_USAGE};
+use std::path::PathBuf;
+
+/// Arguments of `pol build`.
+#[derive(clap::Args, Debug)]
+pub struct BuildArgs {
+    /// `.pol` files or folders of them.
+    #[arg(short = 'p', long = "policy", value_name = "PATH", required = true)]
+    policies: Vec<PathBuf>,
+    /// Where to write the compiled program.
+    #[arg(short = 'o', long = "output", value_name = "FILE.polc")]
+    output: PathBuf,
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t)]
+    color: ColorChoice,
+}
+
+/// Runs `pol build`; returns the exit code.
+pub fn build(args: &BuildArgs) -> u8 {
+    let (compiled, _) = match compile_sources(&args.policies, args.color) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let bytes = compiled.policy.to_polc();
+    if let Err(e) = std::fs::write(&args.output, &bytes) {
+        eprintln!("error: cannot write `{}`: {e}", args.output.display());
+        return EXIT_USAGE;
+    }
+    let code = compiled.policy.program().bytecode();
+    eprintln!(
+        "wrote {} ({} bytes: {} rules, {} lets, {} functions)",
+        args.output.display(),
+        bytes.len(),
+        code.rules.len(),
+        code.lets.len(),
+        code.functions.len()
+    );
+    EXIT_OK
+}
+
+/// Arguments of `pol disasm`.
+#[derive(clap::Args, Debug)]
+pub struct DisasmArgs {
+    #[command(flatten)]
+    policy: PolicyArgs,
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t)]
+    color: ColorChoice,
+}
+
+/// Runs `pol disasm`; returns the exit code.
+pub fn disasm(args: &DisasmArgs) -> u8 {
+    match load(&args.policy, args.color) {
+        Ok(loaded) => {
+            print!("{}", loaded.policy.disassemble());
+            EXIT_OK
+        }
+        Err(code) => code,
+    }
+}

@@ -1,0 +1,172 @@
+//! `pol eval`: evaluate input documents against policies and print the findings.
+
+use crate::inputs::{Input, collect_inputs, parse};
+use crate::output::{ColorChoice, Format as OutputFormat};
+use crate::policies::{PolicyArgs, load};
+use crate::report::{print_decision, summary};
+use crate::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
+use pol::Decision;
+use std::path::PathBuf;
+
+/// Arguments of `pol eval`.
+#[derive(clap::Args, Debug)]
+pub struct EvalArgs {
+    #[command(flatten)]
+    policy: PolicyArgs,
+    /// Input documents: files, folders (searched for .json, .yaml, .yml, .toml), or `-`
+    /// for standard input.
+    #[arg(value_name = "INPUT", required = true)]
+    inputs: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: OutputFormat,
+    /// Read every input as this format instead of guessing from the extension.
+    #[arg(long, value_enum)]
+    input_format: Option<InputFormat>,
+    /// Print the value of this top-level `let` for each input instead of the findings.
+    #[arg(long, value_name = "NAME")]
+    query: Option<String>,
+    /// When to colour the output.
+    #[arg(long, value_enum, default_value_t)]
+    color: ColorChoice,
+}
+
+/// Input formats.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum InputFormat {
+    /// JSON.
+    Json,
+    /// YAML.
+    Yaml,
+    /// TOML.
+    Toml,
+}
+
+impl From<InputFormat> for pol::Format {
+    fn from(f: InputFormat) -> pol::Format {
+        match f {
+            InputFormat::Json => pol::Format::Json,
+            InputFormat::Yaml => pol::Format::Yaml,
+            InputFormat::Toml => pol::Format::Toml,
+        }
+    }
+}
+
+/// One evaluated document.
+pub struct Outcome {
+    /// The input's display name.
+    pub file: String,
+    /// Which document of the file (YAML streams hold several).
+    pub document: usize,
+    /// How many documents the file holds.
+    pub documents: usize,
+    /// The decision.
+    pub decision: Decision,
+}
+
+/// Runs `pol eval`; returns the exit code.
+pub fn run(args: &EvalArgs) -> u8 {
+    let loaded = match load(&args.policy, args.color) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    let inputs = match collect_inputs(&args.inputs, args.input_format.map(Into::into)) {
+        Ok(inputs) => inputs,
+        Err(e) => {
+            eprintln!("error: {}", e.0);
+            return EXIT_USAGE;
+        }
+    };
+    if let Some(name) = &args.query {
+        return query(&loaded.policy, &inputs, name);
+    }
+    let mut evaluator = loaded.policy.evaluator();
+    let mut outcomes = Vec::new();
+    for input in &inputs {
+        let docs = match parse(input) {
+            Ok(docs) => docs,
+            Err(e) => {
+                eprintln!("error: {}", e.0);
+                return EXIT_USAGE;
+            }
+        };
+        let documents = docs.len();
+        for (document, doc) in docs.iter().enumerate() {
+            let decision = evaluator.evaluate(doc);
+            outcomes.push(Outcome {
+                file: input.name.clone(),
+                document,
+                documents,
+                decision,
+            });
+        }
+    }
+    match args.format {
+        OutputFormat::Json => println!("{}", json(&outcomes)),
+        OutputFormat::Text => {
+            let color = args.color.stdout();
+            for outcome in &outcomes {
+                print_decision(outcome, color);
+            }
+            println!("{}", summary(&outcomes));
+        }
+    }
+    if outcomes.iter().all(|o| o.decision.allowed) {
+        EXIT_OK
+    } else {
+        EXIT_FAILED
+    }
+}
+
+/// One decision: the decision itself. Several: an array, each with its `input`.
+fn json(outcomes: &[Outcome]) -> String {
+    let value = match outcomes {
+        [one] => serde_json::to_value(&one.decision).unwrap_or_default(),
+        many => serde_json::Value::Array(
+            many.iter()
+                .map(|o| {
+                    let mut v = serde_json::to_value(&o.decision).unwrap_or_default();
+                    if let serde_json::Value::Object(map) = &mut v {
+                        map.insert(
+                            "input".to_owned(),
+                            serde_json::json!({"file": o.file, "document": o.document}),
+                        );
+                    }
+                    v
+                })
+                .collect(),
+        ),
+    };
+    serde_json::to_string_pretty(&value).unwrap_or_default()
+}
+
+fn query(policy: &pol::Policy, inputs: &[Input], name: &str) -> u8 {
+    let mut evaluator = policy.evaluator();
+    let mut code = EXIT_OK;
+    for input in inputs {
+        let docs = match parse(input) {
+            Ok(docs) => docs,
+            Err(e) => {
+                eprintln!("error: {}", e.0);
+                return EXIT_USAGE;
+            }
+        };
+        for doc in &docs {
+            match evaluator.query(doc, name) {
+                Ok(value) => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&value).unwrap_or_default()
+                ),
+                Err(pol::QueryError::UnknownLet(_)) => {
+                    eprintln!("error: the policy has no top-level let named `{name}`");
+                    return EXIT_USAGE;
+                }
+                Err(e) => {
+                    eprintln!("error: {}: {e}", input.name);
+                    code = EXIT_FAILED;
+                }
+            }
+        }
+    }
+    code
+}

@@ -1,0 +1,118 @@
+//! Loading policies for `eval`, `build`, `disasm` and `test`: `.pol` sources compiled
+//! on the spot, or a `.polc` program.
+
+use crate::files::{collect, display_name, read_text};
+use crate::output::{ColorChoice, plural};
+use crate::{EXIT_FAILED, EXIT_USAGE};
+use pol::{CompileError, Compiled, Policy, RenderOptions, SourceMap};
+use std::path::{Path, PathBuf};
+
+/// Where the policy comes from.
+#[derive(clap::Args, Debug, Clone)]
+pub struct PolicyArgs {
+    /// `.pol` files or folders of them.
+    #[arg(
+        short = 'p',
+        long = "policy",
+        value_name = "PATH",
+        required_unless_present = "bundle"
+    )]
+    pub policies: Vec<PathBuf>,
+    /// A compiled program (from `pol build`), instead of `-p`.
+    #[arg(
+        short = 'b',
+        long = "bundle",
+        value_name = "FILE.polc",
+        conflicts_with = "policies"
+    )]
+    pub bundle: Option<PathBuf>,
+}
+
+/// Policies ready to run.
+pub struct Loaded {
+    /// The compiled program.
+    pub policy: Policy,
+}
+
+/// Reads and compiles the policies, printing diagnostics; on failure returns the exit
+/// code to use.
+pub fn load(args: &PolicyArgs, color: ColorChoice) -> Result<Loaded, u8> {
+    if let Some(bundle) = &args.bundle {
+        let bytes = std::fs::read(bundle).map_err(|e| {
+            eprintln!("error: cannot read `{}`: {e}", bundle.display());
+            EXIT_USAGE
+        })?;
+        let policy = Policy::from_polc(&bytes).map_err(|e| {
+            eprintln!("error: cannot load `{}`: {e}", bundle.display());
+            EXIT_USAGE
+        })?;
+        return Ok(Loaded { policy });
+    }
+    let (compiled, _) = compile_sources(&args.policies, color)?;
+    Ok(Loaded {
+        policy: compiled.policy,
+    })
+}
+
+/// Reads `.pol` files under `paths` and compiles them; prints diagnostics.
+pub fn compile_sources(paths: &[PathBuf], color: ColorChoice) -> Result<(Compiled, SourceMap), u8> {
+    let files = collect(paths, &["pol"]).map_err(|e| {
+        eprintln!("error: {e}");
+        EXIT_USAGE
+    })?;
+    if files.is_empty() {
+        eprintln!("error: no `.pol` files found in {}", describe(paths));
+        return Err(EXIT_USAGE);
+    }
+    let mut sources = SourceMap::new();
+    let mut ids = Vec::new();
+    for path in &files {
+        let text = read_text(path).map_err(|e| {
+            eprintln!("error: {e}");
+            EXIT_USAGE
+        })?;
+        ids.push(sources.add(display_name(path), text));
+    }
+    let options = RenderOptions {
+        color: color.stderr(),
+        ascii: false,
+    };
+    match pol::compile(&mut sources, &ids) {
+        Ok(compiled) => {
+            eprint!(
+                "{}",
+                pol::render_text(&sources, &compiled.warnings, options)
+            );
+            Ok((compiled, sources))
+        }
+        Err(CompileError::Diagnostics(diagnostics)) => {
+            eprint!("{}", pol::render_text(&sources, &diagnostics, options));
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            eprintln!(
+                "error: the policy does not compile ({})",
+                plural(errors, "error")
+            );
+            Err(EXIT_FAILED)
+        }
+        Err(e @ CompileError::TooLarge(_)) => {
+            eprintln!("error: {e}");
+            Err(EXIT_FAILED)
+        }
+    }
+}
+
+fn describe(paths: &[PathBuf]) -> String {
+    let names: Vec<String> = paths
+        .iter()
+        .map(|p| format!("`{}`", display_name(p)))
+        .collect();
+    names.join(", ")
+}
+
+/// The folder a policy file lives in (for `input from` paths of tests).
+pub fn folder_of(file: &str) -> PathBuf {
+    Path::new(file)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}

@@ -1,0 +1,180 @@
+//! `ChunkBuilder`: appends instructions with their positions, allocates registers and
+//! iterator slots, and patches forward jumps.
+
+use pol_bytecode::{Chunk, EmitSite, Handler, Instr, Pos, Reg, SiteId, Slot, Target};
+
+/// A limit of the bytecode format that a program exceeded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LimitError(pub String);
+
+/// Builds one chunk.
+pub struct ChunkBuilder {
+    name: String,
+    code: Vec<Instr>,
+    positions: Vec<Pos>,
+    /// Registers `0..locals` hold the body's locals; temporaries come after.
+    next_temp: u32,
+    max_register: u32,
+    slot_depth: u32,
+    max_slots: u32,
+    params: u8,
+    handlers: Vec<Handler>,
+    sites: Vec<EmitSite>,
+    /// Position given to instructions emitted from now on.
+    pub pos: Pos,
+    /// The first limit exceeded, reported when the chunk is finished.
+    overflow: Option<String>,
+}
+
+impl ChunkBuilder {
+    /// A builder for a chunk whose body has `locals` locals, the first `params` of them
+    /// parameters.
+    pub fn new(name: String, locals: usize, params: usize) -> ChunkBuilder {
+        let locals = u32::try_from(locals).unwrap_or(u32::MAX);
+        ChunkBuilder {
+            name,
+            code: Vec::new(),
+            positions: Vec::new(),
+            next_temp: locals,
+            max_register: locals,
+            slot_depth: 0,
+            max_slots: 0,
+            params: u8::try_from(params).unwrap_or(u8::MAX),
+            handlers: Vec::new(),
+            sites: Vec::new(),
+            pos: Pos::default(),
+            overflow: (params > u8::MAX as usize).then(|| "more than 255 parameters".to_owned()),
+        }
+    }
+
+    /// Appends an instruction; returns its index.
+    pub fn emit(&mut self, instr: Instr) -> usize {
+        self.code.push(instr);
+        self.positions.push(self.pos);
+        self.code.len() - 1
+    }
+
+    /// The index the next instruction will get.
+    pub fn here(&self) -> usize {
+        self.code.len()
+    }
+
+    /// Points the jump at `at` to `target`.
+    pub fn patch(&mut self, at: usize, target: usize) {
+        let t = Target(u32::try_from(target).unwrap_or(u32::MAX));
+        if let Some(instr) = self.code.get_mut(at) {
+            match instr {
+                Instr::Jump { target }
+                | Instr::JumpIfFalse { target, .. }
+                | Instr::JumpIfTrue { target, .. }
+                | Instr::JumpUnlessTrue { target, .. }
+                | Instr::JumpIfNotNull { target, .. } => *target = t,
+                Instr::IterNext { done, .. } => *done = t,
+                _ => {}
+            }
+        }
+    }
+
+    /// A placeholder target, to be patched.
+    pub fn unknown() -> Target {
+        Target(u32::MAX)
+    }
+
+    /// The register of local `index`.
+    pub fn local(&mut self, index: usize) -> Reg {
+        self.reg(u32::try_from(index).unwrap_or(u32::MAX))
+    }
+
+    fn reg(&mut self, index: u32) -> Reg {
+        match u16::try_from(index) {
+            Ok(r) => Reg(r),
+            Err(_) => {
+                self.overflow
+                    .get_or_insert_with(|| "more than 65,535 registers in one body".to_owned());
+                Reg(0)
+            }
+        }
+    }
+
+    /// A fresh temporary register.
+    pub fn temp(&mut self) -> Reg {
+        self.temps(1)
+    }
+
+    /// `n` consecutive fresh temporaries; returns the first.
+    pub fn temps(&mut self, n: usize) -> Reg {
+        let first = self.next_temp;
+        self.next_temp = self
+            .next_temp
+            .saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
+        self.max_register = self.max_register.max(self.next_temp);
+        self.reg(first)
+    }
+
+    /// The temporary watermark, to restore with [`ChunkBuilder::release`].
+    pub fn mark(&self) -> u32 {
+        self.next_temp
+    }
+
+    /// Frees every temporary allocated since `mark`.
+    pub fn release(&mut self, mark: u32) {
+        self.next_temp = mark;
+    }
+
+    /// Enters a loop: a fresh iterator slot.
+    pub fn push_slot(&mut self) -> Slot {
+        let slot = self.slot_depth;
+        self.slot_depth += 1;
+        self.max_slots = self.max_slots.max(self.slot_depth);
+        match u8::try_from(slot) {
+            Ok(s) => Slot(s),
+            Err(_) => {
+                self.overflow
+                    .get_or_insert_with(|| "loops nest more than 255 deep".to_owned());
+                Slot(0)
+            }
+        }
+    }
+
+    /// Leaves a loop.
+    pub fn pop_slot(&mut self) {
+        self.slot_depth = self.slot_depth.saturating_sub(1);
+    }
+
+    /// Registers a runtime-error handler for the loop body `start..end`.
+    pub fn handler(&mut self, start: usize, end: usize, resume: usize) {
+        let u = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        self.handlers.push(Handler {
+            start: u(start),
+            end: u(end),
+            resume: u(resume),
+        });
+    }
+
+    /// Adds an emit site; returns its id.
+    pub fn site(&mut self, site: EmitSite) -> SiteId {
+        self.sites.push(site);
+        SiteId(u32::try_from(self.sites.len() - 1).unwrap_or(u32::MAX))
+    }
+
+    /// The finished chunk.
+    pub fn finish(self) -> Result<Chunk, LimitError> {
+        if let Some(what) = self.overflow {
+            return Err(LimitError(format!("`{}`: {what}", self.name)));
+        }
+        let registers = u16::try_from(self.max_register.max(1))
+            .map_err(|_| LimitError(format!("`{}`: more than 65,535 registers", self.name)))?;
+        let slots = u8::try_from(self.max_slots)
+            .map_err(|_| LimitError(format!("`{}`: loops nest more than 255 deep", self.name)))?;
+        Ok(Chunk {
+            name: self.name,
+            code: self.code,
+            positions: self.positions,
+            registers,
+            slots,
+            params: self.params,
+            handlers: self.handlers,
+            sites: self.sites,
+        })
+    }
+}

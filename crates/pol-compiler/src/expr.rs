@@ -1,0 +1,450 @@
+//! Compilation of expressions, comprehensions and quantifiers.
+
+use crate::Compiler;
+use crate::builder::ChunkBuilder;
+use pol_bytecode::{BinOp, BuiltinOp, FnId, Instr, LetId, Reg};
+use pol_check::hir::{self, BinaryOp, Callee, Clause, ExprKind, FStringPart, Quantifier, UnaryOp};
+
+/// What a comprehension produces on each path.
+enum Produce<'e> {
+    Element(&'e hir::Expr),
+    Pair(&'e hir::Expr, &'e hir::Expr),
+}
+
+impl Compiler<'_> {
+    /// Compiles `e` so that its value ends up in some register, which is returned: a
+    /// local's own register, or a fresh temporary.
+    pub(crate) fn expr_reg(&mut self, b: &mut ChunkBuilder, e: &hir::Expr) -> Reg {
+        if let ExprKind::Local(id) = e.kind {
+            return b.local(id.index());
+        }
+        let dst = b.temp();
+        self.expr_into(b, e, dst);
+        dst
+    }
+
+    /// Compiles `e` so that its value ends up in `dst`. Temporaries allocated on the way
+    /// are released.
+    pub(crate) fn expr_into(&mut self, b: &mut ChunkBuilder, e: &hir::Expr, dst: Reg) {
+        let mark = b.mark();
+        let outer = b.pos;
+        b.pos = self.pos(e.span);
+        self.expr_kind(b, e, dst);
+        b.pos = outer;
+        b.release(mark);
+    }
+
+    fn expr_kind(&mut self, b: &mut ChunkBuilder, e: &hir::Expr, dst: Reg) {
+        match &e.kind {
+            ExprKind::Null | ExprKind::Error => {
+                b.emit(Instr::LoadNull { dst });
+            }
+            ExprKind::Bool(value) => {
+                b.emit(Instr::LoadBool { dst, value: *value });
+            }
+            ExprKind::Int(n) => match i32::try_from(*n) {
+                Ok(value) => {
+                    b.emit(Instr::LoadInt { dst, value });
+                }
+                Err(_) => {
+                    let k = self.tables.int(*n);
+                    b.emit(Instr::LoadConst { dst, k });
+                }
+            },
+            ExprKind::Float(f) => {
+                let k = self.tables.float(*f);
+                b.emit(Instr::LoadConst { dst, k });
+            }
+            ExprKind::Str(s) => {
+                let k = self.tables.string(s);
+                b.emit(Instr::LoadConst { dst, k });
+            }
+            ExprKind::FString(parts) => self.fstring(b, parts, dst),
+            ExprKind::Local(id) => {
+                let src = b.local(id.index());
+                if src != dst {
+                    b.emit(Instr::Move { dst, src });
+                }
+            }
+            ExprKind::Let(id) => {
+                b.emit(Instr::GetLet {
+                    dst,
+                    id: LetId(id.0),
+                });
+            }
+            ExprKind::Input => {
+                b.emit(Instr::LoadInput { dst });
+            }
+            ExprKind::Field { recv, name } => {
+                let obj = self.expr_reg(b, recv);
+                let sym = self.tables.symbol(name);
+                b.emit(Instr::Field { dst, obj, sym });
+            }
+            ExprKind::Index { recv, index } => {
+                let obj = self.expr_reg(b, recv);
+                if let ExprKind::Str(name) = &index.kind {
+                    let sym = self.tables.symbol(name);
+                    b.emit(Instr::Field { dst, obj, sym });
+                } else {
+                    let index = self.expr_reg(b, index);
+                    b.emit(Instr::Index { dst, obj, index });
+                }
+            }
+            ExprKind::Call { callee, args } => self.call(b, *callee, args, dst),
+            ExprKind::Unary { op, expr } => {
+                let src = self.expr_reg(b, expr);
+                b.emit(match op {
+                    UnaryOp::Not => Instr::Not { dst, src },
+                    UnaryOp::Neg => Instr::Neg { dst, src },
+                });
+            }
+            ExprKind::Binary { op, lhs, rhs } => self.binary(b, *op, lhs, rhs, dst),
+            ExprKind::If { cond, then, els } => {
+                let c = self.expr_reg(b, cond);
+                let to_else = b.emit(Instr::JumpUnlessTrue {
+                    cond: c,
+                    target: ChunkBuilder::unknown(),
+                });
+                self.expr_into(b, then, dst);
+                let to_end = b.emit(Instr::Jump {
+                    target: ChunkBuilder::unknown(),
+                });
+                b.patch(to_else, b.here());
+                self.expr_into(b, els, dst);
+                b.patch(to_end, b.here());
+            }
+            ExprKind::Quantified {
+                quantifier,
+                key,
+                value,
+                iter,
+                cond,
+            } => {
+                self.quantifier(b, *quantifier, *key, *value, iter, cond, dst);
+            }
+            ExprKind::List(items) => {
+                let start = self.consecutive(b, items);
+                b.emit(Instr::MakeList {
+                    dst,
+                    start,
+                    len: len16(items.len()),
+                });
+            }
+            ExprKind::Set(items) => {
+                let start = self.consecutive(b, items);
+                b.emit(Instr::MakeSet {
+                    dst,
+                    start,
+                    len: len16(items.len()),
+                });
+            }
+            ExprKind::Object(pairs) => {
+                let start = b.temps(pairs.len() * 2);
+                for (i, (k, v)) in pairs.iter().enumerate() {
+                    self.expr_into(b, k, offset(start, 2 * i));
+                    self.expr_into(b, v, offset(start, 2 * i + 1));
+                }
+                b.emit(Instr::MakeObject {
+                    dst,
+                    start,
+                    pairs: len16(pairs.len()),
+                });
+            }
+            ExprKind::ListComp { elem, clauses } => {
+                b.emit(Instr::NewList { dst });
+                self.comprehension(b, clauses, &Produce::Element(elem), dst);
+            }
+            ExprKind::SetComp { elem, clauses } => {
+                b.emit(Instr::NewSet { dst });
+                self.comprehension(b, clauses, &Produce::Element(elem), dst);
+                b.emit(Instr::FinishSet { dst });
+            }
+            ExprKind::ObjectComp {
+                key,
+                value,
+                clauses,
+            } => {
+                b.emit(Instr::NewObject { dst });
+                self.comprehension(b, clauses, &Produce::Pair(key, value), dst);
+            }
+        }
+    }
+
+    /// Compiles `items` into consecutive fresh temporaries; returns the first.
+    fn consecutive(&mut self, b: &mut ChunkBuilder, items: &[hir::Expr]) -> Reg {
+        let start = b.temps(items.len());
+        for (i, item) in items.iter().enumerate() {
+            self.expr_into(b, item, offset(start, i));
+        }
+        start
+    }
+
+    fn fstring(&mut self, b: &mut ChunkBuilder, parts: &[FStringPart], dst: Reg) {
+        let start = b.temps(parts.len());
+        for (i, part) in parts.iter().enumerate() {
+            let r = offset(start, i);
+            match part {
+                FStringPart::Text(text) => {
+                    let k = self.tables.string(text);
+                    b.emit(Instr::LoadConst { dst: r, k });
+                }
+                FStringPart::Expr(e) => self.expr_into(b, e, r),
+            }
+        }
+        b.emit(Instr::Format {
+            dst,
+            start,
+            len: len16(parts.len()),
+        });
+    }
+
+    fn call(&mut self, b: &mut ChunkBuilder, callee: Callee, args: &[hir::Expr], dst: Reg) {
+        match callee {
+            Callee::User(id) => {
+                let start = self.consecutive(b, args);
+                let func = FnId(u16::try_from(id.0).unwrap_or(u16::MAX));
+                b.emit(Instr::Call {
+                    dst,
+                    func,
+                    args: start,
+                    argc: len8(args.len()),
+                });
+            }
+            Callee::Builtin(builtin) => {
+                let Some(op) = BuiltinOp::from_name(builtin.name()) else {
+                    b.emit(Instr::LoadNull { dst });
+                    return;
+                };
+                if let [subject, pattern] = args
+                    && let ExprKind::Str(text) = &pattern.kind
+                {
+                    if op == BuiltinOp::Matches {
+                        let s = self.expr_reg(b, subject);
+                        let re = self.tables.regex(text);
+                        b.emit(Instr::MatchRegex { dst, s, re });
+                        return;
+                    }
+                    if op == BuiltinOp::Glob {
+                        let s = self.expr_reg(b, subject);
+                        let glob = self.tables.glob(text);
+                        b.emit(Instr::MatchGlob { dst, s, glob });
+                        return;
+                    }
+                }
+                let start = self.consecutive(b, args);
+                b.emit(Instr::CallBuiltin {
+                    dst,
+                    builtin: op,
+                    args: start,
+                    argc: len8(args.len()),
+                });
+            }
+        }
+    }
+
+    fn binary(
+        &mut self,
+        b: &mut ChunkBuilder,
+        op: BinaryOp,
+        lhs: &hir::Expr,
+        rhs: &hir::Expr,
+        dst: Reg,
+    ) {
+        let plain = match op {
+            BinaryOp::And | BinaryOp::Or => {
+                return self.logic(b, op == BinaryOp::And, lhs, rhs, dst);
+            }
+            BinaryOp::Coalesce => {
+                self.expr_into(b, lhs, dst);
+                let skip = b.emit(Instr::JumpIfNotNull {
+                    src: dst,
+                    target: ChunkBuilder::unknown(),
+                });
+                self.expr_into(b, rhs, dst);
+                b.patch(skip, b.here());
+                return;
+            }
+            BinaryOp::Eq => BinOp::Eq,
+            BinaryOp::Ne => BinOp::Ne,
+            BinaryOp::Lt => BinOp::Lt,
+            BinaryOp::Le => BinOp::Le,
+            BinaryOp::Gt => BinOp::Gt,
+            BinaryOp::Ge => BinOp::Ge,
+            BinaryOp::In => BinOp::In,
+            BinaryOp::NotIn => BinOp::NotIn,
+            BinaryOp::Add => BinOp::Add,
+            BinaryOp::Sub => BinOp::Sub,
+            BinaryOp::Mul => BinOp::Mul,
+            BinaryOp::Div => BinOp::Div,
+            BinaryOp::Rem => BinOp::Rem,
+        };
+        let a = self.expr_reg(b, lhs);
+        let r = self.expr_reg(b, rhs);
+        b.emit(Instr::Binary {
+            op: plain,
+            dst,
+            a,
+            b: r,
+        });
+    }
+
+    /// `a and b` / `a or b` with SQL's three-valued logic; `b` is skipped when `a`
+    /// decides (`false and ...`, `true or ...`).
+    fn logic(
+        &mut self,
+        b: &mut ChunkBuilder,
+        and: bool,
+        lhs: &hir::Expr,
+        rhs: &hir::Expr,
+        dst: Reg,
+    ) {
+        let a = self.expr_reg(b, lhs);
+        let decided = if and {
+            b.emit(Instr::JumpIfFalse {
+                cond: a,
+                target: ChunkBuilder::unknown(),
+            })
+        } else {
+            b.emit(Instr::JumpIfTrue {
+                cond: a,
+                target: ChunkBuilder::unknown(),
+            })
+        };
+        let r = self.expr_reg(b, rhs);
+        let op = if and { BinOp::And } else { BinOp::Or };
+        b.emit(Instr::Binary { op, dst, a, b: r });
+        let to_end = b.emit(Instr::Jump {
+            target: ChunkBuilder::unknown(),
+        });
+        b.patch(decided, b.here());
+        b.emit(Instr::LoadBool { dst, value: !and });
+        b.patch(to_end, b.here());
+    }
+
+    #[expect(clippy::too_many_arguments, reason = "the parts of a quantifier")]
+    fn quantifier(
+        &mut self,
+        b: &mut ChunkBuilder,
+        quantifier: Quantifier,
+        key: Option<hir::LocalId>,
+        value: hir::LocalId,
+        iter: &hir::Expr,
+        cond: &hir::Expr,
+        dst: Reg,
+    ) {
+        let any = quantifier == Quantifier::Any;
+        let src = self.expr_reg(b, iter);
+        b.emit(Instr::LoadBool { dst, value: !any });
+        let slot = b.push_slot();
+        b.emit(Instr::IterInit { slot, src });
+        let next = b.here();
+        let value = b.local(value.index());
+        let to_done = b.emit(Instr::IterNext {
+            slot,
+            value,
+            done: ChunkBuilder::unknown(),
+        });
+        if let Some(key) = key {
+            let dst = b.local(key.index());
+            b.emit(Instr::IterKey { dst, slot });
+        }
+        let c = self.expr_reg(b, cond);
+        let exit = if any {
+            b.emit(Instr::AnyStep { acc: dst, cond: c });
+            b.emit(Instr::JumpIfTrue {
+                cond: dst,
+                target: ChunkBuilder::unknown(),
+            })
+        } else {
+            b.emit(Instr::AllStep { acc: dst, cond: c });
+            b.emit(Instr::JumpIfFalse {
+                cond: dst,
+                target: ChunkBuilder::unknown(),
+            })
+        };
+        b.emit(Instr::Jump {
+            target: pol_bytecode::Target(u32::try_from(next).unwrap_or(u32::MAX)),
+        });
+        b.patch(to_done, b.here());
+        b.patch(exit, b.here());
+        b.pop_slot();
+    }
+
+    /// The clauses of a comprehension as nested loops; each path produces into `dst`.
+    fn comprehension(
+        &mut self,
+        b: &mut ChunkBuilder,
+        clauses: &[Clause],
+        produce: &Produce<'_>,
+        dst: Reg,
+    ) {
+        let Some((first, rest)) = clauses.split_first() else {
+            match produce {
+                Produce::Element(elem) => {
+                    let value = self.expr_reg(b, elem);
+                    b.emit(Instr::Push { dst, value });
+                }
+                Produce::Pair(k, v) => {
+                    let key = self.expr_reg(b, k);
+                    let value = self.expr_reg(b, v);
+                    b.emit(Instr::Insert { dst, key, value });
+                }
+            }
+            return;
+        };
+        let mark = b.mark();
+        match first {
+            Clause::For { key, value, iter } => {
+                let src = self.expr_reg(b, iter);
+                let slot = b.push_slot();
+                b.emit(Instr::IterInit { slot, src });
+                let next = b.here();
+                let value = b.local(value.index());
+                let to_done = b.emit(Instr::IterNext {
+                    slot,
+                    value,
+                    done: ChunkBuilder::unknown(),
+                });
+                if let Some(key) = key {
+                    let dst = b.local(key.index());
+                    b.emit(Instr::IterKey { dst, slot });
+                }
+                self.comprehension(b, rest, produce, dst);
+                b.emit(Instr::Jump {
+                    target: pol_bytecode::Target(u32::try_from(next).unwrap_or(u32::MAX)),
+                });
+                b.patch(to_done, b.here());
+                b.pop_slot();
+            }
+            Clause::If(cond) => {
+                let c = self.expr_reg(b, cond);
+                let skip = b.emit(Instr::JumpUnlessTrue {
+                    cond: c,
+                    target: ChunkBuilder::unknown(),
+                });
+                b.release(mark);
+                self.comprehension(b, rest, produce, dst);
+                b.patch(skip, b.here());
+            }
+            Clause::Let { local, value } => {
+                let r = b.local(local.index());
+                self.expr_into(b, value, r);
+                self.comprehension(b, rest, produce, dst);
+            }
+        }
+        b.release(mark);
+    }
+}
+
+/// Register `start + i`.
+pub(crate) fn offset(start: Reg, i: usize) -> Reg {
+    Reg(u16::try_from(start.0 as usize + i).unwrap_or(u16::MAX))
+}
+
+fn len16(n: usize) -> u16 {
+    u16::try_from(n).unwrap_or(u16::MAX)
+}
+
+fn len8(n: usize) -> u8 {
+    u8::try_from(n).unwrap_or(u8::MAX)
+}

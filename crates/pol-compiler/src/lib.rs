@@ -1,0 +1,123 @@
+//! Compiles a checked pol program (the HIR of `pol-check`) to bytecode.
+//!
+//! Every let, function and rule becomes a chunk. Locals live in fixed registers (their
+//! `LocalId`), temporaries above them. Rule clauses become nested loops whose bodies
+//! are registered as runtime-error handlers, so that an error drops one path and the
+//! rule goes on with the next iteration (docs/evaluation.md).
+
+mod builder;
+mod expr;
+mod rules;
+mod tables;
+
+use builder::ChunkBuilder;
+pub use builder::LimitError;
+use pol_bytecode::{FunctionInfo, LetInfo, Pos, Program, RuleInfo, RuleKind};
+use pol_check::hir;
+use pol_diagnostics::{SourceMap, Span};
+use tables::Tables;
+
+/// Compiles a program that checked without errors.
+///
+/// Fails only when the program exceeds a limit of the bytecode format (65,535
+/// registers in one body, 65,535 distinct field names, ...).
+pub fn compile(program: &hir::Program, sources: &SourceMap) -> Result<Program, LimitError> {
+    let mut compiler = Compiler {
+        sources,
+        tables: Tables::default(),
+        chunks: Vec::new(),
+    };
+    let mut out = Program::default();
+    for def in &program.lets {
+        let chunk = compiler.let_chunk(def)?;
+        out.lets.push(LetInfo {
+            name: def.info.qualified.clone(),
+            chunk,
+        });
+    }
+    if program.fns.len() > usize::from(u16::MAX) {
+        return Err(LimitError(format!("more than {} functions", u16::MAX)));
+    }
+    for def in &program.fns {
+        let chunk = compiler.fn_chunk(def)?;
+        out.functions.push(FunctionInfo {
+            name: def.info.qualified.clone(),
+            chunk,
+        });
+    }
+    for (index, rule) in program.rules.iter().enumerate() {
+        let pos = compiler.pos(rule.info.name_span);
+        let chunk = compiler.rule_chunk(rule, index)?;
+        out.rules.push(RuleInfo {
+            name: rule.info.qualified.clone(),
+            id: rule.id.clone(),
+            severity: rule.severity.as_str().to_owned(),
+            kind: match rule.kind {
+                hir::RuleKind::Deny => RuleKind::Deny,
+                hir::RuleKind::Warn => RuleKind::Warn,
+            },
+            chunk,
+            pos,
+        });
+    }
+    let Compiler { tables, chunks, .. } = compiler;
+    tables.finish(&mut out)?;
+    out.chunks = chunks;
+    Ok(out)
+}
+
+/// State shared by the chunks of one program.
+struct Compiler<'a> {
+    sources: &'a SourceMap,
+    tables: Tables,
+    chunks: Vec<pol_bytecode::Chunk>,
+}
+
+impl Compiler<'_> {
+    /// The bytecode position of a span (1-based line and column).
+    fn pos(&mut self, span: Span) -> Pos {
+        let Some(file) = self.sources.get(span.file) else {
+            return Pos::default();
+        };
+        let lc = file.line_col(span.start);
+        let file = self.tables.file(&file.name);
+        Pos {
+            file,
+            line: lc.line,
+            column: lc.column,
+        }
+    }
+
+    fn add_chunk(&mut self, chunk: pol_bytecode::Chunk) -> u32 {
+        self.chunks.push(chunk);
+        u32::try_from(self.chunks.len() - 1).unwrap_or(u32::MAX)
+    }
+
+    fn let_chunk(&mut self, def: &hir::LetDef) -> Result<u32, LimitError> {
+        let mut b = ChunkBuilder::new(
+            format!("let {}", def.info.qualified),
+            def.body.locals.len(),
+            0,
+        );
+        b.pos = self.pos(def.value.span);
+        let result = b.temp();
+        self.expr_into(&mut b, &def.value, result);
+        b.emit(pol_bytecode::Instr::Return { src: result });
+        let chunk = b.finish()?;
+        Ok(self.add_chunk(chunk))
+    }
+
+    fn fn_chunk(&mut self, def: &hir::FnDef) -> Result<u32, LimitError> {
+        let mut b = ChunkBuilder::new(
+            format!("fn {}", def.info.qualified),
+            def.body.locals.len(),
+            def.params.len(),
+        );
+        b.pos = self.pos(def.value.span);
+        let result = b.temp();
+        self.expr_into(&mut b, &def.value, result);
+        b.emit(pol_bytecode::Instr::Return { src: result });
+        let chunk = b.finish()?;
+        Ok(self.add_chunk(chunk))
+    }
+}

@@ -1,0 +1,148 @@
+//! Compilation of rules: clauses as nested loops, runtime-error handlers per `for`
+//! body, and the emit site of the `message` clause.
+
+use crate::Compiler;
+use crate::builder::{ChunkBuilder, LimitError};
+use pol_bytecode::{EmitSite, Instr, Reg, Target};
+use pol_check::hir::{self, Clause};
+
+/// Where a failed `if` (or a finished path) continues.
+#[derive(Clone, Copy)]
+enum Continue {
+    /// The `iter_next` of the innermost `for`.
+    Loop(usize),
+    /// The end of the rule.
+    End,
+}
+
+struct RuleCtx<'r> {
+    rule: &'r hir::RuleDef,
+    index: u32,
+    /// Registers of the enclosing `for` values, innermost first.
+    anchors: Vec<Reg>,
+    /// Jumps to the end of the rule, patched when it is known.
+    to_end: Vec<usize>,
+}
+
+impl Compiler<'_> {
+    pub(crate) fn rule_chunk(
+        &mut self,
+        rule: &hir::RuleDef,
+        index: usize,
+    ) -> Result<u32, LimitError> {
+        let mut b = ChunkBuilder::new(
+            format!("rule {}", rule.info.qualified),
+            rule.body.locals.len(),
+            0,
+        );
+        b.pos = self.pos(rule.info.name_span);
+        let mut ctx = RuleCtx {
+            rule,
+            index: u32::try_from(index).unwrap_or(u32::MAX),
+            anchors: Vec::new(),
+            to_end: Vec::new(),
+        };
+        self.clauses(&mut b, &mut ctx, &rule.clauses, Continue::End);
+        let end = b.here();
+        for jump in std::mem::take(&mut ctx.to_end) {
+            b.patch(jump, end);
+        }
+        b.pos = self.pos(rule.info.name_span);
+        b.emit(Instr::Halt);
+        let chunk = b.finish()?;
+        Ok(self.add_chunk(chunk))
+    }
+
+    fn continue_to(
+        b: &mut ChunkBuilder,
+        ctx: &mut RuleCtx<'_>,
+        cont: Continue,
+        make: impl Fn(Target) -> Instr,
+    ) {
+        match cont {
+            Continue::Loop(next) => {
+                b.emit(make(Target(u32::try_from(next).unwrap_or(u32::MAX))));
+            }
+            Continue::End => {
+                let at = b.emit(make(ChunkBuilder::unknown()));
+                ctx.to_end.push(at);
+            }
+        }
+    }
+
+    fn clauses(
+        &mut self,
+        b: &mut ChunkBuilder,
+        ctx: &mut RuleCtx<'_>,
+        clauses: &[Clause],
+        cont: Continue,
+    ) {
+        let Some((first, rest)) = clauses.split_first() else {
+            self.message(b, ctx);
+            Self::continue_to(b, ctx, cont, |target| Instr::Jump { target });
+            return;
+        };
+        let mark = b.mark();
+        match first {
+            Clause::For { key, value, iter } => {
+                b.pos = self.pos(iter.span);
+                let src = self.expr_reg(b, iter);
+                let slot = b.push_slot();
+                b.emit(Instr::IterInit { slot, src });
+                let next = b.here();
+                let value = b.local(value.index());
+                let to_done = b.emit(Instr::IterNext {
+                    slot,
+                    value,
+                    done: ChunkBuilder::unknown(),
+                });
+                if let Some(key) = key {
+                    let dst = b.local(key.index());
+                    b.emit(Instr::IterKey { dst, slot });
+                }
+                ctx.anchors.insert(0, value);
+                self.clauses(b, ctx, rest, Continue::Loop(next));
+                ctx.anchors.remove(0);
+                let done = b.here();
+                b.patch(to_done, done);
+                b.handler(next, done, next);
+                b.pop_slot();
+                b.release(mark);
+                Self::continue_to(b, ctx, cont, |target| Instr::Jump { target });
+            }
+            Clause::If(cond) => {
+                b.pos = self.pos(cond.span);
+                let c = self.expr_reg(b, cond);
+                Self::continue_to(b, ctx, cont, |target| Instr::JumpUnlessTrue {
+                    cond: c,
+                    target,
+                });
+                b.release(mark);
+                self.clauses(b, ctx, rest, cont);
+            }
+            Clause::Let { local, value } => {
+                let r = b.local(local.index());
+                self.expr_into(b, value, r);
+                self.clauses(b, ctx, rest, cont);
+            }
+        }
+    }
+
+    /// The `message ... at ...` clause: evaluate both, then `emit`.
+    fn message(&mut self, b: &mut ChunkBuilder, ctx: &mut RuleCtx<'_>) {
+        b.pos = self.pos(ctx.rule.message.span);
+        let message = self.expr_reg(b, &ctx.rule.message);
+        let at = ctx.rule.at.as_ref().map(|at| {
+            b.pos = self.pos(at.span);
+            self.expr_reg(b, at)
+        });
+        let site = b.site(EmitSite {
+            rule: ctx.index,
+            message,
+            at,
+            anchors: ctx.anchors.clone(),
+        });
+        b.pos = self.pos(ctx.rule.message.span);
+        b.emit(Instr::Emit { site });
+    }
+}

@@ -1,0 +1,77 @@
+//! Building objects and f-strings.
+
+use crate::ops::{Fault, SIZE_LIMIT};
+use crate::value::{Value, View, to_json};
+use pol_facts::Document;
+use std::rc::Rc;
+
+/// Accumulates the entries of an object literal.
+#[derive(Default)]
+pub struct ObjectBuilder {
+    entries: Vec<(Rc<str>, Value)>,
+}
+
+impl ObjectBuilder {
+    /// Adds an entry; a repeated key keeps the last value.
+    pub fn insert(&mut self, key: &Value, value: Value, doc: &Document) -> Result<(), Fault> {
+        insert_sorted(&mut self.entries, key, value, doc)
+    }
+
+    /// The object.
+    pub fn finish(self) -> Value {
+        Value::Object(Rc::new(self.entries))
+    }
+}
+
+/// Inserts into entries kept sorted by key; the key must be a string.
+pub fn insert_sorted(
+    entries: &mut Vec<(Rc<str>, Value)>,
+    key: &Value,
+    value: Value,
+    doc: &Document,
+) -> Result<(), Fault> {
+    let text = match key.view(doc) {
+        View::Str(s) => s,
+        other => {
+            return Err(format!(
+                "object keys must be strings, got `{}`",
+                other.kind()
+            ));
+        }
+    };
+    match entries.binary_search_by(|(k, _)| k.as_ref().cmp(text)) {
+        Ok(i) => {
+            if let Some(entry) = entries.get_mut(i) {
+                entry.1 = value;
+            }
+        }
+        Err(i) => {
+            if entries.len() >= SIZE_LIMIT {
+                return Err("object too large (resource limit)".to_owned());
+            }
+            let key: Rc<str> = match key {
+                Value::Str(s) => s.clone(),
+                _ => Rc::from(text),
+            };
+            entries.insert(i, (key, value));
+        }
+    }
+    Ok(())
+}
+
+/// The text of an f-string: strings as they are, `null` as `null`, everything else as
+/// `to_string` gives it.
+pub fn format(parts: &[Value], doc: &Document) -> Result<Value, Fault> {
+    let mut out = String::new();
+    for part in parts {
+        match part.view(doc) {
+            View::Str(s) => out.push_str(s),
+            View::Null => out.push_str("null"),
+            _ => out.push_str(&to_json(part, doc).to_string()),
+        }
+        if out.len() > SIZE_LIMIT {
+            return Err("string too long (resource limit)".to_owned());
+        }
+    }
+    Ok(Value::Str(Rc::from(out)))
+}

@@ -1,0 +1,356 @@
+//! The builtin functions of LANGUAGE.md §8, as docs/evaluation.md defines them.
+
+use crate::ops::{Fault, SIZE_LIMIT, contains};
+use crate::value::{Value, View, canonical, equal, normalize_set, to_json};
+use pol_bytecode::BuiltinOp;
+use pol_facts::Document;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// Patterns compiled at run time (those that are not literals), kept for reuse.
+#[derive(Default)]
+pub struct PatternCache {
+    regexes: HashMap<String, Result<regex::Regex, String>>,
+    globs: HashMap<String, Result<globset::GlobMatcher, String>>,
+}
+
+const CACHE_LIMIT: usize = 256;
+
+impl PatternCache {
+    fn regex(&mut self, pattern: &str) -> Result<&regex::Regex, Fault> {
+        if self.regexes.len() >= CACHE_LIMIT && !self.regexes.contains_key(pattern) {
+            self.regexes.clear();
+        }
+        let entry = self
+            .regexes
+            .entry(pattern.to_owned())
+            .or_insert_with(|| compile_regex(pattern));
+        entry
+            .as_ref()
+            .map_err(|e| format!("invalid regular expression {pattern:?}: {e}"))
+    }
+
+    fn glob(&mut self, pattern: &str) -> Result<&globset::GlobMatcher, Fault> {
+        if self.globs.len() >= CACHE_LIMIT && !self.globs.contains_key(pattern) {
+            self.globs.clear();
+        }
+        let entry = self
+            .globs
+            .entry(pattern.to_owned())
+            .or_insert_with(|| compile_glob(pattern));
+        entry
+            .as_ref()
+            .map_err(|e| format!("invalid glob {pattern:?}: {e}"))
+    }
+}
+
+/// Compiles a regex as `matches` uses it (RE2 syntax, unanchored).
+pub fn compile_regex(pattern: &str) -> Result<regex::Regex, String> {
+    regex::Regex::new(pattern).map_err(|e| e.to_string())
+}
+
+/// Compiles a glob as `glob` uses it (`*` stops at `/`, `**` does not).
+pub fn compile_glob(pattern: &str) -> Result<globset::GlobMatcher, String> {
+    globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .map(|g| g.compile_matcher())
+        .map_err(|e| e.to_string())
+}
+
+fn wrong(name: &str, expected: &str, got: &View<'_>) -> Fault {
+    format!("`{name}` expects {expected}, got `{}`", got.kind())
+}
+
+fn string(s: String) -> Value {
+    Value::Str(Rc::from(s))
+}
+
+fn list(items: Vec<Value>) -> Result<Value, Fault> {
+    if items.len() > SIZE_LIMIT {
+        return Err("list too long (resource limit)".to_owned());
+    }
+    Ok(Value::List(Rc::new(items)))
+}
+
+/// The elements of a list or set.
+fn elements(name: &str, v: View<'_>) -> Result<Vec<Value>, Fault> {
+    match v {
+        View::List(l) => Ok(l.iter().collect()),
+        View::Set(s) => Ok(s.to_vec()),
+        other => Err(wrong(name, "a list or set", &other)),
+    }
+}
+
+/// Calls a builtin on evaluated arguments.
+pub fn call(
+    op: BuiltinOp,
+    args: &[Value],
+    doc: &Document,
+    cache: &mut PatternCache,
+) -> Result<Value, Fault> {
+    let views: Vec<View<'_>> = args.iter().map(|a| a.view(doc)).collect();
+    if op != BuiltinOp::TypeOf && views.iter().any(|v| matches!(v, View::Null)) {
+        return Ok(Value::Null);
+    }
+    let name = op.name();
+    let arg = |i: usize| views.get(i).copied().unwrap_or(View::Null);
+    let text = |i: usize| match arg(i) {
+        View::Str(s) => Ok(s),
+        other => Err(wrong(name, "a string", &other)),
+    };
+    match op {
+        BuiltinOp::Len | BuiltinOp::Count => length(name, arg(0)),
+        BuiltinOp::Lower => Ok(string(text(0)?.to_lowercase())),
+        BuiltinOp::Upper => Ok(string(text(0)?.to_uppercase())),
+        BuiltinOp::Trim => Ok(Value::str(text(0)?.trim())),
+        BuiltinOp::StartsWith => Ok(Value::Bool(text(0)?.starts_with(text(1)?))),
+        BuiltinOp::EndsWith => Ok(Value::Bool(text(0)?.ends_with(text(1)?))),
+        BuiltinOp::Contains => match arg(0) {
+            View::Str(s) => Ok(Value::Bool(s.contains(text(1)?))),
+            haystack => {
+                let needle = args.get(1).cloned().unwrap_or_default();
+                contains(haystack, &needle, arg(1), doc).map(Value::Bool)
+            }
+        },
+        BuiltinOp::Split => {
+            let (s, sep) = (text(0)?, text(1)?);
+            let parts: Vec<Value> = if sep.is_empty() {
+                s.chars().map(|c| string(c.to_string())).collect()
+            } else {
+                s.split(sep).map(Value::str).collect()
+            };
+            list(parts)
+        }
+        BuiltinOp::Join => {
+            let sep = text(1)?;
+            let mut out = String::new();
+            for (i, item) in elements(name, arg(0))?.iter().enumerate() {
+                match item.view(doc) {
+                    View::Str(s) => {
+                        if i > 0 {
+                            out.push_str(sep);
+                        }
+                        out.push_str(s);
+                    }
+                    other => return Err(wrong(name, "a list of strings", &other)),
+                }
+                if out.len() > SIZE_LIMIT {
+                    return Err("string too long (resource limit)".to_owned());
+                }
+            }
+            Ok(string(out))
+        }
+        BuiltinOp::Replace => {
+            let (s, old, new) = (text(0)?, text(1)?, text(2)?);
+            if old.is_empty() {
+                return Err("`replace` cannot replace the empty string".to_owned());
+            }
+            let out = s.replace(old, new);
+            if out.len() > SIZE_LIMIT {
+                return Err("string too long (resource limit)".to_owned());
+            }
+            Ok(string(out))
+        }
+        BuiltinOp::Matches => {
+            let s = text(0)?;
+            Ok(Value::Bool(cache.regex(text(1)?)?.is_match(s)))
+        }
+        BuiltinOp::Glob => {
+            let s = text(0)?;
+            Ok(Value::Bool(cache.glob(text(1)?)?.is_match(s)))
+        }
+        BuiltinOp::ToString => Ok(match arg(0) {
+            View::Str(_) => args.first().cloned().unwrap_or_default(),
+            _ => string(to_json(args.first().unwrap_or(&Value::Null), doc).to_string()),
+        }),
+        BuiltinOp::ToInt => to_int(arg(0)),
+        BuiltinOp::ToFloat => to_float(arg(0)),
+        BuiltinOp::Keys => match arg(0) {
+            View::Object(o) => list(
+                o.sorted(doc)
+                    .into_iter()
+                    .map(|(k, _)| Value::str(k))
+                    .collect(),
+            ),
+            other => Err(wrong(name, "an object", &other)),
+        },
+        BuiltinOp::Values => match arg(0) {
+            View::Object(o) => list(o.sorted(doc).into_iter().map(|(_, v)| v).collect()),
+            other => Err(wrong(name, "an object", &other)),
+        },
+        BuiltinOp::Sum => sum(&elements(name, arg(0))?, doc),
+        BuiltinOp::Min | BuiltinOp::Max => {
+            let items = elements(name, arg(0))?;
+            let pick = items.into_iter().reduce(|best, v| {
+                let o = canonical(&v, &best, doc);
+                let better = if op == BuiltinOp::Min {
+                    o.is_lt()
+                } else {
+                    o.is_gt()
+                };
+                if better { v } else { best }
+            });
+            Ok(pick.unwrap_or_default())
+        }
+        BuiltinOp::Sort => {
+            let mut items = elements(name, arg(0))?;
+            items.sort_by(|a, b| canonical(a, b, doc));
+            list(items)
+        }
+        BuiltinOp::Unique => unique(elements(name, arg(0))?, doc),
+        BuiltinOp::Flatten => {
+            let mut out = Vec::new();
+            for item in elements(name, arg(0))? {
+                match item.view(doc) {
+                    View::List(l) => out.extend(l.iter()),
+                    View::Set(s) => out.extend(s.iter().cloned()),
+                    _ => out.push(item.clone()),
+                }
+                if out.len() > SIZE_LIMIT {
+                    return Err("list too long (resource limit)".to_owned());
+                }
+            }
+            list(out)
+        }
+        BuiltinOp::TypeOf => Ok(Value::str(arg(0).kind())),
+        BuiltinOp::SemverCompare => {
+            let (a, b) = (version(text(0)?)?, version(text(1)?)?);
+            Ok(Value::Int(match a.cmp(&b) {
+                std::cmp::Ordering::Less => -1,
+                std::cmp::Ordering::Equal => 0,
+                std::cmp::Ordering::Greater => 1,
+            }))
+        }
+        BuiltinOp::SemverSatisfies => {
+            let v = version(text(0)?)?;
+            let req = text(1)?;
+            let req = semver::VersionReq::parse(req.trim())
+                .map_err(|e| format!("invalid version requirement {req:?}: {e}"))?;
+            Ok(Value::Bool(req.matches(&v)))
+        }
+    }
+}
+
+fn length(name: &str, v: View<'_>) -> Result<Value, Fault> {
+    let n = match v {
+        View::Str(s) => s.chars().count(),
+        View::List(l) => l.len(),
+        View::Set(s) => s.len(),
+        View::Object(o) => o.len(),
+        other => return Err(wrong(name, "a string or a collection", &other)),
+    };
+    Ok(Value::Int(i64::try_from(n).unwrap_or(i64::MAX)))
+}
+
+fn to_int(v: View<'_>) -> Result<Value, Fault> {
+    match v {
+        View::Int(n) => Ok(Value::Int(n)),
+        View::Float(f) => {
+            let t = f.trunc();
+            if t.is_finite() && t >= -9_223_372_036_854_775_808.0 && t < 9_223_372_036_854_775_808.0
+            {
+                #[expect(clippy::cast_possible_truncation, reason = "range checked above")]
+                Ok(Value::Int(t as i64))
+            } else {
+                Err(format!("`to_int`: {f} is out of the int range"))
+            }
+        }
+        View::Str(s) => s
+            .parse::<i64>()
+            .map(Value::Int)
+            .map_err(|_| format!("`to_int`: {s:?} is not an integer")),
+        other => Err(wrong("to_int", "a number or a string", &other)),
+    }
+}
+
+#[expect(
+    clippy::cast_precision_loss,
+    reason = "int to float conversion is what `to_float` does"
+)]
+fn to_float(v: View<'_>) -> Result<Value, Fault> {
+    match v {
+        View::Int(n) => Ok(Value::Float(n as f64)),
+        View::Float(f) => Ok(Value::Float(f)),
+        View::Str(s) => match s.trim().parse::<f64>() {
+            Ok(f) if f.is_finite() => Ok(Value::Float(f)),
+            _ => Err(format!("`to_float`: {s:?} is not a number")),
+        },
+        other => Err(wrong("to_float", "a number or a string", &other)),
+    }
+}
+
+fn sum(items: &[Value], doc: &Document) -> Result<Value, Fault> {
+    let mut total = Value::Int(0);
+    for item in items {
+        total = match (total.view(doc), item.view(doc)) {
+            (View::Int(a), View::Int(b)) => Value::Int(
+                a.checked_add(b)
+                    .ok_or_else(|| "integer overflow in `sum`".to_owned())?,
+            ),
+            (a @ (View::Int(_) | View::Float(_)), b @ (View::Int(_) | View::Float(_))) => {
+                Value::Float(float(a) + float(b))
+            }
+            (_, other) => return Err(wrong("sum", "a list of numbers", &other)),
+        };
+    }
+    Ok(total)
+}
+
+#[expect(
+    clippy::cast_precision_loss,
+    reason = "int to float promotion is the language's rule"
+)]
+fn float(v: View<'_>) -> f64 {
+    match v {
+        View::Int(n) => n as f64,
+        View::Float(f) => f,
+        _ => 0.0,
+    }
+}
+
+/// The list without repeated elements, first occurrences kept, in order.
+fn unique(items: Vec<Value>, doc: &Document) -> Result<Value, Fault> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (items.get(a), items.get(b));
+        match (x, y) {
+            (Some(x), Some(y)) => canonical(x, y, doc).then(a.cmp(&b)),
+            _ => a.cmp(&b),
+        }
+    });
+    let mut keep = vec![false; items.len()];
+    let mut previous: Option<usize> = None;
+    for &i in &order {
+        let duplicate = previous
+            .and_then(|p| items.get(p).zip(items.get(i)))
+            .is_some_and(|(p, v)| equal(p, v, doc));
+        if !duplicate {
+            if let Some(k) = keep.get_mut(i) {
+                *k = true;
+            }
+            previous = Some(i);
+        }
+    }
+    list(
+        items
+            .into_iter()
+            .zip(keep)
+            .filter_map(|(v, k)| k.then_some(v))
+            .collect(),
+    )
+}
+
+fn version(s: &str) -> Result<semver::Version, Fault> {
+    let trimmed = s.trim();
+    let bare = trimmed.strip_prefix('v').unwrap_or(trimmed);
+    semver::Version::parse(bare).map_err(|e| format!("invalid semantic version {s:?}: {e}"))
+}
+
+/// Builds a set from values (canonical order, no duplicates).
+pub fn make_set(items: Vec<Value>, doc: &Document) -> Result<Value, Fault> {
+    if items.len() > SIZE_LIMIT {
+        return Err("set too large (resource limit)".to_owned());
+    }
+    Ok(Value::Set(Rc::new(normalize_set(items, doc))))
+}

@@ -1,0 +1,113 @@
+//! Iterator slots: the state of one `for` loop, comprehension or quantifier.
+
+use crate::value::Value;
+use pol_facts::{Document, NodeId, NodeRef};
+use std::rc::Rc;
+
+/// Where a loop is in its collection. `pos` is the index of the next element.
+#[derive(Clone, Default)]
+pub enum Iter {
+    /// Nothing to iterate (also the state of an unused slot).
+    #[default]
+    Empty,
+    /// A computed list or set.
+    Values { items: Rc<Vec<Value>>, pos: usize },
+    /// A computed object (its values; keys for `iter_key`).
+    Entries {
+        items: Rc<Vec<(Rc<str>, Value)>>,
+        pos: usize,
+    },
+    /// A list node of the document.
+    Nodes { node: NodeId, pos: usize },
+    /// An object node of the document, in file order.
+    NodeEntries { node: NodeId, pos: usize },
+}
+
+impl Iter {
+    /// Starts iterating `v`: lists, sets, objects; null iterates nothing; anything else
+    /// is a type error.
+    pub fn start(v: &Value, doc: &Document) -> Result<Iter, String> {
+        let kind = match v {
+            Value::Null => return Ok(Iter::Empty),
+            Value::List(items) | Value::Set(items) => {
+                return Ok(Iter::Values {
+                    items: items.clone(),
+                    pos: 0,
+                });
+            }
+            Value::Object(items) => {
+                return Ok(Iter::Entries {
+                    items: items.clone(),
+                    pos: 0,
+                });
+            }
+            Value::Node(id) => match doc.get(*id) {
+                NodeRef::Null => return Ok(Iter::Empty),
+                NodeRef::List(_) => return Ok(Iter::Nodes { node: *id, pos: 0 }),
+                NodeRef::Object(_) => return Ok(Iter::NodeEntries { node: *id, pos: 0 }),
+                NodeRef::Bool(_) => "bool",
+                NodeRef::Int(_) => "int",
+                NodeRef::Float(_) => "float",
+                NodeRef::Str(_) => "string",
+            },
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Float(_) => "float",
+            Value::Str(_) | Value::Key(_) => "string",
+        };
+        Err(format!("cannot iterate over a `{kind}`"))
+    }
+
+    /// The next element, or `None` at the end.
+    pub fn next(&mut self, doc: &Document) -> Option<Value> {
+        match self {
+            Iter::Empty => None,
+            Iter::Values { items, pos } => {
+                let v = items.get(*pos)?.clone();
+                *pos += 1;
+                Some(v)
+            }
+            Iter::Entries { items, pos } => {
+                let v = items.get(*pos)?.1.clone();
+                *pos += 1;
+                Some(v)
+            }
+            Iter::Nodes { node, pos } => {
+                let NodeRef::List(list) = doc.get(*node) else {
+                    return None;
+                };
+                let v = list.get(*pos)?;
+                *pos += 1;
+                Some(Value::Node(v))
+            }
+            Iter::NodeEntries { node, pos } => {
+                let NodeRef::Object(object) = doc.get(*node) else {
+                    return None;
+                };
+                let &(_, v) = object.as_slice().get(*pos)?;
+                *pos += 1;
+                Some(Value::Node(v))
+            }
+        }
+    }
+
+    /// The index (lists, sets) or key (objects) of the element last returned.
+    pub fn key(&self, doc: &Document) -> Value {
+        let index =
+            |pos: usize| Value::Int(i64::try_from(pos.saturating_sub(1)).unwrap_or(i64::MAX));
+        match self {
+            Iter::Empty => Value::Null,
+            Iter::Values { pos, .. } | Iter::Nodes { pos, .. } => index(*pos),
+            Iter::Entries { items, pos } => items
+                .get(pos.saturating_sub(1))
+                .map_or(Value::Null, |(k, _)| Value::Str(k.clone())),
+            Iter::NodeEntries { node, pos } => match doc.get(*node) {
+                NodeRef::Object(object) => object
+                    .as_slice()
+                    .get(pos.saturating_sub(1))
+                    .map_or(Value::Null, |&(k, _)| Value::Key(k)),
+                _ => Value::Null,
+            },
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! pol's register VM: runs compiled programs on input documents and returns decisions.
+//!
+//! This crate links no compiler: a program that only loads `.polc` files needs
+//! `pol-bytecode`, `pol-facts` and this crate alone.
+//!
+//! The semantics are those of `docs/evaluation.md`: null propagation, SQL's
+//! three-valued logic, structural equality, exact division, checked integer overflow,
+//! and runtime errors that drop the path they happen on and make the decision fail
+//! closed.
+
+mod build;
+mod builtins;
+mod findings;
+mod iter;
+mod ops;
+mod program;
+mod value;
+mod vm;
+
+pub use program::{LoadError, Program};
+pub use vm::{Evaluator, Limits, QueryError};

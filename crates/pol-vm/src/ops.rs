@@ -1,0 +1,229 @@
+//! Operators: arithmetic with checked overflow and exact division, ordering,
+//! membership, and SQL's three-valued logic (docs/evaluation.md).
+
+use crate::value::{ListView, ObjectView, Value, View, compare_numbers, equal};
+use pol_bytecode::BinOp;
+use pol_facts::Document;
+use std::cmp::Ordering;
+use std::rc::Rc;
+
+/// A runtime error's message.
+pub type Fault = String;
+
+/// Largest collection or string the policy may build.
+pub const SIZE_LIMIT: usize = 10_000_000;
+
+fn type_error(op: &str, a: &View<'_>, b: &View<'_>) -> Fault {
+    format!("cannot apply `{op}` to `{}` and `{}`", a.kind(), b.kind())
+}
+
+/// `a op b` for every binary operator except the short-circuit parts of `and`/`or`.
+pub fn binary(op: BinOp, a: &Value, b: &Value, doc: &Document) -> Result<Value, Fault> {
+    match op {
+        BinOp::Eq => return Ok(Value::Bool(equal(a, b, doc))),
+        BinOp::Ne => return Ok(Value::Bool(!equal(a, b, doc))),
+        BinOp::And => return logic(true, a, b, doc),
+        BinOp::Or => return logic(false, a, b, doc),
+        _ => {}
+    }
+    let (x, y) = (a.view(doc), b.view(doc));
+    if matches!(x, View::Null) || matches!(y, View::Null) {
+        return Ok(Value::Null);
+    }
+    match op {
+        BinOp::Add => add(x, y),
+        BinOp::Sub => arith("-", x, y, i64::checked_sub, |p, q| p - q),
+        BinOp::Mul => arith("*", x, y, i64::checked_mul, |p, q| p * q),
+        BinOp::Div => divide(x, y),
+        BinOp::Rem => match (x, y) {
+            (View::Int(_), View::Int(0)) => Err("division by zero in `%`".to_owned()),
+            (View::Int(p), View::Int(q)) => p
+                .checked_rem(q)
+                .map(Value::Int)
+                .ok_or_else(|| "integer overflow in `%`".to_owned()),
+            _ => Err(type_error("%", &x, &y)),
+        },
+        BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+            // NaN is unordered: every comparison with it is false, as in IEEE 754.
+            let Some(ord) = order(op_symbol(op), x, y)? else {
+                return Ok(Value::Bool(false));
+            };
+            Ok(Value::Bool(match op {
+                BinOp::Lt => ord == Ordering::Less,
+                BinOp::Le => ord != Ordering::Greater,
+                BinOp::Gt => ord == Ordering::Greater,
+                _ => ord != Ordering::Less,
+            }))
+        }
+        BinOp::In => contains(y, a, x, doc).map(Value::Bool),
+        BinOp::NotIn => contains(y, a, x, doc).map(|found| Value::Bool(!found)),
+        BinOp::Eq | BinOp::Ne | BinOp::And | BinOp::Or => Ok(Value::Null),
+    }
+}
+
+fn op_symbol(op: BinOp) -> &'static str {
+    match op {
+        BinOp::Lt => "<",
+        BinOp::Le => "<=",
+        BinOp::Gt => ">",
+        _ => ">=",
+    }
+}
+
+/// Orders two numbers or two strings (`None` when a NaN is involved); anything else is
+/// a type error.
+fn order(op: &str, x: View<'_>, y: View<'_>) -> Result<Option<Ordering>, Fault> {
+    match (x, y) {
+        (View::Str(p), View::Str(q)) => Ok(Some(p.cmp(q))),
+        (View::Int(_) | View::Float(_), View::Int(_) | View::Float(_)) => Ok(compare_numbers(x, y)),
+        _ => Err(type_error(op, &x, &y)),
+    }
+}
+
+#[expect(
+    clippy::cast_precision_loss,
+    reason = "int to float promotion is the language's rule"
+)]
+fn as_float(v: View<'_>) -> Option<f64> {
+    match v {
+        View::Int(n) => Some(n as f64),
+        View::Float(f) => Some(f),
+        _ => None,
+    }
+}
+
+fn arith(
+    op: &str,
+    x: View<'_>,
+    y: View<'_>,
+    int: fn(i64, i64) -> Option<i64>,
+    float: fn(f64, f64) -> f64,
+) -> Result<Value, Fault> {
+    match (x, y) {
+        (View::Int(p), View::Int(q)) => int(p, q)
+            .map(Value::Int)
+            .ok_or_else(|| format!("integer overflow in `{op}`")),
+        _ => match (as_float(x), as_float(y)) {
+            (Some(p), Some(q)) => Ok(Value::Float(float(p, q))),
+            _ => Err(type_error(op, &x, &y)),
+        },
+    }
+}
+
+fn add(x: View<'_>, y: View<'_>) -> Result<Value, Fault> {
+    match (x, y) {
+        (View::Str(p), View::Str(q)) => {
+            if p.len() + q.len() > SIZE_LIMIT {
+                return Err("string too long (resource limit)".to_owned());
+            }
+            let mut s = String::with_capacity(p.len() + q.len());
+            s.push_str(p);
+            s.push_str(q);
+            Ok(Value::Str(Rc::from(s)))
+        }
+        (View::List(p), View::List(q)) => {
+            if p.len() + q.len() > SIZE_LIMIT {
+                return Err("list too long (resource limit)".to_owned());
+            }
+            Ok(Value::List(Rc::new(p.iter().chain(q.iter()).collect())))
+        }
+        _ => arith("+", x, y, i64::checked_add, |p, q| p + q),
+    }
+}
+
+/// Exact division: an int when it divides evenly, else a float.
+fn divide(x: View<'_>, y: View<'_>) -> Result<Value, Fault> {
+    match (x, y) {
+        (View::Int(_), View::Int(0)) => Err("division by zero".to_owned()),
+        (View::Int(p), View::Int(q)) => match p.checked_rem(q) {
+            Some(0) => p
+                .checked_div(q)
+                .map(Value::Int)
+                .ok_or_else(|| "integer overflow in `/`".to_owned()),
+            Some(_) => Ok(Value::Float(
+                as_float(x).unwrap_or(0.0) / as_float(y).unwrap_or(1.0),
+            )),
+            None => Err("integer overflow in `/`".to_owned()),
+        },
+        _ => match (as_float(x), as_float(y)) {
+            (Some(_), Some(q)) if q == 0.0 => Err("division by zero".to_owned()),
+            (Some(p), Some(q)) => Ok(Value::Float(p / q)),
+            _ => Err(type_error("/", &x, &y)),
+        },
+    }
+}
+
+/// `needle in haystack`.
+pub fn contains(
+    haystack: View<'_>,
+    needle: &Value,
+    needle_view: View<'_>,
+    doc: &Document,
+) -> Result<bool, Fault> {
+    match haystack {
+        View::List(ListView::Values(items)) | View::Set(items) => {
+            Ok(items.iter().any(|v| equal(v, needle, doc)))
+        }
+        View::List(l @ ListView::Nodes(_)) => Ok(l.iter().any(|v| equal(&v, needle, doc))),
+        View::Object(o) => match needle_view {
+            View::Str(key) => Ok(object_has(o, key, doc)),
+            other => Err(format!(
+                "`in` on an object needs a string key, got `{}`",
+                other.kind()
+            )),
+        },
+        View::Str(s) => match needle_view {
+            View::Str(part) => Ok(s.contains(part)),
+            other => Err(format!(
+                "`in` on a string needs a string, got `{}`",
+                other.kind()
+            )),
+        },
+        other => Err(format!("cannot test membership in `{}`", other.kind())),
+    }
+}
+
+fn object_has(o: ObjectView<'_>, key: &str, doc: &Document) -> bool {
+    o.get(doc, key).is_some()
+}
+
+/// Three-valued `and` (`is_and`) or `or` of two evaluated operands.
+pub fn logic(is_and: bool, a: &Value, b: &Value, doc: &Document) -> Result<Value, Fault> {
+    let op = if is_and { "and" } else { "or" };
+    let x = truth(op, a, doc)?;
+    let y = truth(op, b, doc)?;
+    Ok(match (is_and, x, y) {
+        (true, Some(false), _) | (true, _, Some(false)) => Value::Bool(false),
+        (true, Some(true), Some(true)) => Value::Bool(true),
+        (false, Some(true), _) | (false, _, Some(true)) => Value::Bool(true),
+        (false, Some(false), Some(false)) => Value::Bool(false),
+        _ => Value::Null,
+    })
+}
+
+/// A bool or null operand of a logical operator; anything else is a type error.
+pub fn truth(op: &str, v: &Value, doc: &Document) -> Result<Option<bool>, Fault> {
+    match v.view(doc) {
+        View::Bool(b) => Ok(Some(b)),
+        View::Null => Ok(None),
+        other => Err(format!("`{op}` needs a bool, got `{}`", other.kind())),
+    }
+}
+
+/// `not v`.
+pub fn not(v: &Value, doc: &Document) -> Result<Value, Fault> {
+    Ok(truth("not", v, doc)?.map_or(Value::Null, |b| Value::Bool(!b)))
+}
+
+/// `-v`.
+pub fn negate(v: &Value, doc: &Document) -> Result<Value, Fault> {
+    match v.view(doc) {
+        View::Null => Ok(Value::Null),
+        View::Int(n) => n
+            .checked_neg()
+            .map(Value::Int)
+            .ok_or_else(|| "integer overflow in `-`".to_owned()),
+        View::Float(f) => Ok(Value::Float(-f)),
+        other => Err(format!("cannot negate `{}`", other.kind())),
+    }
+}

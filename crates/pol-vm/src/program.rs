@@ -1,0 +1,76 @@
+//! `Program`: a validated bytecode program with its regexes and globs compiled, ready
+//! to be evaluated from many threads at once.
+
+use crate::builtins::{compile_glob, compile_regex};
+use pol_bytecode::{DecodeError, validate};
+
+/// A program ready to run: `Send + Sync`, shared by any number of [`Evaluator`]s.
+///
+/// [`Evaluator`]: crate::Evaluator
+#[derive(Debug, Clone)]
+pub struct Program {
+    pub(crate) code: pol_bytecode::Program,
+    pub(crate) regexes: Vec<regex::Regex>,
+    pub(crate) globs: Vec<globset::GlobMatcher>,
+}
+
+/// Why a program could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError(pub String);
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+impl From<DecodeError> for LoadError {
+    fn from(e: DecodeError) -> LoadError {
+        LoadError(e.to_string())
+    }
+}
+
+impl Program {
+    /// Validates a program and compiles its patterns.
+    pub fn new(code: pol_bytecode::Program) -> Result<Program, LoadError> {
+        validate(&code).map_err(|e| LoadError(format!("invalid program: {e}")))?;
+        let regexes = code
+            .regexes
+            .iter()
+            .map(|p| {
+                compile_regex(p)
+                    .map_err(|e| LoadError(format!("invalid regex {p:?} in program: {e}")))
+            })
+            .collect::<Result<_, _>>()?;
+        let globs = code
+            .globs
+            .iter()
+            .map(|p| {
+                compile_glob(p)
+                    .map_err(|e| LoadError(format!("invalid glob {p:?} in program: {e}")))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Program {
+            code,
+            regexes,
+            globs,
+        })
+    }
+
+    /// Loads a program from `.polc` bytes (see `pol_bytecode::decode`).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Program, LoadError> {
+        Program::new(pol_bytecode::decode(bytes)?)
+    }
+
+    /// The program as `.polc` bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        pol_bytecode::encode(&self.code)
+    }
+
+    /// The bytecode.
+    pub fn bytecode(&self) -> &pol_bytecode::Program {
+        &self.code
+    }
+}

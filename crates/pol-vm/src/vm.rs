@@ -1,0 +1,653 @@
+//! The interpreter loop: frames on one register stack, iterator slots, lazily computed
+//! lets, and the runtime-error discipline of docs/evaluation.md (an error drops the
+//! path, is recorded once, and the rule continues at its innermost `for`).
+
+use crate::builtins::{self, PatternCache};
+use crate::findings::Findings;
+use crate::iter::Iter;
+use crate::ops;
+use crate::program::Program;
+use crate::value::{Value, View};
+use pol_bytecode::{Chunk, Const, Instr, Reg};
+use pol_facts::{Decision, Document, KeyId};
+use std::rc::Rc;
+
+/// Resource limits of one evaluation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Instructions executed, in all.
+    pub steps: u64,
+    /// Nested function and let calls.
+    pub call_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            steps: 10_000_000,
+            call_depth: 256,
+        }
+    }
+}
+
+/// How an instruction failed.
+pub(crate) enum Fault {
+    /// A new runtime error: record it, then drop the path.
+    Error(String),
+    /// An error already recorded deeper down (in a function or let): drop the path.
+    Failed,
+    /// A resource limit of the whole evaluation: stop everything.
+    Abort,
+}
+
+impl From<String> for Fault {
+    fn from(message: String) -> Fault {
+        Fault::Error(message)
+    }
+}
+
+/// What the interpreter does after an instruction.
+enum Flow {
+    Next,
+    Jump(usize),
+    Return(Value),
+}
+
+#[derive(Clone)]
+enum LetState {
+    Pending,
+    Running,
+    Done(Value),
+    Failed,
+}
+
+/// Who owns the errors raised now: the rule being evaluated, or a let being computed.
+#[derive(Clone, Copy)]
+pub(crate) enum Owner {
+    Rule(usize),
+    Let(usize),
+}
+
+/// Evaluates a program on documents, reusing its buffers from one document to the next.
+///
+/// An evaluator is cheap to create and not `Send`; make one per thread and share the
+/// [`Program`].
+pub struct Evaluator<'p> {
+    program: &'p Program,
+    consts: Vec<Value>,
+    regs: Vec<Value>,
+    iters: Vec<Iter>,
+    lets: Vec<LetState>,
+    sym_keys: Vec<Option<KeyId>>,
+    patterns: PatternCache,
+    limits: Limits,
+    steps: u64,
+    depth: usize,
+    owner: Owner,
+    findings: Findings,
+}
+
+impl<'p> Evaluator<'p> {
+    /// An evaluator for `program` with the default [`Limits`].
+    pub fn new(program: &'p Program) -> Evaluator<'p> {
+        let consts = program
+            .code
+            .consts
+            .iter()
+            .map(|c| match c {
+                Const::Int(n) => Value::Int(*n),
+                Const::Float(f) => Value::Float(*f),
+                Const::Str(s) => Value::str(s),
+            })
+            .collect();
+        Evaluator {
+            program,
+            consts,
+            regs: Vec::new(),
+            iters: Vec::new(),
+            lets: Vec::new(),
+            sym_keys: Vec::new(),
+            patterns: PatternCache::default(),
+            limits: Limits::default(),
+            steps: 0,
+            depth: 0,
+            owner: Owner::Rule(0),
+            findings: Findings::default(),
+        }
+    }
+
+    /// Changes the resource limits.
+    pub fn set_limits(&mut self, limits: Limits) {
+        self.limits = limits;
+    }
+
+    fn reset(&mut self, doc: &Document) {
+        self.regs.clear();
+        self.iters.clear();
+        self.lets.clear();
+        self.lets
+            .resize(self.program.code.lets.len(), LetState::Pending);
+        self.sym_keys.clear();
+        self.sym_keys
+            .extend(self.program.code.symbols.iter().map(|s| doc.key_id(s)));
+        self.steps = 0;
+        self.depth = 0;
+        self.findings.clear();
+    }
+
+    /// Evaluates every rule on `doc` and returns the decision.
+    pub fn evaluate(&mut self, doc: &Document) -> Decision {
+        self.reset(doc);
+        let program = self.program;
+        for (index, rule) in program.code.rules.iter().enumerate() {
+            self.owner = Owner::Rule(index);
+            match self.call_chunk(rule.chunk as usize, &[], doc) {
+                Ok(_) | Err(Fault::Failed | Fault::Error(_)) => {}
+                Err(Fault::Abort) => break,
+            }
+        }
+        self.findings.take_decision(doc, &program.code)
+    }
+
+    /// Computes the top-level let `name` (package-qualified, or unqualified when only
+    /// one package has it) on `doc`, as JSON.
+    pub fn query(&mut self, doc: &Document, name: &str) -> Result<serde_json::Value, QueryError> {
+        let index = self
+            .program
+            .code
+            .find_let(name)
+            .ok_or_else(|| QueryError::UnknownLet(name.to_owned()))?;
+        self.reset(doc);
+        let result = self.get_let(index, doc);
+        let decision = self.findings.take_decision(doc, &self.program.code);
+        match result {
+            Ok(v) => Ok(crate::value::to_json(&v, doc)),
+            Err(_) => Err(QueryError::Failed(decision)),
+        }
+    }
+
+    /// Runs a chunk in a new frame with `args` in its first registers.
+    fn call_chunk(&mut self, chunk: usize, args: &[Value], doc: &Document) -> Result<Value, Fault> {
+        if self.depth >= self.limits.call_depth {
+            return Err(Fault::Error(format!(
+                "calls nest more than {} deep",
+                self.limits.call_depth
+            )));
+        }
+        let program = self.program;
+        let Some(code) = program.code.chunks.get(chunk) else {
+            return Err(Fault::Error("call to a missing chunk".to_owned()));
+        };
+        let base = self.regs.len();
+        let slot_base = self.iters.len();
+        self.regs
+            .resize(base + code.registers as usize, Value::Null);
+        for (slot, arg) in self.regs.iter_mut().skip(base).zip(args) {
+            *slot = arg.clone();
+        }
+        self.iters
+            .resize(slot_base + code.slots as usize, Iter::Empty);
+        self.depth += 1;
+        let result = self.run(code, base, slot_base, doc);
+        self.depth -= 1;
+        self.regs.truncate(base);
+        self.iters.truncate(slot_base);
+        result
+    }
+
+    fn run(
+        &mut self,
+        chunk: &Chunk,
+        base: usize,
+        slot_base: usize,
+        doc: &Document,
+    ) -> Result<Value, Fault> {
+        let mut pc = 0usize;
+        loop {
+            self.steps += 1;
+            if self.steps > self.limits.steps {
+                let message = format!(
+                    "evaluation exceeded {} steps (resource limit)",
+                    self.limits.steps
+                );
+                self.record(chunk, pc, message);
+                return Err(Fault::Abort);
+            }
+            let Some(&instr) = chunk.code.get(pc) else {
+                return Err(Fault::Error(
+                    "execution ran off the end of the code".to_owned(),
+                ));
+            };
+            match self.exec(chunk, instr, base, slot_base, doc) {
+                Ok(Flow::Next) => pc += 1,
+                Ok(Flow::Jump(target)) => pc = target,
+                Ok(Flow::Return(v)) => return Ok(v),
+                Err(Fault::Abort) => return Err(Fault::Abort),
+                Err(fault) => {
+                    if let Fault::Error(message) = fault {
+                        self.record(chunk, pc, message);
+                    }
+                    // The innermost `for` body holding `pc` goes on with its next element.
+                    let handler = chunk
+                        .handlers
+                        .iter()
+                        .filter(|h| (h.start as usize..h.end as usize).contains(&pc))
+                        .max_by_key(|h| h.start);
+                    match handler {
+                        Some(h) => pc = h.resume as usize,
+                        None => return Err(Fault::Failed),
+                    }
+                }
+            }
+        }
+    }
+
+    fn record(&mut self, chunk: &Chunk, pc: usize, message: String) {
+        let pos = chunk.positions.get(pc).copied().unwrap_or_default();
+        let owner = match self.owner {
+            Owner::Rule(i) => self.program.code.rules.get(i).map(|r| r.name.as_str()),
+            Owner::Let(i) => self.program.code.lets.get(i).map(|l| l.name.as_str()),
+        };
+        self.findings
+            .error(owner.unwrap_or("?"), message, pos, &self.program.code);
+    }
+
+    fn reg(&self, base: usize, r: Reg) -> &Value {
+        self.regs.get(base + r.index()).unwrap_or(&Value::Null)
+    }
+
+    fn set(&mut self, base: usize, r: Reg, v: Value) {
+        if let Some(slot) = self.regs.get_mut(base + r.index()) {
+            *slot = v;
+        }
+    }
+
+    fn get_let(&mut self, index: usize, doc: &Document) -> Result<Value, Fault> {
+        match self.lets.get(index) {
+            Some(LetState::Done(v)) => return Ok(v.clone()),
+            Some(LetState::Failed) => return Err(Fault::Failed),
+            Some(LetState::Running) => {
+                return Err(Fault::Error("a let depends on itself".to_owned()));
+            }
+            Some(LetState::Pending) => {}
+            None => return Err(Fault::Error("unknown let".to_owned())),
+        }
+        let chunk = self
+            .program
+            .code
+            .lets
+            .get(index)
+            .map_or(usize::MAX, |l| l.chunk as usize);
+        if let Some(state) = self.lets.get_mut(index) {
+            *state = LetState::Running;
+        }
+        let outer = std::mem::replace(&mut self.owner, Owner::Let(index));
+        let result = self.call_chunk(chunk, &[], doc);
+        self.owner = outer;
+        let state = match &result {
+            Ok(v) => LetState::Done(v.clone()),
+            Err(_) => LetState::Failed,
+        };
+        if let Some(slot) = self.lets.get_mut(index) {
+            *slot = state;
+        }
+        result.map_err(|f| {
+            if let Fault::Abort = f {
+                Fault::Abort
+            } else {
+                Fault::Failed
+            }
+        })
+    }
+
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one arm per instruction reads best as one match"
+    )]
+    fn exec(
+        &mut self,
+        chunk: &Chunk,
+        instr: Instr,
+        base: usize,
+        slots: usize,
+        doc: &Document,
+    ) -> Result<Flow, Fault> {
+        match instr {
+            Instr::LoadConst { dst, k } => {
+                let v = self.consts.get(k.index()).cloned().unwrap_or_default();
+                self.set(base, dst, v);
+            }
+            Instr::LoadNull { dst } => self.set(base, dst, Value::Null),
+            Instr::LoadBool { dst, value } => self.set(base, dst, Value::Bool(value)),
+            Instr::LoadInt { dst, value } => self.set(base, dst, Value::Int(i64::from(value))),
+            Instr::LoadInput { dst } => self.set(base, dst, Value::Node(doc.root())),
+            Instr::Move { dst, src } => {
+                let v = self.reg(base, src).clone();
+                self.set(base, dst, v);
+            }
+            Instr::GetLet { dst, id } => {
+                let v = self.get_let(id.index(), doc)?;
+                self.set(base, dst, v);
+            }
+            Instr::Field { dst, obj, sym } => {
+                let v = self.field(self.reg(base, obj), sym.index(), doc);
+                self.set(base, dst, v);
+            }
+            Instr::Index { dst, obj, index } => {
+                let v = index_value(self.reg(base, obj), self.reg(base, index), doc);
+                self.set(base, dst, v);
+            }
+            Instr::Not { dst, src } => {
+                let v = ops::not(self.reg(base, src), doc)?;
+                self.set(base, dst, v);
+            }
+            Instr::Neg { dst, src } => {
+                let v = ops::negate(self.reg(base, src), doc)?;
+                self.set(base, dst, v);
+            }
+            Instr::Binary { op, dst, a, b } => {
+                let v = ops::binary(op, self.reg(base, a), self.reg(base, b), doc)?;
+                self.set(base, dst, v);
+            }
+            Instr::Jump { target } => return Ok(Flow::Jump(target.index())),
+            Instr::JumpIfFalse { cond, target } => {
+                if matches!(self.reg(base, cond).view(doc), View::Bool(false)) {
+                    return Ok(Flow::Jump(target.index()));
+                }
+            }
+            Instr::JumpIfTrue { cond, target } => {
+                if matches!(self.reg(base, cond).view(doc), View::Bool(true)) {
+                    return Ok(Flow::Jump(target.index()));
+                }
+            }
+            Instr::JumpUnlessTrue { cond, target } => match self.reg(base, cond).view(doc) {
+                View::Bool(true) => {}
+                View::Bool(false) | View::Null => return Ok(Flow::Jump(target.index())),
+                other => {
+                    return Err(Fault::Error(format!(
+                        "condition must be a bool, got `{}`",
+                        other.kind()
+                    )));
+                }
+            },
+            Instr::JumpIfNotNull { src, target } => {
+                if !self.reg(base, src).is_null(doc) {
+                    return Ok(Flow::Jump(target.index()));
+                }
+            }
+            Instr::Call {
+                dst,
+                func,
+                args,
+                argc,
+            } => {
+                let chunk_index = self
+                    .program
+                    .code
+                    .functions
+                    .get(func.index())
+                    .map_or(usize::MAX, |f| f.chunk as usize);
+                let argv: Vec<Value> = (0..argc as usize)
+                    .map(|i| {
+                        self.regs
+                            .get(base + args.index() + i)
+                            .cloned()
+                            .unwrap_or_default()
+                    })
+                    .collect();
+                let v = self.call_chunk(chunk_index, &argv, doc)?;
+                self.set(base, dst, v);
+            }
+            Instr::CallBuiltin {
+                dst,
+                builtin,
+                args,
+                argc,
+            } => {
+                let start = base + args.index();
+                let argv = self
+                    .regs
+                    .get(start..start + argc as usize)
+                    .unwrap_or_default()
+                    .to_vec();
+                let v = builtins::call(builtin, &argv, doc, &mut self.patterns)?;
+                self.set(base, dst, v);
+            }
+            Instr::MatchRegex { dst, s, re } => {
+                let v = match self.reg(base, s).view(doc) {
+                    View::Null => Value::Null,
+                    View::Str(text) => Value::Bool(
+                        self.program
+                            .regexes
+                            .get(re.index())
+                            .is_some_and(|r| r.is_match(text)),
+                    ),
+                    other => {
+                        return Err(Fault::Error(format!(
+                            "`matches` expects a string, got `{}`",
+                            other.kind()
+                        )));
+                    }
+                };
+                self.set(base, dst, v);
+            }
+            Instr::MatchGlob { dst, s, glob } => {
+                let v = match self.reg(base, s).view(doc) {
+                    View::Null => Value::Null,
+                    View::Str(text) => Value::Bool(
+                        self.program
+                            .globs
+                            .get(glob.index())
+                            .is_some_and(|g| g.is_match(text)),
+                    ),
+                    other => {
+                        return Err(Fault::Error(format!(
+                            "`glob` expects a string, got `{}`",
+                            other.kind()
+                        )));
+                    }
+                };
+                self.set(base, dst, v);
+            }
+            Instr::Return { src } => return Ok(Flow::Return(self.reg(base, src).clone())),
+            Instr::Halt => return Ok(Flow::Return(Value::Null)),
+            Instr::IterInit { slot, src } => {
+                let it = Iter::start(self.reg(base, src), doc)?;
+                if let Some(s) = self.iters.get_mut(slots + slot.index()) {
+                    *s = it;
+                }
+            }
+            Instr::IterNext { slot, value, done } => {
+                let next = self
+                    .iters
+                    .get_mut(slots + slot.index())
+                    .and_then(|it| it.next(doc));
+                match next {
+                    Some(v) => self.set(base, value, v),
+                    None => return Ok(Flow::Jump(done.index())),
+                }
+            }
+            Instr::IterKey { dst, slot } => {
+                let key = self
+                    .iters
+                    .get(slots + slot.index())
+                    .map_or(Value::Null, |it| it.key(doc));
+                self.set(base, dst, key);
+            }
+            Instr::AnyStep { acc, cond } | Instr::AllStep { acc, cond } => {
+                let any = matches!(instr, Instr::AnyStep { .. });
+                let word = if any { "any" } else { "all" };
+                let c = ops::truth(word, self.reg(base, cond), doc)?;
+                match c {
+                    Some(b) if b == any => self.set(base, acc, Value::Bool(any)),
+                    None => self.set(base, acc, Value::Null),
+                    Some(_) => {}
+                }
+            }
+            Instr::MakeList { dst, start, len } => {
+                let s = base + start.index();
+                let items = self
+                    .regs
+                    .get(s..s + len as usize)
+                    .unwrap_or_default()
+                    .to_vec();
+                self.set(base, dst, Value::List(Rc::new(items)));
+            }
+            Instr::MakeSet { dst, start, len } => {
+                let s = base + start.index();
+                let items = self
+                    .regs
+                    .get(s..s + len as usize)
+                    .unwrap_or_default()
+                    .to_vec();
+                let v = builtins::make_set(items, doc)?;
+                self.set(base, dst, v);
+            }
+            Instr::MakeObject { dst, start, pairs } => {
+                let mut object = crate::build::ObjectBuilder::default();
+                for i in 0..pairs as usize {
+                    let k = self
+                        .regs
+                        .get(base + start.index() + 2 * i)
+                        .cloned()
+                        .unwrap_or_default();
+                    let v = self
+                        .regs
+                        .get(base + start.index() + 2 * i + 1)
+                        .cloned()
+                        .unwrap_or_default();
+                    object.insert(&k, v, doc)?;
+                }
+                self.set(base, dst, object.finish());
+            }
+            Instr::NewList { dst } => self.set(base, dst, Value::List(Rc::new(Vec::new()))),
+            Instr::NewSet { dst } => self.set(base, dst, Value::Set(Rc::new(Vec::new()))),
+            Instr::NewObject { dst } => self.set(base, dst, Value::Object(Rc::new(Vec::new()))),
+            Instr::Push { dst, value } => {
+                let v = self.reg(base, value).clone();
+                if let Some(Value::List(items) | Value::Set(items)) =
+                    self.regs.get_mut(base + dst.index())
+                {
+                    if items.len() >= ops::SIZE_LIMIT {
+                        return Err(Fault::Error(
+                            "collection too large (resource limit)".to_owned(),
+                        ));
+                    }
+                    Rc::make_mut(items).push(v);
+                } else {
+                    return Err(Fault::Error(
+                        "`push` into a value that is not being built".to_owned(),
+                    ));
+                }
+            }
+            Instr::FinishSet { dst } => {
+                if let Some(Value::Set(items)) = self.regs.get_mut(base + dst.index()) {
+                    let taken = std::mem::take(Rc::make_mut(items));
+                    *items = Rc::new(crate::value::normalize_set(taken, doc));
+                }
+            }
+            Instr::Insert { dst, key, value } => {
+                let k = self.reg(base, key).clone();
+                let v = self.reg(base, value).clone();
+                if let Some(Value::Object(entries)) = self.regs.get_mut(base + dst.index()) {
+                    crate::build::insert_sorted(Rc::make_mut(entries), &k, v, doc)?;
+                } else {
+                    return Err(Fault::Error(
+                        "`insert` into a value that is not being built".to_owned(),
+                    ));
+                }
+            }
+            Instr::Format { dst, start, len } => {
+                let s = base + start.index();
+                let parts = self.regs.get(s..s + len as usize).unwrap_or_default();
+                let text = crate::build::format(parts, doc)?;
+                self.set(base, dst, text);
+            }
+            Instr::Emit { site } => {
+                let Some(site) = chunk.sites.get(site.index()) else {
+                    return Err(Fault::Error("missing emit site".to_owned()));
+                };
+                let message = self.reg(base, site.message).clone();
+                let at = site.at.map(|r| self.reg(base, r).clone());
+                let anchors: Vec<Value> = site
+                    .anchors
+                    .iter()
+                    .map(|&r| self.reg(base, r).clone())
+                    .collect();
+                self.findings.emit(
+                    site.rule as usize,
+                    &message,
+                    at.as_ref(),
+                    &anchors,
+                    doc,
+                    &self.program.code,
+                )?;
+            }
+        }
+        Ok(Flow::Next)
+    }
+
+    /// `obj.field` by interned symbol: integer comparisons on documents.
+    fn field(&self, obj: &Value, sym: usize, doc: &Document) -> Value {
+        match obj {
+            Value::Node(id) => {
+                let Some(Some(key)) = self.sym_keys.get(sym) else {
+                    return Value::Null;
+                };
+                doc.object_get(*id, *key).map_or(Value::Null, Value::Node)
+            }
+            Value::Object(entries) => {
+                let Some(name) = self.program.code.symbols.get(sym) else {
+                    return Value::Null;
+                };
+                entries
+                    .binary_search_by(|(k, _)| k.as_ref().cmp(name.as_str()))
+                    .ok()
+                    .and_then(|i| entries.get(i))
+                    .map_or(Value::Null, |(_, v)| v.clone())
+            }
+            _ => Value::Null,
+        }
+    }
+}
+
+/// `obj[index]`: list elements by int (negative from the end), object values by string;
+/// anything else reads as null.
+fn index_value(obj: &Value, index: &Value, doc: &Document) -> Value {
+    match (obj.view(doc), index.view(doc)) {
+        (View::List(list), View::Int(i)) => {
+            let len = i64::try_from(list.len()).unwrap_or(i64::MAX);
+            let i = if i < 0 { i + len } else { i };
+            usize::try_from(i)
+                .ok()
+                .and_then(|i| list.get(i))
+                .unwrap_or_default()
+        }
+        (View::Object(o), View::Str(key)) => o.get(doc, key).unwrap_or_default(),
+        _ => Value::Null,
+    }
+}
+
+/// Why a query failed.
+#[derive(Debug)]
+pub enum QueryError {
+    /// No let of that name.
+    UnknownLet(String),
+    /// Computing it raised runtime errors (in the decision).
+    Failed(Decision),
+}
+
+impl std::fmt::Display for QueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            QueryError::UnknownLet(name) => write!(f, "no top-level let named `{name}`"),
+            QueryError::Failed(decision) => {
+                let messages: Vec<&str> =
+                    decision.errors.iter().map(|e| e.message.as_str()).collect();
+                write!(f, "computing the let failed: {}", messages.join("; "))
+            }
+        }
+    }
+}
+
+impl std::error::Error for QueryError {}

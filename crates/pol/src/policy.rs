@@ -1,0 +1,119 @@
+//! `Policy`: a compiled policy set, and the ways to make and run one.
+
+use crate::{Decision, Diagnostic, Document, FileId, Format, LoadError, SourceMap, hir};
+use pol_vm::{Evaluator, Program};
+
+/// A compiled policy set, ready to evaluate documents. `Send + Sync`: share one across
+/// threads and give each thread its own [`Evaluator`].
+#[derive(Debug, Clone)]
+pub struct Policy {
+    program: Program,
+}
+
+/// Why a policy set did not compile.
+#[derive(Debug, Clone)]
+pub enum CompileError {
+    /// The source has errors: every diagnostic (errors and warnings); render them with
+    /// [`render_text`](crate::render_text) against the same [`SourceMap`].
+    Diagnostics(Vec<Diagnostic>),
+    /// The program exceeds a limit of the bytecode format (65,535 registers in one
+    /// body, 65,535 distinct field names, ...).
+    TooLarge(String),
+}
+
+impl std::fmt::Display for CompileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CompileError::Diagnostics(diagnostics) => {
+                let errors: Vec<String> = diagnostics
+                    .iter()
+                    .filter(|d| d.is_error())
+                    .map(|d| format!("{}: {}", d.code, d.message))
+                    .collect();
+                write!(f, "the policy does not compile: {}", errors.join("; "))
+            }
+            CompileError::TooLarge(why) => write!(f, "the policy is too large to compile: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for CompileError {}
+
+/// The result of compiling: the checked program (for `test` blocks and tools) and the
+/// runnable policy.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    /// The checked program.
+    pub hir: hir::Program,
+    /// The compiled policy.
+    pub policy: Policy,
+    /// Warnings (compilation succeeded, so there is no error).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Checks and compiles the files of `sources`.
+pub fn compile(sources: &mut SourceMap, files: &[FileId]) -> Result<Compiled, CompileError> {
+    let (hir, diagnostics) = pol_check::check_files(sources, files);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(CompileError::Diagnostics(diagnostics));
+    }
+    let code = pol_compiler::compile(&hir, sources).map_err(|e| CompileError::TooLarge(e.0))?;
+    let program = Program::new(code).map_err(|e| CompileError::TooLarge(e.0))?;
+    Ok(Compiled {
+        hir,
+        policy: Policy { program },
+        warnings: diagnostics,
+    })
+}
+
+impl Policy {
+    /// Compiles one policy file given as text.
+    pub fn from_source(name: &str, text: &str) -> Result<Policy, CompileError> {
+        let mut sources = SourceMap::new();
+        let file = sources.add(name, text);
+        compile(&mut sources, &[file]).map(|c| c.policy)
+    }
+
+    /// Loads a compiled program (`.polc` bytes); no compiler is involved.
+    pub fn from_polc(bytes: &[u8]) -> Result<Policy, pol_vm::LoadError> {
+        Program::from_bytes(bytes).map(|program| Policy { program })
+    }
+
+    /// The program as `.polc` bytes.
+    pub fn to_polc(&self) -> Vec<u8> {
+        self.program.to_bytes()
+    }
+
+    /// The compiled program.
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+
+    /// A readable listing of the bytecode.
+    pub fn disassemble(&self) -> String {
+        pol_bytecode::disassemble(self.program.bytecode())
+    }
+
+    /// An evaluator that reuses its buffers across documents.
+    pub fn evaluator(&self) -> Evaluator<'_> {
+        Evaluator::new(&self.program)
+    }
+
+    /// Evaluates one document (a convenience; use an [`Evaluator`] for many).
+    pub fn evaluate(&self, doc: &Document) -> Decision {
+        self.evaluator().evaluate(doc)
+    }
+
+    /// Loads `text` (one decision per document: YAML streams may hold several) and
+    /// evaluates it.
+    pub fn evaluate_text(
+        &self,
+        text: &str,
+        format: Format,
+        file: Option<&str>,
+    ) -> Result<Vec<Decision>, LoadError> {
+        let docs = pol_facts::load(text, format, file)?;
+        let mut evaluator = self.evaluator();
+        Ok(docs.iter().map(|d| evaluator.evaluate(d)).collect())
+    }
+}
