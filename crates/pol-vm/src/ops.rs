@@ -165,13 +165,8 @@ pub fn contains(
             Ok(items.iter().any(|v| equal(v, needle, doc)))
         }
         View::List(l @ ListView::Nodes(_)) => Ok(l.iter().any(|v| equal(&v, needle, doc))),
-        View::Object(o) => match needle_view {
-            View::Str(key) => Ok(object_has(o, key, doc)),
-            other => Err(format!(
-                "`in` on an object needs a string key, got `{}`",
-                other.kind()
-            )),
-        },
+        // Keys are strings: anything else is simply not a key.
+        View::Object(o) => Ok(matches!(needle_view, View::Str(key) if object_has(o, key, doc))),
         View::Str(s) => match needle_view {
             View::Str(part) => Ok(s.contains(part)),
             other => Err(format!(

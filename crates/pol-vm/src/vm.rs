@@ -351,12 +351,12 @@ impl<'p> Evaluator<'p> {
             }
             Instr::Jump { target } => return Ok(Flow::Jump(target.index())),
             Instr::JumpIfFalse { cond, target } => {
-                if matches!(self.reg(base, cond).view(doc), View::Bool(false)) {
+                if ops::truth("and", self.reg(base, cond), doc)? == Some(false) {
                     return Ok(Flow::Jump(target.index()));
                 }
             }
             Instr::JumpIfTrue { cond, target } => {
-                if matches!(self.reg(base, cond).view(doc), View::Bool(true)) {
+                if ops::truth("or", self.reg(base, cond), doc)? == Some(true) {
                     return Ok(Flow::Jump(target.index()));
                 }
             }
