@@ -141,7 +141,7 @@ impl<'p> Evaluator<'p> {
         let program = self.program;
         for (index, rule) in program.code.rules.iter().enumerate() {
             self.owner = Owner::Rule(index);
-            match self.call_chunk(rule.chunk as usize, &[], doc) {
+            match self.call_chunk(rule.chunk as usize, 0, 0, doc) {
                 Ok(_) | Err(Fault::Failed | Fault::Error(_)) => {}
                 Err(Fault::Abort) => break,
             }
@@ -166,8 +166,15 @@ impl<'p> Evaluator<'p> {
         }
     }
 
-    /// Runs a chunk in a new frame with `args` in its first registers.
-    fn call_chunk(&mut self, chunk: usize, args: &[Value], doc: &Document) -> Result<Value, Fault> {
+    /// Runs a chunk in a new frame whose first registers receive `argc` values copied
+    /// from the register stack at `args`.
+    fn call_chunk(
+        &mut self,
+        chunk: usize,
+        args: usize,
+        argc: usize,
+        doc: &Document,
+    ) -> Result<Value, Fault> {
         if self.depth >= self.limits.call_depth {
             return Err(Fault::Error(format!(
                 "calls nest more than {} deep",
@@ -181,9 +188,12 @@ impl<'p> Evaluator<'p> {
         let base = self.regs.len();
         let slot_base = self.iters.len();
         self.regs
-            .resize(base + code.registers as usize, Value::Null);
-        for (slot, arg) in self.regs.iter_mut().skip(base).zip(args) {
-            *slot = arg.clone();
+            .resize(base + (code.registers as usize).max(argc), Value::Null);
+        for i in 0..argc {
+            let v = self.regs.get(args + i).cloned().unwrap_or_default();
+            if let Some(slot) = self.regs.get_mut(base + i) {
+                *slot = v;
+            }
         }
         self.iters
             .resize(slot_base + code.slots as usize, Iter::Empty);
@@ -282,7 +292,7 @@ impl<'p> Evaluator<'p> {
             *state = LetState::Running;
         }
         let outer = std::mem::replace(&mut self.owner, Owner::Let(index));
-        let result = self.call_chunk(chunk, &[], doc);
+        let result = self.call_chunk(chunk, 0, 0, doc);
         self.owner = outer;
         let state = match &result {
             Ok(v) => LetState::Done(v.clone()),
@@ -387,15 +397,7 @@ impl<'p> Evaluator<'p> {
                     .functions
                     .get(func.index())
                     .map_or(usize::MAX, |f| f.chunk as usize);
-                let argv: Vec<Value> = (0..argc as usize)
-                    .map(|i| {
-                        self.regs
-                            .get(base + args.index() + i)
-                            .cloned()
-                            .unwrap_or_default()
-                    })
-                    .collect();
-                let v = self.call_chunk(chunk_index, &argv, doc)?;
+                let v = self.call_chunk(chunk_index, base + args.index(), argc as usize, doc)?;
                 self.set(base, dst, v);
             }
             Instr::CallBuiltin {
@@ -408,9 +410,8 @@ impl<'p> Evaluator<'p> {
                 let argv = self
                     .regs
                     .get(start..start + argc as usize)
-                    .unwrap_or_default()
-                    .to_vec();
-                let v = builtins::call(builtin, &argv, doc, &mut self.patterns)?;
+                    .unwrap_or_default();
+                let v = builtins::call(builtin, argv, doc, &mut self.patterns)?;
                 self.set(base, dst, v);
             }
             Instr::MatchRegex { dst, s, re } => {

@@ -1,0 +1,447 @@
+//! `Builder`: fills a `Document` arena from a stream of values, shared by the loaders.
+//!
+//! A loader opens containers, adds scalars and keys, and closes containers, in the
+//! order of the file. Nodes get their ids in that order (a parent before its children,
+//! siblings in order). The elements of open containers wait in scratch stacks and move
+//! to the document's side arrays, contiguous, when their container closes.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use crate::document::{Document, KeyId, Kind, MAX_NODES, NO_PARENT, NO_POSITION, Node, NodeId};
+use crate::lines::Lines;
+
+/// The deepest nesting of lists and objects a document may have.
+pub const MAX_DEPTH: usize = 256;
+/// The most nodes that YAML alias expansion may create in one document.
+pub const MAX_ALIAS_NODES: usize = 1_000_000;
+/// Objects with more entries than this check duplicate keys with a hash set.
+const SMALL_OBJECT: usize = 16;
+
+/// A scalar value to add.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Scalar<'s> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(&'s str),
+}
+
+/// Why a value could not be added; the loader adds the position.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum BuildError {
+    TooDeep,
+    TooLarge,
+    DuplicateKey(String),
+    AliasBudget,
+    BadMerge,
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::TooDeep => write!(f, "nesting deeper than {MAX_DEPTH} levels"),
+            BuildError::TooLarge => write!(f, "document too large"),
+            BuildError::DuplicateKey(key) => write!(f, "duplicate key `{key}`"),
+            BuildError::AliasBudget => {
+                write!(f, "aliases expand to more than {MAX_ALIAS_NODES} nodes")
+            }
+            BuildError::BadMerge => {
+                write!(f, "merge key `<<` needs a mapping or a list of mappings")
+            }
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, BuildError>;
+
+/// An open list or object.
+struct Frame {
+    node: NodeId,
+    object: bool,
+    /// Where this container's elements start in `items` or `fields`.
+    start: usize,
+    /// The key of the next value (objects).
+    pending: Option<KeyId>,
+    /// The keys so far, once the object is too large for linear duplicate checks.
+    seen: Option<HashSet<KeyId>>,
+}
+
+/// Builds one [`Document`]. `'t` is the lifetime of the source text, so that keys can
+/// be interned without copying them first.
+pub(crate) struct Builder<'t> {
+    doc: Document,
+    key_map: HashMap<Cow<'t, str>, KeyId>,
+    frames: Vec<Frame>,
+    items: Vec<NodeId>,
+    fields: Vec<(KeyId, NodeId)>,
+    copied: usize,
+}
+
+impl<'t> Builder<'t> {
+    /// An empty builder; `capacity` is a guess of the number of nodes.
+    pub(crate) fn new(file: Option<&str>, lines: Lines, capacity: usize) -> Builder<'t> {
+        Builder {
+            doc: Document {
+                nodes: Vec::with_capacity(capacity),
+                pos: Vec::with_capacity(capacity),
+                items: Vec::new(),
+                entries: Vec::new(),
+                strings: String::new(),
+                keys: Vec::new(),
+                key_index: Vec::new(),
+                lines,
+                file: file.map(Box::from),
+                root: NodeId(0),
+            },
+            key_map: HashMap::new(),
+            frames: Vec::new(),
+            items: Vec::new(),
+            fields: Vec::new(),
+            copied: 0,
+        }
+    }
+
+    /// The document built so far (closed containers are complete).
+    pub(crate) fn doc(&self) -> &Document {
+        &self.doc
+    }
+
+    /// The number of open containers.
+    pub(crate) fn depth(&self) -> usize {
+        self.frames.len()
+    }
+
+    /// Whether the innermost open container is an object.
+    pub(crate) fn in_object(&self) -> bool {
+        self.frames.last().is_some_and(|f| f.object)
+    }
+
+    /// The number of entries of the innermost open object so far.
+    pub(crate) fn field_count(&self) -> usize {
+        self.frames
+            .last()
+            .map_or(0, |f| self.fields.len().saturating_sub(f.start))
+    }
+
+    /// The string buffer, for loaders that decode strings straight into it; follow with
+    /// [`Builder::string_from`].
+    pub(crate) fn take_strings(&mut self) -> String {
+        std::mem::take(&mut self.doc.strings)
+    }
+
+    /// Puts back the buffer of [`Builder::take_strings`] and adds the string node made
+    /// of its bytes from `start` on.
+    pub(crate) fn string_from(
+        &mut self,
+        strings: String,
+        start: usize,
+        pos: u32,
+    ) -> Result<NodeId> {
+        self.doc.strings = strings;
+        let end = u32::try_from(self.doc.strings.len()).map_err(|_| BuildError::TooLarge)?;
+        let offset = u32::try_from(start).map_err(|_| BuildError::TooLarge)?;
+        self.add(Kind::Str, offset, end.saturating_sub(offset), pos)
+    }
+
+    /// Adds a scalar to the innermost open container (or as the root).
+    pub(crate) fn scalar(&mut self, value: Scalar<'_>, pos: u32) -> Result<NodeId> {
+        match value {
+            Scalar::Null => self.add(Kind::Null, 0, 0, pos),
+            Scalar::Bool(b) => self.add(Kind::Bool, u32::from(b), 0, pos),
+            Scalar::Int(i) => {
+                let bits = i as u64;
+                self.add(Kind::Int, bits as u32, (bits >> 32) as u32, pos)
+            }
+            Scalar::Float(f) => {
+                let bits = f.to_bits();
+                self.add(Kind::Float, bits as u32, (bits >> 32) as u32, pos)
+            }
+            Scalar::Str(s) => {
+                let (offset, len) = self.push_str(s)?;
+                self.add(Kind::Str, offset, len, pos)
+            }
+        }
+    }
+
+    /// Opens a list or an object in the innermost open container (or as the root).
+    pub(crate) fn open(&mut self, object: bool, pos: u32) -> Result<NodeId> {
+        if self.frames.len() >= MAX_DEPTH {
+            return Err(BuildError::TooDeep);
+        }
+        let kind = if object { Kind::Object } else { Kind::List };
+        let node = self.add(kind, 0, 0, pos)?;
+        let start = if object {
+            self.fields.len()
+        } else {
+            self.items.len()
+        };
+        self.frames.push(Frame {
+            node,
+            object,
+            start,
+            pending: None,
+            seen: None,
+        });
+        Ok(node)
+    }
+
+    /// Closes the innermost open container.
+    pub(crate) fn close(&mut self) -> Result<NodeId> {
+        self.close_merged(&[])
+    }
+
+    /// Closes the innermost open object, merging YAML merge-key values into it: each
+    /// `(at, value)` inserts, before the `at`-th explicit entry, the entries of `value`
+    /// (a mapping, or each mapping of a list in turn) whose keys are neither explicit
+    /// nor merged already.
+    pub(crate) fn close_merged(&mut self, merges: &[(usize, NodeId)]) -> Result<NodeId> {
+        let Some(frame) = self.frames.pop() else {
+            return Ok(self.doc.root);
+        };
+        let node = frame.node;
+        let (start, len) = if frame.object {
+            let start = self.doc.entries.len();
+            if merges.is_empty() {
+                self.doc.entries.extend(self.fields.drain(frame.start..));
+            } else {
+                let explicit: Vec<_> = self.fields.drain(frame.start..).collect();
+                self.merge_fields(node, &explicit, merges)?;
+            }
+            (start, self.doc.entries.len() - start)
+        } else {
+            let start = self.doc.items.len();
+            self.doc.items.extend(self.items.drain(frame.start..));
+            (start, self.doc.items.len() - start)
+        };
+        let start = u32::try_from(start).map_err(|_| BuildError::TooLarge)?;
+        let len = u32::try_from(len).map_err(|_| BuildError::TooLarge)?;
+        if let Some(n) = self.doc.nodes.get_mut(node.0 as usize) {
+            n.a = start;
+            n.b = len;
+        }
+        Ok(node)
+    }
+
+    fn merge_fields(
+        &mut self,
+        node: NodeId,
+        explicit: &[(KeyId, NodeId)],
+        merges: &[(usize, NodeId)],
+    ) -> Result<()> {
+        let explicit_keys: HashSet<KeyId> = explicit.iter().map(|&(k, _)| k).collect();
+        let mut merged = HashSet::new();
+        let mut merges = merges.iter().peekable();
+        for i in 0..=explicit.len() {
+            while let Some(&(_, value)) = merges.next_if(|&&(at, _)| at <= i) {
+                for source in self.merge_sources(value)? {
+                    for (key, child) in self.doc.entries_of(source).to_vec() {
+                        if !explicit_keys.contains(&key) && merged.insert(key) {
+                            self.doc.entries.push((key, child));
+                            if let Some(n) = self.doc.nodes.get_mut(child.0 as usize) {
+                                n.set_parent(node.0);
+                            }
+                        }
+                    }
+                }
+            }
+            if let Some(&entry) = explicit.get(i) {
+                self.doc.entries.push(entry);
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks that a merge-key value is a mapping or a list of mappings.
+    pub(crate) fn check_merge(&self, value: NodeId) -> Result<()> {
+        self.merge_sources(value).map(|_| ())
+    }
+
+    /// The mappings a merge-key value stands for.
+    fn merge_sources(&self, value: NodeId) -> Result<Vec<NodeId>> {
+        let kind = self.doc.nodes.get(value.0 as usize).map(|n| n.kind());
+        match kind {
+            Some(Kind::Object) => Ok(vec![value]),
+            Some(Kind::List) => {
+                let items = self.doc.items_of(value);
+                let all_objects = items.iter().all(|i| {
+                    self.doc.nodes.get(i.0 as usize).map(|n| n.kind()) == Some(Kind::Object)
+                });
+                if all_objects {
+                    Ok(items.to_vec())
+                } else {
+                    Err(BuildError::BadMerge)
+                }
+            }
+            _ => Err(BuildError::BadMerge),
+        }
+    }
+
+    /// Interns an object key.
+    pub(crate) fn intern(&mut self, key: Cow<'t, str>) -> Result<KeyId> {
+        if let Some(&id) = self.key_map.get(key.as_ref()) {
+            return Ok(id);
+        }
+        let id = KeyId(u32::try_from(self.doc.keys.len()).map_err(|_| BuildError::TooLarge)?);
+        let span = self.push_str(&key)?;
+        self.doc.keys.push(span);
+        self.key_map.insert(key, id);
+        Ok(id)
+    }
+
+    /// Sets the key of the next value of the innermost open object; a key the object
+    /// already has is an error.
+    pub(crate) fn set_key(&mut self, key: KeyId) -> Result<()> {
+        let Some(frame) = self.frames.last_mut() else {
+            return Ok(());
+        };
+        let fields = self.fields.get(frame.start..).unwrap_or(&[]);
+        let duplicate = match &mut frame.seen {
+            Some(seen) => !seen.insert(key),
+            None => {
+                let duplicate = fields.iter().any(|&(k, _)| k == key);
+                if fields.len() >= SMALL_OBJECT {
+                    let mut seen: HashSet<KeyId> = fields.iter().map(|&(k, _)| k).collect();
+                    seen.insert(key);
+                    frame.seen = Some(seen);
+                }
+                duplicate
+            }
+        };
+        if duplicate {
+            return Err(BuildError::DuplicateKey(self.doc.key_str(key).to_owned()));
+        }
+        frame.pending = Some(key);
+        Ok(())
+    }
+
+    /// Adds a deep copy of the closed subtree `source` (a YAML alias), with the copy's
+    /// root at `pos` and the nodes under it at their original positions. Strings are
+    /// shared, not copied.
+    pub(crate) fn copy(&mut self, source: NodeId, pos: u32) -> Result<NodeId> {
+        let parent = self.frames.last().map_or(NO_PARENT, |f| f.node.0);
+        let copy = self.copy_node(source, parent, self.frames.len() + 1, Some(pos))?;
+        self.attach(copy);
+        Ok(copy)
+    }
+
+    /// Copies one node; `level` is the nesting level a container copy would have.
+    /// Recursion is bounded by `MAX_DEPTH`.
+    fn copy_node(
+        &mut self,
+        source: NodeId,
+        parent: u32,
+        level: usize,
+        pos: Option<u32>,
+    ) -> Result<NodeId> {
+        self.copied += 1;
+        if self.copied > MAX_ALIAS_NODES {
+            return Err(BuildError::AliasBudget);
+        }
+        let node = self
+            .doc
+            .nodes
+            .get(source.0 as usize)
+            .copied()
+            .unwrap_or(Node::new(Kind::Null, 0, 0, 0));
+        let pos = pos.unwrap_or_else(|| {
+            self.doc
+                .pos
+                .get(source.0 as usize)
+                .copied()
+                .unwrap_or(NO_POSITION)
+        });
+        let kind = node.kind();
+        if !matches!(kind, Kind::List | Kind::Object) {
+            return self.alloc(kind, parent, node.a, node.b, pos);
+        }
+        if level > MAX_DEPTH {
+            return Err(BuildError::TooDeep);
+        }
+        let copy = self.alloc(kind, parent, 0, 0, pos)?;
+        let (start, len) = if kind == Kind::List {
+            let children = self.doc.items_of(source).to_vec();
+            let mut copies = Vec::with_capacity(children.len());
+            for child in children {
+                copies.push(self.copy_node(child, copy.0, level + 1, None)?);
+            }
+            let start = self.doc.items.len();
+            self.doc.items.extend(copies);
+            (start, self.doc.items.len() - start)
+        } else {
+            let children = self.doc.entries_of(source).to_vec();
+            let mut copies = Vec::with_capacity(children.len());
+            for (key, child) in children {
+                copies.push((key, self.copy_node(child, copy.0, level + 1, None)?));
+            }
+            let start = self.doc.entries.len();
+            self.doc.entries.extend(copies);
+            (start, self.doc.entries.len() - start)
+        };
+        if let Some(n) = self.doc.nodes.get_mut(copy.0 as usize) {
+            n.a = u32::try_from(start).map_err(|_| BuildError::TooLarge)?;
+            n.b = u32::try_from(len).map_err(|_| BuildError::TooLarge)?;
+        }
+        Ok(copy)
+    }
+
+    /// Ends the document, with node 0 as the root.
+    pub(crate) fn finish(self) -> Document {
+        let Builder { mut doc, .. } = self;
+        let mut index: Vec<KeyId> = (0..doc.keys.len())
+            .filter_map(|k| u32::try_from(k).ok().map(KeyId))
+            .collect();
+        index.sort_unstable_by(|&a, &b| doc.key_str(a).cmp(doc.key_str(b)));
+        doc.key_index = index;
+        doc.nodes.shrink_to_fit();
+        doc.pos.shrink_to_fit();
+        doc.items.shrink_to_fit();
+        doc.entries.shrink_to_fit();
+        doc.strings.shrink_to_fit();
+        doc.keys.shrink_to_fit();
+        doc
+    }
+
+    /// Creates a node in the innermost open container.
+    fn add(&mut self, kind: Kind, a: u32, b: u32, pos: u32) -> Result<NodeId> {
+        let parent = self.frames.last().map_or(NO_PARENT, |f| f.node.0);
+        let id = self.alloc(kind, parent, a, b, pos)?;
+        self.attach(id);
+        Ok(id)
+    }
+
+    /// Makes `id` the next element of the innermost open list, or the value of the
+    /// pending key of the innermost open object. Without a pending key (a YAML complex
+    /// key, or the value of a merge key) the node stays outside the tree.
+    fn attach(&mut self, id: NodeId) {
+        match self.frames.last_mut() {
+            Some(frame) if frame.object => {
+                if let Some(key) = frame.pending.take() {
+                    self.fields.push((key, id));
+                }
+            }
+            Some(_) => self.items.push(id),
+            None => {}
+        }
+    }
+
+    fn alloc(&mut self, kind: Kind, parent: u32, a: u32, b: u32, pos: u32) -> Result<NodeId> {
+        let id = self.doc.nodes.len();
+        if id >= MAX_NODES {
+            return Err(BuildError::TooLarge);
+        }
+        self.doc.nodes.push(Node::new(kind, parent, a, b));
+        self.doc.pos.push(pos);
+        Ok(NodeId(id as u32))
+    }
+
+    fn push_str(&mut self, s: &str) -> Result<(u32, u32)> {
+        let offset = u32::try_from(self.doc.strings.len()).map_err(|_| BuildError::TooLarge)?;
+        let len = u32::try_from(s.len()).map_err(|_| BuildError::TooLarge)?;
+        offset.checked_add(len).ok_or(BuildError::TooLarge)?;
+        self.doc.strings.push_str(s);
+        Ok((offset, len))
+    }
+}

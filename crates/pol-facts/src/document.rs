@@ -1,0 +1,362 @@
+//! `Document`: an immutable arena of the nodes of one input document, and its readers.
+
+use std::fmt;
+
+use crate::lines::Lines;
+use crate::view::{ListRef, NodeRef, ObjectRef};
+
+/// A node of a [`Document`]: an index into its arena.
+///
+/// Ids are only meaningful for the document that gave them; an id that is out of range
+/// reads as `null`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(pub u32);
+
+/// An object key of one [`Document`], interned when the document was loaded: comparing
+/// two keys is comparing two `u32`s.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct KeyId(pub u32);
+
+/// Where a node's value starts in its file: 1-based line and column (in characters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Position {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, counted in characters (Unicode scalar values).
+    pub column: u32,
+}
+
+/// The kind of a node, stored in the low bits of [`Node::head`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum Kind {
+    Null = 0,
+    Bool = 1,
+    Int = 2,
+    Float = 3,
+    Str = 4,
+    List = 5,
+    Object = 6,
+}
+
+impl Kind {
+    fn from_bits(bits: u32) -> Kind {
+        match bits {
+            1 => Kind::Bool,
+            2 => Kind::Int,
+            3 => Kind::Float,
+            4 => Kind::Str,
+            5 => Kind::List,
+            6 => Kind::Object,
+            _ => Kind::Null,
+        }
+    }
+}
+
+/// Bits of [`Node::head`] that hold the [`Kind`]; the rest hold the parent.
+pub(crate) const KIND_BITS: u32 = 3;
+/// The parent of the root (and of nodes that no container holds).
+pub(crate) const NO_PARENT: u32 = u32::MAX >> KIND_BITS;
+/// The most nodes a document can have (the parent field is 29 bits wide).
+pub(crate) const MAX_NODES: usize = NO_PARENT as usize;
+/// [`Document::pos`] of a node whose position is unknown.
+pub(crate) const NO_POSITION: u32 = u32::MAX;
+
+/// One node: 12 bytes, no padding.
+///
+/// `head` is `kind | parent << 3`. The payload `(a, b)` is, by kind: bool `(0 | 1, 0)`;
+/// int and float the low and high halves of the 64 bits; string `(offset, len)` in
+/// [`Document::strings`]; list `(start, len)` in [`Document::items`]; object
+/// `(start, len)` in [`Document::entries`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Node {
+    pub(crate) head: u32,
+    pub(crate) a: u32,
+    pub(crate) b: u32,
+}
+
+impl Node {
+    pub(crate) fn new(kind: Kind, parent: u32, a: u32, b: u32) -> Node {
+        Node {
+            head: kind as u32 | parent << KIND_BITS,
+            a,
+            b,
+        }
+    }
+
+    pub(crate) fn kind(self) -> Kind {
+        Kind::from_bits(self.head & ((1 << KIND_BITS) - 1))
+    }
+
+    pub(crate) fn parent(self) -> u32 {
+        self.head >> KIND_BITS
+    }
+
+    pub(crate) fn set_parent(&mut self, parent: u32) {
+        self.head = (self.head & ((1 << KIND_BITS) - 1)) | parent << KIND_BITS;
+    }
+
+    pub(crate) fn bits(self) -> u64 {
+        u64::from(self.a) | u64::from(self.b) << 32
+    }
+
+    pub(crate) fn range(self) -> std::ops::Range<usize> {
+        let start = self.a as usize;
+        start..start + self.b as usize
+    }
+}
+
+/// One input document (a JSON or TOML file, or one document of a YAML stream), loaded
+/// into an immutable arena.
+///
+/// Nodes live in one `Vec` of 12-byte records; list elements and object entries in
+/// contiguous side arrays; every string (values and interned keys) in one buffer.
+/// Parents and positions are kept so that [`Document::path`] and
+/// [`Document::position`] can be computed on demand, off the hot path.
+///
+/// Every reader is total: an id that is not a node of this document reads as `null`,
+/// and the list or object readers give nothing on a node of another kind.
+#[derive(Clone)]
+pub struct Document {
+    pub(crate) nodes: Vec<Node>,
+    /// Character offset of each node's value in the file ([`NO_POSITION`] if unknown).
+    pub(crate) pos: Vec<u32>,
+    pub(crate) items: Vec<NodeId>,
+    pub(crate) entries: Vec<(KeyId, NodeId)>,
+    pub(crate) strings: String,
+    /// Each key's `(offset, len)` in `strings`, by `KeyId`.
+    pub(crate) keys: Vec<(u32, u32)>,
+    /// All `KeyId`s sorted by their text, for [`Document::key_id`].
+    pub(crate) key_index: Vec<KeyId>,
+    pub(crate) lines: Lines,
+    pub(crate) file: Option<Box<str>>,
+    pub(crate) root: NodeId,
+}
+
+impl Document {
+    /// The root node.
+    pub fn root(&self) -> NodeId {
+        self.root
+    }
+
+    /// A view of a node; an id that is not a node of this document reads as `Null`.
+    #[inline]
+    pub fn get(&self, id: NodeId) -> NodeRef<'_> {
+        let Some(&node) = self.nodes.get(id.0 as usize) else {
+            return NodeRef::Null;
+        };
+        match node.kind() {
+            Kind::Null => NodeRef::Null,
+            Kind::Bool => NodeRef::Bool(node.a != 0),
+            Kind::Int => NodeRef::Int(node.bits() as i64),
+            Kind::Float => NodeRef::Float(f64::from_bits(node.bits())),
+            Kind::Str => NodeRef::Str(self.strings.get(node.range()).unwrap_or("")),
+            Kind::List => NodeRef::List(ListRef::new(self.items.get(node.range()).unwrap_or(&[]))),
+            Kind::Object => NodeRef::Object(ObjectRef::new(
+                self,
+                self.entries.get(node.range()).unwrap_or(&[]),
+            )),
+        }
+    }
+
+    /// The elements of a list node (empty for any other node).
+    #[inline]
+    pub(crate) fn items_of(&self, id: NodeId) -> &[NodeId] {
+        match self.nodes.get(id.0 as usize) {
+            Some(&node) if node.kind() == Kind::List => self.items.get(node.range()).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    /// The entries of an object node (empty for any other node).
+    #[inline]
+    pub(crate) fn entries_of(&self, id: NodeId) -> &[(KeyId, NodeId)] {
+        match self.nodes.get(id.0 as usize) {
+            Some(&node) if node.kind() == Kind::Object => {
+                self.entries.get(node.range()).unwrap_or(&[])
+            }
+            _ => &[],
+        }
+    }
+
+    /// The number of elements of a list node; 0 for any other node.
+    pub fn list_len(&self, id: NodeId) -> usize {
+        self.items_of(id).len()
+    }
+
+    /// Element `i` of a list node; `None` when out of range or not a list.
+    #[inline]
+    pub fn list_get(&self, id: NodeId, i: usize) -> Option<NodeId> {
+        self.items_of(id).get(i).copied()
+    }
+
+    /// The elements of a list node in order; nothing for any other node.
+    pub fn list_iter(
+        &self,
+        id: NodeId,
+    ) -> impl ExactSizeIterator<Item = NodeId> + DoubleEndedIterator + '_ {
+        self.items_of(id).iter().copied()
+    }
+
+    /// The number of entries of an object node; 0 for any other node.
+    pub fn object_len(&self, id: NodeId) -> usize {
+        self.entries_of(id).len()
+    }
+
+    /// The entries of an object node, in the order of the file; nothing for any other
+    /// node.
+    pub fn object_iter(
+        &self,
+        id: NodeId,
+    ) -> impl ExactSizeIterator<Item = (KeyId, NodeId)> + DoubleEndedIterator + '_ {
+        self.entries_of(id).iter().copied()
+    }
+
+    /// The value of `key` in an object node; `None` if the key is absent or the node is
+    /// not an object.
+    #[inline]
+    pub fn object_get(&self, id: NodeId, key: KeyId) -> Option<NodeId> {
+        find_entry(self.entries_of(id), key)
+    }
+
+    /// The value of the key spelled `key` in an object node.
+    pub fn object_get_str(&self, id: NodeId, key: &str) -> Option<NodeId> {
+        self.object_get(id, self.key_id(key)?)
+    }
+
+    /// The id of an object key of this document, if some object has that key.
+    pub fn key_id(&self, key: &str) -> Option<KeyId> {
+        self.key_index
+            .binary_search_by(|&k| self.key_str(k).cmp(key))
+            .ok()
+            .and_then(|i| self.key_index.get(i).copied())
+    }
+
+    /// The text of a key; `""` for an id that is not a key of this document.
+    pub fn key_str(&self, key: KeyId) -> &str {
+        self.keys
+            .get(key.0 as usize)
+            .and_then(|&(offset, len)| {
+                let start = offset as usize;
+                self.strings.get(start..start + len as usize)
+            })
+            .unwrap_or("")
+    }
+
+    /// The number of distinct object keys.
+    pub fn key_count(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Where the node's value starts in the file; `None` for an id that is not a node
+    /// of this document or a node whose position is unknown.
+    pub fn position(&self, id: NodeId) -> Option<Position> {
+        let &offset = self.pos.get(id.0 as usize)?;
+        if offset == NO_POSITION {
+            return None;
+        }
+        let (line, column) = self.lines.line_col(offset);
+        Some(Position { line, column })
+    }
+
+    /// The display name of the file the document was loaded from, if one was given.
+    pub fn file(&self) -> Option<&str> {
+        self.file.as_deref()
+    }
+
+    /// The number of nodes (including copies made by YAML aliases).
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Whether the document has no nodes (never true for a loaded document, whose root
+    /// is a node).
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// An estimate of the heap memory the document holds, in bytes (the arrays'
+    /// capacities; the line table is counted in full even when shared).
+    pub fn heap_size(&self) -> usize {
+        use std::mem::size_of;
+        self.nodes.capacity() * size_of::<Node>()
+            + self.pos.capacity() * size_of::<u32>()
+            + self.items.capacity() * size_of::<NodeId>()
+            + self.entries.capacity() * size_of::<(KeyId, NodeId)>()
+            + self.strings.capacity()
+            + self.keys.capacity() * size_of::<(u32, u32)>()
+            + self.key_index.capacity() * size_of::<KeyId>()
+            + self.lines.heap_size()
+    }
+
+    /// The parent of a node and its index in the parent's items or entries; `None` for
+    /// the root (and for nodes no container holds).
+    pub(crate) fn parent_slot(&self, id: NodeId) -> Option<(NodeId, usize)> {
+        let parent = self.nodes.get(id.0 as usize)?.parent();
+        // A parent is always created before its children: this also stops any walk
+        // up the tree.
+        if parent == NO_PARENT || parent >= id.0 {
+            return None;
+        }
+        let parent = NodeId(parent);
+        let slot = match self.nodes.get(parent.0 as usize)?.kind() {
+            Kind::List => find_slot(self.items_of(parent), id, |&n| n)?,
+            Kind::Object => find_slot(self.entries_of(parent), id, |&(_, n)| n)?,
+            _ => return None,
+        };
+        Some((parent, slot))
+    }
+}
+
+/// The value of `key` among `entries`: a linear scan over `u32` pairs, which beats a
+/// hash for the small objects of configuration files.
+#[inline]
+pub(crate) fn find_entry(entries: &[(KeyId, NodeId)], key: KeyId) -> Option<NodeId> {
+    entries.iter().find(|(k, _)| *k == key).map(|&(_, n)| n)
+}
+
+/// The index of `id` among a container's children. Children are created in order, so
+/// their ids increase and a binary search finds them; a linear scan backs it up.
+fn find_slot<T>(children: &[T], id: NodeId, node: impl Fn(&T) -> NodeId) -> Option<usize> {
+    match children.binary_search_by(|c| node(c).cmp(&id)) {
+        Ok(i) => Some(i),
+        Err(_) => children.iter().position(|c| node(c) == id),
+    }
+}
+
+impl fmt::Debug for Document {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Document")
+            .field("file", &self.file)
+            .field("nodes", &self.nodes.len())
+            .field("keys", &self.keys.len())
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::mem::size_of;
+
+    /// The arena's layout is part of its speed and size: keep it from growing.
+    #[test]
+    fn sizes() {
+        assert_eq!(size_of::<Node>(), 12);
+        assert_eq!(size_of::<(KeyId, NodeId)>(), 8);
+        assert_eq!(size_of::<NodeRef<'_>>(), 32);
+    }
+
+    #[test]
+    fn node_packing() {
+        let mut node = Node::new(Kind::Object, NO_PARENT, 7, 9);
+        assert_eq!(
+            (node.kind(), node.parent(), node.a, node.b),
+            (Kind::Object, NO_PARENT, 7, 9)
+        );
+        node.set_parent(5);
+        assert_eq!((node.kind(), node.parent()), (Kind::Object, 5));
+        let int = Node::new(Kind::Int, 0, u32::MAX, 0x8000_0000);
+        assert_eq!(int.bits(), 0x8000_0000_FFFF_FFFF);
+    }
+}

@@ -1,0 +1,44 @@
+//! `LoadError`: why an input document could not be loaded, and where.
+
+use std::fmt;
+
+use crate::lines::line_col_of_byte;
+
+/// A document that could not be loaded: its file, the 1-based line and column (in
+/// characters) of the problem, and a lowercase message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadError {
+    /// The display name of the file, if the caller gave one.
+    pub file: Option<String>,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub column: u32,
+    /// What is wrong, e.g. "duplicate key `name`" or "expected `,` or `}`".
+    pub message: String,
+}
+
+impl LoadError {
+    /// An error at a byte offset of `text`.
+    pub(crate) fn at_byte(file: Option<&str>, text: &str, offset: usize, message: String) -> Self {
+        let (line, column) = line_col_of_byte(text, offset);
+        LoadError {
+            file: file.map(str::to_owned),
+            line,
+            column,
+            message,
+        }
+    }
+}
+
+impl fmt::Display for LoadError {
+    /// `file:line:column: message`, or `line:column: message` without a file.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(file) = &self.file {
+            write!(f, "{file}:")?;
+        }
+        write!(f, "{}:{}: {}", self.line, self.column, self.message)
+    }
+}
+
+impl std::error::Error for LoadError {}

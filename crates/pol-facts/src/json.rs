@@ -1,0 +1,395 @@
+//! A strict RFC 8259 JSON parser that writes straight into a `Document` arena.
+//!
+//! It is iterative (open containers live in the builder's stack, so depth never
+//! touches the call stack), tracks each value's character offset for positions,
+//! rejects duplicate keys, and reports errors with their line and column.
+
+use std::borrow::Cow;
+
+use crate::builder::{BuildError, Builder, Scalar};
+use crate::document::Document;
+use crate::error::LoadError;
+use crate::lines::{Lines, to_u32};
+
+/// Loads one JSON document. A leading byte-order mark is skipped.
+pub(crate) fn load(text: &str, file: Option<&str>) -> std::result::Result<Document, LoadError> {
+    // A guess of the node count that avoids most regrowth for pretty-printed files.
+    let capacity = text.len() / 24;
+    let mut parser = Parser {
+        text,
+        bytes: text.as_bytes(),
+        i: 0,
+        continuation: 0,
+        builder: Builder::new(file, Lines::new(text), capacity),
+    };
+    match parser.document() {
+        Ok(()) => Ok(parser.builder.finish()),
+        Err(Error { at, message }) => Err(LoadError::at_byte(file, text, at, message)),
+    }
+}
+
+/// An error at a byte offset.
+struct Error {
+    at: usize,
+    message: String,
+}
+
+type Result<T> = std::result::Result<T, Error>;
+
+struct Parser<'t> {
+    text: &'t str,
+    bytes: &'t [u8],
+    /// The byte offset of the next byte to read.
+    i: usize,
+    /// The number of UTF-8 continuation bytes before `i` (which only strings hold),
+    /// so that `i - continuation` is the character offset.
+    continuation: usize,
+    builder: Builder<'t>,
+}
+
+impl<'t> Parser<'t> {
+    fn document(&mut self) -> Result<()> {
+        if self.text.starts_with('\u{feff}') {
+            // Like `Lines`, do not count the byte-order mark as a character.
+            self.i = 3;
+            self.continuation = 3;
+        }
+        'value: loop {
+            self.skip_whitespace();
+            let at = self.i;
+            let pos = self.char_pos();
+            match self.peek() {
+                Some(b'{') => {
+                    self.i += 1;
+                    self.build(at, |b| b.open(true, pos))?;
+                    self.skip_whitespace();
+                    if self.peek() == Some(b'}') {
+                        self.i += 1;
+                        self.build(at, Builder::close)?;
+                    } else {
+                        self.key("expected a string key or `}`")?;
+                        continue 'value;
+                    }
+                }
+                Some(b'[') => {
+                    self.i += 1;
+                    self.build(at, |b| b.open(false, pos))?;
+                    self.skip_whitespace();
+                    if self.peek() == Some(b']') {
+                        self.i += 1;
+                        self.build(at, Builder::close)?;
+                    } else {
+                        continue 'value;
+                    }
+                }
+                Some(b'"') => self.string_value()?,
+                Some(b't') => self.literal("true", Scalar::Bool(true))?,
+                Some(b'f') => self.literal("false", Scalar::Bool(false))?,
+                Some(b'n') => self.literal("null", Scalar::Null)?,
+                Some(b'-' | b'0'..=b'9') => self.number()?,
+                _ => return Err(self.expected("a value")),
+            }
+            // A value is complete: go on in the innermost open container.
+            while self.builder.depth() > 0 {
+                self.skip_whitespace();
+                let object = self.builder.in_object();
+                match self.peek() {
+                    Some(b',') => {
+                        self.i += 1;
+                        if object {
+                            self.skip_whitespace();
+                            self.key("expected a string key")?;
+                        }
+                        continue 'value;
+                    }
+                    Some(b']') if !object => {
+                        self.i += 1;
+                        self.build(self.i - 1, Builder::close)?;
+                    }
+                    Some(b'}') if object => {
+                        self.i += 1;
+                        self.build(self.i - 1, Builder::close)?;
+                    }
+                    _ if object => return Err(self.expected("`,` or `}`")),
+                    _ => return Err(self.expected("`,` or `]`")),
+                }
+            }
+            break;
+        }
+        self.skip_whitespace();
+        if self.i < self.bytes.len() {
+            return Err(self.error(self.i, "expected the end of the input"));
+        }
+        Ok(())
+    }
+
+    /// Reads `"key"` and `:` and sets the key of the next value.
+    fn key(&mut self, expected: &str) -> Result<()> {
+        let at = self.i;
+        if self.peek() != Some(b'"') {
+            return Err(self.error_or_end(expected.to_owned()));
+        }
+        let key = self.key_string()?;
+        let id = self.build(at, |b| b.intern(key))?;
+        self.build(at, |b| b.set_key(id))?;
+        self.skip_whitespace();
+        if self.peek() != Some(b':') {
+            return Err(self.expected("`:`"));
+        }
+        self.i += 1;
+        Ok(())
+    }
+
+    /// A key: borrowed from the text when it has no escapes.
+    fn key_string(&mut self) -> Result<Cow<'t, str>> {
+        let (start_i, start_continuation) = (self.i, self.continuation);
+        self.i += 1;
+        loop {
+            match self.peek() {
+                Some(b'"') => {
+                    let key = self.text.get(start_i + 1..self.i).unwrap_or("");
+                    self.i += 1;
+                    return Ok(Cow::Borrowed(key));
+                }
+                Some(b'\\') => break,
+                Some(b) if b >= 0x20 => self.advance_in_string(b),
+                // Control characters and the end: let the full decoder report them.
+                _ => break,
+            }
+        }
+        self.i = start_i;
+        self.continuation = start_continuation;
+        let mut key = String::new();
+        self.decode_string(&mut key)?;
+        Ok(Cow::Owned(key))
+    }
+
+    fn string_value(&mut self) -> Result<()> {
+        let at = self.i;
+        let pos = self.char_pos();
+        let mut strings = self.builder.take_strings();
+        let start = strings.len();
+        let decoded = self.decode_string(&mut strings);
+        let added = self.builder.string_from(strings, start, pos);
+        decoded?;
+        added.map_err(|e| self.error(at, e.to_string()))?;
+        Ok(())
+    }
+
+    /// Decodes the string that starts at `self.i` (a `"`) and appends it to `out`.
+    fn decode_string(&mut self, out: &mut String) -> Result<()> {
+        let start = self.i;
+        self.i += 1;
+        let mut run = self.i;
+        loop {
+            match self.peek() {
+                Some(b'"') => {
+                    out.push_str(self.text.get(run..self.i).unwrap_or(""));
+                    self.i += 1;
+                    return Ok(());
+                }
+                Some(b'\\') => {
+                    out.push_str(self.text.get(run..self.i).unwrap_or(""));
+                    self.escape(out)?;
+                    run = self.i;
+                }
+                Some(b) if b >= 0x20 => self.advance_in_string(b),
+                Some(_) => {
+                    return Err(self.error(self.i, "control character in a string (escape it)"));
+                }
+                None => return Err(self.error(start, "unterminated string")),
+            }
+        }
+    }
+
+    #[inline]
+    fn advance_in_string(&mut self, b: u8) {
+        if b & 0xC0 == 0x80 {
+            self.continuation += 1;
+        }
+        self.i += 1;
+    }
+
+    /// Decodes the escape at `self.i` (a `\`).
+    fn escape(&mut self, out: &mut String) -> Result<()> {
+        let at = self.i;
+        let c = match self.bytes.get(at + 1) {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                self.i += 2;
+                let c = self.unicode_escape(at)?;
+                out.push(c);
+                return Ok(());
+            }
+            _ => return Err(self.error(at, "invalid escape")),
+        };
+        self.i += 2;
+        out.push(c);
+        Ok(())
+    }
+
+    /// Decodes `XXXX` after `\u` (at `self.i`), with a second `\uXXXX` for a surrogate
+    /// pair; `at` is the first backslash.
+    fn unicode_escape(&mut self, at: usize) -> Result<char> {
+        let high = self.hex4(at)?;
+        let code = match high {
+            0xD800..=0xDBFF => {
+                let low = if self.bytes.get(self.i..self.i + 2) == Some(b"\\u") {
+                    self.i += 2;
+                    self.hex4(at)?
+                } else {
+                    0
+                };
+                if !(0xDC00..=0xDFFF).contains(&low) {
+                    return Err(self.error(at, format!("lone surrogate `\\u{high:04x}`")));
+                }
+                0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+            }
+            0xDC00..=0xDFFF => {
+                return Err(self.error(at, format!("lone surrogate `\\u{high:04x}`")));
+            }
+            _ => high,
+        };
+        char::from_u32(code).ok_or_else(|| self.error(at, "invalid escape"))
+    }
+
+    fn hex4(&mut self, at: usize) -> Result<u32> {
+        let digits = self.bytes.get(self.i..self.i + 4).unwrap_or(&[]);
+        let mut code = 0;
+        for &d in digits {
+            let v = (d as char)
+                .to_digit(16)
+                .ok_or_else(|| self.error(at, "invalid escape"))?;
+            code = code * 16 + v;
+        }
+        if digits.len() != 4 {
+            return Err(self.error(at, "invalid escape"));
+        }
+        self.i += 4;
+        Ok(code)
+    }
+
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`: an int if it has neither a
+    /// fraction nor an exponent and fits in 64 bits, else a float.
+    fn number(&mut self) -> Result<()> {
+        let at = self.i;
+        let pos = self.char_pos();
+        if self.peek() == Some(b'-') {
+            self.i += 1;
+        }
+        match self.peek() {
+            Some(b'0') => {
+                self.i += 1;
+                if matches!(self.peek(), Some(b'0'..=b'9')) {
+                    return Err(self.error(at, "invalid number: leading zero"));
+                }
+            }
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(self.error(self.i, "invalid number: expected a digit")),
+        }
+        let mut float = false;
+        if self.peek() == Some(b'.') {
+            self.i += 1;
+            float = true;
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.error(self.i, "invalid number: expected a digit after `.`"));
+            }
+            self.digits();
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.i += 1;
+            float = true;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.i += 1;
+            }
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.error(self.i, "invalid number: expected a digit in the exponent"));
+            }
+            self.digits();
+        }
+        let text = self.text.get(at..self.i).unwrap_or("");
+        let int = if float {
+            None
+        } else {
+            text.parse::<i64>().ok()
+        };
+        let value = match int {
+            Some(i) => Scalar::Int(i),
+            None => match text.parse::<f64>() {
+                Ok(f) if f.is_finite() => Scalar::Float(f),
+                _ => return Err(self.error(at, format!("number `{text}` is out of range"))),
+            },
+        };
+        self.build(at, |b| b.scalar(value, pos))?;
+        Ok(())
+    }
+
+    fn digits(&mut self) {
+        while matches!(self.peek(), Some(b'0'..=b'9')) {
+            self.i += 1;
+        }
+    }
+
+    fn literal(&mut self, word: &str, value: Scalar<'_>) -> Result<()> {
+        let at = self.i;
+        let pos = self.char_pos();
+        if self.bytes.get(at..at + word.len()) != Some(word.as_bytes()) {
+            return Err(self.error(at, format!("invalid literal, expected `{word}`")));
+        }
+        self.i += word.len();
+        self.build(at, |b| b.scalar(value, pos))?;
+        Ok(())
+    }
+
+    #[inline]
+    fn skip_whitespace(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+            self.i += 1;
+        }
+    }
+
+    #[inline]
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.i).copied()
+    }
+
+    fn char_pos(&self) -> u32 {
+        to_u32(self.i - self.continuation)
+    }
+
+    /// Runs a builder step; its error is reported at byte `at`.
+    fn build<T>(
+        &mut self,
+        at: usize,
+        step: impl FnOnce(&mut Builder<'t>) -> std::result::Result<T, BuildError>,
+    ) -> Result<T> {
+        step(&mut self.builder).map_err(|e| self.error(at, e.to_string()))
+    }
+
+    /// "expected X" at the current byte, or at the end of the input.
+    fn expected(&self, what: &str) -> Error {
+        self.error_or_end(format!("expected {what}"))
+    }
+
+    fn error_or_end(&self, message: String) -> Error {
+        if self.i >= self.bytes.len() {
+            self.error(self.i, format!("unexpected end of input, {message}"))
+        } else {
+            self.error(self.i, message)
+        }
+    }
+
+    fn error(&self, at: usize, message: impl Into<String>) -> Error {
+        Error {
+            at,
+            message: message.into(),
+        }
+    }
+}

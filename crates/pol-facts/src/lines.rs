@@ -1,0 +1,150 @@
+//! Line tables: where lines start (in characters), and line/column lookups in text.
+
+use std::sync::Arc;
+
+/// The start of every line of a file, as a character offset, so that a node can store
+/// one `u32` (its character offset) and still report a line and a column.
+///
+/// Shared (`Arc`) by all documents of one YAML stream.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Lines {
+    starts: Arc<[u32]>,
+}
+
+impl Lines {
+    /// Scans `text` once for `\n` line breaks (a `\r\n` pair ends a line too). A
+    /// leading byte-order mark is not counted as a character.
+    pub(crate) fn new(text: &str) -> Lines {
+        let mut starts = vec![0u32];
+        let mut chars: u32 = 0;
+        let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+        for b in body.bytes() {
+            // Count every byte that starts a character (is not a continuation byte).
+            if b & 0xC0 != 0x80 {
+                chars = chars.saturating_add(1);
+            }
+            if b == b'\n' {
+                starts.push(chars);
+            }
+        }
+        Lines {
+            starts: starts.into(),
+        }
+    }
+
+    /// The heap memory of the table, in bytes.
+    pub(crate) fn heap_size(&self) -> usize {
+        self.starts.len() * std::mem::size_of::<u32>()
+    }
+
+    /// The character offset of a 1-based line and a 0-based column.
+    pub(crate) fn offset(&self, line: usize, column: usize) -> u32 {
+        let start = line
+            .checked_sub(1)
+            .and_then(|l| self.starts.get(l))
+            .copied()
+            .unwrap_or(0);
+        start.saturating_add(to_u32(column))
+    }
+
+    /// The 1-based line and column of a character offset.
+    pub(crate) fn line_col(&self, offset: u32) -> (u32, u32) {
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts.get(line - 1).copied().unwrap_or(0);
+        (
+            u32::try_from(line).unwrap_or(u32::MAX),
+            offset.saturating_sub(start).saturating_add(1),
+        )
+    }
+}
+
+/// The 1-based line and column (in characters) of a byte offset of `text`; used on
+/// error paths only. An offset inside a character counts as that character.
+pub(crate) fn line_col_of_byte(text: &str, offset: usize) -> (u32, u32) {
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = text.get(..end).unwrap_or("");
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    // Like `Lines`, do not count a leading byte-order mark as a character.
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let line_start = before.rfind('\n').map_or(bom.min(end), |i| i + 1);
+    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+    (to_u32(line), to_u32(column))
+}
+
+/// Converts byte offsets of one text to character offsets, for loaders whose parser
+/// reports bytes: a binary search for the line, then a count of the characters before
+/// the offset on that line.
+pub(crate) struct ByteOffsets<'t> {
+    text: &'t str,
+    /// The byte offset of each line start (after a leading byte-order mark).
+    line_bytes: Vec<usize>,
+    lines: Lines,
+}
+
+impl<'t> ByteOffsets<'t> {
+    pub(crate) fn new(text: &'t str, lines: Lines) -> ByteOffsets<'t> {
+        let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        let mut line_bytes = vec![bom];
+        line_bytes.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        ByteOffsets {
+            text,
+            line_bytes,
+            lines,
+        }
+    }
+
+    /// The character offset of a byte offset (clamped to the text).
+    pub(crate) fn char_offset(&self, byte: usize) -> u32 {
+        let line = self.line_bytes.partition_point(|&s| s <= byte).max(1) - 1;
+        let start = self.line_bytes.get(line).copied().unwrap_or(0);
+        let chars = self
+            .text
+            .as_bytes()
+            .get(start..byte.min(self.text.len()))
+            .map_or(0, |b| b.iter().filter(|&&b| b & 0xC0 != 0x80).count());
+        self.lines.offset(line + 1, chars)
+    }
+}
+
+/// Converts a count to `u32`, saturating (positions past 4 G characters are clamped).
+pub(crate) fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_by_char_offset() {
+        let lines = Lines::new("ab\ncé\nx");
+        assert_eq!(lines.line_col(0), (1, 1));
+        assert_eq!(lines.line_col(2), (1, 3));
+        assert_eq!(lines.line_col(3), (2, 1));
+        assert_eq!(lines.line_col(4), (2, 2));
+        assert_eq!(lines.line_col(6), (3, 1));
+    }
+
+    #[test]
+    fn line_col_by_byte_offset() {
+        let text = "ab\ncé\nx";
+        assert_eq!(line_col_of_byte(text, 0), (1, 1));
+        assert_eq!(line_col_of_byte(text, 4), (2, 2));
+        // Inside `é` (bytes 4..6): the character itself.
+        assert_eq!(line_col_of_byte(text, 5), (2, 2));
+        assert_eq!(line_col_of_byte(text, 7), (3, 1));
+        assert_eq!(line_col_of_byte(text, 100), (3, 2));
+        let offsets = ByteOffsets::new(text, Lines::new(text));
+        assert_eq!(offsets.char_offset(7), 6);
+        assert_eq!(offsets.char_offset(4), 4);
+        assert_eq!(offsets.char_offset(6), 5);
+    }
+}

@@ -1,0 +1,115 @@
+//! Cold readers of a document: a node's path from the root, and a node as JSON.
+
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+use crate::document::{Document, KeyId, NodeId};
+use crate::view::NodeRef;
+
+/// One step from a container to a child.
+enum Step {
+    Key(KeyId),
+    Index(usize),
+}
+
+impl Document {
+    /// The path of a node from the root, as findings report it:
+    /// `jobs.build.steps[2].uses`, `jobs["my-job"]`; the root's path is `""`.
+    ///
+    /// A key that is not an identifier (`[A-Za-z_][A-Za-z0-9_]*`) is written as a JSON
+    /// string in brackets. Walks the parent links, so it costs the depth of the node
+    /// times a binary search.
+    pub fn path(&self, id: NodeId) -> String {
+        let mut steps = Vec::new();
+        let mut node = id;
+        while let Some((parent, slot)) = self.parent_slot(node) {
+            let step = match self.get(parent) {
+                NodeRef::Object(object) => match object.as_slice().get(slot) {
+                    Some(&(key, _)) => Step::Key(key),
+                    None => break,
+                },
+                _ => Step::Index(slot),
+            };
+            steps.push(step);
+            node = parent;
+        }
+        let mut out = String::new();
+        for step in steps.iter().rev() {
+            match *step {
+                Step::Index(i) => {
+                    let _ = write!(out, "[{i}]");
+                }
+                Step::Key(key) => push_key(&mut out, self.key_str(key)),
+            }
+        }
+        out
+    }
+
+    /// The node and everything under it as a `serde_json::Value` (for tests, output
+    /// and queries). Floats that JSON cannot hold (infinities, NaN) become `null`;
+    /// object keys come out in `serde_json::Map`'s order.
+    pub fn to_json(&self, id: NodeId) -> Value {
+        // Recursion is bounded: documents nest at most `MAX_DEPTH` levels.
+        match self.get(id) {
+            NodeRef::Null => Value::Null,
+            NodeRef::Bool(b) => Value::Bool(b),
+            NodeRef::Int(i) => Value::from(i),
+            NodeRef::Float(f) => Value::from(f),
+            NodeRef::Str(s) => Value::String(s.to_owned()),
+            NodeRef::List(list) => list.iter().map(|n| self.to_json(n)).collect(),
+            NodeRef::Object(object) => Value::Object(
+                object
+                    .iter()
+                    .map(|(k, v)| (self.key_str(k).to_owned(), self.to_json(v)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// Appends `.key` (or `key` at the start), or `["key"]` when the key is not an
+/// identifier.
+fn push_key(out: &mut String, key: &str) {
+    if is_identifier(key) {
+        if !out.is_empty() {
+            out.push('.');
+        }
+        out.push_str(key);
+    } else {
+        out.push('[');
+        out.push_str(&Value::String(key.to_owned()).to_string());
+        out.push(']');
+    }
+}
+
+/// `[A-Za-z_][A-Za-z0-9_]*`
+pub(crate) fn is_identifier(key: &str) -> bool {
+    let mut bytes = key.bytes();
+    matches!(bytes.next(), Some(b) if b.is_ascii_alphabetic() || b == b'_')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers() {
+        assert!(is_identifier("a"));
+        assert!(is_identifier("_a9"));
+        assert!(!is_identifier(""));
+        assert!(!is_identifier("9a"));
+        assert!(!is_identifier("my-job"));
+        assert!(!is_identifier("é"));
+    }
+
+    #[test]
+    fn keys_are_quoted_as_json() {
+        let mut out = String::from("a");
+        push_key(&mut out, "b");
+        push_key(&mut out, "my-job");
+        push_key(&mut out, "q\"\n");
+        assert_eq!(out, r#"a.b["my-job"]["q\"\n"]"#);
+    }
+}

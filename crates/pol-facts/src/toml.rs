@@ -1,0 +1,137 @@
+//! The TOML loader: builds a document from the `toml` crate's spanned parse tree.
+//!
+//! Every node's position is the start of its value's span; tables list their keys in
+//! the order of the file (by the span of each key); dates and times become strings in
+//! their TOML form. The `toml` parser refuses nesting deeper than its own limit (about
+//! 80 levels), below `MAX_DEPTH`.
+
+use ::toml::Spanned;
+use ::toml::de::{DeTable, DeValue};
+
+use crate::builder::{BuildError, Builder, Scalar};
+use crate::document::Document;
+use crate::error::LoadError;
+use crate::lines::{ByteOffsets, Lines};
+
+/// Loads a TOML document (always a table).
+pub(crate) fn load(text: &str, file: Option<&str>) -> Result<Document, LoadError> {
+    let root = DeTable::parse(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        let mut message = message(e.message());
+        let key = text
+            .get(span.clone())
+            .filter(|_| message == "duplicate key");
+        if let Some(key) = key {
+            message = format!("duplicate key `{}`", key.trim_matches(['"', '\'']));
+        }
+        LoadError::at_byte(file, text, span.start, message)
+    })?;
+    let lines = Lines::new(text);
+    let mut loader = Loader {
+        offsets: ByteOffsets::new(text, lines.clone()),
+        builder: Builder::new(file, lines, 64),
+    };
+    let start = root.span().start;
+    loader
+        .table(root.get_ref(), start)
+        .map_err(|(at, e)| LoadError::at_byte(file, text, at, e))?;
+    Ok(loader.builder.finish())
+}
+
+/// The `toml` crate's message as one lowercase line.
+fn message(message: &str) -> String {
+    let mut lines = message.lines().map(str::trim).filter(|l| !l.is_empty());
+    let mut out = lines.next().unwrap_or("invalid toml").to_owned();
+    for line in lines {
+        out.push_str("; ");
+        out.push_str(line);
+    }
+    if let Some(first) = out.get(..1) {
+        let lower = first.to_ascii_lowercase();
+        out.replace_range(..1, &lower);
+    }
+    out
+}
+
+/// An error: a byte offset and a message.
+type Error = (usize, String);
+
+struct Loader<'t> {
+    offsets: ByteOffsets<'t>,
+    builder: Builder<'t>,
+}
+
+impl<'t> Loader<'t> {
+    fn table(&mut self, table: &DeTable<'t>, at: usize) -> Result<(), Error> {
+        let pos = self.offsets.char_offset(at);
+        built(at, self.builder.open(true, pos))?;
+        let mut entries: Vec<_> = table.iter().collect();
+        entries.sort_by_key(|(key, _)| key.span().start);
+        for (key, value) in entries {
+            let key_at = key.span().start;
+            let id = built(key_at, self.builder.intern(key.get_ref().clone()))?;
+            built(key_at, self.builder.set_key(id))?;
+            self.value(value)?;
+        }
+        built(at, self.builder.close())?;
+        Ok(())
+    }
+
+    /// Recursion is bounded: `Builder::open` refuses to nest deeper than `MAX_DEPTH`.
+    fn value(&mut self, value: &Spanned<DeValue<'t>>) -> Result<(), Error> {
+        let at = value.span().start;
+        let pos = self.offsets.char_offset(at);
+        let scalar = match value.get_ref() {
+            DeValue::String(s) => Scalar::Str(s),
+            DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
+                Ok(i) => Scalar::Int(i),
+                Err(_) => return Err((at, format!("integer `{i}` is out of range"))),
+            },
+            DeValue::Float(f) => Scalar::Float(
+                float(f.as_str())
+                    .ok_or_else(|| (at, format!("float `{}` is out of range", f.as_str())))?,
+            ),
+            DeValue::Boolean(b) => Scalar::Bool(*b),
+            DeValue::Datetime(d) => {
+                let text = d.to_string();
+                built(at, self.builder.scalar(Scalar::Str(&text), pos))?;
+                return Ok(());
+            }
+            DeValue::Array(items) => {
+                built(at, self.builder.open(false, pos))?;
+                for item in items.iter() {
+                    self.value(item)?;
+                }
+                built(at, self.builder.close())?;
+                return Ok(());
+            }
+            DeValue::Table(table) => return self.table(table, at),
+        };
+        built(at, self.builder.scalar(scalar, pos))?;
+        Ok(())
+    }
+}
+
+/// A TOML float (`1.5`, `1e3`, `inf`, `+inf`, `-nan`, ...); `None` if out of range.
+fn float(text: &str) -> Option<f64> {
+    let (negative, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let magnitude = match unsigned {
+        "inf" => f64::INFINITY,
+        "nan" => f64::NAN,
+        _ => {
+            let f: f64 = unsigned.parse().ok()?;
+            if f.is_infinite() {
+                return None;
+            }
+            f
+        }
+    };
+    Some(if negative { -magnitude } else { magnitude })
+}
+
+fn built<T>(at: usize, result: Result<T, BuildError>) -> Result<T, Error> {
+    result.map_err(|e| (at, e.to_string()))
+}

@@ -1,0 +1,99 @@
+//! The embedding API: policies are shared across threads, evaluators are reused, and
+//! `.polc` bytes load without the compiler and decide the same.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code")]
+
+use pol::{Format, Policy};
+
+const POLICY: &str = r#"
+package k8s
+
+/// Containers must not run privileged.
+@id("K8S001")
+@severity("critical")
+deny privileged {
+  for c in input.spec.containers
+  if c.securityContext.privileged == true
+  message f"container {c.name} is privileged" at c.securityContext.privileged
+}
+
+let names = [c.name for c in input.spec.containers]
+"#;
+
+fn pod(privileged: bool) -> String {
+    format!(
+        "kind: Pod\nspec:\n  containers:\n    - name: app\n      securityContext:\n        privileged: {privileged}\n"
+    )
+}
+
+fn assert_send_sync<T: Send + Sync>(_: &T) {}
+
+#[test]
+fn one_policy_many_threads_same_decisions() {
+    let policy = Policy::from_source("k8s.pol", POLICY).unwrap();
+    assert_send_sync(&policy);
+    let expected = policy
+        .evaluate_text(&pod(true), Format::Yaml, Some("pod.yaml"))
+        .unwrap();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                scope.spawn(|| {
+                    let docs = pol::load(&pod(true), Format::Yaml, Some("pod.yaml")).unwrap();
+                    let mut evaluator = policy.evaluator();
+                    (0..50)
+                        .map(|_| evaluator.evaluate(&docs[0]))
+                        .last()
+                        .unwrap()
+                })
+            })
+            .collect();
+        for handle in handles {
+            assert_eq!(handle.join().unwrap(), expected[0]);
+        }
+    });
+    let finding = &expected[0].violations[0];
+    assert_eq!(
+        finding.path,
+        "spec.containers[0].securityContext.privileged"
+    );
+    assert_eq!(
+        finding.location.as_ref().map(|l| (l.line, l.column)),
+        Some((6, 21))
+    );
+    assert_eq!(finding.id.as_deref(), Some("K8S001"));
+}
+
+#[test]
+fn an_evaluator_is_reused_across_documents() {
+    let policy = Policy::from_source("k8s.pol", POLICY).unwrap();
+    let mut evaluator = policy.evaluator();
+    let bad = pol::load(&pod(true), Format::Yaml, None).unwrap();
+    let good = pol::load(&pod(false), Format::Yaml, None).unwrap();
+    assert!(!evaluator.evaluate(&bad[0]).allowed);
+    assert!(evaluator.evaluate(&good[0]).allowed);
+    assert!(!evaluator.evaluate(&bad[0]).allowed);
+    assert_eq!(
+        evaluator.query(&bad[0], "names").unwrap(),
+        serde_json::json!(["app"])
+    );
+}
+
+#[test]
+fn polc_bytes_decide_the_same() {
+    let policy = Policy::from_source("k8s.pol", POLICY).unwrap();
+    let bytes = policy.to_polc();
+    let loaded = Policy::from_polc(&bytes).unwrap();
+    let docs = pol::load(&pod(true), Format::Yaml, Some("pod.yaml")).unwrap();
+    assert_eq!(loaded.evaluate(&docs[0]), policy.evaluate(&docs[0]));
+    assert!(Policy::from_polc(&bytes[..bytes.len() / 2]).is_err());
+}
+
+#[test]
+fn compile_errors_carry_diagnostics() {
+    let err = Policy::from_source("bad.pol", "package p\nlet x = y\n").unwrap_err();
+    match err {
+        pol::CompileError::Diagnostics(ds) => assert_eq!(ds[0].code, pol::Code::UnknownName),
+        other => panic!("unexpected {other:?}"),
+    }
+}
