@@ -1,0 +1,134 @@
+//! The reference evaluator of pol: a plain tree-walking interpreter of the checked HIR
+//! that implements `docs/evaluation.md` as directly as it can. Tests use it as the
+//! oracle for the bytecode VM; it favours clarity over speed.
+//!
+//! - `value`: values, and values read from the input document (`Node`s);
+//! - `order`: structural equality, the canonical order, sets;
+//! - `ops`, `builtins`, `patterns`, `text`: operators, builtins, `to_string`/JSON;
+//! - `eval`: expressions, comprehensions, quantifiers, lets and calls;
+//! - `rules`: rules, findings and the decision; `tests_run`: `test` blocks.
+
+mod builtins;
+mod error;
+mod eval;
+mod ops;
+mod order;
+mod patterns;
+mod rules;
+mod tests_run;
+mod text;
+mod value;
+
+use pol_check::hir::Program;
+use pol_diagnostics::{FileId, SourceMap};
+use pol_facts::{Decision, Document};
+
+/// Resource limits of one evaluation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// How many expression evaluations one evaluation may take (the reference
+    /// evaluator's counterpart of the VM's executed instructions).
+    pub step_limit: u64,
+    /// The most elements or bytes a collection or string built by the policy may have.
+    pub size_limit: usize,
+}
+
+impl Default for Options {
+    /// The limits of docs/evaluation.md: 10,000,000 steps and 10,000,000 elements.
+    fn default() -> Options {
+        Options {
+            step_limit: 10_000_000,
+            size_limit: 10_000_000,
+        }
+    }
+}
+
+/// Evaluates every rule of `program`, in order, on `doc`.
+///
+/// `sources` must hold the program's files: error and finding positions are read
+/// from it. `program` must come from a check without errors.
+pub fn evaluate(
+    program: &Program,
+    sources: &SourceMap,
+    doc: &Document,
+    options: &Options,
+) -> Decision {
+    let mut ev = eval::Evaluator::new(program, sources, doc, options);
+    rules::decide(&mut ev, program.rules.iter())
+}
+
+/// The value of one top-level let on `doc`, as JSON (sets as arrays).
+///
+/// `name` is the let's full name (`pkg.name`) or its simple name when only one let
+/// has it. `Err` says why there is no value: an unknown or ambiguous name, or the
+/// let's runtime error.
+pub fn evaluate_let(
+    program: &Program,
+    sources: &SourceMap,
+    doc: &Document,
+    name: &str,
+    options: &Options,
+) -> Result<serde_json::Value, String> {
+    let by_full = program.lets.iter().position(|l| l.info.qualified == name);
+    let index = match by_full {
+        Some(i) => i,
+        None => {
+            let simple: Vec<usize> = (0..program.lets.len())
+                .filter(|&i| program.lets.get(i).is_some_and(|l| l.info.name == name))
+                .collect();
+            match simple.as_slice() {
+                [i] => *i,
+                [] => return Err(format!("no let is called `{name}`")),
+                _ => {
+                    return Err(format!(
+                        "several lets are called `{name}`: give the package"
+                    ));
+                }
+            }
+        }
+    };
+    let id = pol_check::hir::LetId(u32::try_from(index).map_err(|e| e.to_string())?);
+    let span = program
+        .let_def(id)
+        .map(|l| l.info.name_span)
+        .ok_or_else(|| format!("no let is called `{name}`"))?;
+    let mut ev = eval::Evaluator::new(program, sources, doc, options);
+    match ev.let_value(id, span) {
+        Ok(v) => text::to_json(doc, &v),
+        Err(_) => Err(ev
+            .errors
+            .first()
+            .map_or_else(|| "the let failed".to_owned(), |e| e.message.clone())),
+    }
+}
+
+/// The result of one `test` block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestOutcome {
+    /// The test's name as written.
+    pub name: String,
+    /// The package of the file the test is in.
+    pub package: String,
+    /// True when every expectation held and evaluation had no runtime error.
+    pub passed: bool,
+    /// What went wrong, one line each; empty when the test passed.
+    pub failures: Vec<String>,
+}
+
+/// Runs every `test` block of `program`, in order.
+///
+/// Each test's input is its inline literal (turned into a JSON document) or the file
+/// `load_file` reads for the path as written and the file id of the test. The test's
+/// package's rules run on it; the test passes when every expectation holds and no
+/// runtime error occurred.
+pub fn run_tests(
+    program: &Program,
+    sources: &SourceMap,
+    load_file: &dyn Fn(&str, FileId) -> Result<Document, String>,
+) -> Vec<TestOutcome> {
+    program
+        .tests
+        .iter()
+        .map(|test| tests_run::run_test(program, sources, test, load_file))
+        .collect()
+}
