@@ -1,6 +1,7 @@
 //! `pol build`: compile policies into a `.polc` program; `pol disasm`: list one.
 
-use crate::output::ColorChoice;
+use crate::files::describe_io;
+use crate::output::{ColorChoice, write_stdout};
 use crate::policies::{PolicyArgs, compile_sources, load};
 use crate::{EXIT_OK, EXIT_USAGE};
 use std::path::PathBuf;
@@ -27,7 +28,11 @@ pub fn build(args: &BuildArgs) -> u8 {
     };
     let bytes = compiled.policy.to_polc();
     if let Err(e) = std::fs::write(&args.output, &bytes) {
-        eprintln!("error: cannot write `{}`: {e}", args.output.display());
+        eprintln!(
+            "error: cannot write `{}`: {}",
+            args.output.display(),
+            describe_io(&e)
+        );
         return EXIT_USAGE;
     }
     let code = compiled.policy.program().bytecode();
@@ -55,10 +60,10 @@ pub struct DisasmArgs {
 /// Runs `pol disasm`; returns the exit code.
 pub fn disasm(args: &DisasmArgs) -> u8 {
     match load(&args.policy, args.color) {
-        Ok(loaded) => {
-            print!("{}", loaded.policy.disassemble());
-            EXIT_OK
-        }
+        Ok(loaded) => match write_stdout(&loaded.policy.disassemble()) {
+            Ok(()) => EXIT_OK,
+            Err(code) => code,
+        },
         Err(code) => code,
     }
 }

@@ -1,7 +1,7 @@
 //! `pol check`: report every mistake in every policy file, without running anything.
 
 use crate::files::{collect, display_name, read_text};
-use crate::output::{ColorChoice, Format, plural};
+use crate::output::{ColorChoice, Format, plural, write_stdout};
 use crate::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use pol::{RenderOptions, SourceMap};
 use std::path::PathBuf;
@@ -55,7 +55,13 @@ pub fn run(args: &CheckArgs) -> u8 {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
     match args.format {
-        Format::Json => println!("{}", pol::render_json(&sources, &diagnostics)),
+        Format::Json => {
+            if let Err(code) =
+                write_stdout(&format!("{}\n", pol::render_json(&sources, &diagnostics)))
+            {
+                return code;
+            }
+        }
         Format::Text => {
             let color = args.color.stderr();
             eprint!(

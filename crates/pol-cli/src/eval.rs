@@ -1,9 +1,9 @@
 //! `pol eval`: evaluate input documents against policies and print the findings.
 
 use crate::inputs::{Input, collect_inputs, parse};
-use crate::output::{ColorChoice, Format as OutputFormat};
+use crate::output::{ColorChoice, Format as OutputFormat, write_stdout};
 use crate::policies::{PolicyArgs, load};
-use crate::report::{print_decision, summary};
+use crate::report::{render_decision, summary};
 use crate::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use pol::Decision;
 use std::path::PathBuf;
@@ -101,15 +101,20 @@ pub fn run(args: &EvalArgs) -> u8 {
             });
         }
     }
+    let mut out = String::new();
     match args.format {
-        OutputFormat::Json => println!("{}", json(&outcomes)),
+        OutputFormat::Json => out = json(&outcomes),
         OutputFormat::Text => {
             let color = args.color.stdout();
             for outcome in &outcomes {
-                print_decision(outcome, color);
+                render_decision(&mut out, outcome, color);
             }
-            println!("{}", summary(&outcomes));
+            out.push_str(&summary(&outcomes));
         }
+    }
+    out.push('\n');
+    if let Err(code) = write_stdout(&out) {
+        return code;
     }
     if outcomes.iter().all(|o| o.decision.allowed) {
         EXIT_OK
@@ -153,10 +158,13 @@ fn query(policy: &pol::Policy, inputs: &[Input], name: &str) -> u8 {
         };
         for doc in &docs {
             match evaluator.query(doc, name) {
-                Ok(value) => println!(
-                    "{}",
-                    serde_json::to_string_pretty(&value).unwrap_or_default()
-                ),
+                Ok(value) => {
+                    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+                    text.push('\n');
+                    if let Err(code) = write_stdout(&text) {
+                        return code;
+                    }
+                }
                 Err(pol::QueryError::UnknownLet(_)) => {
                     eprintln!("error: the policy has no top-level let named `{name}`");
                     return EXIT_USAGE;

@@ -72,7 +72,8 @@ pub fn read_text(path: &Path) -> Result<String, PathError> {
     })
 }
 
-fn describe_io(e: &std::io::Error) -> String {
+/// An I/O error in words, without the OS error number.
+pub fn describe_io(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or folder".to_owned(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),

@@ -1,6 +1,7 @@
-//! Terminal output: colour detection and printing of diagnostics.
+//! Terminal output: colour detection, writing to standard output, plurals.
 
-use std::io::IsTerminal;
+use crate::EXIT_USAGE;
+use std::io::{IsTerminal, Write};
 
 /// When to colour output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -50,5 +51,20 @@ pub fn plural(n: usize, word: &str) -> String {
         format!("{n} {word}")
     } else {
         format!("{n} {word}s")
+    }
+}
+
+/// Writes `text` to standard output. A reader that went away (`pol eval ... | head`)
+/// is not an error: it has what it wanted, and the exit code still tells the decision.
+/// Any other failure is reported, and gives the exit code to use.
+pub fn write_stdout(text: &str) -> Result<(), u8> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => {
+            eprintln!("error: cannot write to standard output: {e}");
+            Err(EXIT_USAGE)
+        }
     }
 }

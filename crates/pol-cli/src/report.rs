@@ -3,6 +3,7 @@
 use crate::eval::Outcome;
 use crate::output::plural;
 use pol::Finding;
+use std::fmt::Write;
 
 const RESET: &str = "\x1b[0m";
 
@@ -24,21 +25,27 @@ fn severity_color(severity: &str) -> &'static str {
     }
 }
 
-fn where_(outcome: &Outcome, finding: &Finding) -> String {
-    let doc = if outcome.documents > 1 {
-        format!("[{}]", outcome.document)
+/// The input's name; in a file of several documents, with the document's index
+/// (`k8s.yaml[1]`, counted from 0).
+fn input_name(outcome: &Outcome) -> String {
+    if outcome.documents > 1 {
+        format!("{}[{}]", outcome.file, outcome.document)
     } else {
-        String::new()
-    };
-    match &finding.location {
-        Some(l) => format!("{}{doc}:{}:{}", outcome.file, l.line, l.column),
-        None if finding.path.is_empty() => format!("{}{doc}", outcome.file),
-        None => format!("{}{doc} {}", outcome.file, finding.path),
+        outcome.file.clone()
     }
 }
 
-/// Prints the findings and errors of one document.
-pub fn print_decision(outcome: &Outcome, color: bool) {
+fn where_(outcome: &Outcome, finding: &Finding) -> String {
+    let input = input_name(outcome);
+    match &finding.location {
+        Some(l) => format!("{input}:{}:{}", l.line, l.column),
+        None if finding.path.is_empty() => input,
+        None => format!("{input} {}", finding.path),
+    }
+}
+
+/// Appends the findings and errors of one document to `out`, one line each.
+pub fn render_decision(out: &mut String, outcome: &Outcome, color: bool) {
     let d = &outcome.decision;
     for finding in d.violations.iter().chain(&d.warnings) {
         let severity = paint(
@@ -50,7 +57,8 @@ pub fn print_decision(outcome: &Outcome, color: bool) {
             Some(id) => format!("{} ({id})", finding.rule),
             None => finding.rule.clone(),
         };
-        println!(
+        let _ = writeln!(
+            out,
             "{}  {severity}  {}  {}",
             where_(outcome, finding),
             paint(&rule, "1", color),
@@ -58,7 +66,8 @@ pub fn print_decision(outcome: &Outcome, color: bool) {
         );
     }
     for error in &d.errors {
-        println!(
+        let _ = writeln!(
+            out,
             "{}:{}:{}  {}  {}  {} (while evaluating {})",
             error.policy.file,
             error.policy.line,
@@ -66,7 +75,7 @@ pub fn print_decision(outcome: &Outcome, color: bool) {
             paint(&format!("{:<8}", "error"), "1;35", color),
             paint(&error.rule, "1", color),
             error.message,
-            outcome.file,
+            input_name(outcome),
         );
     }
 }
