@@ -1,6 +1,6 @@
 //! Input documents for `eval`: files, folders walked by extension, or standard input.
 
-use crate::files::{collect, display_name};
+use crate::files::{collect, describe_io, display_name};
 use pol::{Document, Format};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -47,8 +47,13 @@ pub fn collect_inputs(args: &[PathBuf], forced: Option<Format>) -> Result<Vec<In
             )));
         }
         for path in paths {
-            let bytes = std::fs::read(&path)
-                .map_err(|e| InputError(format!("cannot read `{}`: {e}", path.display())))?;
+            let bytes = std::fs::read(&path).map_err(|e| {
+                InputError(format!(
+                    "cannot read `{}`: {}",
+                    path.display(),
+                    describe_io(&e)
+                ))
+            })?;
             let text = String::from_utf8(bytes).map_err(|e| {
                 InputError(format!(
                     "{}: not valid UTF-8 (byte {})",
@@ -86,7 +91,7 @@ pub fn parse(input: &Input) -> Result<Vec<Document>, InputError> {
 pub fn load_test_input(folder: &Path, path: &str) -> Result<Document, String> {
     let full = folder.join(path);
     let text = std::fs::read_to_string(&full)
-        .map_err(|e| format!("cannot read `{}`: {e}", full.display()))?;
+        .map_err(|e| format!("cannot read `{}`: {}", full.display(), describe_io(&e)))?;
     let format = Format::from_path(&full).unwrap_or_else(|| sniff(&text));
     let mut docs =
         pol::load(&text, format, Some(&display_name(&full))).map_err(|e| e.to_string())?;

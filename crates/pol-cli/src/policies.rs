@@ -1,9 +1,9 @@
 //! Loading policies for `eval`, `build`, `disasm` and `test`: `.pol` sources compiled
 //! on the spot, or a `.polc` program.
 
-use crate::files::{collect, display_name, read_text};
+use crate::EXIT_USAGE;
+use crate::files::{collect, describe_io, display_name, read_text};
 use crate::output::{ColorChoice, plural};
-use crate::{EXIT_FAILED, EXIT_USAGE};
 use pol::{CompileError, Compiled, Policy, RenderOptions, SourceMap};
 use std::path::{Path, PathBuf};
 
@@ -39,7 +39,11 @@ pub struct Loaded {
 pub fn load(args: &PolicyArgs, color: ColorChoice) -> Result<Loaded, u8> {
     if let Some(bundle) = &args.bundle {
         let bytes = std::fs::read(bundle).map_err(|e| {
-            eprintln!("error: cannot read `{}`: {e}", bundle.display());
+            eprintln!(
+                "error: cannot read `{}`: {}",
+                bundle.display(),
+                describe_io(&e)
+            );
             EXIT_USAGE
         })?;
         let policy = Policy::from_polc(&bytes).map_err(|e| {
@@ -54,7 +58,9 @@ pub fn load(args: &PolicyArgs, color: ColorChoice) -> Result<Loaded, u8> {
     })
 }
 
-/// Reads `.pol` files under `paths` and compiles them; prints diagnostics.
+/// Reads `.pol` files under `paths` and compiles them; prints diagnostics. A policy
+/// that does not compile means the command could not run (exit 2): for `eval`, exit 1
+/// must only ever mean "denied".
 pub fn compile_sources(paths: &[PathBuf], color: ColorChoice) -> Result<(Compiled, SourceMap), u8> {
     let files = collect(paths, &["pol"]).map_err(|e| {
         eprintln!("error: {e}");
@@ -92,11 +98,11 @@ pub fn compile_sources(paths: &[PathBuf], color: ColorChoice) -> Result<(Compile
                 "error: the policy does not compile ({})",
                 plural(errors, "error")
             );
-            Err(EXIT_FAILED)
+            Err(EXIT_USAGE)
         }
         Err(e @ CompileError::TooLarge(_)) => {
             eprintln!("error: {e}");
-            Err(EXIT_FAILED)
+            Err(EXIT_USAGE)
         }
     }
 }

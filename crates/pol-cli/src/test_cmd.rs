@@ -1,9 +1,11 @@
 //! `pol test`: run the `test` blocks of policies.
 
 use crate::inputs::load_test_input;
-use crate::output::{ColorChoice, plural};
+use crate::output::{ColorChoice, plural, write_stdout};
 use crate::policies::{compile_sources, folder_of};
-use crate::{EXIT_FAILED, EXIT_OK};
+use crate::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
+use std::cell::Cell;
+use std::fmt::Write;
 use std::path::PathBuf;
 
 /// Arguments of `pol test`.
@@ -27,12 +29,19 @@ pub fn run(args: &TestArgs) -> u8 {
         Ok(c) => c,
         Err(code) => return code,
     };
+    // An `input from` file that cannot be read means the tests could not run (exit 2),
+    // not that the policy is wrong; the failing tests still say which file it was.
+    let unreadable = Cell::new(0_usize);
     let loader = |path: &str, file: pol::FileId| {
         let folder = sources
             .get(file)
             .map(|f| folder_of(&f.name))
             .unwrap_or_default();
-        load_test_input(&folder, path)
+        let result = load_test_input(&folder, path);
+        if result.is_err() {
+            unreadable.set(unreadable.get() + 1);
+        }
+        result
     };
     let outcomes = pol::testing::run_tests(&compiled, &loader);
     let color = args.color.stdout();
@@ -43,23 +52,38 @@ pub fn run(args: &TestArgs) -> u8 {
             text.to_owned()
         }
     };
+    let mut out = String::new();
     for outcome in &outcomes {
         let status = if outcome.passed {
             paint("PASS", "32")
         } else {
             paint("FAIL", "1;31")
         };
-        println!("{status}  {}: {}", outcome.package, outcome.name);
+        let _ = writeln!(out, "{status}  {}: {}", outcome.package, outcome.name);
         for failure in &outcome.failures {
-            println!("        {failure}");
+            let _ = writeln!(out, "        {failure}");
         }
     }
     let failed = outcomes.iter().filter(|o| !o.passed).count();
-    println!(
+    let _ = writeln!(
+        out,
         "{}: {} passed, {} failed",
         plural(outcomes.len(), "test"),
         outcomes.len() - failed,
         failed
     );
-    if failed > 0 { EXIT_FAILED } else { EXIT_OK }
+    if let Err(code) = write_stdout(&out) {
+        return code;
+    }
+    if unreadable.get() > 0 {
+        eprintln!(
+            "error: {} could not be read",
+            plural(unreadable.get(), "test input")
+        );
+        EXIT_USAGE
+    } else if failed > 0 {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    }
 }
