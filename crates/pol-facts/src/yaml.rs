@@ -1,9 +1,15 @@
 //! The YAML loader: builds documents from the events of `saphyr-parser`.
 //!
 //! Anchors and aliases are expanded (an alias is a copy of the anchored subtree,
-//! limited to `MAX_ALIAS_NODES` copied nodes per document), merge keys `<<` are applied
-//! with explicit keys winning, non-string keys are turned into strings, and duplicate
-//! keys are an error. Each node's position is the start of its event.
+//! limited to `MAX_ALIAS_NODES` copied nodes per document; the copy's root is at the
+//! alias, the nodes under it where the anchored ones are). Merge keys `<<` (a plain
+//! `<<` whose value is a mapping or a list of mappings) insert the merged entries where
+//! the merge key is, explicit keys winning, then earlier mappings. Keys are strings: a
+//! scalar key is its text as written (`1: x` and `0x1F: x` give "1" and "0x1F"), an
+//! alias or a collection used as a key is its value as compact JSON. Duplicate keys are
+//! an error. Each node's position is the start of its event (a block scalar's is its
+//! first line of content); flow collections nest at most 255 deep (saphyr-parser's
+//! limit).
 
 use std::borrow::Cow;
 use std::collections::HashMap;

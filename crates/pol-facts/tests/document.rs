@@ -106,3 +106,10 @@ fn formats_by_extension() {
     assert_eq!(Format::from_path(Path::new("Dockerfile")), None);
     assert_eq!(Format::from_path(Path::new("x.txt")), None);
 }
+
+#[test]
+fn documents_can_be_shared_between_threads() {
+    fn shared<T: Send + Sync + Clone>() {}
+    shared::<pol_facts::Document>();
+    shared::<pol_facts::Decision>();
+}
