@@ -16,7 +16,10 @@ pub(crate) fn matches(ev: &mut Evaluator<'_>, s: &str, re: &str, span: Span) -> 
         .or_insert_with(|| regex::Regex::new(re).map_err(|e| e.to_string()));
     match compiled {
         Ok(regex) => Ok(Value::Bool(regex.is_match(s))),
-        Err(e) => Err(fail(span, format!("`matches`: invalid regex: {e}"))),
+        Err(e) => Err(fail(
+            span,
+            format!("`matches`: invalid regular expression {re:?}: {e}"),
+        )),
     }
 }
 
@@ -31,15 +34,19 @@ pub(crate) fn glob(ev: &mut Evaluator<'_>, s: &str, pattern: &str, span: Span) -
     });
     match compiled {
         Ok(matcher) => Ok(Value::Bool(matcher.is_match(s))),
-        Err(e) => Err(fail(span, format!("`glob`: invalid pattern: {e}"))),
+        Err(e) => Err(fail(span, format!("`glob`: invalid glob {pattern:?}: {e}"))),
     }
 }
 
 /// A version per semver.org, with an optional leading `v`.
 fn version(at: &At<'_>, name: &str, s: &str) -> Eval<semver::Version> {
     let text = s.strip_prefix('v').unwrap_or(s);
-    semver::Version::parse(text)
-        .map_err(|e| fail(at.span, format!("`{name}`: invalid version {s:?}: {e}")))
+    semver::Version::parse(text).map_err(|e| {
+        fail(
+            at.span,
+            format!("`{name}`: invalid semantic version {s:?}: {e}"),
+        )
+    })
 }
 
 /// `semver_compare(a, b)`: -1, 0 or 1 by semver precedence (build metadata ignored).
@@ -64,7 +71,7 @@ pub(crate) fn semver_satisfies(at: &At<'_>, v: &str, req: &str) -> Eval<Value> {
     let requirement = semver::VersionReq::parse(req).map_err(|e| {
         fail(
             at.span,
-            format!("`semver_satisfies`: invalid requirement {req:?}: {e}"),
+            format!("`semver_satisfies`: invalid version requirement {req:?}: {e}"),
         )
     })?;
     Ok(Value::Bool(requirement.matches(&x)))
