@@ -5,12 +5,13 @@
 //! - `value`: values, and values read from the input document (`Node`s);
 //! - `order`: structural equality, the canonical order, sets;
 //! - `ops`, `builtins`, `patterns`, `text`: operators, builtins, `to_string`/JSON;
-//! - `eval`: expressions, comprehensions, quantifiers, lets and calls;
+//! - `eval`: expressions, lets and calls; `loops`: iteration, comprehensions, quantifiers;
 //! - `rules`: rules, findings and the decision; `tests_run`: `test` blocks.
 
 mod builtins;
 mod error;
 mod eval;
+mod loops;
 mod ops;
 mod order;
 mod patterns;
