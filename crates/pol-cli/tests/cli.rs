@@ -1,4 +1,4 @@
-//! The `pol` binary as a user runs it: exit codes, output formats, bad paths and flags.
+//! `pol check` as a user runs it: exit codes, output formats, bad paths and flags.
 
 #![allow(
     clippy::unwrap_used,
@@ -8,34 +8,9 @@
     reason = "test code: a failure should stop the test loudly"
 )]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn pol(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pol"))
-        .args(args)
-        .output()
-        .expect("pol runs")
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// A fresh folder for one test, under cargo's scratch directory.
-fn scratch(name: &str, files: &[(&str, &str)]) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    for (file, text) in files {
-        std::fs::write(dir.join(file), text).unwrap();
-    }
-    dir
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{pol, repo, scratch, text};
 
 #[test]
 fn check_examples_is_clean() {

@@ -1,0 +1,496 @@
+//! `pol eval` as a user runs it: text and JSON decisions, exit codes, standard input,
+//! YAML streams, folders of inputs, malformed and unreadable inputs, `--query`.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failure should stop the test loudly"
+)]
+
+mod common;
+
+use common::{assert_code, assert_no_panic, json, pol_in, pol_stdin, repo_path, scratch, text};
+use std::io::Read;
+use std::process::{Command, Stdio};
+
+/// A workflow with one unpinned third-party action and no `permissions:` block.
+const UNPINNED: &str = "\
+on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: evil/action@v1
+";
+
+/// A workflow that breaks no rule.
+const CLEAN: &str = "\
+on: push
+permissions:
+  contents: read
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+";
+
+/// Two Kubernetes manifests; the second runs a privileged container.
+const MANIFESTS: &str = "\
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: debug}
+spec:
+  securityContext: {runAsNonRoot: true}
+  containers:
+    - name: shell
+      image: busybox:1.36
+      securityContext:
+        privileged: true
+      resources: {limits: {cpu: 100m, memory: 64Mi}}
+";
+
+fn gha() -> String {
+    repo_path("examples/github_actions.pol")
+}
+
+fn k8s() -> String {
+    repo_path("examples/kubernetes.pol")
+}
+
+#[test]
+fn text_output_is_one_line_a_finding_then_a_summary() {
+    let dir = scratch("eval-text", &[("wf.yml", UNPINNED)]);
+    let out = pol_in(&dir, &["eval", "-p", &gha(), "wf.yml"]);
+    assert_code(&out, 1);
+    assert_eq!(
+        text(&out.stdout),
+        "wf.yml:7:15  high      ci.github.unpinned_action (GHA001)  \
+         job build: action evil/action@v1 is not pinned to a commit SHA\n\
+         wf.yml:1:1  medium    ci.github.missing_permissions (GHA004)  \
+         workflow has no `permissions:` block; the token gets the repository default\n\
+         1 document: 1 denied, 0 allowed (1 violation, 1 warning, 0 errors)\n"
+    );
+    assert!(!text(&out.stdout).contains('\u{1b}'), "no colour in a pipe");
+
+    let out = pol_in(&dir, &["eval", "--color", "always", "-p", &gha(), "wf.yml"]);
+    assert!(
+        text(&out.stdout).contains("\u{1b}[31mhigh"),
+        "colour on request"
+    );
+}
+
+#[test]
+fn exit_code_is_0_when_allowed_and_1_when_denied() {
+    let dir = scratch(
+        "eval-exit",
+        &[
+            ("clean.yml", CLEAN),
+            ("unpinned.yml", UNPINNED),
+            ("warned.yml", "on: push\njobs: {}\n"),
+        ],
+    );
+    let out = pol_in(&dir, &["eval", "-p", &gha(), "clean.yml"]);
+    assert_code(&out, 0);
+    assert_eq!(
+        text(&out.stdout),
+        "1 document: 0 denied, 1 allowed (0 violations, 0 warnings, 0 errors)\n"
+    );
+
+    // A warning alone does not deny.
+    let out = pol_in(&dir, &["eval", "-p", &gha(), "warned.yml"]);
+    assert_code(&out, 0);
+    assert!(text(&out.stdout).contains("ci.github.missing_permissions"));
+
+    // One denied document denies the run.
+    let out = pol_in(&dir, &["eval", "-p", &gha(), "clean.yml", "unpinned.yml"]);
+    assert_code(&out, 1);
+    assert!(
+        text(&out.stdout)
+            .ends_with("2 documents: 1 denied, 1 allowed (1 violation, 1 warning, 0 errors)\n")
+    );
+}
+
+#[test]
+fn json_output_of_one_input_is_the_decision() {
+    let dir = scratch("eval-json-one", &[("wf.yml", UNPINNED)]);
+    let out = pol_in(&dir, &["eval", "--format", "json", "-p", &gha(), "wf.yml"]);
+    assert_code(&out, 1);
+    let d = json(&out);
+    assert_eq!(d["allowed"], false);
+    assert_eq!(d["errors"], serde_json::json!([]));
+    assert!(d.get("input").is_none(), "a single decision has no `input`");
+    let v = &d["violations"][0];
+    assert_eq!(v["rule"], "ci.github.unpinned_action");
+    assert_eq!(v["id"], "GHA001");
+    assert_eq!(v["severity"], "high");
+    assert_eq!(v["path"], "jobs.build.steps[1].uses");
+    assert_eq!(
+        v["location"],
+        serde_json::json!({"file": "wf.yml", "line": 7, "column": 15})
+    );
+    assert_eq!(v["policy"]["file"], gha().as_str());
+    assert!(v["policy"]["line"].as_u64().unwrap() > 1);
+    assert_eq!(d["violations"].as_array().unwrap().len(), 1);
+    let w = &d["warnings"][0];
+    assert_eq!(w["rule"], "ci.github.missing_permissions");
+    assert_eq!(w["path"], "");
+}
+
+#[test]
+fn json_output_of_several_inputs_is_an_array_naming_each_input() {
+    let dir = scratch(
+        "eval-json-many",
+        &[("a.yml", CLEAN), ("k8s.yaml", MANIFESTS)],
+    );
+    let out = pol_in(
+        &dir,
+        &[
+            "eval",
+            "--format",
+            "json",
+            "-p",
+            &gha(),
+            "-p",
+            &k8s(),
+            "a.yml",
+            "k8s.yaml",
+        ],
+    );
+    assert_code(&out, 1);
+    let all = json(&out);
+    let all = all.as_array().expect("an array");
+    assert_eq!(all.len(), 3);
+    let inputs: Vec<_> = all.iter().map(|d| d["input"].clone()).collect();
+    assert_eq!(
+        inputs,
+        [
+            serde_json::json!({"file": "a.yml", "document": 0}),
+            serde_json::json!({"file": "k8s.yaml", "document": 0}),
+            serde_json::json!({"file": "k8s.yaml", "document": 1}),
+        ]
+    );
+    let allowed: Vec<_> = all.iter().map(|d| d["allowed"].clone()).collect();
+    assert_eq!(allowed, [true, true, false].map(serde_json::Value::Bool));
+    let privileged = &all[2]["violations"][0];
+    assert_eq!(privileged["rule"], "k8s.workloads.privileged_container");
+    assert_eq!(
+        privileged["path"],
+        "spec.containers[0].securityContext.privileged"
+    );
+    assert_eq!(privileged["location"]["line"], 14);
+}
+
+#[test]
+fn a_yaml_stream_gives_one_decision_per_document() {
+    let dir = scratch("eval-stream", &[("k8s.yaml", MANIFESTS)]);
+    let out = pol_in(&dir, &["eval", "-p", &k8s(), "k8s.yaml"]);
+    assert_code(&out, 1);
+    assert_eq!(
+        text(&out.stdout),
+        "k8s.yaml[1]:14:21  critical  k8s.workloads.privileged_container (K8S001)  \
+         Pod debug: container shell runs privileged\n\
+         2 documents: 1 denied, 1 allowed (1 violation, 0 warnings, 0 errors)\n"
+    );
+}
+
+#[test]
+fn standard_input_is_read_as_json_or_yaml() {
+    let json_text = r#"{"on": "push", "jobs": {"b": {"steps": [{"uses": "evil/a@v1"}]}}}"#;
+    let out = pol_stdin(&["eval", "-p", &gha(), "-"], json_text);
+    assert_code(&out, 1);
+    assert!(
+        text(&out.stdout).starts_with("-:1:50  high      ci.github.unpinned_action"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    let out = pol_stdin(&["eval", "-p", &gha(), "-"], UNPINNED);
+    assert_code(&out, 1);
+    assert!(text(&out.stdout).starts_with("-:7:15  high      ci.github.unpinned_action"));
+
+    let out = pol_stdin(&["eval", "-p", &k8s(), "-"], MANIFESTS);
+    assert_code(&out, 1);
+    assert!(text(&out.stdout).starts_with("-[1]:14:21  critical"));
+
+    // `--input-format` overrides the guess: YAML text read as JSON is malformed.
+    let out = pol_stdin(
+        &["eval", "--input-format", "json", "-p", &gha(), "-"],
+        UNPINNED,
+    );
+    assert_code(&out, 2);
+    assert!(
+        text(&out.stderr).starts_with("error: -:1:1: "),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = pol_stdin(
+        &["eval", "--input-format", "yaml", "-p", &gha(), "-"],
+        CLEAN,
+    );
+    assert_code(&out, 0);
+}
+
+#[test]
+fn folders_of_inputs_are_walked_by_extension() {
+    let dir = scratch(
+        "eval-walk",
+        &[
+            ("inputs/a.json", r#"{"permissions": {}, "jobs": {}}"#),
+            ("inputs/b.yml", CLEAN),
+            ("inputs/sub/c.yaml", UNPINNED),
+            ("inputs/sub/d.toml", "permissions = \"read-all\"\n"),
+            ("inputs/notes.txt", "not an input"),
+            ("inputs/.hidden.yml", "{{{ not even yaml"),
+            ("empty/readme.md", "nothing here"),
+        ],
+    );
+    let out = pol_in(&dir, &["eval", "--format", "json", "-p", &gha(), "inputs"]);
+    assert_code(&out, 1);
+    let files: Vec<String> = json(&out)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["input"]["file"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "inputs/a.json",
+            "inputs/b.yml",
+            "inputs/sub/c.yaml",
+            "inputs/sub/d.toml"
+        ]
+    );
+
+    let out = pol_in(&dir, &["eval", "-p", &gha(), "empty"]);
+    assert_code(&out, 2);
+    assert_eq!(
+        text(&out.stderr),
+        "error: no `.json`, `.yaml`, `.yml` or `.toml` files in `empty`\n"
+    );
+}
+
+#[test]
+fn malformed_inputs_exit_2_and_point_at_the_line() {
+    let dir = scratch(
+        "eval-malformed",
+        &[
+            ("bad.json", "{\"on\": \"push\",\n  \"jobs\": }\n"),
+            ("bad.yml", "on: push\njobs:\n  build: [a, b\n  test: c\n"),
+            ("dup.json", "{\"on\": \"push\", \"on\": \"pull_request\"}"),
+            ("good.yml", CLEAN),
+        ],
+    );
+    for (file, at) in [
+        ("bad.json", "bad.json:2:11: "),
+        ("bad.yml", "bad.yml:4:7: "),
+        ("dup.json", "dup.json:1:16: duplicate key `on`"),
+    ] {
+        // A malformed file stops the run, even after a good one: nothing is printed.
+        let out = pol_in(&dir, &["eval", "-p", &gha(), "good.yml", file]);
+        assert_code(&out, 2);
+        assert_no_panic(&out);
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.starts_with(&format!("error: {at}")),
+            "{file}: {stderr}"
+        );
+        assert_eq!(text(&out.stdout), "", "{file}");
+    }
+}
+
+#[test]
+fn unreadable_inputs_exit_2() {
+    let dir = scratch("eval-unreadable", &[]);
+    std::fs::write(dir.join("binary.json"), [0x7b, 0xff, 0xfe, 0x7d]).unwrap();
+    let out = pol_in(&dir, &["eval", "-p", &gha(), "missing.yml"]);
+    assert_code(&out, 2);
+    assert_eq!(
+        text(&out.stderr),
+        "error: cannot read `missing.yml`: no such file or folder\n"
+    );
+    let out = pol_in(&dir, &["eval", "-p", &gha(), "binary.json"]);
+    assert_code(&out, 2);
+    assert_eq!(
+        text(&out.stderr),
+        "error: binary.json: not valid UTF-8 (byte 1)\n"
+    );
+}
+
+#[test]
+fn policies_that_cannot_be_used_and_bad_flags_exit_2() {
+    let dir = scratch(
+        "eval-bad-policy",
+        &[("bad.pol", "package p\nlet x =\n"), ("wf.yml", CLEAN)],
+    );
+    let out = pol_in(&dir, &["eval", "-p", "bad.pol", "wf.yml"]);
+    assert_code(&out, 2);
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("bad.pol:2:8"), "{stderr}");
+    assert!(stderr.contains("error: the policy does not compile (1 error)"));
+
+    let out = pol_in(&dir, &["eval", "-p", "nowhere", "wf.yml"]);
+    assert_code(&out, 2);
+    assert!(text(&out.stderr).contains("cannot read `nowhere`"));
+
+    for args in [
+        &["eval", "wf.yml"][..],
+        &["eval", "-p", "bad.pol"],
+        &["eval", "--format", "xml", "-p", "bad.pol", "wf.yml"],
+        &["eval", "--input-format", "ini", "-p", "bad.pol", "wf.yml"],
+        &["eval", "-p", "bad.pol", "-b", "x.polc", "wf.yml"],
+    ] {
+        let out = pol_in(&dir, args);
+        assert_code(&out, 2);
+        assert!(text(&out.stderr).starts_with("error: "), "{args:?}");
+    }
+}
+
+#[test]
+fn a_runtime_error_fails_closed_and_names_the_policy_line() {
+    let dir = scratch(
+        "eval-runtime",
+        &[
+            (
+                "rt.pol",
+                "package rt\n\n@severity(\"low\")\ndeny big {\n  for x in input.a\n  \
+                 if x + 1 > 2\n  message f\"{x} is big\" at x\n}\n",
+            ),
+            ("in.json", r#"{"a": [5, "s", 1]}"#),
+            ("ok.json", r#"{"a": [1]}"#),
+        ],
+    );
+    let out = pol_in(&dir, &["eval", "-p", "rt.pol", "in.json"]);
+    assert_code(&out, 1);
+    assert_eq!(
+        text(&out.stdout),
+        "in.json:1:8  low       rt.big  5 is big\n\
+         rt.pol:6:6  error     rt.big  cannot apply `+` to `string` and `int` \
+         (while evaluating in.json)\n\
+         1 document: 1 denied, 0 allowed (1 violation, 0 warnings, 1 error)\n"
+    );
+    let out = pol_in(
+        &dir,
+        &["eval", "--format", "json", "-p", "rt.pol", "in.json"],
+    );
+    let e = &json(&out)["errors"][0];
+    assert_eq!(e["rule"], "rt.big");
+    assert_eq!(
+        e["policy"],
+        serde_json::json!({"file": "rt.pol", "line": 6, "column": 6})
+    );
+    let out = pol_in(&dir, &["eval", "-p", "rt.pol", "ok.json"]);
+    assert_code(&out, 0);
+}
+
+#[test]
+fn query_prints_the_value_of_a_let_as_json() {
+    let dir = scratch(
+        "eval-query",
+        &[("wf.yml", UNPINNED), ("k8s.yaml", MANIFESTS)],
+    );
+    let out = pol_in(
+        &dir,
+        &["eval", "--query", "triggers", "-p", &gha(), "wf.yml"],
+    );
+    assert_code(&out, 0);
+    assert_eq!(text(&out.stdout), "[\n  \"push\"\n]\n");
+
+    // A qualified name, a set (printed as a sorted list), one value per document.
+    let out = pol_in(
+        &dir,
+        &[
+            "eval",
+            "--query",
+            "ci.github.trusted_owners",
+            "-p",
+            &gha(),
+            "wf.yml",
+        ],
+    );
+    assert_code(&out, 0);
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap(),
+        serde_json::json!(["actions", "docker", "github"])
+    );
+    let out = pol_in(
+        &dir,
+        &["eval", "--query", "workload", "-p", &k8s(), "k8s.yaml"],
+    );
+    assert_code(&out, 0);
+    assert_eq!(text(&out.stdout), "\"Service web\"\n\"Pod debug\"\n");
+
+    for name in ["no_such_let", "unpinned_action"] {
+        let out = pol_in(&dir, &["eval", "--query", name, "-p", &gha(), "wf.yml"]);
+        assert_code(&out, 2);
+        assert_eq!(
+            text(&out.stderr),
+            format!("error: the policy has no top-level let named `{name}`\n")
+        );
+        assert_eq!(text(&out.stdout), "");
+    }
+}
+
+#[test]
+fn a_reader_that_goes_away_is_not_a_crash() {
+    let dir = scratch("eval-pipe", &[("wf.yml", UNPINNED)]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pol"))
+        .args(["eval", "--format", "json", "-p", &gha(), "wf.yml"])
+        .current_dir(&dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the pipe before pol writes (it first compiles the policy).
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(
+        status.code(),
+        Some(1),
+        "the decision still sets the exit code"
+    );
+}
+
+#[test]
+fn the_example_policies_run_on_the_example_inputs() {
+    let out = pol_in(
+        &common::repo(),
+        &["eval", "-p", "examples/", "examples/inputs/"],
+    );
+    assert_code(&out, 1);
+    let stdout = text(&out.stdout);
+    for expected in [
+        "examples/inputs/github-workflow.yml:13:14  high      ci.github.write_all_permissions",
+        "ci.github.unpinned_action (GHA001)  job lint: action reviewdog/action-actionlint@v1",
+        "ci.github.script_injection (GHA006)  job label, step Check the title",
+        "examples/inputs/kubernetes.yaml[1]:47:25  critical  k8s.workloads.privileged_container",
+        "examples/inputs/terraform-plan.json:41:18  critical  terraform.aws.public_bucket_acl",
+        "4 documents: 3 denied, 1 allowed (",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "missing `{expected}` in:\n{stdout}"
+        );
+    }
+    assert!(stdout.contains(" 0 errors)"), "{stdout}");
+    // Pinned and first-party actions, the app container and the deleted bucket pass.
+    assert!(!stdout.contains("actions/checkout"), "{stdout}");
+    assert!(!stdout.contains("container shop "), "{stdout}");
+    assert!(!stdout.contains("old_logs"), "{stdout}");
+}

@@ -1,0 +1,172 @@
+//! `pol test`: the example tests pass, failing expectations are named, `input from`
+//! files are read relative to the policy file, and unreadable inputs exit 2.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failure should stop the test loudly"
+)]
+
+mod common;
+
+use common::{assert_code, pol, pol_in, repo, repo_path, scratch, text};
+
+/// A policy with a test that reads a file and one whose expectations are wrong.
+const POLICY: &str = r#"package p
+
+deny big {
+  for x in input.items
+  if x > 10
+  message f"{x} is big" at x
+}
+
+let total = sum(input.items)
+
+test "from a file" {
+  input from "data/items.yaml"
+  expect big at "items[1]"
+  expect big == 1
+  expect total == 111
+}
+
+test "wrong expectations" {
+  input = {"items": [1, 50]}
+  expect not big
+  expect big == 2
+  expect big at "items[0]"
+  expect total == 3
+}
+"#;
+
+#[test]
+fn the_example_tests_pass() {
+    let out = pol(&["test", &repo_path("examples")]);
+    assert_code(&out, 0);
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    let (summary, results) = lines.split_last().unwrap();
+    assert!(results.len() >= 10, "{stdout}");
+    assert!(results.iter().all(|l| l.starts_with("PASS  ")), "{stdout}");
+    assert!(stdout.contains("PASS  ci.github: a hardened workflow passes\n"));
+    assert_eq!(
+        *summary,
+        format!(
+            "{} tests: {} passed, 0 failed",
+            results.len(),
+            results.len()
+        )
+    );
+}
+
+#[test]
+fn a_failing_test_exits_1_and_names_each_failed_expectation() {
+    let dir = scratch(
+        "test-failing",
+        &[
+            ("p.pol", POLICY),
+            ("data/items.yaml", "items:\n  - 1\n  - 110\n"),
+        ],
+    );
+    let out = pol_in(&dir, &["test", "--color", "never"]);
+    assert_code(&out, 1);
+    assert_eq!(
+        text(&out.stdout),
+        "PASS  p: from a file\n\
+         FAIL  p: wrong expectations\n        \
+         expected `big` not to fire, it fired 1 time(s)\n        \
+         expected `big` to fire 2 time(s), it fired 1 time(s)\n        \
+         expected `big` to fire at `items[0]` (it fired at `items[1]`)\n        \
+         expected `total` to be 3, it is 51\n\
+         2 tests: 1 passed, 1 failed\n"
+    );
+}
+
+#[test]
+fn input_from_is_relative_to_the_policy_file_not_the_working_folder() {
+    let dir = scratch(
+        "test-relative",
+        &[
+            ("policies/p.pol", POLICY),
+            ("policies/data/items.yaml", "items:\n  - 1\n  - 110\n"),
+        ],
+    );
+    let policy = dir.join("policies/p.pol");
+    for (cwd, arg) in [
+        (dir.clone(), "policies".to_owned()),
+        (dir.join("policies"), "p.pol".to_owned()),
+        (repo(), policy.to_str().unwrap().to_owned()),
+    ] {
+        let out = pol_in(&cwd, &["test", &arg]);
+        let stdout = text(&out.stdout);
+        assert!(
+            stdout.starts_with("PASS  p: from a file\n"),
+            "{arg}: {stdout}"
+        );
+        assert_code(&out, 1); // the other test fails on purpose
+    }
+}
+
+#[test]
+fn a_runtime_error_fails_the_test() {
+    let dir = scratch(
+        "test-runtime",
+        &[(
+            "p.pol",
+            "package p\nlet n = to_int(input.n)\ndeny many {\n  if n > 3\n  message \"many\"\n}\n\
+             test \"bad number\" {\n  input = {\"n\": \"x\"}\n  expect not many\n}\n",
+        )],
+    );
+    let out = pol_in(&dir, &["test", "p.pol"]);
+    assert_code(&out, 1);
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("FAIL  p: bad number\n"), "{stdout}");
+    assert!(
+        stdout.contains("runtime error in `p.n` at p.pol:2"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn unreadable_test_inputs_and_bad_policies_exit_2() {
+    let test_reading = |file: &str| {
+        format!(
+            "package q\nlet a = input.a\ntest \"reads {file}\" {{\n  input from \"{file}\"\n  \
+             expect a == 1\n}}\n"
+        )
+    };
+    for (file, content, reason) in [
+        ("missing.json", None, "cannot read `"),
+        ("bad.json", Some("{\"a\": }"), "bad.json:1:7: "),
+        (
+            "stream.yaml",
+            Some("a: 1\n---\na: 2\n"),
+            "holds 2 documents; a test needs exactly one",
+        ),
+    ] {
+        let mut files = vec![("q.pol", test_reading(file))];
+        if let Some(content) = content {
+            files.push((file, content.to_owned()));
+        }
+        let files: Vec<(&str, &str)> = files.iter().map(|(f, t)| (*f, t.as_str())).collect();
+        let dir = scratch("test-unreadable", &files);
+        let out = pol_in(&dir, &["test", "q.pol"]);
+        assert_code(&out, 2);
+        let stdout = text(&out.stdout);
+        assert!(
+            stdout.starts_with(&format!("FAIL  q: reads {file}\n")),
+            "{stdout}"
+        );
+        assert!(stdout.contains("cannot read the input: "), "{stdout}");
+        assert!(stdout.contains(reason), "{file}: {stdout}");
+        assert_eq!(text(&out.stderr), "error: 1 test input could not be read\n");
+    }
+
+    let dir = scratch("test-bad-policy", &[("p.pol", "package p\ntest \"t\" {\n")]);
+    let out = pol_in(&dir, &["test"]);
+    assert_code(&out, 2);
+    assert!(text(&out.stderr).contains("the policy does not compile"));
+    let out = pol_in(&dir, &["test", "nowhere"]);
+    assert_code(&out, 2);
+}
