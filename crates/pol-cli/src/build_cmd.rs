@@ -9,7 +9,7 @@ use std::path::PathBuf;
 /// Arguments of `pol build`.
 #[derive(clap::Args, Debug)]
 pub struct BuildArgs {
-    /// `.pol` files or folders of them.
+    /// A `.pol` file or a folder of them; repeat `-p` for several.
     #[arg(short = 'p', long = "policy", value_name = "PATH", required = true)]
     policies: Vec<PathBuf>,
     /// Where to write the compiled program.

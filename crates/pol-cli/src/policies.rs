@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 /// Where the policy comes from.
 #[derive(clap::Args, Debug, Clone)]
 pub struct PolicyArgs {
-    /// `.pol` files or folders of them.
+    /// A `.pol` file or a folder of them; repeat `-p` for several.
     #[arg(
         short = 'p',
         long = "policy",

@@ -231,6 +231,15 @@ fn standard_input_is_read_as_json_or_yaml() {
         "{}",
         text(&out.stderr)
     );
+    // Text that starts like JSON is JSON: malformed JSON is not read as YAML instead.
+    let out = pol_stdin(&["eval", "-p", &gha(), "-"], "{\"on\": }");
+    assert_code(&out, 2);
+    assert_eq!(text(&out.stderr), "error: -:1:8: expected a value\n");
+    let out = pol_stdin(
+        &["eval", "--input-format", "yaml", "-p", &gha(), "-"],
+        "{\"on\": }",
+    );
+    assert_code(&out, 0);
     let out = pol_stdin(
         &["eval", "--input-format", "yaml", "-p", &gha(), "-"],
         CLEAN,
