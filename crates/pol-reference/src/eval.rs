@@ -132,6 +132,11 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// True once the step budget is spent: the evaluation stops (docs/evaluation.md).
+    pub(crate) fn exhausted(&self) -> bool {
+        self.steps > self.options.step_limit
+    }
+
     /// Evaluates an expression.
     pub(crate) fn eval(&mut self, frame: &mut Frame, e: &Expr) -> Eval<Value> {
         self.steps += 1;

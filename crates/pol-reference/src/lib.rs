@@ -9,6 +9,7 @@
 //! - `rules`: rules, findings and the decision; `tests_run`: `test` blocks.
 
 mod builtins;
+pub mod cases;
 mod error;
 mod eval;
 mod loops;

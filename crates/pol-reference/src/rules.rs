@@ -17,6 +17,9 @@ pub(crate) fn decide<'r>(
     let mut violations = Vec::new();
     let mut warnings = Vec::new();
     for rule in rules {
+        if ev.exhausted() {
+            break;
+        }
         let mut run = RuleRun {
             rule,
             fors: Vec::new(),
@@ -69,6 +72,9 @@ impl RuleRun<'_> {
                     Err(stop) => return self.drop_path(ev, stop),
                 };
                 for (k, v) in items {
+                    if ev.exhausted() {
+                        return;
+                    }
                     if let Some(key) = key {
                         frame.set(*key, k);
                     }

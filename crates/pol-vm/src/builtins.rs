@@ -216,7 +216,7 @@ pub fn call(
         BuiltinOp::TypeOf => Ok(Value::str(arg(0).kind())),
         BuiltinOp::SemverCompare => {
             let (a, b) = (version(text(0)?)?, version(text(1)?)?);
-            Ok(Value::Int(match a.cmp(&b) {
+            Ok(Value::Int(match a.cmp_precedence(&b) {
                 std::cmp::Ordering::Less => -1,
                 std::cmp::Ordering::Equal => 0,
                 std::cmp::Ordering::Greater => 1,
@@ -248,8 +248,7 @@ fn to_int(v: View<'_>) -> Result<Value, Fault> {
         View::Int(n) => Ok(Value::Int(n)),
         View::Float(f) => {
             let t = f.trunc();
-            if t.is_finite() && t >= -9_223_372_036_854_775_808.0 && t < 9_223_372_036_854_775_808.0
-            {
+            if (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&t) {
                 #[expect(clippy::cast_possible_truncation, reason = "range checked above")]
                 Ok(Value::Int(t as i64))
             } else {

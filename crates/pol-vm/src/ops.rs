@@ -37,10 +37,8 @@ pub fn binary(op: BinOp, a: &Value, b: &Value, doc: &Document) -> Result<Value, 
         BinOp::Div => divide(x, y),
         BinOp::Rem => match (x, y) {
             (View::Int(_), View::Int(0)) => Err("division by zero in `%`".to_owned()),
-            (View::Int(p), View::Int(q)) => p
-                .checked_rem(q)
-                .map(Value::Int)
-                .ok_or_else(|| "integer overflow in `%`".to_owned()),
+            // `i64::MIN % -1` is 0: the remainder always fits.
+            (View::Int(p), View::Int(q)) => Ok(Value::Int(p.wrapping_rem(q))),
             _ => Err(type_error("%", &x, &y)),
         },
         BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
@@ -146,7 +144,7 @@ fn divide(x: View<'_>, y: View<'_>) -> Result<Value, Fault> {
             None => Err("integer overflow in `/`".to_owned()),
         },
         _ => match (as_float(x), as_float(y)) {
-            (Some(_), Some(q)) if q == 0.0 => Err("division by zero".to_owned()),
+            (Some(_), Some(0.0)) => Err("division by zero".to_owned()),
             (Some(p), Some(q)) => Ok(Value::Float(p / q)),
             _ => Err(type_error("/", &x, &y)),
         },

@@ -297,14 +297,16 @@ fn canonical_view(a: View<'_>, b: View<'_>, doc: &Document) -> Ordering {
         ),
         (View::Set(x), View::Set(y)) => lexicographic(x.iter(), y.iter(), doc),
         (View::Object(x), View::Object(y)) => {
+            // The sorted key lists first, then the values in key order.
             let (xs, ys) = (x.sorted(doc), y.sorted(doc));
-            for ((k1, v1), (k2, v2)) in xs.iter().zip(ys.iter()) {
-                let o = k1.cmp(k2).then_with(|| canonical(v1, v2, doc));
-                if o != Ordering::Equal {
-                    return o;
-                }
-            }
-            xs.len().cmp(&ys.len())
+            let keys = xs.iter().map(|(k, _)| *k).cmp(ys.iter().map(|(k, _)| *k));
+            keys.then_with(|| {
+                xs.iter()
+                    .zip(ys.iter())
+                    .map(|((_, v1), (_, v2))| canonical(v1, v2, doc))
+                    .find(|o| *o != Ordering::Equal)
+                    .unwrap_or(Ordering::Equal)
+            })
         }
         _ => Ordering::Equal,
     }

@@ -36,7 +36,7 @@
 mod policy;
 pub mod testing;
 
-pub use policy::{CompileError, Compiled, Policy, compile};
+pub use policy::{CompileError, Compiled, Policy, compile, compile_checked};
 
 pub use pol_diagnostics::{
     Code, Diagnostic, FileId, Label, LineCol, RenderOptions, Severity, SourceFile, SourceMap, Span,

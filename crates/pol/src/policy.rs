@@ -57,13 +57,21 @@ pub fn compile(sources: &mut SourceMap, files: &[FileId]) -> Result<Compiled, Co
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(CompileError::Diagnostics(diagnostics));
     }
-    let code = pol_compiler::compile(&hir, sources).map_err(|e| CompileError::TooLarge(e.0))?;
-    let program = Program::new(code).map_err(|e| CompileError::TooLarge(e.0))?;
+    let policy = compile_checked(&hir, sources)?;
     Ok(Compiled {
         hir,
-        policy: Policy { program },
+        policy,
         warnings: diagnostics,
     })
+}
+
+/// Compiles a program that already checked without errors (see [`check_program`]).
+///
+/// [`check_program`]: crate::check_program
+pub fn compile_checked(hir: &hir::Program, sources: &SourceMap) -> Result<Policy, CompileError> {
+    let code = pol_compiler::compile(hir, sources).map_err(|e| CompileError::TooLarge(e.0))?;
+    let program = Program::new(code).map_err(|e| CompileError::TooLarge(e.0))?;
+    Ok(Policy { program })
 }
 
 impl Policy {
