@@ -244,7 +244,9 @@ fn doc_comments_attach_to_items_only_at_top_level() {
     assert_eq!(items[1].docs.as_deref(), Some("Line one.\nLine two."));
     assert_eq!(items[1].annotations.len(), 1);
     // A `///` line between annotations and the rule is an ordinary comment.
-    let items = parse_ok("package p\n/// Doc.\n@id(\"X\")\n/// not doc\n@severity(\"low\")\ndeny r {\n  message \"m\"\n}\n");
+    let items = parse_ok(
+        "package p\n/// Doc.\n@id(\"X\")\n/// not doc\n@severity(\"low\")\ndeny r {\n  message \"m\"\n}\n",
+    );
     assert_eq!(items[1].docs.as_deref(), Some("Doc."));
     assert_eq!(items[1].annotations.len(), 2);
 }

@@ -87,9 +87,15 @@ impl Gen {
         match self.rng.below(9) {
             0 => "null".into(),
             1 => self.rng.pick(&["true", "false"]).into(),
-            2 | 3 => self.rng.pick(&["0", "1", "2", "-3", "7", "9223372036854775807"]).into(),
+            2 | 3 => self
+                .rng
+                .pick(&["0", "1", "2", "-3", "7", "9223372036854775807"])
+                .into(),
             4 => self.rng.pick(&["0.5", "2.0", "-1.5"]).into(),
-            5 | 6 => self.rng.pick(&["\"a\"", "\"b\"", "\"\"", "\"A b\"", "\"a,b\""]).into(),
+            5 | 6 => self
+                .rng
+                .pick(&["\"a\"", "\"b\"", "\"\"", "\"A b\"", "\"a,b\""])
+                .into(),
             7 => format!("\"{}\"", self.rng.pick(KEYS)),
             _ => "[]".into(),
         }
@@ -111,13 +117,25 @@ impl Gen {
         }
         let d = depth - 1;
         match self.rng.below(14) {
-            0 => format!("{}.{}", self.expr(scope, d, lets_visible), self.rng.pick(KEYS)),
-            1 => format!("{}[{}]", self.expr(scope, d, lets_visible), self.rng.pick(&["0", "1", "-1", "\"a\""])),
+            0 => format!(
+                "{}.{}",
+                self.expr(scope, d, lets_visible),
+                self.rng.pick(KEYS)
+            ),
+            1 => format!(
+                "{}[{}]",
+                self.expr(scope, d, lets_visible),
+                self.rng.pick(&["0", "1", "-1", "\"a\""])
+            ),
             2 => format!("(not {})", self.expr(scope, d, lets_visible)),
             3 => format!("(-{})", self.expr(scope, d, lets_visible)),
             4 | 5 => {
                 let op = self.rng.pick(BINARY);
-                format!("({} {op} {})", self.expr(scope, d, lets_visible), self.expr(scope, d, lets_visible))
+                format!(
+                    "({} {op} {})",
+                    self.expr(scope, d, lets_visible),
+                    self.expr(scope, d, lets_visible)
+                )
             }
             6 => format!(
                 "(if {} then {} else {})",
@@ -131,11 +149,26 @@ impl Gen {
                 let v = self.name();
                 let mut inner = scope.to_vec();
                 inner.push(v.clone());
-                format!("({q} {v} in {iter}: {})", self.expr(&inner, d, lets_visible))
+                format!(
+                    "({q} {v} in {iter}: {})",
+                    self.expr(&inner, d, lets_visible)
+                )
             }
-            8 => format!("[{}, {}]", self.expr(scope, d, lets_visible), self.expr(scope, d, lets_visible)),
-            9 => format!("{{{}, {}}}", self.expr(scope, d, lets_visible), self.expr(scope, d, lets_visible)),
-            10 => format!("{{\"{}\": {}}}", self.rng.pick(KEYS), self.expr(scope, d, lets_visible)),
+            8 => format!(
+                "[{}, {}]",
+                self.expr(scope, d, lets_visible),
+                self.expr(scope, d, lets_visible)
+            ),
+            9 => format!(
+                "{{{}, {}}}",
+                self.expr(scope, d, lets_visible),
+                self.expr(scope, d, lets_visible)
+            ),
+            10 => format!(
+                "{{\"{}\": {}}}",
+                self.rng.pick(KEYS),
+                self.expr(scope, d, lets_visible)
+            ),
             11 => {
                 let iter = self.expr(scope, d, lets_visible);
                 let v = self.name();
@@ -151,11 +184,17 @@ impl Gen {
             }
             12 if self.fns > 0 => {
                 let f = self.rng.below(self.fns);
-                format!("f{f}({}, {})", self.expr(scope, d, lets_visible), self.expr(scope, d, lets_visible))
+                format!(
+                    "f{f}({}, {})",
+                    self.expr(scope, d, lets_visible),
+                    self.expr(scope, d, lets_visible)
+                )
             }
             _ => {
                 let (name, arity) = BUILTINS[self.rng.below(BUILTINS.len())];
-                let args: Vec<String> = (0..arity).map(|_| self.expr(scope, d, lets_visible)).collect();
+                let args: Vec<String> = (0..arity)
+                    .map(|_| self.expr(scope, d, lets_visible))
+                    .collect();
                 format!("{name}({})", args.join(", "))
             }
         }
@@ -218,7 +257,11 @@ impl Gen {
                 0 => "null".into(),
                 1 => g.rng.pick(&["true", "false"]).into(),
                 2 => g.rng.pick(&["0", "1", "2", "-5", "3.5"]).into(),
-                _ => format!("\"{}\"", g.rng.pick(&["a", "b", "A b", "a,b", "", "name", "items", "7"])),
+                _ => format!(
+                    "\"{}\"",
+                    g.rng
+                        .pick(&["a", "b", "A b", "a,b", "", "name", "items", "7"])
+                ),
             }
         };
         if depth == 0 {
@@ -227,7 +270,9 @@ impl Gen {
         match self.rng.below(3) {
             0 => scalar(self),
             1 => {
-                let items: Vec<String> = (0..self.rng.below(4)).map(|_| self.json(depth - 1)).collect();
+                let items: Vec<String> = (0..self.rng.below(4))
+                    .map(|_| self.json(depth - 1))
+                    .collect();
                 format!("[{}]", items.join(", "))
             }
             _ => {
@@ -250,7 +295,15 @@ fn essence(d: &Decision) -> (bool, Vec<String>, Vec<String>) {
         .violations
         .iter()
         .chain(&d.warnings)
-        .map(|f| format!("{} | {} | {} | {:?}", f.rule, f.message, f.path, f.location.as_ref().map(|l| (l.line, l.column))))
+        .map(|f| {
+            format!(
+                "{} | {} | {} | {:?}",
+                f.rule,
+                f.message,
+                f.path,
+                f.location.as_ref().map(|l| (l.line, l.column))
+            )
+        })
         .collect();
     let mut errors: Vec<String> = d.errors.iter().map(|e| e.rule.clone()).collect();
     errors.sort();
@@ -259,22 +312,35 @@ fn essence(d: &Decision) -> (bool, Vec<String>, Vec<String>) {
 }
 
 fn run_case(seed: u64) -> Result<(), TestCaseError> {
-    let mut generator = Gen { rng: Rng(seed | 1), fresh: 0, lets: 0, fns: 0 };
+    let mut generator = Gen {
+        rng: Rng(seed | 1),
+        fresh: 0,
+        lets: 0,
+        fns: 0,
+    };
     let program = generator.program();
     let document = generator.json(3);
     let mut sources = SourceMap::new();
     let file = sources.add("gen.pol", program.clone());
     let (hir, diagnostics) = pol::check_program(&mut sources, &[file]);
     let errors: Vec<_> = diagnostics.iter().filter(|d| d.is_error()).collect();
-    prop_assert!(errors.is_empty(), "generated program does not check:\n{program}\n{errors:#?}");
+    prop_assert!(
+        errors.is_empty(),
+        "generated program does not check:\n{program}\n{errors:#?}"
+    );
     let compiled = pol::compile(&mut sources, &[file]).expect("compiles");
     let docs = pol::load(&document, pol::Format::Json, Some("doc.json")).expect("valid JSON");
     let doc = &docs[0];
     let vm = compiled.policy.evaluate(doc);
     let reloaded = pol::Policy::from_polc(&compiled.policy.to_polc()).expect("round trip");
     let vm_reloaded = reloaded.evaluate(doc);
-    let reference = pol_reference::evaluate(&hir, &sources, doc, &pol_reference::Options::default());
-    prop_assert_eq!(essence(&vm), essence(&vm_reloaded), "polc round trip changed the decision");
+    let reference =
+        pol_reference::evaluate(&hir, &sources, doc, &pol_reference::Options::default());
+    prop_assert_eq!(
+        essence(&vm),
+        essence(&vm_reloaded),
+        "polc round trip changed the decision"
+    );
     prop_assert_eq!(
         essence(&vm),
         essence(&reference),
