@@ -146,17 +146,21 @@ fn json(outcomes: &[Outcome]) -> String {
 }
 
 fn query(policy: &pol::Policy, inputs: &[Input], name: &str) -> u8 {
-    let mut evaluator = policy.evaluator();
-    let mut code = EXIT_OK;
+    // Load every input first: a malformed one stops the run before anything is printed.
+    let mut loaded = Vec::with_capacity(inputs.len());
     for input in inputs {
-        let docs = match parse(input) {
-            Ok(docs) => docs,
+        match parse(input) {
+            Ok(docs) => loaded.push((input, docs)),
             Err(e) => {
                 eprintln!("error: {}", e.0);
                 return EXIT_USAGE;
             }
-        };
-        for doc in &docs {
+        }
+    }
+    let mut evaluator = policy.evaluator();
+    let mut code = EXIT_OK;
+    for (input, docs) in &loaded {
+        for doc in docs {
             match evaluator.query(doc, name) {
                 Ok(value) => {
                     let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();

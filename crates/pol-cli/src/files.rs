@@ -17,8 +17,9 @@ impl std::fmt::Display for PathError {
     }
 }
 
-/// Every file under `paths` whose extension is one of `extensions`: files are taken as
-/// given (whatever their extension), folders are walked recursively in sorted order.
+/// Every file under `paths` whose extension is one of `extensions` (in any case): files
+/// are taken as given (whatever their extension), folders are walked recursively in
+/// sorted order.
 pub fn collect(paths: &[PathBuf], extensions: &[&str]) -> Result<Vec<PathBuf>, PathError> {
     let mut out = Vec::new();
     for path in paths {
@@ -52,7 +53,7 @@ fn walk(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) -> Result<(), P
         } else if path
             .extension()
             .and_then(|e| e.to_str())
-            .is_some_and(|e| extensions.contains(&e))
+            .is_some_and(|e| extensions.iter().any(|x| x.eq_ignore_ascii_case(e)))
         {
             out.push(path);
         }

@@ -256,6 +256,7 @@ fn folders_of_inputs_are_walked_by_extension() {
             ("inputs/b.yml", CLEAN),
             ("inputs/sub/c.yaml", UNPINNED),
             ("inputs/sub/d.toml", "permissions = \"read-all\"\n"),
+            ("inputs/sub/E.YML", CLEAN),
             ("inputs/notes.txt", "not an input"),
             ("inputs/.hidden.yml", "{{{ not even yaml"),
             ("empty/readme.md", "nothing here"),
@@ -274,6 +275,7 @@ fn folders_of_inputs_are_walked_by_extension() {
         [
             "inputs/a.json",
             "inputs/b.yml",
+            "inputs/sub/E.YML",
             "inputs/sub/c.yaml",
             "inputs/sub/d.toml"
         ]
@@ -404,7 +406,13 @@ fn a_runtime_error_fails_closed_and_names_the_policy_line() {
 fn query_prints_the_value_of_a_let_as_json() {
     let dir = scratch(
         "eval-query",
-        &[("wf.yml", UNPINNED), ("k8s.yaml", MANIFESTS)],
+        &[
+            ("wf.yml", UNPINNED),
+            ("k8s.yaml", MANIFESTS),
+            ("bad.json", "{"),
+            ("q.pol", "package q\nlet n = to_int(input.n)\n"),
+            ("q.json", r#"{"n": "x"}"#),
+        ],
     );
     let out = pol_in(
         &dir,
@@ -436,6 +444,31 @@ fn query_prints_the_value_of_a_let_as_json() {
     );
     assert_code(&out, 0);
     assert_eq!(text(&out.stdout), "\"Service web\"\n\"Pod debug\"\n");
+
+    // A let that fails on a document: exit 1, the error names the input.
+    let out = pol_in(&dir, &["eval", "--query", "n", "-p", "q.pol", "q.json"]);
+    assert_code(&out, 1);
+    assert!(
+        text(&out.stderr).starts_with("error: q.json: computing the let failed: "),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // A malformed input stops the run before any value is printed.
+    let out = pol_in(
+        &dir,
+        &[
+            "eval",
+            "--query",
+            "triggers",
+            "-p",
+            &gha(),
+            "wf.yml",
+            "bad.json",
+        ],
+    );
+    assert_code(&out, 2);
+    assert_eq!(text(&out.stdout), "");
 
     for name in ["no_such_let", "unpinned_action"] {
         let out = pol_in(&dir, &["eval", "--query", name, "-p", &gha(), "wf.yml"]);
