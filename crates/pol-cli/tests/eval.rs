@@ -536,3 +536,27 @@ fn the_example_policies_run_on_the_example_inputs() {
     assert!(!stdout.contains("container shop "), "{stdout}");
     assert!(!stdout.contains("old_logs"), "{stdout}");
 }
+
+/// The examples of `docs/cli.md` show what pol prints today.
+#[test]
+fn the_documented_examples_are_real_output() {
+    let doc = std::fs::read_to_string(common::repo().join("docs/cli.md")).unwrap();
+    for command in [
+        "eval -p examples/kubernetes.pol examples/inputs/kubernetes.yaml",
+        "eval -p examples/terraform.pol --format json examples/inputs/terraform-plan.json",
+        "eval -p examples/github_actions.pol --query triggers examples/inputs/github-workflow.yml",
+    ] {
+        let args: Vec<&str> = command.split(' ').collect();
+        let out = pol_in(&common::repo(), &args);
+        let shown = format!("$ pol {command}\n{}", text(&out.stdout));
+        assert!(doc.contains(&shown), "docs/cli.md should show:\n{shown}");
+    }
+    let out = pol_in(&common::repo(), &["disasm", "-p", "examples/terraform.pol"]);
+    let listing = text(&out.stdout);
+    let head: Vec<&str> = listing.lines().take(8).collect();
+    let shown = format!(
+        "$ pol disasm -p examples/terraform.pol\n{}\n  ...",
+        head.join("\n")
+    );
+    assert!(doc.contains(&shown), "docs/cli.md should show:\n{shown}");
+}
