@@ -188,6 +188,19 @@ fn build_failures_exit_2() {
         "error: cannot write `no/such/dir/x.polc`: no such file or folder\n"
     );
 
+    let out = pol_in(&dir, &["build", "-p", &repo_path("examples"), "-o", "."]);
+    assert_code(&out, 2);
+    assert_eq!(
+        text(&out.stderr),
+        "error: cannot write `.`: it is a folder\n"
+    );
+    let out = pol_in(&dir, &["eval", "-b", ".", "x.yml"]);
+    assert_code(&out, 2);
+    assert_eq!(
+        text(&out.stderr),
+        "error: cannot read `.`: it is a folder\n"
+    );
+
     let out = pol_in(&dir, &["build", "-p", &repo_path("examples")]);
     assert_code(&out, 2);
     assert!(text(&out.stderr).contains("--output"));
