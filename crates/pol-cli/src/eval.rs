@@ -170,7 +170,7 @@ fn query(policy: &pol::Policy, inputs: &[Input], name: &str) -> u8 {
                     }
                 }
                 Err(pol::QueryError::UnknownLet(_)) => {
-                    eprintln!("error: the policy has no top-level let named `{name}`");
+                    eprintln!("error: {}", unknown_let(policy, name));
                     return EXIT_USAGE;
                 }
                 Err(e) => {
@@ -181,4 +181,25 @@ fn query(policy: &pol::Policy, inputs: &[Input], name: &str) -> u8 {
         }
     }
     code
+}
+
+/// Why `--query NAME` names no let: there is none, or the short name is ambiguous.
+fn unknown_let(policy: &pol::Policy, name: &str) -> String {
+    let suffix = format!(".{name}");
+    let candidates: Vec<String> = policy
+        .program()
+        .bytecode()
+        .lets
+        .iter()
+        .filter(|l| l.name.ends_with(&suffix))
+        .map(|l| format!("`{}`", l.name))
+        .collect();
+    if candidates.len() > 1 {
+        format!(
+            "`{name}` names a let of several packages; use its full name: {}",
+            candidates.join(", ")
+        )
+    } else {
+        format!("the policy has no top-level let named `{name}`")
+    }
 }

@@ -412,6 +412,7 @@ fn query_prints_the_value_of_a_let_as_json() {
             ("bad.json", "{"),
             ("q.pol", "package q\nlet n = to_int(input.n)\n"),
             ("q.json", r#"{"n": "x"}"#),
+            ("r.pol", "package r\nlet n = 2\n"),
         ],
     );
     let out = pol_in(
@@ -469,6 +470,27 @@ fn query_prints_the_value_of_a_let_as_json() {
     );
     assert_code(&out, 2);
     assert_eq!(text(&out.stdout), "");
+
+    // A short name shared by two packages.
+    let out = pol_in(
+        &dir,
+        &[
+            "eval", "--query", "n", "-p", "q.pol", "-p", "r.pol", "wf.yml",
+        ],
+    );
+    assert_code(&out, 2);
+    assert_eq!(
+        text(&out.stderr),
+        "error: `n` names a let of several packages; use its full name: `q.n`, `r.n`\n"
+    );
+    let out = pol_in(
+        &dir,
+        &[
+            "eval", "--query", "r.n", "-p", "q.pol", "-p", "r.pol", "wf.yml",
+        ],
+    );
+    assert_code(&out, 0);
+    assert_eq!(text(&out.stdout), "2\n");
 
     for name in ["no_such_let", "unpinned_action"] {
         let out = pol_in(&dir, &["eval", "--query", name, "-p", &gha(), "wf.yml"]);
