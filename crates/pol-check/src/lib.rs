@@ -9,6 +9,7 @@
 //! 3. `items` (with `scope`, `lower_expr`, `calls`, `clauses`, `rules`, `types`,
 //!    `tests_block`): resolve every name and lower every definition to HIR.
 //! 4. `cycles`: reject recursion through lets and functions.
+//! 5. `typeck`: the type checker (gradual types, warnings), once the names are right.
 
 mod annotations;
 pub mod builtins;
@@ -26,6 +27,7 @@ mod scope;
 mod stdlib;
 mod suggest;
 mod tests_block;
+mod typeck;
 mod types;
 
 #[cfg(test)]
@@ -56,6 +58,10 @@ pub fn check_files(sources: &mut SourceMap, files: &[FileId]) -> (hir::Program, 
         &lowered.fn_deps,
         &mut diags,
     );
+    // Types are checked once names are right: errors there would only cascade.
+    if !diags.iter().any(Diagnostic::is_error) {
+        diags.extend(typeck::check(&lowered.program));
+    }
     (lowered.program, sorted(diags))
 }
 

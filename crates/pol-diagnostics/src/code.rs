@@ -71,6 +71,20 @@ codes! {
     UnknownTestTarget = "E0111", "test refers to an unknown rule or let";
     DuplicateImport = "E0112", "import name used twice";
     NotAValue = "E0113", "name is not a value";
+    // --- types (E02xx) ------------------------------------------------------
+    UnknownField = "E0200", "unknown field";
+    IncompatibleOperands = "E0201", "operator on incompatible types";
+    NonBoolCondition = "E0202", "condition is not a bool";
+    NotIterable = "E0203", "value cannot be iterated";
+    WrongArgumentType = "E0204", "argument of the wrong type";
+    MessageNotString = "E0205", "message is not a string";
+    AtNotFromInput = "E0206", "`at` names a value that is not from the input";
+    ResultTypeMismatch = "E0207", "function result does not match its declared type";
+    // --- warnings (W0xxx) ---------------------------------------------------
+    ComparisonNeverTrue = "W0001", "comparison that can never be true";
+    ConstantCondition = "W0002", "condition that is always true or always false";
+    UnusedVariable = "W0003", "unused variable";
+    RuleNeverFires = "W0004", "rule that can never fire";
 }
 
 impl std::fmt::Display for Code {

@@ -188,7 +188,7 @@ fn diagnostics_are_sorted_by_file_and_position() {
 #[test]
 fn locals_of_comprehensions_and_quantifiers_are_in_the_body() {
     let c = check_body(
-        "let xs = [1, 2]\nlet ys = [x * 2 for x in xs if x > 1]\nlet b = all k, v in {\"a\": 1}: v > 0",
+        "let xs = [1, 2]\nlet ys = [x * 2 for x in xs if x > 1]\nlet b = all k, v in {\"a\": 1}: v > 0 and k != \"\"",
     );
     c.assert_clean();
     let ys = &c.program.lets[1];

@@ -1,0 +1,378 @@
+//! `Ty`: the checker's view of types — unions flattened, named types unfolded on
+//! demand — and the questions it asks of them: which runtime kinds a value may have,
+//! what reading a field gives, what iterating gives.
+
+use crate::hir::{self, Program, TypeId};
+use std::rc::Rc;
+
+/// A type as the checker reasons about it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ty {
+    /// Unknown: checked at run time.
+    Any,
+    /// No value at all (the elements of an empty list).
+    Never,
+    /// `null`
+    Null,
+    /// `bool`
+    Bool,
+    /// `int`
+    Int,
+    /// `float`
+    Float,
+    /// `string`
+    Str,
+    /// `[T]`
+    List(Box<Ty>),
+    /// `set<T>`
+    Set(Box<Ty>),
+    /// `map<T>`
+    Map(Box<Ty>),
+    /// A record: fields sorted by name.
+    Record(Rc<Vec<(String, Field)>>),
+    /// Two or more members, none of them `Any`, `Never` or a union.
+    Union(Vec<Ty>),
+    /// A `type` declaration, unfolded when needed.
+    Named(TypeId),
+}
+
+/// A field of a record type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Its type.
+    pub ty: Ty,
+    /// Declared with `?`: may be absent (reads as null).
+    pub optional: bool,
+}
+
+/// Runtime kinds, as a bit set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kinds(pub u8);
+
+impl Kinds {
+    pub const NULL: Kinds = Kinds(1);
+    pub const BOOL: Kinds = Kinds(2);
+    pub const INT: Kinds = Kinds(4);
+    pub const FLOAT: Kinds = Kinds(8);
+    pub const STR: Kinds = Kinds(16);
+    pub const LIST: Kinds = Kinds(32);
+    pub const SET: Kinds = Kinds(64);
+    pub const OBJECT: Kinds = Kinds(128);
+    pub const NONE: Kinds = Kinds(0);
+    pub const NUMBER: Kinds = Kinds(4 | 8);
+    pub const ALL: Kinds = Kinds(255);
+
+    pub fn has(self, other: Kinds) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    pub fn only(self, allowed: Kinds) -> bool {
+        self.0 & !allowed.0 == 0
+    }
+
+    pub fn without(self, other: Kinds) -> Kinds {
+        Kinds(self.0 & !other.0)
+    }
+
+    pub fn union(self, other: Kinds) -> Kinds {
+        Kinds(self.0 | other.0)
+    }
+
+    /// Each kind in the set, on its own.
+    pub fn each(self) -> impl Iterator<Item = Kinds> {
+        (0..8).map(|i| Kinds(1 << i)).filter(move |k| self.has(*k))
+    }
+
+    /// The kind's name as `type_of` gives it.
+    pub fn name(self) -> &'static str {
+        match self.0 {
+            1 => "null",
+            2 => "bool",
+            4 => "int",
+            8 => "float",
+            16 => "string",
+            32 => "list",
+            64 => "set",
+            128 => "object",
+            _ => "value",
+        }
+    }
+}
+
+/// How deep named types are unfolded before giving up (recursive types).
+const UNFOLD_LIMIT: usize = 24;
+
+/// Unions larger than this become `any`, to keep checking fast.
+const UNION_LIMIT: usize = 24;
+
+impl Ty {
+    /// `T | null`
+    pub fn nullable(self) -> Ty {
+        union(self, Ty::Null)
+    }
+}
+
+/// The union of two types.
+pub fn union(a: Ty, b: Ty) -> Ty {
+    let mut members: Vec<Ty> = Vec::new();
+    for t in [a, b] {
+        match t {
+            Ty::Any => return Ty::Any,
+            Ty::Never => {}
+            Ty::Union(ms) => {
+                for m in ms {
+                    if !members.contains(&m) {
+                        members.push(m);
+                    }
+                }
+            }
+            other => {
+                if !members.contains(&other) {
+                    members.push(other);
+                }
+            }
+        }
+    }
+    match members.len() {
+        0 => Ty::Never,
+        1 => members.pop().unwrap_or(Ty::Never),
+        n if n > UNION_LIMIT => Ty::Any,
+        _ => Ty::Union(members),
+    }
+}
+
+/// The union of many types (`Never` for none).
+pub fn union_all(types: impl IntoIterator<Item = Ty>) -> Ty {
+    types.into_iter().fold(Ty::Never, union)
+}
+
+/// Converts a declared type.
+pub fn from_hir(ty: &hir::Type) -> Ty {
+    match ty {
+        hir::Type::Any => Ty::Any,
+        hir::Type::Null => Ty::Null,
+        hir::Type::Bool => Ty::Bool,
+        hir::Type::Int => Ty::Int,
+        hir::Type::Float => Ty::Float,
+        hir::Type::Number => Ty::Union(vec![Ty::Int, Ty::Float]),
+        hir::Type::String => Ty::Str,
+        hir::Type::List(t) => Ty::List(Box::new(from_hir(t))),
+        hir::Type::Set(t) => Ty::Set(Box::new(from_hir(t))),
+        hir::Type::Map(t) => Ty::Map(Box::new(from_hir(t))),
+        hir::Type::Record(fields) => {
+            let mut fs: Vec<(String, Field)> = fields
+                .iter()
+                .map(|f| {
+                    (
+                        f.name.clone(),
+                        Field {
+                            ty: from_hir(&f.ty),
+                            optional: f.optional,
+                        },
+                    )
+                })
+                .collect();
+            fs.sort_by(|a, b| a.0.cmp(&b.0));
+            Ty::Record(Rc::new(fs))
+        }
+        hir::Type::Union(members) => union_all(members.iter().map(from_hir)),
+        hir::Type::Named(id) => Ty::Named(*id),
+    }
+}
+
+/// Type questions that need the program (to unfold named types).
+pub struct Types<'p> {
+    pub program: &'p Program,
+}
+
+impl Types<'_> {
+    /// The members of `ty` with named types unfolded (a non-union type is one member).
+    pub fn members(&self, ty: &Ty) -> Vec<Ty> {
+        let mut out = Vec::new();
+        self.collect_members(ty, 0, &mut out);
+        out
+    }
+
+    fn collect_members(&self, ty: &Ty, depth: usize, out: &mut Vec<Ty>) {
+        match ty {
+            Ty::Union(ms) => ms.iter().for_each(|m| self.collect_members(m, depth, out)),
+            Ty::Named(id) if depth < UNFOLD_LIMIT => match self.program.type_def(*id) {
+                Some(def) => self.collect_members(&from_hir(&def.ty), depth + 1, out),
+                None => out.push(Ty::Any),
+            },
+            Ty::Named(_) => out.push(Ty::Any),
+            Ty::Never => {}
+            other => {
+                if !out.contains(other) {
+                    out.push(other.clone());
+                }
+            }
+        }
+    }
+
+    /// The runtime kinds a value of `ty` may have, and whether it is (partly) `any`.
+    pub fn kinds(&self, ty: &Ty) -> (Kinds, bool) {
+        let mut kinds = Kinds::NONE;
+        let mut dynamic = false;
+        for m in self.members(ty) {
+            kinds = kinds.union(match m {
+                Ty::Any => {
+                    dynamic = true;
+                    Kinds::ALL
+                }
+                Ty::Never => Kinds::NONE,
+                Ty::Null => Kinds::NULL,
+                Ty::Bool => Kinds::BOOL,
+                Ty::Int => Kinds::INT,
+                Ty::Float => Kinds::FLOAT,
+                Ty::Str => Kinds::STR,
+                Ty::List(_) => Kinds::LIST,
+                Ty::Set(_) => Kinds::SET,
+                Ty::Map(_) | Ty::Record(_) => Kinds::OBJECT,
+                Ty::Union(_) | Ty::Named(_) => Kinds::ALL,
+            });
+        }
+        (kinds, dynamic)
+    }
+
+    /// What `x.name` gives, and whether the field is unknown to every record `x` may
+    /// be (with the field names those records do declare, for suggestions).
+    pub fn field(&self, ty: &Ty, name: &str) -> FieldRead {
+        let mut result = Ty::Never;
+        let mut records = 0;
+        let mut declared = false;
+        let mut open = false;
+        let mut names: Vec<String> = Vec::new();
+        for m in self.members(ty) {
+            let t = match m {
+                Ty::Any => {
+                    open = true;
+                    Ty::Any
+                }
+                Ty::Map(v) => {
+                    open = true;
+                    (*v).clone().nullable()
+                }
+                Ty::Record(fields) => {
+                    records += 1;
+                    match fields.iter().find(|(n, _)| n == name) {
+                        Some((_, f)) => {
+                            declared = true;
+                            if f.optional {
+                                f.ty.clone().nullable()
+                            } else {
+                                f.ty.clone()
+                            }
+                        }
+                        None => {
+                            names.extend(fields.iter().map(|(n, _)| n.clone()));
+                            Ty::Null
+                        }
+                    }
+                }
+                _ => Ty::Null,
+            };
+            result = union(result, t);
+        }
+        if matches!(result, Ty::Never) {
+            result = Ty::Null;
+        }
+        FieldRead {
+            ty: result,
+            unknown: records > 0 && !declared && !open,
+            known_fields: names,
+        }
+    }
+
+    /// What iterating `ty` gives: (key type, element type).
+    pub fn elements(&self, ty: &Ty) -> (Ty, Ty) {
+        let mut keys = Ty::Never;
+        let mut values = Ty::Never;
+        for m in self.members(ty) {
+            let (k, v) = match m {
+                Ty::Any => (Ty::Any, Ty::Any),
+                Ty::List(t) | Ty::Set(t) => (Ty::Int, *t),
+                Ty::Map(t) => (Ty::Str, *t),
+                Ty::Record(fields) => (
+                    Ty::Str,
+                    union_all(fields.iter().map(|(_, f)| {
+                        if f.optional {
+                            f.ty.clone().nullable()
+                        } else {
+                            f.ty.clone()
+                        }
+                    })),
+                ),
+                _ => (Ty::Never, Ty::Never),
+            };
+            keys = union(keys, k);
+            values = union(values, v);
+        }
+        (keys, values)
+    }
+
+    /// The type without `null`.
+    pub fn non_null(&self, ty: &Ty) -> Ty {
+        union_all(
+            self.members(ty)
+                .into_iter()
+                .filter(|m| !matches!(m, Ty::Null)),
+        )
+    }
+
+    /// How the type reads in a message: `string`, `[int]`, `Step`, `string | null`.
+    pub fn show(&self, ty: &Ty) -> String {
+        self.show_depth(ty, 0)
+    }
+
+    fn show_depth(&self, ty: &Ty, depth: usize) -> String {
+        if depth > 3 {
+            return "...".to_owned();
+        }
+        match ty {
+            Ty::Any => "any".into(),
+            Ty::Never => "nothing".into(),
+            Ty::Null => "null".into(),
+            Ty::Bool => "bool".into(),
+            Ty::Int => "int".into(),
+            Ty::Float => "float".into(),
+            Ty::Str => "string".into(),
+            Ty::List(t) => format!("[{}]", self.show_depth(t, depth + 1)),
+            Ty::Set(t) => format!("set<{}>", self.show_depth(t, depth + 1)),
+            Ty::Map(t) => format!("map<{}>", self.show_depth(t, depth + 1)),
+            Ty::Record(fields) => {
+                let shown: Vec<String> = fields
+                    .iter()
+                    .take(4)
+                    .map(|(n, f)| {
+                        format!(
+                            "{n}{}: {}",
+                            if f.optional { "?" } else { "" },
+                            self.show_depth(&f.ty, depth + 1)
+                        )
+                    })
+                    .collect();
+                let more = if fields.len() > 4 { ", ..." } else { "" };
+                format!("{{{}{more}}}", shown.join(", "))
+            }
+            Ty::Union(ms) => {
+                let shown: Vec<String> = ms.iter().map(|m| self.show_depth(m, depth + 1)).collect();
+                shown.join(" | ")
+            }
+            Ty::Named(id) => self
+                .program
+                .type_def(*id)
+                .map_or_else(|| "?".to_owned(), |d| d.info.name.clone()),
+        }
+    }
+}
+
+/// The result of reading a field.
+pub struct FieldRead {
+    /// The type of the value read.
+    pub ty: Ty,
+    /// No record the value may be declares the field (and it is not a map or `any`).
+    pub unknown: bool,
+    /// Fields those records declare, for "did you mean".
+    pub known_fields: Vec<String>,
+}
