@@ -51,6 +51,12 @@ impl std::fmt::Display for DecodeError {
                 f,
                 "compiled with format version {found}, but this pol reads version {FORMAT_VERSION}: rebuild it with `pol build`"
             ),
+            DecodeError::Truncated { expected, found } if *expected == HEADER_LEN as u64 => {
+                write!(
+                    f,
+                    "truncated: {found} bytes, shorter than the {HEADER_LEN}-byte header"
+                )
+            }
             DecodeError::Truncated { expected, found } => {
                 write!(
                     f,

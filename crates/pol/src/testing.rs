@@ -64,7 +64,24 @@ fn check_expectations(
     failures: &mut Vec<String>,
 ) {
     let decision = evaluator.evaluate(doc);
-    for error in &decision.errors {
+    let mut errors = decision.errors.clone();
+    // Every let of the package runs too, used by a rule or not (docs/testing.md).
+    for def in compiled
+        .hir
+        .lets
+        .iter()
+        .filter(|l| l.info.package == test.package)
+    {
+        if let Err(pol_vm::QueryError::Failed(d)) = evaluator.query(doc, &def.info.qualified) {
+            errors.extend(
+                d.errors
+                    .into_iter()
+                    .filter(|e| !errors.contains(e))
+                    .collect::<Vec<_>>(),
+            );
+        }
+    }
+    for error in &errors {
         failures.push(format!(
             "runtime error in `{}` at {}:{}: {}",
             error.rule, error.policy.file, error.policy.line, error.message
