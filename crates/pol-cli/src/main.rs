@@ -9,6 +9,7 @@ mod output;
 mod policies;
 mod report;
 mod test_cmd;
+mod types_cmd;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -40,6 +41,8 @@ enum Command {
     Disasm(build_cmd::DisasmArgs),
     /// Run the `test` blocks of policies.
     Test(test_cmd::TestArgs),
+    /// Generate pol types (from a JSON Schema).
+    Types(types_cmd::TypesArgs),
 }
 
 fn main() -> ExitCode {
@@ -61,6 +64,7 @@ fn main() -> ExitCode {
         Command::Build(args) => build_cmd::build(&args),
         Command::Disasm(args) => build_cmd::disasm(&args),
         Command::Test(args) => test_cmd::run(&args),
+        Command::Types(args) => types_cmd::run(&args),
     };
     ExitCode::from(code)
 }
