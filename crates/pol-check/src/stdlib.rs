@@ -12,11 +12,18 @@ pub(crate) struct StdModule {
 }
 
 /// Every std module, by package name.
-pub(crate) const MODULES: &[StdModule] = &[StdModule {
-    package: "std.github",
-    file_name: "<std>/github.pol",
-    source: include_str!("../../../stdlib/std/github.pol"),
-}];
+pub(crate) const MODULES: &[StdModule] = &[
+    StdModule {
+        package: "std.github",
+        file_name: "<std>/github.pol",
+        source: include_str!("../../../stdlib/std/github.pol"),
+    },
+    StdModule {
+        package: "std.k8s",
+        file_name: "<std>/k8s.pol",
+        source: include_str!("../../../stdlib/std/k8s.pol"),
+    },
+];
 
 /// The std module that `import <package>` names, if there is one.
 pub(crate) fn find(package: &str) -> Option<&'static StdModule> {
@@ -40,6 +47,7 @@ mod tests {
             assert_eq!(m.file_name, format!("<std>/{stem}.pol"));
         }
         assert!(find("std.github").is_some());
+        assert!(find("std.k8s").is_some());
         assert!(find("std.nope").is_none());
     }
 }
