@@ -35,6 +35,7 @@
 
 mod policy;
 pub mod testing;
+pub mod types;
 
 pub use policy::{CompileError, Compiled, Policy, compile, compile_checked};
 
