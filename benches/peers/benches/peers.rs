@@ -8,7 +8,8 @@
 //!   engine's value type, rules compiled once, regexes compiled once;
 //! - `e2e/<engine>/<set>`: from JSON bytes: parse, then evaluate;
 //! - `floor/serde_json/<set>`: `serde_json::from_slice::<serde_json::Value>` of the same
-//!   bytes, the cost of merely reading them.
+//!   bytes, the cost of merely reading them; `floor/pol-load/<set>`: pol's own loading
+//!   of the bytes into a `Document`, without evaluating.
 //!
 //! Before timing, the engines must agree on every document of every set.
 //! `PEERS_SETS=corpus,18k` limits the sets; `cargo run --release --bin report` turns the
@@ -137,6 +138,13 @@ fn peers(c: &mut Criterion) {
         end_to_end(c, "e2e", &mut cel, "cel", set, inputs);
 
         let mut g = configured(c, "floor", inputs);
+        g.bench_function(BenchmarkId::new("pol-load", set), |b| {
+            b.iter(|| {
+                for input in inputs.iter() {
+                    let _ = black_box(pol.parse(black_box(&input.json)));
+                }
+            })
+        });
         g.bench_function(BenchmarkId::new("serde_json", set), |b| {
             b.iter(|| {
                 for input in inputs.iter() {

@@ -12,6 +12,7 @@ use pol_peers::bench_sets;
 /// The engines of each group, in table order; pol first.
 const PREPARED: &[&str] = &["pol", "regorus-rvm", "regorus", "cel"];
 const FLOOR: &str = "serde_json";
+const POL_LOAD: &str = "pol-load";
 
 /// The median time of one iteration (one pass over the set), in nanoseconds.
 fn median_ns(criterion: &Path, group: &str, engine: &str, set: &str) -> Option<f64> {
@@ -108,8 +109,12 @@ fn table(
             .iter()
             .filter_map(|e| median_ns(criterion, group, e, &set.name).map(|m| (*e, m)))
             .collect();
-        if floor && let Some(m) = median_ns(criterion, "floor", FLOOR, &set.name) {
-            rows.push((FLOOR, m));
+        if floor {
+            for engine in [POL_LOAD, FLOOR] {
+                if let Some(m) = median_ns(criterion, "floor", engine, &set.name) {
+                    rows.push((engine, m));
+                }
+            }
         }
         let label = format!(
             "{} ({} doc{}, {:.2} MB)",
@@ -120,15 +125,15 @@ fn table(
         );
         for (i, (engine, median)) in rows.iter().enumerate() {
             let seconds = median / 1e9;
-            let speedup = if *engine == "pol" {
-                "—".to_owned()
-            } else {
-                format!("{:.1}×", median / pol)
+            let speedup = match *engine {
+                "pol" => "—".to_owned(),
+                POL_LOAD => format!("({:.0}% of pol's time)", 100.0 * median / pol),
+                _ => format!("{:.1}×", median / pol),
             };
-            let engine_label = if *engine == FLOOR {
-                "serde_json (parse only)"
-            } else {
-                engine
+            let engine_label = match *engine {
+                FLOOR => "serde_json (parse only)",
+                POL_LOAD => "pol (parse only)",
+                _ => engine,
             };
             println!(
                 "| {} | {engine_label} | {} | {} | {:.1} | {speedup} |",
