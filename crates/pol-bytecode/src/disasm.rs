@@ -63,11 +63,35 @@ fn chunk_listing(out: &mut String, program: &Program, index: usize, chunk: &Chun
 }
 
 fn constant(program: &Program, index: usize) -> String {
-    match program.consts.get(index) {
-        Some(Const::Int(n)) => n.to_string(),
-        Some(Const::Float(f)) => format!("{f:?}"),
-        Some(Const::Str(s)) => format!("{s:?}"),
-        None => "?".to_owned(),
+    program
+        .consts
+        .get(index)
+        .map_or_else(|| "?".to_owned(), show_const)
+}
+
+fn show_const(c: &Const) -> String {
+    let element = |i: &u32| format!("k{i}");
+    match c {
+        Const::Null => "null".to_owned(),
+        Const::Bool(b) => b.to_string(),
+        Const::Int(n) => n.to_string(),
+        Const::Float(f) => format!("{f:?}"),
+        Const::Str(s) => format!("{s:?}"),
+        Const::List(items) => format!(
+            "[{}]",
+            items.iter().map(element).collect::<Vec<_>>().join(", ")
+        ),
+        Const::Set(items) => format!(
+            "{{{}}}",
+            items.iter().map(element).collect::<Vec<_>>().join(", ")
+        ),
+        Const::Object(entries) => {
+            let shown: Vec<String> = entries
+                .iter()
+                .map(|(k, v)| format!("{k:?}: k{v}"))
+                .collect();
+            format!("{{{}}}", shown.join(", "))
+        }
     }
 }
 

@@ -30,12 +30,25 @@ pub struct Program {
 /// A constant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Const {
+    /// `null`
+    Null,
+    /// A bool.
+    Bool(bool),
     /// An integer.
     Int(i64),
     /// A float.
     Float(f64),
     /// A string.
     Str(String),
+    /// A list literal made of constants (`["a", 1]`), built once per evaluator. The
+    /// elements are indexes of *earlier* constants, so the table has no cycles and no
+    /// nesting for a hostile file to abuse.
+    List(Vec<u32>),
+    /// A set literal made of constants (`{"actions", "github"}`); elements as for `List`.
+    Set(Vec<u32>),
+    /// An object literal made of constants, in source order (the last of a repeated
+    /// key wins); values as for `List`.
+    Object(Vec<(String, u32)>),
 }
 
 /// A position in a policy file (1-based line and column).
@@ -131,6 +144,9 @@ pub struct LetInfo {
     pub name: String,
     /// Index into [`Program::chunks`].
     pub chunk: u32,
+    /// The value does not depend on the input (directly or through other lets and
+    /// functions): an evaluator computes it once and keeps it for every document.
+    pub constant: bool,
 }
 
 /// A user function.

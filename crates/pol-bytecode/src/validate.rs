@@ -2,7 +2,7 @@
 //! chunk, every table index valid. The VM relies on it and still never indexes blindly.
 
 use crate::instr::{Instr, Reg, Slot, Target};
-use crate::program::{Chunk, Program};
+use crate::program::{Chunk, Const, Program};
 
 /// What is wrong with a program, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +41,21 @@ fn fail<T>(
 
 /// Checks every invariant the VM relies on.
 pub fn validate(program: &Program) -> Result<(), ValidationError> {
+    for (i, c) in program.consts.iter().enumerate() {
+        let earlier = |e: &u32| (*e as usize) < i;
+        let ok = match c {
+            Const::List(items) | Const::Set(items) => items.iter().all(earlier),
+            Const::Object(entries) => entries.iter().all(|(_, v)| earlier(v)),
+            _ => true,
+        };
+        if !ok {
+            return fail(
+                None,
+                None,
+                format!("constant {i} refers to a constant that does not come before it"),
+            );
+        }
+    }
     let chunks = program.chunks.len();
     for (i, rule) in program.rules.iter().enumerate() {
         if rule.chunk as usize >= chunks {

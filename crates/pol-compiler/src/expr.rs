@@ -2,7 +2,7 @@
 
 use crate::Compiler;
 use crate::builder::ChunkBuilder;
-use pol_bytecode::{BinOp, BuiltinOp, FnId, Instr, LetId, Reg};
+use pol_bytecode::{BinOp, BuiltinOp, Const, ConstId, FnId, Instr, LetId, Reg};
 use pol_check::hir::{self, BinaryOp, Callee, Clause, ExprKind, FStringPart, Quantifier, UnaryOp};
 
 /// What a comprehension produces on each path.
@@ -34,7 +34,48 @@ impl Compiler<'_> {
         b.release(mark);
     }
 
+    /// The constant a literal collection denotes (`["a", 1]`, `{"x", "y"}`,
+    /// `{"k": [1]}`), interned with its elements; `None` for anything else.
+    fn literal_const(&mut self, e: &hir::Expr) -> Option<ConstId> {
+        let c = match &e.kind {
+            ExprKind::Null => Const::Null,
+            ExprKind::Bool(v) => Const::Bool(*v),
+            ExprKind::Int(n) => Const::Int(*n),
+            ExprKind::Float(f) => Const::Float(*f),
+            ExprKind::Str(s) => Const::Str(s.clone()),
+            ExprKind::List(items) => Const::List(self.literal_items(items)?),
+            ExprKind::Set(items) => Const::Set(self.literal_items(items)?),
+            ExprKind::Object(pairs) => {
+                let mut entries = Vec::with_capacity(pairs.len());
+                for (k, v) in pairs {
+                    let ExprKind::Str(key) = &k.kind else {
+                        return None;
+                    };
+                    entries.push((key.clone(), self.literal_const(v)?.0));
+                }
+                Const::Object(entries)
+            }
+            _ => return None,
+        };
+        Some(self.tables.constant(c))
+    }
+
+    fn literal_items(&mut self, items: &[hir::Expr]) -> Option<Vec<u32>> {
+        items
+            .iter()
+            .map(|i| self.literal_const(i).map(|k| k.0))
+            .collect()
+    }
+
     fn expr_kind(&mut self, b: &mut ChunkBuilder, e: &hir::Expr, dst: Reg) {
+        if matches!(
+            e.kind,
+            ExprKind::List(_) | ExprKind::Set(_) | ExprKind::Object(_)
+        ) && let Some(k) = self.literal_const(e)
+        {
+            b.emit(Instr::LoadConst { dst, k });
+            return;
+        }
         match &e.kind {
             ExprKind::Null | ExprKind::Error => {
                 b.emit(Instr::LoadNull { dst });

@@ -7,6 +7,7 @@
 
 mod builder;
 mod expr;
+mod purity;
 mod rules;
 mod tables;
 
@@ -28,11 +29,14 @@ pub fn compile(program: &hir::Program, sources: &SourceMap) -> Result<Program, L
         chunks: Vec::new(),
     };
     let mut out = Program::default();
-    for def in &program.lets {
+    let mut input_use = purity::InputUse::new(program);
+    for (i, def) in program.lets.iter().enumerate() {
         let chunk = compiler.let_chunk(def)?;
+        let constant = !input_use.let_reads(hir::LetId(u32::try_from(i).unwrap_or(u32::MAX)));
         out.lets.push(LetInfo {
             name: def.info.qualified.clone(),
             chunk,
+            constant,
         });
     }
     if program.fns.len() > usize::from(u16::MAX) {

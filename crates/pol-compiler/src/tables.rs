@@ -10,6 +10,8 @@ pub struct Tables {
     strings: HashMap<String, u32>,
     ints: HashMap<i64, u32>,
     floats: HashMap<u64, u32>,
+    /// Other constants (null, bools, collections), by their debug form.
+    others: HashMap<String, u32>,
     symbols: Vec<String>,
     symbol_ids: HashMap<String, u32>,
     regexes: Vec<String>,
@@ -42,6 +44,24 @@ impl Tables {
         let id = u32::try_from(self.consts.len()).unwrap_or(u32::MAX);
         self.consts.push(Const::Str(s.to_owned()));
         self.strings.insert(s.to_owned(), id);
+        ConstId(id)
+    }
+
+    /// Any constant (strings, ints and floats have their own, faster tables).
+    pub fn constant(&mut self, c: Const) -> ConstId {
+        match c {
+            Const::Str(s) => return self.string(&s),
+            Const::Int(n) => return self.int(n),
+            Const::Float(f) => return self.float(f),
+            _ => {}
+        }
+        let key = format!("{c:?}");
+        if let Some(&id) = self.others.get(&key) {
+            return ConstId(id);
+        }
+        let id = u32::try_from(self.consts.len()).unwrap_or(u32::MAX);
+        self.consts.push(c);
+        self.others.insert(key, id);
         ConstId(id)
     }
 

@@ -11,7 +11,9 @@ use std::rc::Rc;
 #[derive(Default)]
 pub struct PatternCache {
     regexes: HashMap<String, Result<regex::Regex, String>>,
-    globs: HashMap<String, Result<globset::GlobMatcher, String>>,
+    globs: HashMap<String, Result<regex::bytes::Regex, String>>,
+    /// `type_of` results, built once: the hot loop does not allocate for them.
+    kind_names: Vec<(&'static str, Value)>,
 }
 
 const CACHE_LIMIT: usize = 256;
@@ -30,7 +32,16 @@ impl PatternCache {
             .map_err(|e| format!("invalid regular expression {pattern:?}: {e}"))
     }
 
-    fn glob(&mut self, pattern: &str) -> Result<&globset::GlobMatcher, Fault> {
+    fn kind_name(&mut self, kind: &'static str) -> Value {
+        if let Some((_, v)) = self.kind_names.iter().find(|(k, _)| *k == kind) {
+            return v.clone();
+        }
+        let v = Value::str(kind);
+        self.kind_names.push((kind, v.clone()));
+        v
+    }
+
+    fn glob(&mut self, pattern: &str) -> Result<&regex::bytes::Regex, Fault> {
         if self.globs.len() >= CACHE_LIMIT && !self.globs.contains_key(pattern) {
             self.globs.clear();
         }
@@ -50,12 +61,14 @@ pub fn compile_regex(pattern: &str) -> Result<regex::Regex, String> {
 }
 
 /// Compiles a glob as `glob` uses it (`*` stops at `/`, `**` does not).
-pub fn compile_glob(pattern: &str) -> Result<globset::GlobMatcher, String> {
-    globset::GlobBuilder::new(pattern)
+pub fn compile_glob(pattern: &str) -> Result<regex::bytes::Regex, String> {
+    // The glob's own regex, matched on the string's bytes: `GlobMatcher::is_match`
+    // would copy the string into a path candidate on every call.
+    let glob = globset::GlobBuilder::new(pattern)
         .literal_separator(true)
         .build()
-        .map(|g| g.compile_matcher())
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    regex::bytes::Regex::new(glob.regex()).map_err(|e| e.to_string())
 }
 
 fn wrong(name: &str, expected: &str, got: &View<'_>) -> Fault {
@@ -89,7 +102,12 @@ pub fn call(
     doc: &Document,
     cache: &mut PatternCache,
 ) -> Result<Value, Fault> {
-    let views: Vec<View<'_>> = args.iter().map(|a| a.view(doc)).collect();
+    // Builtins take at most three arguments: no allocation for their views.
+    let mut views = [View::Null; 3];
+    for (slot, a) in views.iter_mut().zip(args) {
+        *slot = a.view(doc);
+    }
+    let views = views.get(..args.len().min(3)).unwrap_or_default();
     if op != BuiltinOp::TypeOf && views.iter().any(|v| matches!(v, View::Null)) {
         return Ok(Value::Null);
     }
@@ -158,7 +176,7 @@ pub fn call(
         }
         BuiltinOp::Glob => {
             let s = text(0)?;
-            Ok(Value::Bool(cache.glob(text(1)?)?.is_match(s)))
+            Ok(Value::Bool(cache.glob(text(1)?)?.is_match(s.as_bytes())))
         }
         BuiltinOp::ToString => Ok(match arg(0) {
             View::Str(_) => args.first().cloned().unwrap_or_default(),
@@ -213,7 +231,7 @@ pub fn call(
             }
             list(out)
         }
-        BuiltinOp::TypeOf => Ok(Value::str(arg(0).kind())),
+        BuiltinOp::TypeOf => Ok(cache.kind_name(arg(0).kind())),
         BuiltinOp::SemverCompare => {
             let (a, b) = (version(text(0)?)?, version(text(1)?)?);
             Ok(Value::Int(match a.cmp_precedence(&b) {

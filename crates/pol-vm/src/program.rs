@@ -11,7 +11,7 @@ use pol_bytecode::{DecodeError, validate};
 pub struct Program {
     pub(crate) code: pol_bytecode::Program,
     pub(crate) regexes: Vec<regex::Regex>,
-    pub(crate) globs: Vec<globset::GlobMatcher>,
+    pub(crate) globs: Vec<regex::bytes::Regex>,
 }
 
 /// Why a program could not be loaded.

@@ -90,16 +90,7 @@ pub struct Evaluator<'p> {
 impl<'p> Evaluator<'p> {
     /// An evaluator for `program` with the default [`Limits`].
     pub fn new(program: &'p Program) -> Evaluator<'p> {
-        let consts = program
-            .code
-            .consts
-            .iter()
-            .map(|c| match c {
-                Const::Int(n) => Value::Int(*n),
-                Const::Float(f) => Value::Float(*f),
-                Const::Str(s) => Value::str(s),
-            })
-            .collect();
+        let consts = constants(&program.code.consts);
         Evaluator {
             program,
             consts,
@@ -124,9 +115,14 @@ impl<'p> Evaluator<'p> {
     fn reset(&mut self, doc: &Document) {
         self.regs.clear();
         self.iters.clear();
-        self.lets.clear();
-        self.lets
-            .resize(self.program.code.lets.len(), LetState::Pending);
+        let lets = &self.program.code.lets;
+        self.lets.resize(lets.len(), LetState::Pending);
+        // Constant lets keep their value from one document to the next.
+        for (state, info) in self.lets.iter_mut().zip(lets) {
+            if !(info.constant && matches!(state, LetState::Done(_))) {
+                *state = LetState::Pending;
+            }
+        }
         self.sym_keys.clear();
         self.sym_keys
             .extend(self.program.code.symbols.iter().map(|s| doc.key_id(s)));
@@ -475,7 +471,7 @@ impl<'p> Evaluator<'p> {
                         self.program
                             .globs
                             .get(glob.index())
-                            .is_some_and(|g| g.is_match(text)),
+                            .is_some_and(|g| g.is_match(text.as_bytes())),
                     ),
                     other => {
                         return Err(Fault::Error(format!(
@@ -688,3 +684,48 @@ impl std::fmt::Display for QueryError {
 }
 
 impl std::error::Error for QueryError {}
+
+/// The program's constants as values: collections are built once, from the constants
+/// before them.
+fn constants(consts: &[Const]) -> Vec<Value> {
+    // Constants hold no input values, so any document serves to order set members.
+    let empty = pol_facts::load("null", pol_facts::Format::Json, None)
+        .ok()
+        .and_then(|mut d| d.pop());
+    let mut out: Vec<Value> = Vec::with_capacity(consts.len());
+    for c in consts {
+        let item = |i: &u32| out.get(*i as usize).cloned().unwrap_or_default();
+        let v = match c {
+            Const::Null => Value::Null,
+            Const::Bool(b) => Value::Bool(*b),
+            Const::Int(n) => Value::Int(*n),
+            Const::Float(f) => Value::Float(*f),
+            Const::Str(s) => Value::str(s),
+            Const::List(items) => Value::List(Rc::new(items.iter().map(item).collect())),
+            Const::Set(items) => {
+                let values: Vec<Value> = items.iter().map(item).collect();
+                match &empty {
+                    Some(doc) => Value::Set(Rc::new(crate::value::normalize_set(values, doc))),
+                    None => Value::Set(Rc::new(values)),
+                }
+            }
+            Const::Object(entries) => {
+                let mut sorted: Vec<(Rc<str>, Value)> = Vec::with_capacity(entries.len());
+                for (k, v) in entries {
+                    let v = item(v);
+                    match sorted.binary_search_by(|(key, _)| key.as_ref().cmp(k.as_str())) {
+                        Ok(i) => {
+                            if let Some(slot) = sorted.get_mut(i) {
+                                slot.1 = v;
+                            }
+                        }
+                        Err(i) => sorted.insert(i, (Rc::from(k.as_str()), v)),
+                    }
+                }
+                Value::Object(Rc::new(sorted))
+            }
+        };
+        out.push(v);
+    }
+    out
+}
