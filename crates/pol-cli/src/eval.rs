@@ -1,11 +1,13 @@
 //! `pol eval`: evaluate input documents against policies and print the findings.
 
-use crate::inputs::{Input, collect_inputs, parse};
+use crate::batch;
+use crate::inputs::{InputError, Pending, find_inputs};
 use crate::output::{ColorChoice, Format as OutputFormat, write_stdout};
 use crate::policies::{PolicyArgs, load};
 use crate::report::{render_decision, summary};
 use crate::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
-use pol::Decision;
+use pol::{Decision, Evaluator};
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 /// Arguments of `pol eval`.
@@ -29,6 +31,10 @@ pub struct EvalArgs {
     /// When to colour the output.
     #[arg(long, value_enum, default_value_t)]
     color: ColorChoice,
+    /// How many inputs to read and evaluate at once (default: one per core). The output
+    /// is the same whatever the number.
+    #[arg(short = 'j', long, value_name = "N")]
+    jobs: Option<NonZeroUsize>,
 }
 
 /// Input formats.
@@ -70,37 +76,27 @@ pub fn run(args: &EvalArgs) -> u8 {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
-    let inputs = match collect_inputs(&args.inputs, args.input_format.map(Into::into)) {
+    let inputs = match find_inputs(&args.inputs, args.input_format.map(Into::into)) {
         Ok(inputs) => inputs,
         Err(e) => {
             eprintln!("error: {}", e.0);
             return EXIT_USAGE;
         }
     };
+    let jobs = batch::workers(args.jobs);
     if let Some(name) = &args.query {
-        return query(&loaded.policy, &inputs, name);
+        return query(&loaded.policy, &inputs, name, jobs);
     }
-    let mut evaluator = loaded.policy.evaluator();
-    let mut outcomes = Vec::new();
-    for input in &inputs {
-        let docs = match parse(input) {
-            Ok(docs) => docs,
-            Err(e) => {
-                eprintln!("error: {}", e.0);
-                return EXIT_USAGE;
-            }
-        };
-        let documents = docs.len();
-        for (document, doc) in docs.iter().enumerate() {
-            let decision = evaluator.evaluate(doc);
-            outcomes.push(Outcome {
-                file: input.name.clone(),
-                document,
-                documents,
-                decision,
-            });
+    // Nothing is printed before every input is loaded and evaluated: a malformed one
+    // stops the run with its message alone.
+    let evaluated = batch::try_map(&inputs, jobs, || loaded.policy.evaluator(), evaluate);
+    let outcomes: Vec<Outcome> = match evaluated {
+        Ok(per_input) => per_input.into_iter().flatten().collect(),
+        Err(e) => {
+            eprintln!("error: {}", e.0);
+            return EXIT_USAGE;
         }
-    }
+    };
     let mut out = String::new();
     match args.format {
         OutputFormat::Json => out = json(&outcomes),
@@ -121,6 +117,22 @@ pub fn run(args: &EvalArgs) -> u8 {
     } else {
         EXIT_FAILED
     }
+}
+
+/// Reads, parses and evaluates one input: one outcome per document.
+fn evaluate(evaluator: &mut Evaluator<'_>, input: &Pending) -> Result<Vec<Outcome>, InputError> {
+    let docs = input.load()?;
+    let documents = docs.len();
+    Ok(docs
+        .iter()
+        .enumerate()
+        .map(|(document, doc)| Outcome {
+            file: input.name.clone(),
+            document,
+            documents,
+            decision: evaluator.evaluate(doc),
+        })
+        .collect())
 }
 
 /// One decision: the decision itself. Several: an array, each with its `input`.
@@ -145,23 +157,33 @@ fn json(outcomes: &[Outcome]) -> String {
     serde_json::to_string_pretty(&value).unwrap_or_default()
 }
 
-fn query(policy: &pol::Policy, inputs: &[Input], name: &str) -> u8 {
-    // Load every input first: a malformed one stops the run before anything is printed.
-    let mut loaded = Vec::with_capacity(inputs.len());
-    for input in inputs {
-        match parse(input) {
-            Ok(docs) => loaded.push((input, docs)),
-            Err(e) => {
-                eprintln!("error: {}", e.0);
-                return EXIT_USAGE;
-            }
+fn query(policy: &pol::Policy, inputs: &[Pending], name: &str, jobs: usize) -> u8 {
+    // Every input is loaded and queried first: a malformed one stops the run before
+    // anything is printed.
+    let computed = batch::try_map(
+        inputs,
+        jobs,
+        || policy.evaluator(),
+        |evaluator, input| {
+            let docs = input.load()?;
+            Ok::<_, InputError>(
+                docs.iter()
+                    .map(|doc| evaluator.query(doc, name))
+                    .collect::<Vec<_>>(),
+            )
+        },
+    );
+    let per_input = match computed {
+        Ok(per_input) => per_input,
+        Err(e) => {
+            eprintln!("error: {}", e.0);
+            return EXIT_USAGE;
         }
-    }
-    let mut evaluator = policy.evaluator();
+    };
     let mut code = EXIT_OK;
-    for (input, docs) in &loaded {
-        for doc in docs {
-            match evaluator.query(doc, name) {
+    for (input, values) in inputs.iter().zip(per_input) {
+        for value in values {
+            match value {
                 Ok(value) => {
                     let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
                     text.push('\n');

@@ -1,4 +1,6 @@
-//! Input documents for `eval`: files, folders walked by extension, or standard input.
+//! Input documents for `eval` and `bench`: files, folders walked by extension, or
+//! standard input. Finding the inputs ([`find_inputs`]) is apart from reading them
+//! ([`Pending::read`]), so that workers can read and parse files in parallel.
 
 use crate::files::{collect, describe_io, display_name};
 use pol::{Document, Format};
@@ -15,14 +17,28 @@ pub struct Input {
     pub text: String,
 }
 
+/// An input found on the command line and not read yet (standard input is read when
+/// found: it can be read only once).
+pub struct Pending {
+    /// The name shown in output (`-` for standard input).
+    pub name: String,
+    source: Source,
+    forced: Option<Format>,
+}
+
+enum Source {
+    Stdin(String),
+    File(PathBuf),
+}
+
 /// Why an input could not be used.
 pub struct InputError(pub String);
 
 const EXTENSIONS: &[&str] = &["json", "yaml", "yml", "toml"];
 
-/// Collects the inputs: `-` reads standard input; folders are walked for
-/// `.json`, `.yaml`, `.yml` and `.toml` files.
-pub fn collect_inputs(args: &[PathBuf], forced: Option<Format>) -> Result<Vec<Input>, InputError> {
+/// Finds the inputs, in order: `-` reads standard input; folders are walked for
+/// `.json`, `.yaml`, `.yml` and `.toml` files. Files are not read yet.
+pub fn find_inputs(args: &[PathBuf], forced: Option<Format>) -> Result<Vec<Pending>, InputError> {
     let mut out = Vec::new();
     for arg in args {
         if arg.as_os_str() == "-" {
@@ -30,11 +46,10 @@ pub fn collect_inputs(args: &[PathBuf], forced: Option<Format>) -> Result<Vec<In
             std::io::stdin()
                 .read_to_string(&mut text)
                 .map_err(|e| InputError(format!("cannot read standard input: {e}")))?;
-            let format = forced.unwrap_or_else(|| sniff(&text));
-            out.push(Input {
+            out.push(Pending {
                 name: "-".to_owned(),
-                format,
-                text,
+                source: Source::Stdin(text),
+                forced,
             });
             continue;
         }
@@ -46,32 +61,54 @@ pub fn collect_inputs(args: &[PathBuf], forced: Option<Format>) -> Result<Vec<In
                 arg.display()
             )));
         }
-        for path in paths {
-            let bytes = std::fs::read(&path).map_err(|e| {
-                InputError(format!(
-                    "cannot read `{}`: {}",
-                    path.display(),
-                    describe_io(&e)
-                ))
-            })?;
-            let text = String::from_utf8(bytes).map_err(|e| {
-                InputError(format!(
-                    "{}: not valid UTF-8 (byte {})",
-                    display_name(&path),
-                    e.utf8_error().valid_up_to()
-                ))
-            })?;
-            let format = forced
-                .or_else(|| Format::from_path(&path))
-                .unwrap_or_else(|| sniff(&text));
-            out.push(Input {
-                name: display_name(&path),
-                format,
-                text,
-            });
-        }
+        out.extend(paths.into_iter().map(|path| Pending {
+            name: display_name(&path),
+            source: Source::File(path),
+            forced,
+        }));
     }
     Ok(out)
+}
+
+impl Pending {
+    /// Reads the input's text (standard input's was read when it was found).
+    pub fn read(&self) -> Result<Input, InputError> {
+        let (text, path) = match &self.source {
+            Source::Stdin(text) => (text.clone(), None),
+            Source::File(path) => (read_utf8(path)?, Some(path)),
+        };
+        let format = self
+            .forced
+            .or_else(|| path.and_then(|p| Format::from_path(p)))
+            .unwrap_or_else(|| sniff(&text));
+        Ok(Input {
+            name: self.name.clone(),
+            format,
+            text,
+        })
+    }
+
+    /// Reads and parses the input into its documents.
+    pub fn load(&self) -> Result<Vec<Document>, InputError> {
+        parse(&self.read()?)
+    }
+}
+
+fn read_utf8(path: &Path) -> Result<String, InputError> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        InputError(format!(
+            "cannot read `{}`: {}",
+            path.display(),
+            describe_io(&e)
+        ))
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        InputError(format!(
+            "{}: not valid UTF-8 (byte {})",
+            display_name(path),
+            e.utf8_error().valid_up_to()
+        ))
+    })
 }
 
 /// JSON when the text starts like JSON, else YAML (which also reads most JSON).

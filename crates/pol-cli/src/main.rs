@@ -1,5 +1,6 @@
 //! The `pol` command line: argument parsing and dispatch to the subcommands.
 
+mod batch;
 mod build_cmd;
 mod check;
 mod eval;

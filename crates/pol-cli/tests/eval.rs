@@ -582,3 +582,90 @@ fn the_documented_examples_are_real_output() {
     );
     assert!(doc.contains(&shown), "docs/cli.md should show:\n{shown}");
 }
+
+/// A folder of `n` inputs of every kind, each with its own names so that a change of
+/// order shows: workflows with and without findings, YAML streams, JSON.
+fn many_inputs(n: usize) -> Vec<(String, String)> {
+    (0..n)
+        .map(|i| match i % 4 {
+            0 => (
+                format!("in/{i:03}-wf.yml"),
+                UNPINNED.replace("build", &format!("build-{i}")),
+            ),
+            1 => (format!("in/{i:03}-clean.yaml"), CLEAN.to_owned()),
+            2 => (
+                format!("in/sub/{i:03}-k8s.yaml"),
+                MANIFESTS.replace("debug", &format!("debug-{i}")),
+            ),
+            _ => (
+                format!("in/{i:03}-wf.json"),
+                format!(r#"{{"on": "push", "jobs": {{"j{i}": {{"permissions": "write-all", "steps": []}}}}}}"#),
+            ),
+        })
+        .collect()
+}
+
+fn scratch_owned(name: &str, files: &[(String, String)]) -> std::path::PathBuf {
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(f, t)| (f.as_str(), t.as_str()))
+        .collect();
+    scratch(name, &files)
+}
+
+#[test]
+fn many_inputs_on_many_threads_print_what_one_thread_prints() {
+    let dir = scratch_owned("eval-jobs", &many_inputs(120));
+    let (gha, k8s) = (gha(), k8s());
+    let base = ["eval", "-p", gha.as_str(), "-p", k8s.as_str()];
+    for extra in [
+        &["--format", "text"][..],
+        &["--format", "json"],
+        &["--query", "triggers"],
+    ] {
+        let run = |jobs: &[&str]| {
+            let args: Vec<&str> = base.iter().chain(extra).chain(jobs).copied().collect();
+            pol_in(&dir, &[&args[..], &["in"]].concat())
+        };
+        let one = run(&["--jobs", "1"]);
+        assert!(!one.stdout.is_empty());
+        for jobs in [&["--jobs", "2"][..], &["-j", "7"], &[]] {
+            let many = run(jobs);
+            assert_eq!(many.status.code(), one.status.code(), "{extra:?} {jobs:?}");
+            assert!(
+                many.stdout == one.stdout,
+                "{extra:?} {jobs:?}: stdout differs"
+            );
+            assert_eq!(text(&many.stderr), text(&one.stderr), "{extra:?} {jobs:?}");
+        }
+    }
+    let one = pol_in(&dir, &["eval", "-p", &gha, "--jobs", "1", "in"]);
+    assert_code(&one, 1);
+    assert!(
+        text(&one.stdout).ends_with(
+            "150 documents: 60 denied, 90 allowed (60 violations, 30 warnings, 0 errors)\n"
+        ),
+        "{}",
+        text(&one.stdout)
+    );
+}
+
+#[test]
+fn a_malformed_input_among_many_stops_the_run_with_its_message_alone() {
+    let mut files = many_inputs(120);
+    files.push(("in/041-bad.json".to_owned(), "{\"on\": }".to_owned()));
+    files.push(("in/081-bad.yaml".to_owned(), "a: [".to_owned()));
+    let dir = scratch_owned("eval-jobs-bad", &files);
+    for jobs in ["1", "2", "6"] {
+        let out = pol_in(&dir, &["eval", "-p", &gha(), "--jobs", jobs, "in"]);
+        assert_code(&out, 2);
+        assert_eq!(text(&out.stdout), "");
+        assert_eq!(
+            text(&out.stderr),
+            "error: in/041-bad.json:1:8: expected a value\n"
+        );
+    }
+    let out = pol_in(&dir, &["eval", "-p", &gha(), "--jobs", "0", "in"]);
+    assert_code(&out, 2);
+    assert_no_panic(&out);
+}
