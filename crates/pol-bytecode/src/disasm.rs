@@ -1,7 +1,7 @@
 //! A readable listing of a program, for `pol disasm` and golden tests.
 
 use crate::instr::{BinOp, Instr};
-use crate::program::{Chunk, Const, Program};
+use crate::program::{Chunk, Const, GuardTest, Program};
 use std::fmt::Write;
 
 /// Lists every chunk of the program with its instructions, handlers and emit sites.
@@ -18,6 +18,25 @@ pub fn disassemble(program: &Program) -> String {
         program.regexes.len(),
         program.globs.len(),
     );
+    for rule in &program.rules {
+        if let Some(guard) = &rule.guard {
+            let path: Vec<&str> = guard
+                .path
+                .iter()
+                .map(|s| named(&program.symbols, s.index()))
+                .collect();
+            let test = match &guard.test {
+                GuardTest::OneOf(values) => format!("one of {values:?}"),
+                GuardTest::Prefix(p) => format!("starts with {p:?}"),
+            };
+            let _ = writeln!(
+                out,
+                "; index: rule {} runs when input.{} is {test}",
+                rule.name,
+                path.join(".")
+            );
+        }
+    }
     for (i, chunk) in program.chunks.iter().enumerate() {
         out.push('\n');
         chunk_listing(&mut out, program, i, chunk);

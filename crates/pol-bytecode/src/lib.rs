@@ -17,6 +17,7 @@ pub use instr::{
     Target,
 };
 pub use program::{
-    Chunk, Const, EmitSite, FunctionInfo, Handler, LetInfo, Pos, Program, RuleInfo, RuleKind,
+    Chunk, Const, EmitSite, FunctionInfo, Guard, GuardTest, Handler, LetInfo, Pos, Program,
+    RuleInfo, RuleKind,
 };
 pub use validate::{ValidationError, validate};

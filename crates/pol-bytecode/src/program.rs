@@ -135,6 +135,29 @@ pub struct RuleInfo {
     pub chunk: u32,
     /// Where the rule's name is.
     pub pos: Pos,
+    /// A test on the input that must pass for the rule to fire, used to skip the rule
+    /// without running it (rule indexing). The rule still runs the test itself.
+    pub guard: Option<Guard>,
+}
+
+/// A condition a rule's first clause starts with, on a path of the input: when it is
+/// certainly false, the rule can fire neither a finding nor an error, so it is skipped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Guard {
+    /// Field names from the root (`input.metadata.kind` is `[metadata, kind]`).
+    pub path: Vec<SymId>,
+    /// What the value there must be.
+    pub test: GuardTest,
+}
+
+/// The tests a guard can make.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum GuardTest {
+    /// `path == "a"`, `path in {"a", "b"}`: the value is one of these strings.
+    OneOf(Vec<String>),
+    /// `path.starts_with("a")`: the value is a string with this prefix (a value that is
+    /// neither a string nor null makes the rule run: it raises a type error).
+    Prefix(String),
 }
 
 /// A top-level let.

@@ -68,6 +68,18 @@ pub fn validate(program: &Program) -> Result<(), ValidationError> {
         if rule.pos.file as usize >= program.files.len() {
             return fail(None, None, format!("rule {i} names an unknown file"));
         }
+        if let Some(guard) = &rule.guard
+            && guard
+                .path
+                .iter()
+                .any(|s| s.index() >= program.symbols.len())
+        {
+            return fail(
+                None,
+                None,
+                format!("the guard of rule {i} names an unknown field"),
+            );
+        }
     }
     for (i, l) in program.lets.iter().enumerate() {
         if l.chunk as usize >= chunks {

@@ -52,6 +52,7 @@ fn sample() -> Program {
             kind: RuleKind::Deny,
             chunk: 0,
             pos: Pos::default(),
+            guard: None,
         }],
         ..Program::default()
     }

@@ -7,6 +7,7 @@
 
 mod builder;
 mod expr;
+mod index;
 mod purity;
 mod rules;
 mod tables;
@@ -62,6 +63,7 @@ pub fn compile(program: &hir::Program, sources: &SourceMap) -> Result<Program, L
             },
             chunk,
             pos,
+            guard: index::guard(rule, &mut compiler.tables),
         });
     }
     let Compiler { tables, chunks, .. } = compiler;

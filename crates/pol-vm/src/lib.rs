@@ -11,6 +11,7 @@
 mod build;
 mod builtins;
 mod findings;
+mod index;
 mod iter;
 mod ops;
 mod program;

@@ -12,6 +12,7 @@ pub struct Program {
     pub(crate) code: pol_bytecode::Program,
     pub(crate) regexes: Vec<regex::Regex>,
     pub(crate) globs: Vec<regex::bytes::Regex>,
+    pub(crate) index: crate::index::RuleIndex,
 }
 
 /// Why a program could not be loaded.
@@ -52,10 +53,12 @@ impl Program {
                     .map_err(|e| LoadError(format!("invalid glob {p:?} in program: {e}")))
             })
             .collect::<Result<_, _>>()?;
+        let index = crate::index::RuleIndex::new(&code);
         Ok(Program {
             code,
             regexes,
             globs,
+            index,
         })
     }
 

@@ -85,6 +85,8 @@ pub struct Evaluator<'p> {
     depth: usize,
     owner: Owner,
     findings: Findings,
+    /// The rules to run on the current document (rule indexing).
+    selected: Vec<u32>,
 }
 
 impl<'p> Evaluator<'p> {
@@ -104,6 +106,7 @@ impl<'p> Evaluator<'p> {
             depth: 0,
             owner: Owner::Rule(0),
             findings: Findings::default(),
+            selected: Vec::new(),
         }
     }
 
@@ -134,7 +137,9 @@ impl<'p> Evaluator<'p> {
     /// Evaluates every rule on `doc` and returns the decision.
     pub fn evaluate(&mut self, doc: &Document) -> Decision {
         self.reset(doc);
-        for index in 0..self.program.code.rules.len() {
+        self.select_rules(doc);
+        for i in 0..self.selected.len() {
+            let index = self.selected.get(i).map_or(0, |r| *r as usize);
             if !self.run_rule(index, doc) {
                 break;
             }
@@ -151,7 +156,9 @@ impl<'p> Evaluator<'p> {
         timings: &mut [std::time::Duration],
     ) -> Decision {
         self.reset(doc);
-        for index in 0..self.program.code.rules.len() {
+        self.select_rules(doc);
+        for i in 0..self.selected.len() {
+            let index = self.selected.get(i).map_or(0, |r| *r as usize);
             let start = std::time::Instant::now();
             let go_on = self.run_rule(index, doc);
             if let Some(t) = timings.get_mut(index) {
@@ -162,6 +169,20 @@ impl<'p> Evaluator<'p> {
             }
         }
         self.findings.take_decision(doc, &self.program.code)
+    }
+
+    /// The rules to run on `doc` (all of them unless some have guards).
+    fn select_rules(&mut self, doc: &Document) {
+        let index = &self.program.index;
+        if index.is_trivial() {
+            let n = u32::try_from(self.program.code.rules.len()).unwrap_or(u32::MAX);
+            if self.selected.len() != n as usize {
+                self.selected.clear();
+                self.selected.extend(0..n);
+            }
+        } else {
+            index.select(doc, &self.sym_keys, &mut self.selected);
+        }
     }
 
     /// The names of the rules, in evaluation order.
