@@ -8,6 +8,7 @@
 mod builder;
 mod expr;
 mod index;
+mod opt;
 mod purity;
 mod rules;
 mod tables;
@@ -24,6 +25,29 @@ use tables::Tables;
 /// Fails only when the program exceeds a limit of the bytecode format (65,535
 /// registers in one body, 65,535 distinct field names, ...).
 pub fn compile(program: &hir::Program, sources: &SourceMap) -> Result<Program, LimitError> {
+    compile_with(program, sources, &Options::default())
+}
+
+/// How to compile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Run the optimizer passes (`-O0` turns them off). Rule indexing, constant
+    /// literals and constant lets are part of code generation and always on.
+    pub optimize: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { optimize: true }
+    }
+}
+
+/// Compiles with the given options.
+pub fn compile_with(
+    program: &hir::Program,
+    sources: &SourceMap,
+    options: &Options,
+) -> Result<Program, LimitError> {
     let mut compiler = Compiler {
         sources,
         tables: Tables::default(),
@@ -66,8 +90,13 @@ pub fn compile(program: &hir::Program, sources: &SourceMap) -> Result<Program, L
             guard: index::guard(rule, &mut compiler.tables),
         });
     }
-    let Compiler { tables, chunks, .. } = compiler;
+    let Compiler {
+        tables, mut chunks, ..
+    } = compiler;
     tables.finish(&mut out)?;
+    if options.optimize {
+        chunks.iter_mut().for_each(opt::optimize);
+    }
     out.chunks = chunks;
     Ok(out)
 }

@@ -37,7 +37,9 @@ mod policy;
 pub mod testing;
 pub mod types;
 
-pub use policy::{CompileError, Compiled, Policy, compile, compile_checked};
+pub use policy::{
+    CompileError, Compiled, Policy, compile, compile_checked, compile_checked_with, compile_with,
+};
 
 pub use pol_diagnostics::{
     Code, Diagnostic, FileId, Label, LineCol, RenderOptions, Severity, SourceFile, SourceMap, Span,

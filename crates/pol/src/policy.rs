@@ -53,11 +53,20 @@ pub struct Compiled {
 
 /// Checks and compiles the files of `sources`.
 pub fn compile(sources: &mut SourceMap, files: &[FileId]) -> Result<Compiled, CompileError> {
+    compile_with(sources, files, true)
+}
+
+/// Like [`compile`]; `optimize: false` turns the optimizer off (`-O0`).
+pub fn compile_with(
+    sources: &mut SourceMap,
+    files: &[FileId],
+    optimize: bool,
+) -> Result<Compiled, CompileError> {
     let (hir, diagnostics) = pol_check::check_files(sources, files);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(CompileError::Diagnostics(diagnostics));
     }
-    let policy = compile_checked(&hir, sources)?;
+    let policy = compile_checked_with(&hir, sources, optimize)?;
     Ok(Compiled {
         hir,
         policy,
@@ -69,7 +78,18 @@ pub fn compile(sources: &mut SourceMap, files: &[FileId]) -> Result<Compiled, Co
 ///
 /// [`check_program`]: crate::check_program
 pub fn compile_checked(hir: &hir::Program, sources: &SourceMap) -> Result<Policy, CompileError> {
-    let code = pol_compiler::compile(hir, sources).map_err(|e| CompileError::TooLarge(e.0))?;
+    compile_checked_with(hir, sources, true)
+}
+
+/// Like [`compile_checked`]; `optimize: false` turns the optimizer off (`-O0`).
+pub fn compile_checked_with(
+    hir: &hir::Program,
+    sources: &SourceMap,
+    optimize: bool,
+) -> Result<Policy, CompileError> {
+    let options = pol_compiler::Options { optimize };
+    let code = pol_compiler::compile_with(hir, sources, &options)
+        .map_err(|e| CompileError::TooLarge(e.0))?;
     let program = Program::new(code).map_err(|e| CompileError::TooLarge(e.0))?;
     Ok(Policy { program })
 }

@@ -1,6 +1,6 @@
 //! Differential testing: random well-formed programs on random JSON documents give the
-//! same decision on the VM (also after a `.polc` round trip) and on the reference
-//! evaluator.
+//! same decision on the VM — optimized, at `-O0`, and after a `.polc` round trip — and
+//! on the reference evaluator.
 //!
 //! Programs and documents are generated from a proptest seed by a small grammar-driven
 //! generator; a failing case prints its seed, program and document.
@@ -338,6 +338,15 @@ fn run_case(seed: u64) -> Result<(), TestCaseError> {
     let docs = pol::load(&document, pol::Format::Json, Some("doc.json")).expect("valid JSON");
     let doc = &docs[0];
     let vm = policy.evaluate(doc);
+    let unoptimized = pol::compile_checked_with(&hir, &sources, false).expect("compiles at -O0");
+    prop_assert_eq!(
+        essence(&vm),
+        essence(&unoptimized.evaluate(doc)),
+        "the optimizer changed the decision (seed {}):\n{}\n{}",
+        seed,
+        program,
+        document
+    );
     let reloaded = pol::Policy::from_polc(&policy.to_polc()).expect("round trip");
     let vm_reloaded = reloaded.evaluate(doc);
     let reference =
