@@ -73,7 +73,12 @@ impl RuleIndex {
 
     /// Fills `out` with the rules to run on `doc`, in source order. `keys` maps the
     /// program's symbols to the document's keys.
-    pub fn select(&self, doc: &Document, keys: &[Option<KeyId>], out: &mut Vec<u32>) {
+    pub fn select(
+        &self,
+        doc: &Document,
+        keys: &mut dyn FnMut(SymId) -> Option<KeyId>,
+        out: &mut Vec<u32>,
+    ) {
         out.clear();
         out.extend_from_slice(&self.unguarded);
         for p in &self.paths {
@@ -101,11 +106,14 @@ impl RuleIndex {
 }
 
 /// The node at `path` from the root, if there is one.
-fn read<'d>(doc: &'d Document, keys: &[Option<KeyId>], path: &[SymId]) -> Option<NodeRef<'d>> {
+fn read<'d>(
+    doc: &'d Document,
+    keys: &mut dyn FnMut(SymId) -> Option<KeyId>,
+    path: &[SymId],
+) -> Option<NodeRef<'d>> {
     let mut node: NodeId = doc.root();
     for sym in path {
-        let key = (*keys.get(sym.index())?)?;
-        node = doc.object_get(node, key)?;
+        node = doc.object_get(node, keys(*sym)?)?;
     }
     Some(doc.get(node))
 }

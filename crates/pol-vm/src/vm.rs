@@ -78,7 +78,11 @@ pub struct Evaluator<'p> {
     regs: Vec<Value>,
     iters: Vec<Iter>,
     lets: Vec<LetState>,
-    sym_keys: Vec<Option<KeyId>>,
+    /// The document's key for each symbol of the program, looked up on first use in
+    /// an evaluation: `(generation, key)`, stale when the generation is not the
+    /// current one (so nothing is cleared between documents).
+    sym_keys: Vec<(u32, Option<KeyId>)>,
+    generation: u32,
     patterns: PatternCache,
     limits: Limits,
     steps: u64,
@@ -100,6 +104,7 @@ impl<'p> Evaluator<'p> {
             iters: Vec::new(),
             lets: Vec::new(),
             sym_keys: Vec::new(),
+            generation: 0,
             patterns: PatternCache::default(),
             limits: Limits::default(),
             steps: 0,
@@ -115,7 +120,7 @@ impl<'p> Evaluator<'p> {
         self.limits = limits;
     }
 
-    fn reset(&mut self, doc: &Document) {
+    fn reset(&mut self) {
         self.regs.clear();
         self.iters.clear();
         let lets = &self.program.code.lets;
@@ -126,9 +131,13 @@ impl<'p> Evaluator<'p> {
                 *state = LetState::Pending;
             }
         }
-        self.sym_keys.clear();
-        self.sym_keys
-            .extend(self.program.code.symbols.iter().map(|s| doc.key_id(s)));
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 || self.sym_keys.len() != self.program.code.symbols.len() {
+            self.sym_keys.clear();
+            self.sym_keys
+                .resize(self.program.code.symbols.len(), (0, None));
+            self.generation = 1;
+        }
         self.steps = 0;
         self.depth = 0;
         self.findings.clear();
@@ -136,7 +145,7 @@ impl<'p> Evaluator<'p> {
 
     /// Evaluates every rule on `doc` and returns the decision.
     pub fn evaluate(&mut self, doc: &Document) -> Decision {
-        self.reset(doc);
+        self.reset();
         self.select_rules(doc);
         for i in 0..self.selected.len() {
             let index = self.selected.get(i).map_or(0, |r| *r as usize);
@@ -155,7 +164,7 @@ impl<'p> Evaluator<'p> {
         doc: &Document,
         timings: &mut [std::time::Duration],
     ) -> Decision {
-        self.reset(doc);
+        self.reset();
         self.select_rules(doc);
         for i in 0..self.selected.len() {
             let index = self.selected.get(i).map_or(0, |r| *r as usize);
@@ -181,7 +190,13 @@ impl<'p> Evaluator<'p> {
                 self.selected.extend(0..n);
             }
         } else {
-            index.select(doc, &self.sym_keys, &mut self.selected);
+            let mut selected = std::mem::take(&mut self.selected);
+            index.select(
+                doc,
+                &mut |sym| self.key_for(sym.index(), doc),
+                &mut selected,
+            );
+            self.selected = selected;
         }
     }
 
@@ -210,7 +225,7 @@ impl<'p> Evaluator<'p> {
             .code
             .find_let(name)
             .ok_or_else(|| QueryError::UnknownLet(name.to_owned()))?;
-        self.reset(doc);
+        self.reset();
         let result = self.get_let(index, doc);
         let decision = self.findings.take_decision(doc, &self.program.code);
         match result {
@@ -393,7 +408,8 @@ impl<'p> Evaluator<'p> {
                 self.set(base, dst, v);
             }
             Instr::Field { dst, obj, sym } => {
-                let v = self.field(self.reg(base, obj), sym.index(), doc);
+                let o = self.reg(base, obj).clone();
+                let v = self.field(&o, sym.index(), doc);
                 self.set(base, dst, v);
             }
             Instr::Index { dst, obj, index } => {
@@ -641,14 +657,25 @@ impl<'p> Evaluator<'p> {
         Ok(Flow::Next)
     }
 
+    /// The document's key for a symbol (looked up once per evaluation).
+    fn key_for(&mut self, sym: usize, doc: &Document) -> Option<KeyId> {
+        let generation = self.generation;
+        let slot = self.sym_keys.get_mut(sym)?;
+        if slot.0 != generation {
+            let name = self.program.code.symbols.get(sym)?;
+            *slot = (generation, doc.key_id(name));
+        }
+        slot.1
+    }
+
     /// `obj.field` by interned symbol: integer comparisons on documents.
-    fn field(&self, obj: &Value, sym: usize, doc: &Document) -> Value {
+    fn field(&mut self, obj: &Value, sym: usize, doc: &Document) -> Value {
         match obj {
             Value::Node(id) => {
-                let Some(Some(key)) = self.sym_keys.get(sym) else {
+                let Some(key) = self.key_for(sym, doc) else {
                     return Value::Null;
                 };
-                doc.object_get(*id, *key).map_or(Value::Null, Value::Node)
+                doc.object_get(*id, key).map_or(Value::Null, Value::Node)
             }
             Value::Object(entries) => {
                 let Some(name) = self.program.code.symbols.get(sym) else {
