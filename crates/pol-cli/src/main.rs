@@ -1,6 +1,8 @@
 //! The `pol` command line: argument parsing and dispatch to the subcommands.
 
 mod batch;
+mod bench_cmd;
+mod bench_report;
 mod build_cmd;
 mod check;
 mod eval;
@@ -44,6 +46,8 @@ enum Command {
     Test(test_cmd::TestArgs),
     /// Generate pol types (from a JSON Schema).
     Types(types_cmd::TypesArgs),
+    /// Time compiling policies, loading inputs and evaluating them, rule by rule.
+    Bench(bench_cmd::BenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -66,6 +70,7 @@ fn main() -> ExitCode {
         Command::Disasm(args) => build_cmd::disasm(&args),
         Command::Test(args) => test_cmd::run(&args),
         Command::Types(args) => types_cmd::run(&args),
+        Command::Bench(args) => bench_cmd::run(&args),
     };
     ExitCode::from(code)
 }

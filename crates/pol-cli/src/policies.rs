@@ -4,8 +4,9 @@
 use crate::EXIT_USAGE;
 use crate::files::{collect, describe_io, display_name, read_text};
 use crate::output::{ColorChoice, plural};
-use pol::{CompileError, Compiled, Policy, RenderOptions, SourceMap};
+use pol::{CompileError, Compiled, FileId, Policy, RenderOptions, SourceMap};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 /// Where the policy comes from.
 #[derive(clap::Args, Debug, Clone)]
@@ -32,6 +33,26 @@ pub struct PolicyArgs {
 pub struct Loaded {
     /// The compiled program.
     pub policy: Policy,
+    /// Where it came from.
+    pub origin: Origin,
+    /// How long compiling the sources, or loading the `.polc` program, took (reading
+    /// the files not included).
+    pub took: Duration,
+}
+
+/// Where a policy came from.
+#[derive(Debug, Clone, Copy)]
+pub enum Origin {
+    /// `.pol` files, compiled on the spot.
+    Sources {
+        /// How many files.
+        files: usize,
+    },
+    /// A `.polc` program.
+    Bundle {
+        /// Its size in bytes.
+        bytes: usize,
+    },
 }
 
 /// Reads and compiles the policies, printing diagnostics; on failure returns the exit
@@ -46,15 +67,23 @@ pub fn load(args: &PolicyArgs, color: ColorChoice) -> Result<Loaded, u8> {
             );
             EXIT_USAGE
         })?;
+        let start = Instant::now();
         let policy = Policy::from_polc(&bytes).map_err(|e| {
             eprintln!("error: cannot load `{}`: {e}", bundle.display());
             EXIT_USAGE
         })?;
-        return Ok(Loaded { policy });
+        return Ok(Loaded {
+            policy,
+            origin: Origin::Bundle { bytes: bytes.len() },
+            took: start.elapsed(),
+        });
     }
-    let (compiled, _) = compile_sources(&args.policies, color)?;
+    let (mut sources, ids) = read_sources(&args.policies)?;
+    let (compiled, took) = compile_timed(&mut sources, &ids, color)?;
     Ok(Loaded {
         policy: compiled.policy,
+        origin: Origin::Sources { files: ids.len() },
+        took,
     })
 }
 
@@ -62,6 +91,13 @@ pub fn load(args: &PolicyArgs, color: ColorChoice) -> Result<Loaded, u8> {
 /// that does not compile means the command could not run (exit 2): for `eval`, exit 1
 /// must only ever mean "denied".
 pub fn compile_sources(paths: &[PathBuf], color: ColorChoice) -> Result<(Compiled, SourceMap), u8> {
+    let (mut sources, ids) = read_sources(paths)?;
+    let (compiled, _) = compile_timed(&mut sources, &ids, color)?;
+    Ok((compiled, sources))
+}
+
+/// Reads the `.pol` files under `paths` into a source map.
+fn read_sources(paths: &[PathBuf]) -> Result<(SourceMap, Vec<FileId>), u8> {
     let files = collect(paths, &["pol"]).map_err(|e| {
         eprintln!("error: {e}");
         EXIT_USAGE
@@ -79,20 +115,30 @@ pub fn compile_sources(paths: &[PathBuf], color: ColorChoice) -> Result<(Compile
         })?;
         ids.push(sources.add(display_name(path), text));
     }
+    Ok((sources, ids))
+}
+
+/// Compiles the files `ids` of `sources`, printing diagnostics; returns the program
+/// and the time the compiler took.
+fn compile_timed(
+    sources: &mut SourceMap,
+    ids: &[FileId],
+    color: ColorChoice,
+) -> Result<(Compiled, Duration), u8> {
     let options = RenderOptions {
         color: color.stderr(),
         ascii: false,
     };
-    match pol::compile(&mut sources, &ids) {
+    let start = Instant::now();
+    let result = pol::compile(sources, ids);
+    let took = start.elapsed();
+    match result {
         Ok(compiled) => {
-            eprint!(
-                "{}",
-                pol::render_text(&sources, &compiled.warnings, options)
-            );
-            Ok((compiled, sources))
+            eprint!("{}", pol::render_text(sources, &compiled.warnings, options));
+            Ok((compiled, took))
         }
         Err(CompileError::Diagnostics(diagnostics)) => {
-            eprint!("{}", pol::render_text(&sources, &diagnostics, options));
+            eprint!("{}", pol::render_text(sources, &diagnostics, options));
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             eprintln!(
                 "error: the policy does not compile ({})",
