@@ -194,6 +194,37 @@ fn operands(program: &Program, instr: &Instr) -> String {
         Instr::Push { dst, value } => format!("{dst}, {value}"),
         Instr::Insert { dst, key, value } => format!("{dst}, {key}: {value}"),
         Instr::Emit { site } => site.to_string(),
+        Instr::IsKind {
+            dst,
+            src,
+            kinds,
+            negate,
+        } => {
+            let names: Vec<&str> = crate::instr::KIND_NAMES
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| kinds & (1 << i) != 0)
+                .map(|(_, n)| *n)
+                .collect();
+            format!(
+                "{dst}, type_of({src}) {} {}",
+                if negate { "!=" } else { "==" },
+                names.join("|")
+            )
+        }
+        Instr::StrConst { op, dst, s, k } => {
+            format!("{dst}, {op:?}({s}, {})", constant(program, k as usize))
+        }
+        Instr::SplitPart { dst, s, k, n } => {
+            format!("{dst}, split({s}, {})[{n}]", constant(program, k as usize))
+        }
+        Instr::InConst { dst, x, k, negate } => {
+            format!(
+                "{dst}, {x} {} {}",
+                if negate { "not in" } else { "in" },
+                constant(program, k as usize)
+            )
+        }
     }
 }
 

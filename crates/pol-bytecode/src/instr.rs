@@ -360,6 +360,35 @@ instructions! {
     Format { dst: Reg, start: Reg, len: u16 } = "format";
     /// Record a finding described by an emit site of the chunk.
     Emit { site: SiteId } = "emit";
+    /// `dst = type_of(src) == kind` for one of the kinds in `kinds` (a bit set, see
+    /// [`KIND_NAMES`]); `negate` for `!=`. Never fails.
+    IsKind { dst: Reg, src: Reg, kinds: u8, negate: bool } = "is_kind";
+    /// `dst = op(s, k)` for a string constant `k`: `starts_with`, `ends_with`,
+    /// `contains`, with the builtins' semantics (null gives null; a collection `s` for
+    /// `contains` tests membership).
+    StrConst { op: StrOp, dst: Reg, s: Reg, k: u16 } = "str_const";
+    /// `dst = split(s, k)[n]` for a string constant `k` and a small int `n` (negative
+    /// counts from the end): the part is a view into `s`, nothing is built.
+    SplitPart { dst: Reg, s: Reg, k: u16, n: i8 } = "split_part";
+    /// `dst = x in k` (`not in` with `negate`) for a constant set or list of strings
+    /// `k`, tested with a hash set built when the program is loaded.
+    InConst { dst: Reg, x: Reg, k: u16, negate: bool } = "in_const";
+}
+
+/// The kinds `type_of` names, by bit of [`Instr::IsKind`]'s `kinds`.
+pub const KIND_NAMES: [&str; 8] = [
+    "null", "bool", "int", "float", "string", "list", "set", "object",
+];
+
+/// The string tests of [`Instr::StrConst`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum StrOp {
+    /// `starts_with`
+    StartsWith,
+    /// `ends_with`
+    EndsWith,
+    /// `contains`
+    Contains,
 }
 
 #[cfg(test)]

@@ -13,8 +13,8 @@ mod validate;
 pub use disasm::disassemble;
 pub use encode::{DecodeError, FORMAT_VERSION, MAGIC, decode, encode};
 pub use instr::{
-    BinOp, BuiltinOp, ConstId, FnId, GlobId, Instr, LetId, Reg, RegexId, SiteId, Slot, SymId,
-    Target,
+    BinOp, BuiltinOp, ConstId, FnId, GlobId, Instr, KIND_NAMES, LetId, Reg, RegexId, SiteId, Slot,
+    StrOp, SymId, Target,
 };
 pub use program::{
     Chunk, Const, EmitSite, FunctionInfo, Guard, GuardTest, Handler, LetInfo, Pos, Program,

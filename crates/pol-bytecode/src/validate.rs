@@ -328,6 +328,19 @@ impl Checker<'_> {
             }
             Instr::Push { dst, value } => self.regs(pc, &[dst, value]),
             Instr::Insert { dst, key, value } => self.regs(pc, &[dst, key, value]),
+            Instr::IsKind { dst, src, .. } => self.regs(pc, &[dst, src]),
+            Instr::StrConst { dst, s, k, .. } => {
+                self.regs(pc, &[dst, s])?;
+                self.table(pc, "constant", k as usize, p.consts.len())
+            }
+            Instr::SplitPart { dst, s, k, .. } => {
+                self.regs(pc, &[dst, s])?;
+                self.table(pc, "constant", k as usize, p.consts.len())
+            }
+            Instr::InConst { dst, x, k, .. } => {
+                self.regs(pc, &[dst, x])?;
+                self.table(pc, "constant", k as usize, p.consts.len())
+            }
             Instr::Emit { site } => {
                 self.table(pc, "emit site", site.index(), self.chunk.sites.len())
             }

@@ -2,7 +2,7 @@
 
 use crate::Compiler;
 use crate::builder::ChunkBuilder;
-use pol_bytecode::{BinOp, BuiltinOp, Const, ConstId, FnId, Instr, LetId, Reg};
+use pol_bytecode::{BinOp, BuiltinOp, Const, ConstId, FnId, Instr, KIND_NAMES, LetId, Reg, StrOp};
 use pol_check::hir::{self, BinaryOp, Callee, Clause, ExprKind, FStringPart, Quantifier, UnaryOp};
 
 /// What a comprehension produces on each path.
@@ -16,7 +16,7 @@ impl Compiler<'_> {
     /// local's own register, or a fresh temporary.
     pub(crate) fn expr_reg(&mut self, b: &mut ChunkBuilder, e: &hir::Expr) -> Reg {
         if let ExprKind::Local(id) = e.kind {
-            return b.local(id.index());
+            return self.local(b, id);
         }
         let dst = b.temp();
         self.expr_into(b, e, dst);
@@ -102,7 +102,7 @@ impl Compiler<'_> {
             }
             ExprKind::FString(parts) => self.fstring(b, parts, dst),
             ExprKind::Local(id) => {
-                let src = b.local(id.index());
+                let src = self.local(b, *id);
                 if src != dst {
                     b.emit(Instr::Move { dst, src });
                 }
@@ -122,6 +122,23 @@ impl Compiler<'_> {
                 b.emit(Instr::Field { dst, obj, sym });
             }
             ExprKind::Index { recv, index } => {
+                // `split(s, "sep")[n]`: one part, read in place.
+                if let (
+                    ExprKind::Call {
+                        callee: Callee::Builtin(pol_check::Builtin::Split),
+                        args,
+                    },
+                    ExprKind::Int(n),
+                ) = (&recv.kind, &index.kind)
+                    && let [subject, sep] = args.as_slice()
+                    && let ExprKind::Str(sep) = &sep.kind
+                    && let Ok(n) = i8::try_from(*n)
+                    && let Ok(k) = u16::try_from(self.tables.string(sep).0)
+                {
+                    let s = self.expr_reg(b, subject);
+                    b.emit(Instr::SplitPart { dst, s, k, n });
+                    return;
+                }
                 let obj = self.expr_reg(b, recv);
                 if let ExprKind::Str(name) = &index.kind {
                     let sym = self.tables.symbol(name);
@@ -242,6 +259,9 @@ impl Compiler<'_> {
     fn call(&mut self, b: &mut ChunkBuilder, callee: Callee, args: &[hir::Expr], dst: Reg) {
         match callee {
             Callee::User(id) => {
+                if self.inline(b, id, args, dst) {
+                    return;
+                }
                 let start = self.consecutive(b, args);
                 let func = FnId(u16::try_from(id.0).unwrap_or(u16::MAX));
                 b.emit(Instr::Call {
@@ -259,6 +279,24 @@ impl Compiler<'_> {
                 if let [subject, pattern] = args
                     && let ExprKind::Str(text) = &pattern.kind
                 {
+                    let str_op = match op {
+                        BuiltinOp::StartsWith => Some(StrOp::StartsWith),
+                        BuiltinOp::EndsWith => Some(StrOp::EndsWith),
+                        BuiltinOp::Contains => Some(StrOp::Contains),
+                        _ => None,
+                    };
+                    if let Some(str_op) = str_op
+                        && let Ok(k) = u16::try_from(self.tables.string(text).0)
+                    {
+                        let s = self.expr_reg(b, subject);
+                        b.emit(Instr::StrConst {
+                            op: str_op,
+                            dst,
+                            s,
+                            k,
+                        });
+                        return;
+                    }
                     if op == BuiltinOp::Matches {
                         let s = self.expr_reg(b, subject);
                         let re = self.tables.regex(text);
@@ -291,6 +329,9 @@ impl Compiler<'_> {
         rhs: &hir::Expr,
         dst: Reg,
     ) {
+        if self.specialised_binary(b, op, lhs, rhs, dst) {
+            return;
+        }
         let plain = match op {
             BinaryOp::And | BinaryOp::Or => {
                 return self.logic(b, op == BinaryOp::And, lhs, rhs, dst);
@@ -327,6 +368,99 @@ impl Compiler<'_> {
             a,
             b: r,
         });
+    }
+
+    /// Compiles a call of a small function in place: its parameters and locals get
+    /// registers of this frame, its body is compiled here. Errors keep the positions
+    /// of the function's body. False when the function is too big (or inlining is
+    /// nested too deep): then it is called.
+    fn inline(
+        &mut self,
+        b: &mut ChunkBuilder,
+        id: hir::FnId,
+        args: &[hir::Expr],
+        dst: Reg,
+    ) -> bool {
+        let program = self.hir;
+        let Some(def) = program.fn_def(id) else {
+            return false;
+        };
+        if self.inlined.len() >= 4 || size(&def.value) > 48 || def.params.len() != args.len() {
+            return false;
+        }
+        let mark = b.mark();
+        let start = b.temps(def.body.locals.len().max(args.len()));
+        let regs: Vec<Reg> = (0..def.body.locals.len())
+            .map(|i| offset(start, i))
+            .collect();
+        for (param, arg) in def.params.iter().zip(args) {
+            let r = regs.get(param.local.index()).copied().unwrap_or(start);
+            self.expr_into(b, arg, r);
+        }
+        self.inlined.push(regs);
+        self.expr_into(b, &def.value, dst);
+        self.inlined.pop();
+        b.release(mark);
+        true
+    }
+
+    /// `type_of(x) == "kind"` and `x in {"a", "b"}` as one specialised instruction;
+    /// false when the expression has another shape.
+    fn specialised_binary(
+        &mut self,
+        b: &mut ChunkBuilder,
+        op: BinaryOp,
+        lhs: &hir::Expr,
+        rhs: &hir::Expr,
+        dst: Reg,
+    ) -> bool {
+        match op {
+            BinaryOp::Eq | BinaryOp::Ne => {
+                let Some((arg, kinds)) = kind_test(lhs, rhs).or_else(|| kind_test(rhs, lhs)) else {
+                    return false;
+                };
+                let src = self.expr_reg(b, arg);
+                b.emit(Instr::IsKind {
+                    dst,
+                    src,
+                    kinds,
+                    negate: op == BinaryOp::Ne,
+                });
+                true
+            }
+            BinaryOp::In | BinaryOp::NotIn => {
+                // A let whose value is a literal collection is that constant.
+                let program = self.hir;
+                let rhs = match &rhs.kind {
+                    ExprKind::Let(id) => program.let_def(*id).map_or(rhs, |def| &def.value),
+                    _ => rhs,
+                };
+                let all_strings = match &rhs.kind {
+                    ExprKind::Set(items) | ExprKind::List(items) => {
+                        items.iter().all(|i| matches!(i.kind, ExprKind::Str(_)))
+                    }
+                    _ => false,
+                };
+                if !all_strings {
+                    return false;
+                }
+                let Some(k) = self
+                    .literal_const(rhs)
+                    .and_then(|k| u16::try_from(k.0).ok())
+                else {
+                    return false;
+                };
+                let x = self.expr_reg(b, lhs);
+                b.emit(Instr::InConst {
+                    dst,
+                    x,
+                    k,
+                    negate: op == BinaryOp::NotIn,
+                });
+                true
+            }
+            _ => false,
+        }
     }
 
     /// `a and b` / `a or b` with SQL's three-valued logic; `b` is skipped when `a`
@@ -379,14 +513,14 @@ impl Compiler<'_> {
         let slot = b.push_slot();
         b.emit(Instr::IterInit { slot, src });
         let next = b.here();
-        let value = b.local(value.index());
+        let value = self.local(b, value);
         let to_done = b.emit(Instr::IterNext {
             slot,
             value,
             done: ChunkBuilder::unknown(),
         });
         if let Some(key) = key {
-            let dst = b.local(key.index());
+            let dst = self.local(b, key);
             b.emit(Instr::IterKey { dst, slot });
         }
         let c = self.expr_reg(b, cond);
@@ -440,14 +574,14 @@ impl Compiler<'_> {
                 let slot = b.push_slot();
                 b.emit(Instr::IterInit { slot, src });
                 let next = b.here();
-                let value = b.local(value.index());
+                let value = self.local(b, *value);
                 let to_done = b.emit(Instr::IterNext {
                     slot,
                     value,
                     done: ChunkBuilder::unknown(),
                 });
                 if let Some(key) = key {
-                    let dst = b.local(key.index());
+                    let dst = self.local(b, *key);
                     b.emit(Instr::IterKey { dst, slot });
                 }
                 self.comprehension(b, rest, produce, dst);
@@ -468,12 +602,71 @@ impl Compiler<'_> {
                 b.patch(skip, b.here());
             }
             Clause::Let { local, value } => {
-                let r = b.local(local.index());
+                let r = self.local(b, *local);
                 self.expr_into(b, value, r);
                 self.comprehension(b, rest, produce, dst);
             }
         }
         b.release(mark);
+    }
+}
+
+/// The number of nodes of an expression (a bound on inlining).
+fn size(e: &hir::Expr) -> usize {
+    let sum = |es: &[hir::Expr]| es.iter().map(size).sum::<usize>();
+    let clauses = |cs: &[Clause]| {
+        cs.iter()
+            .map(|c| match c {
+                Clause::For { iter, .. } => size(iter),
+                Clause::If(e) | Clause::Let { value: e, .. } => size(e),
+            })
+            .sum::<usize>()
+    };
+    1 + match &e.kind {
+        ExprKind::FString(parts) => parts
+            .iter()
+            .map(|p| match p {
+                FStringPart::Text(_) => 0,
+                FStringPart::Expr(e) => size(e),
+            })
+            .sum(),
+        ExprKind::Field { recv, .. } | ExprKind::Unary { expr: recv, .. } => size(recv),
+        ExprKind::Index { recv, index } => size(recv) + size(index),
+        ExprKind::Call { args, .. } | ExprKind::List(args) | ExprKind::Set(args) => sum(args),
+        ExprKind::Binary { lhs, rhs, .. } => size(lhs) + size(rhs),
+        ExprKind::If { cond, then, els } => size(cond) + size(then) + size(els),
+        ExprKind::Quantified { iter, cond, .. } => size(iter) + size(cond),
+        ExprKind::Object(pairs) => pairs.iter().map(|(k, v)| size(k) + size(v)).sum(),
+        ExprKind::ListComp { elem, clauses: cs } | ExprKind::SetComp { elem, clauses: cs } => {
+            size(elem) + clauses(cs)
+        }
+        ExprKind::ObjectComp {
+            key,
+            value,
+            clauses: cs,
+        } => size(key) + size(value) + clauses(cs),
+        _ => 0,
+    }
+}
+
+/// `type_of(arg) == "name"`: the argument and the kind's bit (0 for no kind).
+fn kind_test<'e>(call: &'e hir::Expr, lit: &hir::Expr) -> Option<(&'e hir::Expr, u8)> {
+    match (&call.kind, &lit.kind) {
+        (
+            ExprKind::Call {
+                callee: Callee::Builtin(pol_check::Builtin::TypeOf),
+                args,
+            },
+            ExprKind::Str(name),
+        ) => {
+            let arg = args.first()?;
+            let bit = KIND_NAMES
+                .iter()
+                .position(|k| k == name)
+                .map_or(0u8, |i| 1 << i);
+            Some((arg, bit))
+        }
+        _ => None,
     }
 }
 

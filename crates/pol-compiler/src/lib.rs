@@ -49,6 +49,8 @@ pub fn compile_with(
     options: &Options,
 ) -> Result<Program, LimitError> {
     let mut compiler = Compiler {
+        inlined: Vec::new(),
+        hir: program,
         sources,
         tables: Tables::default(),
         chunks: Vec::new(),
@@ -103,12 +105,26 @@ pub fn compile_with(
 
 /// State shared by the chunks of one program.
 struct Compiler<'a> {
+    /// While compiling the body of an inlined function: the registers of its locals.
+    inlined: Vec<Vec<pol_bytecode::Reg>>,
+    hir: &'a hir::Program,
     sources: &'a SourceMap,
     tables: Tables,
     chunks: Vec<pol_bytecode::Chunk>,
 }
 
 impl Compiler<'_> {
+    /// The register of a local of the body being compiled.
+    fn local(&self, b: &mut ChunkBuilder, id: hir::LocalId) -> pol_bytecode::Reg {
+        match self.inlined.last() {
+            Some(regs) => regs
+                .get(id.index())
+                .copied()
+                .unwrap_or_else(|| b.local(id.index())),
+            None => b.local(id.index()),
+        }
+    }
+
     /// The bytecode position of a span (1-based line and column).
     fn pos(&mut self, span: Span) -> Pos {
         let Some(file) = self.sources.get(span.file) else {

@@ -90,14 +90,14 @@ impl Compiler<'_> {
                 let slot = b.push_slot();
                 b.emit(Instr::IterInit { slot, src });
                 let next = b.here();
-                let value = b.local(value.index());
+                let value = self.local(b, *value);
                 let to_done = b.emit(Instr::IterNext {
                     slot,
                     value,
                     done: ChunkBuilder::unknown(),
                 });
                 if let Some(key) = key {
-                    let dst = b.local(key.index());
+                    let dst = self.local(b, *key);
                     b.emit(Instr::IterKey { dst, slot });
                 }
                 ctx.anchors.insert(0, value);
@@ -121,7 +121,7 @@ impl Compiler<'_> {
                 self.clauses(b, ctx, rest, cont);
             }
             Clause::Let { local, value } => {
-                let r = b.local(local.index());
+                let r = self.local(b, *local);
                 self.expr_into(b, value, r);
                 self.clauses(b, ctx, rest, cont);
             }

@@ -371,3 +371,65 @@ pub fn make_set(items: Vec<Value>, doc: &Document) -> Result<Value, Fault> {
     }
     Ok(Value::Set(Rc::new(normalize_set(items, doc))))
 }
+
+/// The byte range of part `n` of `text` split at `sep` (negative `n` from the end;
+/// an empty `sep` splits into characters), as `split(text, sep)[n]` would give it.
+/// Nothing is allocated.
+pub fn part(text: &str, sep: &str, n: i64) -> Option<(usize, usize)> {
+    if sep.is_empty() {
+        let char_range = |(i, c): (usize, char)| (i, i + c.len_utf8());
+        return if n >= 0 {
+            text.char_indices()
+                .nth(usize::try_from(n).ok()?)
+                .map(char_range)
+        } else {
+            text.char_indices()
+                .nth_back(usize::try_from(-(n + 1)).ok()?)
+                .map(char_range)
+        };
+    }
+    let i = if n < 0 {
+        let count = i64::try_from(text.matches(sep).count() + 1).ok()?;
+        usize::try_from(n + count).ok()?
+    } else {
+        usize::try_from(n).ok()?
+    };
+    let mut start = 0;
+    for (k, (at, _)) in text.match_indices(sep).enumerate() {
+        if k == i {
+            return Some((start, at));
+        }
+        start = at + sep.len();
+    }
+    // The last part, after the last separator.
+    let parts = text.matches(sep).count() + 1;
+    (i + 1 == parts).then_some((start, text.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::part;
+
+    /// `part` agrees with splitting into a list and indexing it.
+    #[test]
+    fn part_is_split_then_index() {
+        for text in ["a/b/c", "", "/", "a//b/", "abc", "é/ü"] {
+            for sep in ["/", "//", "", "x", "b/"] {
+                let parts: Vec<&str> = if sep.is_empty() {
+                    text.char_indices()
+                        .map(|(i, c)| &text[i..i + c.len_utf8()])
+                        .collect()
+                } else {
+                    text.split(sep).collect()
+                };
+                for n in -5i64..5 {
+                    let len = parts.len() as i64;
+                    let i = if n < 0 { n + len } else { n };
+                    let want = usize::try_from(i).ok().and_then(|i| parts.get(i).copied());
+                    let got = part(text, sep, n).map(|(a, b)| &text[a..b]);
+                    assert_eq!(got, want, "split({text:?}, {sep:?})[{n}]");
+                }
+            }
+        }
+    }
+}

@@ -53,7 +53,7 @@ impl Iter {
             Value::Bool(_) => "bool",
             Value::Int(_) => "int",
             Value::Float(_) => "float",
-            Value::Str(_) | Value::Key(_) => "string",
+            Value::Str(_) | Value::Key(_) | Value::Slice { .. } => "string",
         };
         Err(format!("cannot iterate over a `{kind}`"))
     }

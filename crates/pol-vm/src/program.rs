@@ -13,6 +13,9 @@ pub struct Program {
     pub(crate) regexes: Vec<regex::Regex>,
     pub(crate) globs: Vec<regex::bytes::Regex>,
     pub(crate) index: crate::index::RuleIndex,
+    /// Constant sets and lists of strings as hash sets, by constant index (for
+    /// `in_const`).
+    pub(crate) string_sets: std::collections::HashMap<usize, std::collections::HashSet<String>>,
 }
 
 /// Why a program could not be loaded.
@@ -54,11 +57,13 @@ impl Program {
             })
             .collect::<Result<_, _>>()?;
         let index = crate::index::RuleIndex::new(&code);
+        let string_sets = string_sets(&code);
         Ok(Program {
             code,
             regexes,
             globs,
             index,
+            string_sets,
         })
     }
 
@@ -76,4 +81,27 @@ impl Program {
     pub fn bytecode(&self) -> &pol_bytecode::Program {
         &self.code
     }
+}
+
+/// The constants that are sets or lists of strings only, as hash sets.
+fn string_sets(
+    code: &pol_bytecode::Program,
+) -> std::collections::HashMap<usize, std::collections::HashSet<String>> {
+    use pol_bytecode::Const;
+    let text = |i: &u32| match code.consts.get(*i as usize) {
+        Some(Const::Str(s)) => Some(s.clone()),
+        _ => None,
+    };
+    code.consts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| match c {
+            Const::Set(items) | Const::List(items) => items
+                .iter()
+                .map(text)
+                .collect::<Option<std::collections::HashSet<String>>>()
+                .map(|set| (i, set)),
+            _ => None,
+        })
+        .collect()
 }

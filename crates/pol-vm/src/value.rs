@@ -29,6 +29,16 @@ pub enum Value {
     Node(NodeId),
     /// A key of an object of the input document (a string).
     Key(KeyId),
+    /// Bytes `start..end` of a string node of the input document (a string, read in
+    /// place: `split(s, "/")[0]` builds nothing).
+    Slice {
+        /// The string node.
+        node: NodeId,
+        /// First byte.
+        start: u32,
+        /// One past the last byte.
+        end: u32,
+    },
 }
 
 /// A list as the operations see it: computed values or document nodes.
@@ -160,6 +170,10 @@ impl Value {
             Value::Set(v) => View::Set(v),
             Value::Object(v) => View::Object(ObjectView::Values(v)),
             Value::Key(k) => View::Str(doc.key_str(*k)),
+            Value::Slice { node, start, end } => match doc.get(*node) {
+                NodeRef::Str(s) => View::Str(s.get(*start as usize..*end as usize).unwrap_or("")),
+                _ => View::Str(""),
+            },
             Value::Node(id) => match doc.get(*id) {
                 NodeRef::Null => View::Null,
                 NodeRef::Bool(b) => View::Bool(b),

@@ -8,7 +8,7 @@ use crate::iter::Iter;
 use crate::ops;
 use crate::program::Program;
 use crate::value::{Value, View};
-use pol_bytecode::{Chunk, Const, Instr, Reg};
+use pol_bytecode::{BuiltinOp, Chunk, Const, Instr, Reg, StrOp};
 use pol_facts::{Decision, Document, KeyId};
 use std::rc::Rc;
 
@@ -633,6 +633,69 @@ impl<'p> Evaluator<'p> {
                 let text = crate::build::format(parts, doc)?;
                 self.set(base, dst, text);
             }
+            Instr::IsKind {
+                dst,
+                src,
+                kinds,
+                negate,
+            } => {
+                let bit = match self.reg(base, src).view(doc) {
+                    View::Null => 0,
+                    View::Bool(_) => 1,
+                    View::Int(_) => 2,
+                    View::Float(_) => 3,
+                    View::Str(_) => 4,
+                    View::List(_) => 5,
+                    View::Set(_) => 6,
+                    View::Object(_) => 7,
+                };
+                self.set(base, dst, Value::Bool((kinds & (1 << bit) != 0) != negate));
+            }
+            Instr::StrConst { op, dst, s, k } => {
+                let value = self.reg(base, s);
+                let v = match (value.view(doc), self.program.code.consts.get(k as usize)) {
+                    (View::Null, _) => Value::Null,
+                    (View::Str(text), Some(Const::Str(c))) => Value::Bool(match op {
+                        StrOp::StartsWith => text.starts_with(c.as_str()),
+                        StrOp::EndsWith => text.ends_with(c.as_str()),
+                        StrOp::Contains => text.contains(c.as_str()),
+                    }),
+                    // Anything else takes the builtin's own path (its errors, and
+                    // `contains` on collections).
+                    _ => {
+                        let builtin = match op {
+                            StrOp::StartsWith => BuiltinOp::StartsWith,
+                            StrOp::EndsWith => BuiltinOp::EndsWith,
+                            StrOp::Contains => BuiltinOp::Contains,
+                        };
+                        let args = [
+                            value.clone(),
+                            self.consts.get(k as usize).cloned().unwrap_or_default(),
+                        ];
+                        builtins::call(builtin, &args, doc, &mut self.patterns)?
+                    }
+                };
+                self.set(base, dst, v);
+            }
+            Instr::SplitPart { dst, s, k, n } => {
+                let v = self.split_part(s, base, k, n, doc)?;
+                self.set(base, dst, v);
+            }
+            Instr::InConst { dst, x, k, negate } => {
+                let v = match self.reg(base, x).view(doc) {
+                    View::Null => Value::Null,
+                    View::Str(text) => Value::Bool(
+                        self.program
+                            .string_sets
+                            .get(&(k as usize))
+                            .is_some_and(|set| set.contains(text))
+                            != negate,
+                    ),
+                    // No string equals a value of another kind.
+                    _ => Value::Bool(negate),
+                };
+                self.set(base, dst, v);
+            }
             Instr::Emit { site } => {
                 let Some(site) = chunk.sites.get(site.index()) else {
                     return Err(Fault::Error("missing emit site".to_owned()));
@@ -655,6 +718,52 @@ impl<'p> Evaluator<'p> {
             }
         }
         Ok(Flow::Next)
+    }
+
+    /// `split(s, sep)[n]` without building the list: a slice of a string node, or a new
+    /// string for a computed one.
+    fn split_part(
+        &self,
+        s: Reg,
+        base: usize,
+        k: u16,
+        n: i8,
+        doc: &Document,
+    ) -> Result<Value, Fault> {
+        let value = self.reg(base, s);
+        let Some(Const::Str(sep)) = self.program.code.consts.get(k as usize) else {
+            return Ok(Value::Null);
+        };
+        let text = match value.view(doc) {
+            View::Null => return Ok(Value::Null),
+            View::Str(text) => text,
+            other => {
+                return Err(Fault::Error(format!(
+                    "`split` expects a string, got `{}`",
+                    other.kind()
+                )));
+            }
+        };
+        let Some((start, end)) = crate::builtins::part(text, sep, i64::from(n)) else {
+            return Ok(Value::Null);
+        };
+        let node_slice = |node: pol_facts::NodeId, offset: usize| {
+            let at = |i: usize| u32::try_from(offset + i).unwrap_or(u32::MAX);
+            Value::Slice {
+                node,
+                start: at(start),
+                end: at(end),
+            }
+        };
+        Ok(match value {
+            Value::Node(node) => node_slice(*node, 0),
+            Value::Slice {
+                node,
+                start: offset,
+                ..
+            } => node_slice(*node, *offset as usize),
+            _ => Value::str(text.get(start..end).unwrap_or("")),
+        })
     }
 
     /// The document's key for a symbol (looked up once per evaluation).

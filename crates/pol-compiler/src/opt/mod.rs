@@ -91,7 +91,11 @@ pub(crate) fn writes(instr: &Instr) -> Option<Reg> {
         | Instr::Push { dst, .. }
         | Instr::FinishSet { dst }
         | Instr::Insert { dst, .. }
-        | Instr::Format { dst, .. } => dst,
+        | Instr::Format { dst, .. }
+        | Instr::IsKind { dst, .. }
+        | Instr::StrConst { dst, .. }
+        | Instr::SplitPart { dst, .. }
+        | Instr::InConst { dst, .. } => dst,
         Instr::IterNext { value, .. } => value,
         Instr::AnyStep { acc, .. } | Instr::AllStep { acc, .. } => acc,
         Instr::Jump { .. }
