@@ -1,4 +1,11 @@
-//! Inputs for pol's benchmarks: generated policy sets of any size.
+//! Inputs for pol's benchmarks: generated policy sets of any size, a realistic rule set,
+//! the corpus workflows and synthetic workflows of any size.
+
+mod docs;
+mod policies;
+
+pub use docs::{Workflow, corpus, corpus_dir, synthetic_workflow};
+pub use policies::{GITHUB_RULES, github_rules, scaling_policy};
 
 use std::fmt::Write;
 
