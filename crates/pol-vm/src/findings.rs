@@ -2,8 +2,11 @@
 
 use crate::value::{Value, View};
 use pol_bytecode::{Pos, Program, RuleKind};
+use pol_facts::NodeId;
 use pol_facts::{Decision, Document, EvalError, Finding, InputLocation, PolicyLocation};
+use rustc_hash::FxHashSet;
 use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
 
 /// The findings and errors of the evaluation in progress.
 #[derive(Default)]
@@ -11,7 +14,10 @@ pub struct Findings {
     violations: Vec<Finding>,
     warnings: Vec<Finding>,
     errors: Vec<EvalError>,
-    seen: HashSet<(usize, String, String)>,
+    /// (rule, node, hash of the message) of the findings so far: a finding is a
+    /// duplicate when a previous one of the rule has the same message and path, and a
+    /// path is one node.
+    seen: FxHashSet<(usize, NodeId, u64)>,
     seen_errors: HashSet<(String, String, Pos)>,
 }
 
@@ -62,7 +68,7 @@ impl Findings {
         program: &Program,
     ) -> Result<(), String> {
         let text = match message.view(doc) {
-            View::Str(s) => s.to_owned(),
+            View::Str(s) => s,
             other => {
                 return Err(format!(
                     "a message must be a string, got `{}`",
@@ -81,10 +87,17 @@ impl Findings {
                 }
             })
             .unwrap_or_else(|| doc.root());
-        let path = doc.path(node);
-        if !self.seen.insert((rule, text.clone(), path.clone())) {
+        let hash = {
+            let mut h = rustc_hash::FxHasher::default();
+            text.hash(&mut h);
+            h.finish()
+        };
+        if !self.seen.insert((rule, node, hash))
+            && self.already(rule, text, doc.path(node).as_str(), program)
+        {
             return Ok(());
         }
+        let (text, path) = (text.to_owned(), doc.path(node));
         let Some(info) = program.rules.get(rule) else {
             return Err("emit for an unknown rule".to_owned());
         };
@@ -107,6 +120,18 @@ impl Findings {
             RuleKind::Warn => self.warnings.push(finding),
         }
         Ok(())
+    }
+
+    /// True when rule `rule` already has a finding with this message and path (a hash
+    /// collision check; rare).
+    fn already(&self, rule: usize, message: &str, path: &str, program: &Program) -> bool {
+        let Some(info) = program.rules.get(rule) else {
+            return false;
+        };
+        self.violations
+            .iter()
+            .chain(&self.warnings)
+            .any(|f| f.rule == info.name && f.message == message && f.path == path)
     }
 
     /// The decision so far; the findings are moved out.

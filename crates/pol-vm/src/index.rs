@@ -4,7 +4,7 @@
 
 use pol_bytecode::{GuardTest, Program, SymId};
 use pol_facts::{Document, KeyId, NodeId, NodeRef};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// The guards of a program, grouped by path.
 #[derive(Debug, Clone, Default)]
@@ -41,7 +41,7 @@ impl RuleIndex {
                 None => {
                     index.paths.push(PathIndex {
                         path: guard.path.clone(),
-                        exact: HashMap::new(),
+                        exact: HashMap::default(),
                         prefixes: Vec::new(),
                     });
                     index.paths.len() - 1

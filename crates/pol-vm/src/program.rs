@@ -15,7 +15,7 @@ pub struct Program {
     pub(crate) index: crate::index::RuleIndex,
     /// Constant sets and lists of strings as hash sets, by constant index (for
     /// `in_const`).
-    pub(crate) string_sets: std::collections::HashMap<usize, std::collections::HashSet<String>>,
+    pub(crate) string_sets: rustc_hash::FxHashMap<usize, rustc_hash::FxHashSet<String>>,
 }
 
 /// Why a program could not be loaded.
@@ -86,7 +86,7 @@ impl Program {
 /// The constants that are sets or lists of strings only, as hash sets.
 fn string_sets(
     code: &pol_bytecode::Program,
-) -> std::collections::HashMap<usize, std::collections::HashSet<String>> {
+) -> rustc_hash::FxHashMap<usize, rustc_hash::FxHashSet<String>> {
     use pol_bytecode::Const;
     let text = |i: &u32| match code.consts.get(*i as usize) {
         Some(Const::Str(s)) => Some(s.clone()),
@@ -99,7 +99,7 @@ fn string_sets(
             Const::Set(items) | Const::List(items) => items
                 .iter()
                 .map(text)
-                .collect::<Option<std::collections::HashSet<String>>>()
+                .collect::<Option<rustc_hash::FxHashSet<String>>>()
                 .map(|set| (i, set)),
             _ => None,
         })

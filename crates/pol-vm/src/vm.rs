@@ -32,8 +32,9 @@ impl Default for Limits {
 
 /// How an instruction failed.
 pub(crate) enum Fault {
-    /// A new runtime error: record it, then drop the path.
-    Error(String),
+    /// A new runtime error: record it, then drop the path. (Boxed: the error path is
+    /// cold, and a small `Result` keeps the hot path fast.)
+    Error(Box<String>),
     /// An error already recorded deeper down (in a function or let): drop the path.
     Failed,
     /// A resource limit of the whole evaluation: stop everything.
@@ -42,7 +43,7 @@ pub(crate) enum Fault {
 
 impl From<String> for Fault {
     fn from(message: String) -> Fault {
-        Fault::Error(message)
+        Fault::Error(Box::new(message))
     }
 }
 
@@ -50,7 +51,8 @@ impl From<String> for Fault {
 enum Flow {
     Next,
     Jump(usize),
-    Return(Value),
+    /// The chunk returns the value in `Evaluator::ret`.
+    Return,
 }
 
 #[derive(Clone)]
@@ -89,6 +91,8 @@ pub struct Evaluator<'p> {
     depth: usize,
     owner: Owner,
     findings: Findings,
+    /// The value a chunk returns (see `Flow::Return`).
+    ret: Value,
     /// The rules to run on the current document (rule indexing).
     selected: Vec<u32>,
 }
@@ -112,6 +116,7 @@ impl<'p> Evaluator<'p> {
             owner: Owner::Rule(0),
             findings: Findings::default(),
             selected: Vec::new(),
+            ret: Value::Null,
         }
     }
 
@@ -244,14 +249,14 @@ impl<'p> Evaluator<'p> {
         doc: &Document,
     ) -> Result<Value, Fault> {
         if self.depth >= self.limits.call_depth {
-            return Err(Fault::Error(format!(
+            return Err(Fault::from(format!(
                 "calls nest more than {} deep",
                 self.limits.call_depth
             )));
         }
         let program = self.program;
         let Some(code) = program.code.chunks.get(chunk) else {
-            return Err(Fault::Error("call to a missing chunk".to_owned()));
+            return Err(Fault::from("call to a missing chunk".to_owned()));
         };
         let base = self.regs.len();
         let slot_base = self.iters.len();
@@ -292,18 +297,18 @@ impl<'p> Evaluator<'p> {
                 return Err(Fault::Abort);
             }
             let Some(&instr) = chunk.code.get(pc) else {
-                return Err(Fault::Error(
+                return Err(Fault::from(
                     "execution ran off the end of the code".to_owned(),
                 ));
             };
             match self.exec(chunk, instr, base, slot_base, doc) {
                 Ok(Flow::Next) => pc += 1,
                 Ok(Flow::Jump(target)) => pc = target,
-                Ok(Flow::Return(v)) => return Ok(v),
+                Ok(Flow::Return) => return Ok(std::mem::take(&mut self.ret)),
                 Err(Fault::Abort) => return Err(Fault::Abort),
                 Err(fault) => {
                     if let Fault::Error(message) = fault {
-                        self.record(chunk, pc, message);
+                        self.record(chunk, pc, *message);
                     }
                     // The innermost `for` body holding `pc` goes on with its next element.
                     let handler = chunk
@@ -330,10 +335,12 @@ impl<'p> Evaluator<'p> {
             .error(owner.unwrap_or("?"), message, pos, &self.program.code);
     }
 
+    #[inline]
     fn reg(&self, base: usize, r: Reg) -> &Value {
         self.regs.get(base + r.index()).unwrap_or(&Value::Null)
     }
 
+    #[inline]
     fn set(&mut self, base: usize, r: Reg, v: Value) {
         if let Some(slot) = self.regs.get_mut(base + r.index()) {
             *slot = v;
@@ -345,10 +352,10 @@ impl<'p> Evaluator<'p> {
             Some(LetState::Done(v)) => return Ok(v.clone()),
             Some(LetState::Failed) => return Err(Fault::Failed),
             Some(LetState::Running) => {
-                return Err(Fault::Error("a let depends on itself".to_owned()));
+                return Err(Fault::from("a let depends on itself".to_owned()));
             }
             Some(LetState::Pending) => {}
-            None => return Err(Fault::Error("unknown let".to_owned())),
+            None => return Err(Fault::from("unknown let".to_owned())),
         }
         let chunk = self
             .program
@@ -382,6 +389,9 @@ impl<'p> Evaluator<'p> {
         clippy::too_many_lines,
         reason = "one arm per instruction reads best as one match"
     )]
+    // Inlined into the loop of `run`: a call per instruction costs as much as many
+    // instructions do.
+    #[inline(always)]
     fn exec(
         &mut self,
         chunk: &Chunk,
@@ -443,7 +453,7 @@ impl<'p> Evaluator<'p> {
                 View::Bool(true) => {}
                 View::Bool(false) | View::Null => return Ok(Flow::Jump(target.index())),
                 other => {
-                    return Err(Fault::Error(format!(
+                    return Err(Fault::from(format!(
                         "condition must be a bool, got `{}`",
                         other.kind()
                     )));
@@ -493,7 +503,7 @@ impl<'p> Evaluator<'p> {
                             .is_some_and(|r| r.is_match(text)),
                     ),
                     other => {
-                        return Err(Fault::Error(format!(
+                        return Err(Fault::from(format!(
                             "`matches` expects a string, got `{}`",
                             other.kind()
                         )));
@@ -511,7 +521,7 @@ impl<'p> Evaluator<'p> {
                             .is_some_and(|g| g.is_match(text.as_bytes())),
                     ),
                     other => {
-                        return Err(Fault::Error(format!(
+                        return Err(Fault::from(format!(
                             "`glob` expects a string, got `{}`",
                             other.kind()
                         )));
@@ -519,8 +529,14 @@ impl<'p> Evaluator<'p> {
                 };
                 self.set(base, dst, v);
             }
-            Instr::Return { src } => return Ok(Flow::Return(self.reg(base, src).clone())),
-            Instr::Halt => return Ok(Flow::Return(Value::Null)),
+            Instr::Return { src } => {
+                self.ret = self.reg(base, src).clone();
+                return Ok(Flow::Return);
+            }
+            Instr::Halt => {
+                self.ret = Value::Null;
+                return Ok(Flow::Return);
+            }
             Instr::IterInit { slot, src } => {
                 let it = Iter::start(self.reg(base, src), doc)?;
                 if let Some(s) = self.iters.get_mut(slots + slot.index()) {
@@ -599,13 +615,13 @@ impl<'p> Evaluator<'p> {
                     self.regs.get_mut(base + dst.index())
                 {
                     if items.len() >= ops::SIZE_LIMIT {
-                        return Err(Fault::Error(
+                        return Err(Fault::from(
                             "collection too large (resource limit)".to_owned(),
                         ));
                     }
                     Rc::make_mut(items).push(v);
                 } else {
-                    return Err(Fault::Error(
+                    return Err(Fault::from(
                         "`push` into a value that is not being built".to_owned(),
                     ));
                 }
@@ -622,7 +638,7 @@ impl<'p> Evaluator<'p> {
                 if let Some(Value::Object(entries)) = self.regs.get_mut(base + dst.index()) {
                     crate::build::insert_sorted(Rc::make_mut(entries), &k, v, doc)?;
                 } else {
-                    return Err(Fault::Error(
+                    return Err(Fault::from(
                         "`insert` into a value that is not being built".to_owned(),
                     ));
                 }
@@ -698,7 +714,7 @@ impl<'p> Evaluator<'p> {
             }
             Instr::Emit { site } => {
                 let Some(site) = chunk.sites.get(site.index()) else {
-                    return Err(Fault::Error("missing emit site".to_owned()));
+                    return Err(Fault::from("missing emit site".to_owned()));
                 };
                 let message = self.reg(base, site.message).clone();
                 let at = site.at.map(|r| self.reg(base, r).clone());
@@ -738,7 +754,7 @@ impl<'p> Evaluator<'p> {
             View::Null => return Ok(Value::Null),
             View::Str(text) => text,
             other => {
-                return Err(Fault::Error(format!(
+                return Err(Fault::from(format!(
                     "`split` expects a string, got `{}`",
                     other.kind()
                 )));
