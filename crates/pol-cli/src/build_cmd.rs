@@ -2,7 +2,7 @@
 
 use crate::files::describe_io;
 use crate::output::{ColorChoice, write_stdout};
-use crate::policies::{PolicyArgs, compile_sources, load};
+use crate::policies::{OptArgs, PolicyArgs, compile_sources, load};
 use crate::{EXIT_OK, EXIT_USAGE};
 use std::path::PathBuf;
 
@@ -18,11 +18,13 @@ pub struct BuildArgs {
     /// When to colour diagnostics.
     #[arg(long, value_enum, default_value_t)]
     color: ColorChoice,
+    #[command(flatten)]
+    opt: OptArgs,
 }
 
 /// Runs `pol build`; returns the exit code.
 pub fn build(args: &BuildArgs) -> u8 {
-    let (compiled, _) = match compile_sources(&args.policies, args.color) {
+    let (compiled, _) = match compile_sources(&args.policies, args.color, args.opt.optimize()) {
         Ok(c) => c,
         Err(code) => return code,
     };

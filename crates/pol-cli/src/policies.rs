@@ -27,6 +27,24 @@ pub struct PolicyArgs {
         conflicts_with = "policies"
     )]
     pub bundle: Option<PathBuf>,
+    #[command(flatten)]
+    pub opt: OptArgs,
+}
+
+/// The optimizer switch.
+#[derive(clap::Args, Debug, Clone, Copy)]
+pub struct OptArgs {
+    /// Optimization level: `-O0` turns the optimizer passes off (for comparing and
+    /// debugging; decisions are the same).
+    #[arg(short = 'O', value_name = "LEVEL", default_value_t = 1, value_parser = clap::value_parser!(u8).range(0..=1))]
+    pub level: u8,
+}
+
+impl OptArgs {
+    /// Whether to run the optimizer.
+    pub fn optimize(self) -> bool {
+        self.level > 0
+    }
 }
 
 /// Policies ready to run.
@@ -79,7 +97,7 @@ pub fn load(args: &PolicyArgs, color: ColorChoice) -> Result<Loaded, u8> {
         });
     }
     let (mut sources, ids) = read_sources(&args.policies)?;
-    let (compiled, took) = compile_timed(&mut sources, &ids, color)?;
+    let (compiled, took) = compile_timed(&mut sources, &ids, color, args.opt.optimize())?;
     Ok(Loaded {
         policy: compiled.policy,
         origin: Origin::Sources { files: ids.len() },
@@ -90,9 +108,13 @@ pub fn load(args: &PolicyArgs, color: ColorChoice) -> Result<Loaded, u8> {
 /// Reads `.pol` files under `paths` and compiles them; prints diagnostics. A policy
 /// that does not compile means the command could not run (exit 2): for `eval`, exit 1
 /// must only ever mean "denied".
-pub fn compile_sources(paths: &[PathBuf], color: ColorChoice) -> Result<(Compiled, SourceMap), u8> {
+pub fn compile_sources(
+    paths: &[PathBuf],
+    color: ColorChoice,
+    optimize: bool,
+) -> Result<(Compiled, SourceMap), u8> {
     let (mut sources, ids) = read_sources(paths)?;
-    let (compiled, _) = compile_timed(&mut sources, &ids, color)?;
+    let (compiled, _) = compile_timed(&mut sources, &ids, color, optimize)?;
     Ok((compiled, sources))
 }
 
@@ -124,13 +146,14 @@ fn compile_timed(
     sources: &mut SourceMap,
     ids: &[FileId],
     color: ColorChoice,
+    optimize: bool,
 ) -> Result<(Compiled, Duration), u8> {
     let options = RenderOptions {
         color: color.stderr(),
         ascii: false,
     };
     let start = Instant::now();
-    let result = pol::compile(sources, ids);
+    let result = pol::compile_with(sources, ids, optimize);
     let took = start.elapsed();
     match result {
         Ok(compiled) => {

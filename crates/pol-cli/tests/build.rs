@@ -234,3 +234,61 @@ fn disasm_lists_the_program_from_sources_or_from_a_polc() {
     assert_code(&one, 0);
     assert!(!text(&one.stdout).contains("ci.github"));
 }
+
+#[test]
+fn minus_o0_turns_the_optimizer_off_and_decides_the_same() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let examples = repo.join("examples");
+    let inputs = repo.join("examples/inputs");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_pol"))
+            .args(args)
+            .output()
+            .expect("pol runs")
+    };
+    let optimized = run(&[
+        "eval",
+        "-p",
+        examples.to_str().unwrap(),
+        inputs.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let plain = run(&[
+        "eval",
+        "-O0",
+        "-p",
+        examples.to_str().unwrap(),
+        inputs.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(optimized.status.code(), Some(1));
+    assert_eq!(optimized.stdout, plain.stdout);
+    let listing = |level: &str| {
+        run(&[
+            "disasm",
+            level,
+            "-p",
+            examples.join("github_actions.pol").to_str().unwrap(),
+        ])
+        .stdout
+    };
+    assert_ne!(
+        listing("-O0"),
+        listing("-O1"),
+        "the optimizer changes the code"
+    );
+    assert_eq!(
+        run(&[
+            "eval",
+            "-O7",
+            "-p",
+            examples.to_str().unwrap(),
+            inputs.to_str().unwrap()
+        ])
+        .status
+        .code(),
+        Some(2)
+    );
+}
