@@ -34,7 +34,10 @@ impl Default for Limits {
 pub(crate) enum Fault {
     /// A new runtime error: record it, then drop the path. (Boxed: the error path is
     /// cold, and a small `Result` keeps the hot path fast.)
-    #[expect(clippy::box_collection, reason = "a thin pointer keeps `Result<Flow, Fault>` small on the hot path")]
+    #[expect(
+        clippy::box_collection,
+        reason = "a thin pointer keeps `Result<Flow, Fault>` small on the hot path"
+    )]
     Error(Box<String>),
     /// An error already recorded deeper down (in a function or let): drop the path.
     Failed,
