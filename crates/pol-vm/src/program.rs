@@ -10,7 +10,10 @@ use pol_bytecode::{DecodeError, validate};
 #[derive(Debug, Clone)]
 pub struct Program {
     pub(crate) code: pol_bytecode::Program,
-    pub(crate) regexes: Vec<regex::Regex>,
+    /// Regexes, compiled on first use (a Unicode class repeated many times can take
+    /// milliseconds to compile, and a program may never need it); their syntax is
+    /// checked when the program is loaded.
+    pub(crate) regexes: Vec<(String, std::sync::OnceLock<Result<regex::Regex, String>>)>,
     pub(crate) globs: Vec<regex::bytes::Regex>,
     pub(crate) index: crate::index::RuleIndex,
     /// Constant sets and lists of strings as hash sets, by constant index (for
@@ -43,9 +46,9 @@ impl Program {
         let regexes = code
             .regexes
             .iter()
-            .map(|p| {
-                compile_regex(p)
-                    .map_err(|e| LoadError(format!("invalid regex {p:?} in program: {e}")))
+            .map(|p| match regex_syntax::Parser::new().parse(p) {
+                Ok(_) => Ok((p.clone(), std::sync::OnceLock::new())),
+                Err(e) => Err(LoadError(format!("invalid regex {p:?} in program: {e}"))),
             })
             .collect::<Result<_, _>>()?;
         let globs = code
@@ -77,6 +80,17 @@ impl Program {
         pol_bytecode::encode(&self.code)
     }
 
+    /// Regex `index`, compiled on first use.
+    pub(crate) fn regex(&self, index: usize) -> Result<&regex::Regex, String> {
+        let (pattern, cell) = self
+            .regexes
+            .get(index)
+            .ok_or_else(|| "unknown regex".to_owned())?;
+        cell.get_or_init(|| compile_regex(pattern))
+            .as_ref()
+            .map_err(|e| format!("invalid regular expression {pattern:?}: {e}"))
+    }
+
     /// The bytecode.
     pub fn bytecode(&self) -> &pol_bytecode::Program {
         &self.code
@@ -104,4 +118,25 @@ fn string_sets(
             _ => None,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regexes_are_checked_at_load_and_compiled_on_first_use() {
+        let mut code = pol_bytecode::Program {
+            regexes: vec![r"[\w][\w.-]{0,127}$".to_owned()],
+            ..pol_bytecode::Program::default()
+        };
+        let program = Program::new(code.clone()).unwrap();
+        assert!(program.regexes[0].1.get().is_none(), "not compiled yet");
+        assert!(program.regex(0).unwrap().is_match("name.x"));
+        assert!(program.regexes[0].1.get().is_some());
+
+        code.regexes = vec!["a(b".to_owned()];
+        let err = Program::new(code).unwrap_err();
+        assert!(err.0.contains("invalid regex"), "{err}");
+    }
 }

@@ -15,8 +15,11 @@ use std::rc::Rc;
 /// Resource limits of one evaluation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Instructions executed, in all.
+    /// Instructions executed, in all, on top of `steps_per_node` for each node of
+    /// the input document (so that the budget grows with the document).
     pub steps: u64,
+    /// Extra instructions allowed per node of the input document.
+    pub steps_per_node: u64,
     /// Nested function and let calls.
     pub call_depth: usize,
 }
@@ -25,6 +28,7 @@ impl Default for Limits {
     fn default() -> Limits {
         Limits {
             steps: 10_000_000,
+            steps_per_node: 200,
             call_depth: 256,
         }
     }
@@ -97,6 +101,8 @@ pub struct Evaluator<'p> {
     findings: Findings,
     /// The value a chunk returns (see `Flow::Return`).
     ret: Value,
+    /// The step budget of the current evaluation (see [`Limits`]).
+    budget: u64,
     /// The rules to run on the current document (rule indexing).
     selected: Vec<u32>,
 }
@@ -121,6 +127,7 @@ impl<'p> Evaluator<'p> {
             findings: Findings::default(),
             selected: Vec::new(),
             ret: Value::Null,
+            budget: 0,
         }
     }
 
@@ -129,7 +136,12 @@ impl<'p> Evaluator<'p> {
         self.limits = limits;
     }
 
-    fn reset(&mut self) {
+    fn reset(&mut self, doc: &Document) {
+        let nodes = u64::try_from(doc.len()).unwrap_or(u64::MAX);
+        self.budget = self
+            .limits
+            .steps
+            .saturating_add(self.limits.steps_per_node.saturating_mul(nodes));
         self.regs.clear();
         self.iters.clear();
         let lets = &self.program.code.lets;
@@ -154,7 +166,7 @@ impl<'p> Evaluator<'p> {
 
     /// Evaluates every rule on `doc` and returns the decision.
     pub fn evaluate(&mut self, doc: &Document) -> Decision {
-        self.reset();
+        self.reset(doc);
         self.select_rules(doc);
         for i in 0..self.selected.len() {
             let index = self.selected.get(i).map_or(0, |r| *r as usize);
@@ -173,7 +185,7 @@ impl<'p> Evaluator<'p> {
         doc: &Document,
         timings: &mut [std::time::Duration],
     ) -> Decision {
-        self.reset();
+        self.reset(doc);
         self.select_rules(doc);
         for i in 0..self.selected.len() {
             let index = self.selected.get(i).map_or(0, |r| *r as usize);
@@ -234,7 +246,7 @@ impl<'p> Evaluator<'p> {
             .code
             .find_let(name)
             .ok_or_else(|| QueryError::UnknownLet(name.to_owned()))?;
-        self.reset();
+        self.reset(doc);
         let result = self.get_let(index, doc);
         let decision = self.findings.take_decision(doc, &self.program.code);
         match result {
@@ -292,11 +304,8 @@ impl<'p> Evaluator<'p> {
         let mut pc = 0usize;
         loop {
             self.steps += 1;
-            if self.steps > self.limits.steps {
-                let message = format!(
-                    "evaluation exceeded {} steps (resource limit)",
-                    self.limits.steps
-                );
+            if self.steps > self.budget {
+                let message = format!("evaluation exceeded {} steps (resource limit)", self.budget);
                 self.record(chunk, pc, message);
                 return Err(Fault::Abort);
             }
@@ -500,12 +509,7 @@ impl<'p> Evaluator<'p> {
             Instr::MatchRegex { dst, s, re } => {
                 let v = match self.reg(base, s).view(doc) {
                     View::Null => Value::Null,
-                    View::Str(text) => Value::Bool(
-                        self.program
-                            .regexes
-                            .get(re.index())
-                            .is_some_and(|r| r.is_match(text)),
-                    ),
+                    View::Str(text) => Value::Bool(self.program.regex(re.index())?.is_match(text)),
                     other => {
                         return Err(Fault::from(format!(
                             "`matches` expects a string, got `{}`",
