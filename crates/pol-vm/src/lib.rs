@@ -10,13 +10,16 @@
 
 mod build;
 mod builtins;
+mod consts;
 mod findings;
 mod index;
 mod iter;
+mod limits;
 mod ops;
 mod program;
 mod value;
 mod vm;
 
+pub use limits::Limits;
 pub use program::{LoadError, Program};
-pub use vm::{Evaluator, Limits, QueryError};
+pub use vm::{Evaluator, QueryError};

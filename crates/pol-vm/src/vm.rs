@@ -5,34 +5,13 @@
 use crate::builtins::{self, PatternCache};
 use crate::findings::Findings;
 use crate::iter::Iter;
+use crate::limits::Limits;
 use crate::ops;
 use crate::program::Program;
 use crate::value::{Value, View};
 use pol_bytecode::{BuiltinOp, Chunk, Const, Instr, Reg, StrOp};
 use pol_facts::{Decision, Document, KeyId};
 use std::rc::Rc;
-
-/// Resource limits of one evaluation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// Instructions executed, in all, on top of `steps_per_node` for each node of
-    /// the input document (so that the budget grows with the document).
-    pub steps: u64,
-    /// Extra instructions allowed per node of the input document.
-    pub steps_per_node: u64,
-    /// Nested function and let calls.
-    pub call_depth: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Limits {
-        Limits {
-            steps: 10_000_000,
-            steps_per_node: 200,
-            call_depth: 256,
-        }
-    }
-}
 
 /// How an instruction failed.
 pub(crate) enum Fault {
@@ -110,7 +89,7 @@ pub struct Evaluator<'p> {
 impl<'p> Evaluator<'p> {
     /// An evaluator for `program` with the default [`Limits`].
     pub fn new(program: &'p Program) -> Evaluator<'p> {
-        let consts = constants(&program.code.consts);
+        let consts = crate::consts::constants(&program.code.consts);
         Evaluator {
             program,
             consts,
@@ -865,48 +844,3 @@ impl std::fmt::Display for QueryError {
 }
 
 impl std::error::Error for QueryError {}
-
-/// The program's constants as values: collections are built once, from the constants
-/// before them.
-fn constants(consts: &[Const]) -> Vec<Value> {
-    // Constants hold no input values, so any document serves to order set members.
-    let empty = pol_facts::load("null", pol_facts::Format::Json, None)
-        .ok()
-        .and_then(|mut d| d.pop());
-    let mut out: Vec<Value> = Vec::with_capacity(consts.len());
-    for c in consts {
-        let item = |i: &u32| out.get(*i as usize).cloned().unwrap_or_default();
-        let v = match c {
-            Const::Null => Value::Null,
-            Const::Bool(b) => Value::Bool(*b),
-            Const::Int(n) => Value::Int(*n),
-            Const::Float(f) => Value::Float(*f),
-            Const::Str(s) => Value::str(s),
-            Const::List(items) => Value::List(Rc::new(items.iter().map(item).collect())),
-            Const::Set(items) => {
-                let values: Vec<Value> = items.iter().map(item).collect();
-                match &empty {
-                    Some(doc) => Value::Set(Rc::new(crate::value::normalize_set(values, doc))),
-                    None => Value::Set(Rc::new(values)),
-                }
-            }
-            Const::Object(entries) => {
-                let mut sorted: Vec<(Rc<str>, Value)> = Vec::with_capacity(entries.len());
-                for (k, v) in entries {
-                    let v = item(v);
-                    match sorted.binary_search_by(|(key, _)| key.as_ref().cmp(k.as_str())) {
-                        Ok(i) => {
-                            if let Some(slot) = sorted.get_mut(i) {
-                                slot.1 = v;
-                            }
-                        }
-                        Err(i) => sorted.insert(i, (Rc::from(k.as_str()), v)),
-                    }
-                }
-                Value::Object(Rc::new(sorted))
-            }
-        };
-        out.push(v);
-    }
-    out
-}

@@ -1,0 +1,50 @@
+//! The program's constants turned into values, once per evaluator.
+
+use crate::value::Value;
+use pol_bytecode::Const;
+use std::rc::Rc;
+
+/// The program's constants as values: collections are built once, from the constants
+/// before them.
+pub(crate) fn constants(consts: &[Const]) -> Vec<Value> {
+    // Constants hold no input values, so any document serves to order set members.
+    let empty = pol_facts::load("null", pol_facts::Format::Json, None)
+        .ok()
+        .and_then(|mut d| d.pop());
+    let mut out: Vec<Value> = Vec::with_capacity(consts.len());
+    for c in consts {
+        let item = |i: &u32| out.get(*i as usize).cloned().unwrap_or_default();
+        let v = match c {
+            Const::Null => Value::Null,
+            Const::Bool(b) => Value::Bool(*b),
+            Const::Int(n) => Value::Int(*n),
+            Const::Float(f) => Value::Float(*f),
+            Const::Str(s) => Value::str(s),
+            Const::List(items) => Value::List(Rc::new(items.iter().map(item).collect())),
+            Const::Set(items) => {
+                let values: Vec<Value> = items.iter().map(item).collect();
+                match &empty {
+                    Some(doc) => Value::Set(Rc::new(crate::value::normalize_set(values, doc))),
+                    None => Value::Set(Rc::new(values)),
+                }
+            }
+            Const::Object(entries) => {
+                let mut sorted: Vec<(Rc<str>, Value)> = Vec::with_capacity(entries.len());
+                for (k, v) in entries {
+                    let v = item(v);
+                    match sorted.binary_search_by(|(key, _)| key.as_ref().cmp(k.as_str())) {
+                        Ok(i) => {
+                            if let Some(slot) = sorted.get_mut(i) {
+                                slot.1 = v;
+                            }
+                        }
+                        Err(i) => sorted.insert(i, (Rc::from(k.as_str()), v)),
+                    }
+                }
+                Value::Object(Rc::new(sorted))
+            }
+        };
+        out.push(v);
+    }
+    out
+}
