@@ -508,21 +508,9 @@ impl Compiler<'_> {
         dst: Reg,
     ) {
         let any = quantifier == Quantifier::Any;
-        let src = self.expr_reg(b, iter);
+        // `dst` is a fresh register: the collection expression does not read it.
         b.emit(Instr::LoadBool { dst, value: !any });
-        let slot = b.push_slot();
-        b.emit(Instr::IterInit { slot, src });
-        let next = b.here();
-        let value = self.local(b, value);
-        let to_done = b.emit(Instr::IterNext {
-            slot,
-            value,
-            done: ChunkBuilder::unknown(),
-        });
-        if let Some(key) = key {
-            let dst = self.local(b, key);
-            b.emit(Instr::IterKey { dst, slot });
-        }
+        let (next, to_done, _) = self.loop_head(b, key, value, iter);
         let c = self.expr_reg(b, cond);
         let exit = if any {
             b.emit(Instr::AnyStep { acc: dst, cond: c });
@@ -570,20 +558,7 @@ impl Compiler<'_> {
         let mark = b.mark();
         match first {
             Clause::For { key, value, iter } => {
-                let src = self.expr_reg(b, iter);
-                let slot = b.push_slot();
-                b.emit(Instr::IterInit { slot, src });
-                let next = b.here();
-                let value = self.local(b, *value);
-                let to_done = b.emit(Instr::IterNext {
-                    slot,
-                    value,
-                    done: ChunkBuilder::unknown(),
-                });
-                if let Some(key) = key {
-                    let dst = self.local(b, *key);
-                    b.emit(Instr::IterKey { dst, slot });
-                }
+                let (next, to_done, _) = self.loop_head(b, *key, *value, iter);
                 self.comprehension(b, rest, produce, dst);
                 b.emit(Instr::Jump {
                     target: pol_bytecode::Target(u32::try_from(next).unwrap_or(u32::MAX)),
@@ -667,6 +642,36 @@ fn kind_test<'e>(call: &'e hir::Expr, lit: &hir::Expr) -> Option<(&'e hir::Expr,
             Some((arg, bit))
         }
         _ => None,
+    }
+}
+
+impl Compiler<'_> {
+    /// The head of a loop (`for` clause, comprehension): evaluate the collection, start
+    /// iterating in a fresh slot, take the next element (and its key). Returns the
+    /// index of the `iter_next` (where the loop continues), of the `iter_next` to patch
+    /// with the loop's end, and the value's register.
+    pub(crate) fn loop_head(
+        &mut self,
+        b: &mut ChunkBuilder,
+        key: Option<hir::LocalId>,
+        value: hir::LocalId,
+        iter: &hir::Expr,
+    ) -> (usize, usize, Reg) {
+        let src = self.expr_reg(b, iter);
+        let slot = b.push_slot();
+        b.emit(Instr::IterInit { slot, src });
+        let next = b.here();
+        let value = self.local(b, value);
+        let to_done = b.emit(Instr::IterNext {
+            slot,
+            value,
+            done: ChunkBuilder::unknown(),
+        });
+        if let Some(key) = key {
+            let dst = self.local(b, key);
+            b.emit(Instr::IterKey { dst, slot });
+        }
+        (next, to_done, value)
     }
 }
 

@@ -86,20 +86,7 @@ impl Compiler<'_> {
         match first {
             Clause::For { key, value, iter } => {
                 b.pos = self.pos(iter.span);
-                let src = self.expr_reg(b, iter);
-                let slot = b.push_slot();
-                b.emit(Instr::IterInit { slot, src });
-                let next = b.here();
-                let value = self.local(b, *value);
-                let to_done = b.emit(Instr::IterNext {
-                    slot,
-                    value,
-                    done: ChunkBuilder::unknown(),
-                });
-                if let Some(key) = key {
-                    let dst = self.local(b, *key);
-                    b.emit(Instr::IterKey { dst, slot });
-                }
+                let (next, to_done, value) = self.loop_head(b, *key, *value, iter);
                 ctx.anchors.insert(0, value);
                 self.clauses(b, ctx, rest, Continue::Loop(next));
                 ctx.anchors.remove(0);
