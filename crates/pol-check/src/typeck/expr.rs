@@ -200,18 +200,7 @@ impl Checker<'_> {
                 ..
             } => {
                 let it = self.infer(env, iter);
-                let (k, v) = self.iterate(&it, iter.span);
-                if let Some(key) = key {
-                    env.set(*key, Typed::of(k));
-                }
-                env.set(
-                    *value,
-                    Typed {
-                        ty: v,
-                        computed: false,
-                        constant: None,
-                    },
-                );
+                self.bind_loop(env, *key, *value, &it, iter.span);
                 let c = self.condition(env, cond);
                 let nullable = c.is_some_and(|t| {
                     let (k, d) = self.types.kinds(&t.ty);
@@ -429,23 +418,36 @@ impl Checker<'_> {
         Some(t)
     }
 
+    /// Binds the variables of a loop over a value of type `it`: the key or index, and
+    /// the element (a read of the collection, so possibly an input value).
+    pub(super) fn bind_loop(
+        &mut self,
+        env: &mut Env,
+        key: Option<crate::hir::LocalId>,
+        value: crate::hir::LocalId,
+        it: &Typed,
+        span: Span,
+    ) {
+        let (k, v) = self.iterate(it, span);
+        if let Some(key) = key {
+            env.set(key, Typed::of(k));
+        }
+        env.set(
+            value,
+            Typed {
+                ty: v,
+                computed: false,
+                constant: None,
+            },
+        );
+    }
+
     fn comp_clauses(&mut self, env: &mut Env, clauses: &[Clause]) {
         for clause in clauses {
             match clause {
                 Clause::For { key, value, iter } => {
                     let it = self.infer(env, iter);
-                    let (k, v) = self.iterate(&it, iter.span);
-                    if let Some(key) = key {
-                        env.set(*key, Typed::of(k));
-                    }
-                    env.set(
-                        *value,
-                        Typed {
-                            ty: v,
-                            computed: false,
-                            constant: None,
-                        },
-                    );
+                    self.bind_loop(env, *key, *value, &it, iter.span);
                 }
                 Clause::If(cond) => {
                     self.condition(env, cond);

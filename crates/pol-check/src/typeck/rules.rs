@@ -28,18 +28,7 @@ impl Checker<'_> {
                             .with_label("iterating `null` runs zero times"),
                         );
                     }
-                    let (k, v) = self.iterate(&it, iter.span);
-                    if let Some(key) = key {
-                        env.set(*key, Typed::of(k));
-                    }
-                    env.set(
-                        *value,
-                        Typed {
-                            ty: v,
-                            computed: false,
-                            constant: None,
-                        },
-                    );
+                    self.bind_loop(&mut env, *key, *value, &it, iter.span);
                 }
                 Clause::If(cond) => {
                     if let Some(t) = self.condition(&mut env, cond) {
