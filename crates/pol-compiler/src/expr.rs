@@ -34,6 +34,32 @@ impl Compiler<'_> {
         b.release(mark);
     }
 
+    /// Loads a value known when compiling.
+    fn load_known(&mut self, b: &mut ChunkBuilder, known: crate::fold::Known, dst: Reg) {
+        use crate::fold::Known;
+        match known {
+            Known::Null => {
+                b.emit(Instr::LoadNull { dst });
+            }
+            Known::Bool(value) => {
+                b.emit(Instr::LoadBool { dst, value });
+            }
+            Known::Int(n) => match i32::try_from(n) {
+                Ok(value) => {
+                    b.emit(Instr::LoadInt { dst, value });
+                }
+                Err(_) => {
+                    let k = self.tables.int(n);
+                    b.emit(Instr::LoadConst { dst, k });
+                }
+            },
+            Known::Str(s) => {
+                let k = self.tables.string(&s);
+                b.emit(Instr::LoadConst { dst, k });
+            }
+        }
+    }
+
     /// The constant a literal collection denotes (`["a", 1]`, `{"x", "y"}`,
     /// `{"k": [1]}`), interned with its elements; `None` for anything else.
     fn literal_const(&mut self, e: &hir::Expr) -> Option<ConstId> {
@@ -68,6 +94,19 @@ impl Compiler<'_> {
     }
 
     fn expr_kind(&mut self, b: &mut ChunkBuilder, e: &hir::Expr, dst: Reg) {
+        // Constant folding and propagation (fold.rs): only for the forms that compute
+        // something, so literals keep their own instructions.
+        if matches!(
+            e.kind,
+            ExprKind::Let(_)
+                | ExprKind::Unary { .. }
+                | ExprKind::Binary { .. }
+                | ExprKind::If { .. }
+        ) && let Some(known) = self.fold(e)
+        {
+            self.load_known(b, known, dst);
+            return;
+        }
         if matches!(
             e.kind,
             ExprKind::List(_) | ExprKind::Set(_) | ExprKind::Object(_)

@@ -7,6 +7,8 @@
 
 mod builder;
 mod expr;
+mod fold;
+mod hoist;
 mod index;
 mod opt;
 mod purity;
@@ -49,6 +51,7 @@ pub fn compile_with(
     options: &Options,
 ) -> Result<Program, LimitError> {
     let mut compiler = Compiler {
+        optimize: options.optimize,
         inlined: Vec::new(),
         hir: program,
         sources,
@@ -105,6 +108,8 @@ pub fn compile_with(
 
 /// State shared by the chunks of one program.
 struct Compiler<'a> {
+    /// Optimizations that change the code's shape (hoisting) are on.
+    optimize: bool,
     /// While compiling the body of an inlined function: the registers of its locals.
     inlined: Vec<Vec<pol_bytecode::Reg>>,
     hir: &'a hir::Program,

@@ -22,6 +22,9 @@ struct RuleCtx<'r> {
     anchors: Vec<Reg>,
     /// Jumps to the end of the rule, patched when it is known.
     to_end: Vec<usize>,
+    /// Conditions computed before the loops they do not depend on (hoist.rs), and
+    /// the registers holding them.
+    hoisted: Vec<(*const hir::Expr, Reg)>,
 }
 
 impl Compiler<'_> {
@@ -41,6 +44,7 @@ impl Compiler<'_> {
             index: u32::try_from(index).unwrap_or(u32::MAX),
             anchors: Vec::new(),
             to_end: Vec::new(),
+            hoisted: Vec::new(),
         };
         self.clauses(&mut b, &mut ctx, &rule.clauses, Continue::End);
         let end = b.here();
@@ -85,6 +89,18 @@ impl Compiler<'_> {
         let mark = b.mark();
         match first {
             Clause::For { key, value, iter } => {
+                if self.optimize {
+                    let mut bound: Vec<hir::LocalId> =
+                        key.iter().copied().chain([*value]).collect();
+                    for cond in crate::hoist::candidates(rest, &mut bound) {
+                        let id: *const hir::Expr = cond;
+                        if ctx.hoisted.iter().all(|(e, _)| *e != id) {
+                            let r = b.temp();
+                            self.expr_into(b, cond, r);
+                            ctx.hoisted.push((id, r));
+                        }
+                    }
+                }
                 b.pos = self.pos(iter.span);
                 let (next, to_done, value) = self.loop_head(b, *key, *value, iter);
                 ctx.anchors.insert(0, value);
@@ -95,11 +111,17 @@ impl Compiler<'_> {
                 b.handler(next, done, next);
                 b.pop_slot();
                 b.release(mark);
+                // Registers computed for this loop are free again: forget them.
+                ctx.hoisted.retain(|(_, r)| u32::from(r.0) < mark);
                 Self::continue_to(b, ctx, cont, |target| Instr::Jump { target });
             }
             Clause::If(cond) => {
                 b.pos = self.pos(cond.span);
-                let c = self.expr_reg(b, cond);
+                let id: *const hir::Expr = cond;
+                let c = match ctx.hoisted.iter().find(|(e, _)| *e == id) {
+                    Some(&(_, r)) => r,
+                    None => self.expr_reg(b, cond),
+                };
                 Self::continue_to(b, ctx, cont, |target| Instr::JumpUnlessTrue {
                     cond: c,
                     target,

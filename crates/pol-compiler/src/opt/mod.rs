@@ -7,9 +7,11 @@
 //!   register, the same constant, `input`) becomes a `move` of the first result.
 //! - [`dead`]: unreachable instructions and jumps to the next instruction go away.
 //!
-//! Constant folding and constant lets happen in the code generator itself (literal
-//! collections become constants; lets that do not read the input are computed once
-//! per evaluator), and rule indexing in `index.rs`.
+//! In the code generator itself: constant folding and propagation (`fold.rs`: known
+//! operands, lets with known values), literal collections as constants, constant lets
+//! computed once per evaluator (`purity.rs`), loop-invariant conditions hoisted before
+//! their loops (`hoist.rs`, off at `-O0` too), small functions inlined, specialised
+//! instructions, and rule indexing (`index.rs`).
 
 pub mod cse;
 pub mod dead;

@@ -1,0 +1,182 @@
+//! Constant folding and propagation: an expression whose operands are known when
+//! compiling is replaced by its value, where the result is certain to be what the VM
+//! would compute — and nothing is folded that could raise an error (an overflow, a
+//! type error): those stay for the VM to report at run time.
+//!
+//! Propagation: a top-level let whose value folds (`let limit = 3`) is that constant
+//! wherever it is read.
+
+use crate::Compiler;
+use pol_check::hir::{self, BinaryOp, ExprKind, UnaryOp};
+
+/// A value known when compiling.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Known {
+    /// `null`
+    Null,
+    /// A bool.
+    Bool(bool),
+    /// An int.
+    Int(i64),
+    /// A string.
+    Str(String),
+}
+
+impl Compiler<'_> {
+    /// The value of `e` if it is known when compiling.
+    pub(crate) fn fold(&self, e: &hir::Expr) -> Option<Known> {
+        self.fold_depth(e, 0)
+    }
+
+    fn fold_depth(&self, e: &hir::Expr, depth: usize) -> Option<Known> {
+        if depth > 32 {
+            return None;
+        }
+        let fold = |x: &hir::Expr| self.fold_depth(x, depth + 1);
+        Some(match &e.kind {
+            ExprKind::Null => Known::Null,
+            ExprKind::Bool(b) => Known::Bool(*b),
+            ExprKind::Int(n) => Known::Int(*n),
+            ExprKind::Str(s) => Known::Str(s.clone()),
+            ExprKind::Let(id) => {
+                let def = self.hir.let_def(*id)?;
+                fold(&def.value)?
+            }
+            ExprKind::Unary {
+                op: UnaryOp::Not,
+                expr,
+            } => match fold(expr)? {
+                Known::Bool(b) => Known::Bool(!b),
+                Known::Null => Known::Null,
+                _ => return None,
+            },
+            ExprKind::Unary {
+                op: UnaryOp::Neg,
+                expr,
+            } => match fold(expr)? {
+                Known::Int(n) => Known::Int(n.checked_neg()?),
+                Known::Null => Known::Null,
+                _ => return None,
+            },
+            ExprKind::If { cond, then, els } => match fold(cond)? {
+                Known::Bool(true) => fold(then)?,
+                Known::Bool(false) | Known::Null => fold(els)?,
+                _ => return None,
+            },
+            ExprKind::Binary { op, lhs, rhs } => binary(*op, fold(lhs)?, fold(rhs)?)?,
+            _ => return None,
+        })
+    }
+}
+
+/// `a op b` on known values, when the result is certain and not an error.
+fn binary(op: BinaryOp, a: Known, b: Known) -> Option<Known> {
+    use Known::{Bool, Int, Null, Str};
+    Some(match (op, a, b) {
+        (BinaryOp::Eq, a, b) => Bool(a == b),
+        (BinaryOp::Ne, a, b) => Bool(a != b),
+        (BinaryOp::Coalesce, Null, b) => b,
+        (BinaryOp::Coalesce, a, _) => a,
+        (BinaryOp::And, Bool(false), Bool(_) | Null)
+        | (BinaryOp::And, Bool(_) | Null, Bool(false)) => Bool(false),
+        (BinaryOp::And, Bool(true), Bool(true)) => Bool(true),
+        (BinaryOp::And, Bool(_) | Null, Bool(_) | Null) => Null,
+        (BinaryOp::Or, Bool(true), Bool(_) | Null) | (BinaryOp::Or, Bool(_) | Null, Bool(true)) => {
+            Bool(true)
+        }
+        (BinaryOp::Or, Bool(false), Bool(false)) => Bool(false),
+        (BinaryOp::Or, Bool(_) | Null, Bool(_) | Null) => Null,
+        // Arithmetic and ordering with a null operand give null (docs/evaluation.md).
+        (
+            BinaryOp::Add
+            | BinaryOp::Sub
+            | BinaryOp::Mul
+            | BinaryOp::Rem
+            | BinaryOp::Lt
+            | BinaryOp::Le
+            | BinaryOp::Gt
+            | BinaryOp::Ge,
+            Null,
+            Int(_) | Null,
+        )
+        | (
+            BinaryOp::Add
+            | BinaryOp::Sub
+            | BinaryOp::Mul
+            | BinaryOp::Rem
+            | BinaryOp::Lt
+            | BinaryOp::Le
+            | BinaryOp::Gt
+            | BinaryOp::Ge,
+            Int(_),
+            Null,
+        ) => Null,
+        (BinaryOp::Add, Int(x), Int(y)) => Int(x.checked_add(y)?),
+        (BinaryOp::Sub, Int(x), Int(y)) => Int(x.checked_sub(y)?),
+        (BinaryOp::Mul, Int(x), Int(y)) => Int(x.checked_mul(y)?),
+        (BinaryOp::Rem, Int(x), Int(y)) if y != 0 => Int(x.wrapping_rem(y)),
+        (BinaryOp::Add, Str(x), Str(y)) => Str(x + &y),
+        (BinaryOp::Lt, Int(x), Int(y)) => Bool(x < y),
+        (BinaryOp::Le, Int(x), Int(y)) => Bool(x <= y),
+        (BinaryOp::Gt, Int(x), Int(y)) => Bool(x > y),
+        (BinaryOp::Ge, Int(x), Int(y)) => Bool(x >= y),
+        (BinaryOp::Lt, Str(x), Str(y)) => Bool(x < y),
+        (BinaryOp::Le, Str(x), Str(y)) => Bool(x <= y),
+        (BinaryOp::Gt, Str(x), Str(y)) => Bool(x > y),
+        (BinaryOp::Ge, Str(x), Str(y)) => Bool(x >= y),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_only_what_cannot_fail() {
+        assert_eq!(
+            binary(BinaryOp::Add, Known::Int(2), Known::Int(3)),
+            Some(Known::Int(5))
+        );
+        assert_eq!(
+            binary(BinaryOp::Add, Known::Int(i64::MAX), Known::Int(1)),
+            None,
+            "overflow is left to the VM"
+        );
+        assert_eq!(
+            binary(BinaryOp::Rem, Known::Int(1), Known::Int(0)),
+            None,
+            "division by zero is left to the VM"
+        );
+        assert_eq!(
+            binary(BinaryOp::Add, Known::Str("a".into()), Known::Int(1)),
+            None,
+            "type errors are left to the VM"
+        );
+        assert_eq!(
+            binary(BinaryOp::And, Known::Null, Known::Bool(false)),
+            Some(Known::Bool(false))
+        );
+        assert_eq!(
+            binary(BinaryOp::Or, Known::Null, Known::Bool(false)),
+            Some(Known::Null)
+        );
+        assert_eq!(
+            binary(BinaryOp::And, Known::Int(1), Known::Bool(true)),
+            None,
+            "`and` on an int is a type error"
+        );
+        assert_eq!(
+            binary(BinaryOp::Eq, Known::Str("1".into()), Known::Int(1)),
+            Some(Known::Bool(false))
+        );
+        assert_eq!(
+            binary(BinaryOp::Lt, Known::Null, Known::Int(1)),
+            Some(Known::Null)
+        );
+        assert_eq!(
+            binary(BinaryOp::Coalesce, Known::Null, Known::Str("x".into())),
+            Some(Known::Str("x".into()))
+        );
+    }
+}
