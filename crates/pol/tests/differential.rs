@@ -13,32 +13,11 @@
     reason = "test code"
 )]
 
+mod common;
+
+use common::Rng;
 use pol::{Decision, SourceMap};
 use proptest::prelude::*;
-
-/// xorshift64*: deterministic and good enough to pick grammar productions.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-}
 
 const KEYS: &[&str] = &["a", "b", "c", "name", "items"];
 const BINARY: &[&str] = &[

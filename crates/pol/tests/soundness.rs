@@ -15,6 +15,9 @@
     reason = "test code"
 )]
 
+mod common;
+
+use common::Rng;
 use pol::SourceMap;
 use proptest::prelude::*;
 
@@ -22,25 +25,6 @@ const TYPES: &str = r#"
 type Item = {name: string, n?: int, tags?: [string]}
 input: {a: int, b: string, c?: string, d: [int], e: map<string>, f: {g: bool, h?: float}, l: [Item], z?: null}
 "#;
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
 
 const LEAVES: &[&str] = &[
     "input.a",
