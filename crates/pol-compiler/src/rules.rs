@@ -4,7 +4,7 @@
 use crate::Compiler;
 use crate::builder::{ChunkBuilder, LimitError};
 use pol_bytecode::{EmitSite, Instr, Reg, Target};
-use pol_check::hir::{self, Clause};
+use pol_check::hir::{self, BinaryOp, Clause, ExprKind};
 
 /// Where a failed `if` (or a finished path) continues.
 #[derive(Clone, Copy)]
@@ -118,14 +118,24 @@ impl Compiler<'_> {
             Clause::If(cond) => {
                 b.pos = self.pos(cond.span);
                 let id: *const hir::Expr = cond;
-                let c = match ctx.hoisted.iter().find(|(e, _)| *e == id) {
-                    Some(&(_, r)) => r,
-                    None => self.expr_reg(b, cond),
-                };
-                Self::continue_to(b, ctx, cont, |target| Instr::JumpUnlessTrue {
-                    cond: c,
-                    target,
-                });
+                match (ctx.hoisted.iter().find(|(e, _)| *e == id), &cond.kind) {
+                    (Some(&(_, c)), _) => Self::continue_to(b, ctx, cont, |target| {
+                        Instr::JumpUnlessTrue { cond: c, target }
+                    }),
+                    (
+                        None,
+                        ExprKind::Binary {
+                            op: BinaryOp::And, ..
+                        },
+                    ) if self.optimize => self.skip_unless_all(b, ctx, cont, cond),
+                    (None, _) => {
+                        let c = self.expr_reg(b, cond);
+                        Self::continue_to(b, ctx, cont, |target| Instr::JumpUnlessTrue {
+                            cond: c,
+                            target,
+                        });
+                    }
+                }
                 b.release(mark);
                 self.clauses(b, ctx, rest, cont);
             }
@@ -134,6 +144,55 @@ impl Compiler<'_> {
                 self.expr_into(b, value, r);
                 self.clauses(b, ctx, rest, cont);
             }
+        }
+    }
+
+    /// `if a and b and ...` as branches, without computing the value of the `and`: a
+    /// `false` operand leaves at once, and only when every operand is `true` does the
+    /// rule go on. Operands are evaluated in order and checked exactly as `and` checks
+    /// them (`jump_if_false` applies the same test and raises the same error on a
+    /// non-bool), so decisions and errors are those of `jump_unless_true (a and b)`:
+    ///
+    /// ```text
+    /// a = lhs;  jump_if_false a -> skip     a is now true or null
+    /// r = rhs;  jump_if_false r -> skip     r is now true or null
+    /// jump_unless_true a -> skip;  jump_unless_true r -> skip
+    /// ```
+    ///
+    /// The last checks are left out for operands that are never null (`==`, `!=`).
+    fn skip_unless_all(
+        &mut self,
+        b: &mut ChunkBuilder,
+        ctx: &mut RuleCtx<'_>,
+        cont: Continue,
+        cond: &hir::Expr,
+    ) {
+        let mut operands = Vec::new();
+        conjuncts(cond, &mut operands);
+        let mut regs = Vec::with_capacity(operands.len());
+        for operand in operands {
+            let r = self.expr_reg(b, operand);
+            Self::continue_to(b, ctx, cont, |target| Instr::JumpIfFalse {
+                cond: r,
+                target,
+            });
+            // `==` and `!=` always give a bool: past `jump_if_false`, it is `true`.
+            let never_null = matches!(
+                operand.kind,
+                ExprKind::Binary {
+                    op: BinaryOp::Eq | BinaryOp::Ne,
+                    ..
+                }
+            );
+            if !never_null {
+                regs.push(r);
+            }
+        }
+        for r in regs {
+            Self::continue_to(b, ctx, cont, |target| Instr::JumpUnlessTrue {
+                cond: r,
+                target,
+            });
         }
     }
 
@@ -153,5 +212,20 @@ impl Compiler<'_> {
         });
         b.pos = self.pos(ctx.rule.message.span);
         b.emit(Instr::Emit { site });
+    }
+}
+
+/// The operands of a tree of `and`s, left to right.
+fn conjuncts<'e>(e: &'e hir::Expr, out: &mut Vec<&'e hir::Expr>) {
+    match &e.kind {
+        ExprKind::Binary {
+            op: BinaryOp::And,
+            lhs,
+            rhs,
+        } => {
+            conjuncts(lhs, out);
+            conjuncts(rhs, out);
+        }
+        _ => out.push(e),
     }
 }
