@@ -128,6 +128,12 @@ impl Compiler<'_> {
                             op: BinaryOp::And, ..
                         },
                     ) if self.optimize => self.skip_unless_all(b, ctx, cont, cond),
+                    (
+                        None,
+                        ExprKind::Binary {
+                            op: BinaryOp::Or, ..
+                        },
+                    ) if self.optimize => self.skip_unless_any(b, ctx, cont, cond),
                     (None, _) => {
                         let c = self.expr_reg(b, cond);
                         Self::continue_to(b, ctx, cont, |target| Instr::JumpUnlessTrue {
@@ -168,7 +174,7 @@ impl Compiler<'_> {
         cond: &hir::Expr,
     ) {
         let mut operands = Vec::new();
-        conjuncts(cond, &mut operands);
+        operands_of(BinaryOp::And, cond, &mut operands);
         let mut regs = Vec::with_capacity(operands.len());
         for operand in operands {
             let r = self.expr_reg(b, operand);
@@ -196,6 +202,41 @@ impl Compiler<'_> {
         }
     }
 
+    /// `if a or b or ...` as branches: the first `true` operand goes on with the rule
+    /// at once; when none is, the rule is skipped (all `false`, or some `null`: the
+    /// value of the `or` is then `false` or `null`). `jump_if_true` checks each operand
+    /// exactly as `or` does and raises the same error on a non-bool.
+    ///
+    /// ```text
+    /// a = lhs;  jump_if_true a -> go
+    /// r = rhs;  jump_if_true r -> go
+    /// jump -> skip
+    /// go:
+    /// ```
+    fn skip_unless_any(
+        &mut self,
+        b: &mut ChunkBuilder,
+        ctx: &mut RuleCtx<'_>,
+        cont: Continue,
+        cond: &hir::Expr,
+    ) {
+        let mut operands = Vec::new();
+        operands_of(BinaryOp::Or, cond, &mut operands);
+        let mut to_go = Vec::with_capacity(operands.len());
+        for operand in operands {
+            let r = self.expr_reg(b, operand);
+            to_go.push(b.emit(Instr::JumpIfTrue {
+                cond: r,
+                target: ChunkBuilder::unknown(),
+            }));
+        }
+        Self::continue_to(b, ctx, cont, |target| Instr::Jump { target });
+        let go = b.here();
+        for at in to_go {
+            b.patch(at, go);
+        }
+    }
+
     /// The `message ... at ...` clause: evaluate both, then `emit`.
     fn message(&mut self, b: &mut ChunkBuilder, ctx: &mut RuleCtx<'_>) {
         b.pos = self.pos(ctx.rule.message.span);
@@ -215,16 +256,20 @@ impl Compiler<'_> {
     }
 }
 
-/// The operands of a tree of `and`s, left to right.
-fn conjuncts<'e>(e: &'e hir::Expr, out: &mut Vec<&'e hir::Expr>) {
+/// The operands of a chain of `op`s (`and` or `or`), left to right: `a and b and c`
+/// parses as `(a and b) and c`, so the chain follows left operands. Only operands
+/// that start where the whole condition starts are followed, so that an error is
+/// reported at the same source position as when the `and` is computed as a value
+/// (a parenthesised `a and (b and c)` keeps its inner `and` as one operand).
+fn operands_of<'e>(op: BinaryOp, e: &'e hir::Expr, out: &mut Vec<&'e hir::Expr>) {
     match &e.kind {
-        ExprKind::Binary {
-            op: BinaryOp::And,
-            lhs,
-            rhs,
-        } => {
-            conjuncts(lhs, out);
-            conjuncts(rhs, out);
+        ExprKind::Binary { op: o, lhs, rhs } if *o == op => {
+            if lhs.span.start == e.span.start {
+                operands_of(op, lhs, out);
+            } else {
+                out.push(lhs);
+            }
+            out.push(rhs);
         }
         _ => out.push(e),
     }
