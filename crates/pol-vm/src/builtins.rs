@@ -178,9 +178,19 @@ pub fn call(
             let s = text(0)?;
             Ok(Value::Bool(cache.glob(text(1)?)?.is_match(s.as_bytes())))
         }
-        BuiltinOp::ToString => Ok(match arg(0) {
-            View::Str(_) => args.first().cloned().unwrap_or_default(),
-            _ => string(to_json(args.first().unwrap_or(&Value::Null), doc).to_string()),
+        BuiltinOp::ToString => Ok(match (args.first(), arg(0)) {
+            // The same text, read in place; but a computed value, not the input node
+            // itself, so that `at to_string(x)` does not point at `x`.
+            (Some(Value::Node(node)), View::Str(s)) => match u32::try_from(s.len()) {
+                Ok(end) => Value::Slice {
+                    node: *node,
+                    start: 0,
+                    end,
+                },
+                Err(_) => string(s.to_owned()),
+            },
+            (Some(v), View::Str(_)) => v.clone(),
+            (v, _) => string(to_json(v.unwrap_or(&Value::Null), doc).to_string()),
         }),
         BuiltinOp::ToInt => to_int(arg(0)),
         BuiltinOp::ToFloat => to_float(arg(0)),
