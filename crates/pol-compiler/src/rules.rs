@@ -173,8 +173,7 @@ impl Compiler<'_> {
         cont: Continue,
         cond: &hir::Expr,
     ) {
-        let mut operands = Vec::new();
-        operands_of(BinaryOp::And, cond, &mut operands);
+        let operands = chain(BinaryOp::And, cond);
         let mut regs = Vec::with_capacity(operands.len());
         for operand in operands {
             let r = self.expr_reg(b, operand);
@@ -220,8 +219,7 @@ impl Compiler<'_> {
         cont: Continue,
         cond: &hir::Expr,
     ) {
-        let mut operands = Vec::new();
-        operands_of(BinaryOp::Or, cond, &mut operands);
+        let operands = chain(BinaryOp::Or, cond);
         let mut to_go = Vec::with_capacity(operands.len());
         for operand in operands {
             let r = self.expr_reg(b, operand);
@@ -261,6 +259,12 @@ impl Compiler<'_> {
 /// that start where the whole condition starts are followed, so that an error is
 /// reported at the same source position as when the `and` is computed as a value
 /// (a parenthesised `a and (b and c)` keeps its inner `and` as one operand).
+fn chain(op: BinaryOp, e: &hir::Expr) -> Vec<&hir::Expr> {
+    let mut out = Vec::new();
+    operands_of(op, e, &mut out);
+    out
+}
+
 fn operands_of<'e>(op: BinaryOp, e: &'e hir::Expr, out: &mut Vec<&'e hir::Expr>) {
     match &e.kind {
         ExprKind::Binary { op: o, lhs, rhs } if *o == op => {
