@@ -46,6 +46,98 @@ index_newtype! {
     LocalId;
 }
 
+/// Runtime kinds (the values `type_of` names), as a bit set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kinds(pub u8);
+
+#[expect(missing_docs, reason = "one constant per kind, named after it")]
+impl Kinds {
+    pub const NULL: Kinds = Kinds(1);
+    pub const BOOL: Kinds = Kinds(2);
+    pub const INT: Kinds = Kinds(4);
+    pub const FLOAT: Kinds = Kinds(8);
+    pub const STR: Kinds = Kinds(16);
+    pub const LIST: Kinds = Kinds(32);
+    pub const SET: Kinds = Kinds(64);
+    pub const OBJECT: Kinds = Kinds(128);
+    pub const NONE: Kinds = Kinds(0);
+    pub const NUMBER: Kinds = Kinds(4 | 8);
+    pub const ALL: Kinds = Kinds(255);
+
+    pub fn has(self, other: Kinds) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    pub fn only(self, allowed: Kinds) -> bool {
+        self.0 & !allowed.0 == 0
+    }
+
+    pub fn without(self, other: Kinds) -> Kinds {
+        Kinds(self.0 & !other.0)
+    }
+
+    pub fn union(self, other: Kinds) -> Kinds {
+        Kinds(self.0 | other.0)
+    }
+
+    /// Each kind in the set, on its own.
+    pub fn each(self) -> impl Iterator<Item = Kinds> {
+        (0..8).map(|i| Kinds(1 << i)).filter(move |k| self.has(*k))
+    }
+
+    /// The kind's name as `type_of` gives it.
+    pub fn name(self) -> &'static str {
+        match self.0 {
+            1 => "null",
+            2 => "bool",
+            4 => "int",
+            8 => "float",
+            16 => "string",
+            32 => "list",
+            64 => "set",
+            128 => "object",
+            _ => "value",
+        }
+    }
+}
+
+/// Which runtime kinds each expression can have on *every* document, as the type
+/// checker proved them: it infers a second time with `input` and declared parameter
+/// types taken as `any` (they are not checked at run time, so code generation must not
+/// trust them), and keeps for each expression the union of what it inferred in every
+/// context (a function body is inferred once per call). The compiler uses it to leave
+/// out run-time type dispatch (docs/optimizer.md, "Types in the compiler").
+///
+/// Expressions are found by their source range; two expressions with the same range
+/// share the union of their kinds, so a lookup never claims too little.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct KindTable {
+    kinds: std::collections::HashMap<(FileId, u32, u32), Kinds>,
+}
+
+impl KindTable {
+    /// The kinds `e` may have; `None` when nothing is known (`any`).
+    pub fn of(&self, e: &Expr) -> Option<Kinds> {
+        self.kinds
+            .get(&(e.span.file, e.span.start, e.span.end))
+            .copied()
+            .filter(|k| *k != Kinds::ALL)
+    }
+
+    /// Adds `kinds` (`Kinds::ALL` for unknown) to what `span`'s expression may be.
+    pub(crate) fn record(&mut self, span: Span, kinds: Kinds) {
+        self.kinds
+            .entry((span.file, span.start, span.end))
+            .and_modify(|k| *k = k.union(kinds))
+            .or_insert(kinds);
+    }
+
+    /// True when nothing was recorded (a program the type checker did not see).
+    pub fn is_empty(&self) -> bool {
+        self.kinds.is_empty()
+    }
+}
+
 /// A whole checked program: every package of the policy set and the std modules it
 /// imports.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -63,6 +155,9 @@ pub struct Program {
     pub types: Vec<TypeDef>,
     /// Test blocks, in file order then source order.
     pub tests: Vec<TestDef>,
+    /// The kinds of expressions that hold on every document (filled by the checker
+    /// when the program has no errors; empty otherwise).
+    pub kinds: KindTable,
 }
 
 impl Program {

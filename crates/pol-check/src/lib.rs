@@ -51,7 +51,7 @@ pub fn check_files(sources: &mut SourceMap, files: &[FileId]) -> (hir::Program, 
     let mut diags = Vec::new();
     let units = packages::load(sources, files, &mut diags);
     let collected = collect::collect(&units, &mut diags);
-    let lowered = items::lower_program(&collected, &mut diags);
+    let mut lowered = items::lower_program(&collected, &mut diags);
     cycles::check(
         &lowered.program,
         &lowered.let_deps,
@@ -61,6 +61,10 @@ pub fn check_files(sources: &mut SourceMap, files: &[FileId]) -> (hir::Program, 
     // Types are checked once names are right: errors there would only cascade.
     if !diags.iter().any(Diagnostic::is_error) {
         diags.extend(typeck::check(&lowered.program));
+        // Proved even when there are type errors (a type error gives `any` there), so
+        // that a program compiled despite them (the differential tests do) is still
+        // compiled soundly.
+        lowered.program.kinds = typeck::sound_kinds(&lowered.program);
     }
     (lowered.program, sorted(diags))
 }

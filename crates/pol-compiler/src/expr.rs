@@ -3,7 +3,9 @@
 use crate::Compiler;
 use crate::builder::ChunkBuilder;
 use pol_bytecode::{BinOp, BuiltinOp, Const, ConstId, FnId, Instr, KIND_NAMES, LetId, Reg, StrOp};
-use pol_check::hir::{self, BinaryOp, Callee, Clause, ExprKind, FStringPart, Quantifier, UnaryOp};
+use pol_check::hir::{
+    self, BinaryOp, Callee, Clause, ExprKind, FStringPart, Kinds, Quantifier, UnaryOp,
+};
 
 /// What a comprehension produces on each path.
 enum Produce<'e> {
@@ -375,6 +377,10 @@ impl Compiler<'_> {
             BinaryOp::And | BinaryOp::Or => {
                 return self.logic(b, op == BinaryOp::And, lhs, rhs, dst);
             }
+            BinaryOp::Coalesce if self.never_null(lhs) => {
+                self.expr_into(b, lhs, dst);
+                return;
+            }
             BinaryOp::Coalesce => {
                 self.expr_into(b, lhs, dst);
                 let skip = b.emit(Instr::JumpIfNotNull {
@@ -512,6 +518,29 @@ impl Compiler<'_> {
         rhs: &hir::Expr,
         dst: Reg,
     ) {
+        // Typed (typed.rs): when `a` is a bool, `a and b` is `false` or `b`, and
+        // `a or b` is `true` or `b` — a branch and no three-valued `binary`.
+        if self.always_bool(lhs)
+            && self
+                .kinds(rhs)
+                .is_some_and(|k| k.only(Kinds::BOOL.union(Kinds::NULL)))
+        {
+            self.expr_into(b, lhs, dst);
+            let decided = if and {
+                b.emit(Instr::JumpIfFalse {
+                    cond: dst,
+                    target: ChunkBuilder::unknown(),
+                })
+            } else {
+                b.emit(Instr::JumpIfTrue {
+                    cond: dst,
+                    target: ChunkBuilder::unknown(),
+                })
+            };
+            self.expr_into(b, rhs, dst);
+            b.patch(decided, b.here());
+            return;
+        }
         let a = self.expr_reg(b, lhs);
         let decided = if and {
             b.emit(Instr::JumpIfFalse {
@@ -664,7 +693,7 @@ fn size(e: &hir::Expr) -> usize {
 }
 
 /// `type_of(arg) == "name"`: the argument and the kind's bit (0 for no kind).
-fn kind_test<'e>(call: &'e hir::Expr, lit: &hir::Expr) -> Option<(&'e hir::Expr, u8)> {
+pub(crate) fn kind_test<'e>(call: &'e hir::Expr, lit: &hir::Expr) -> Option<(&'e hir::Expr, u8)> {
     match (&call.kind, &lit.kind) {
         (
             ExprKind::Call {

@@ -14,6 +14,7 @@ mod opt;
 mod purity;
 mod rules;
 mod tables;
+mod typed;
 
 use builder::ChunkBuilder;
 pub use builder::LimitError;

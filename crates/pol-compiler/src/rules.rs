@@ -94,7 +94,8 @@ impl Compiler<'_> {
                         key.iter().copied().chain([*value]).collect();
                     for cond in crate::hoist::candidates(rest, &mut bound) {
                         let id: *const hir::Expr = cond;
-                        if ctx.hoisted.iter().all(|(e, _)| *e != id) {
+                        let known = self.fold(cond) == Some(crate::fold::Known::Bool(true));
+                        if !known && ctx.hoisted.iter().all(|(e, _)| *e != id) {
                             let r = b.temp();
                             self.expr_into(b, cond, r);
                             ctx.hoisted.push((id, r));
@@ -114,6 +115,13 @@ impl Compiler<'_> {
                 // Registers computed for this loop are free again: forget them.
                 ctx.hoisted.retain(|(_, r)| u32::from(r.0) < mark);
                 Self::continue_to(b, ctx, cont, |target| Instr::Jump { target });
+            }
+            // A condition known to hold (folded, or decided by the checker's kinds)
+            // needs no code.
+            Clause::If(cond)
+                if self.optimize && self.fold(cond) == Some(crate::fold::Known::Bool(true)) =>
+            {
+                self.clauses(b, ctx, rest, cont);
             }
             Clause::If(cond) => {
                 b.pos = self.pos(cond.span);
@@ -165,7 +173,8 @@ impl Compiler<'_> {
     /// jump_unless_true a -> skip;  jump_unless_true r -> skip
     /// ```
     ///
-    /// The last checks are left out for operands that are never null (`==`, `!=`).
+    /// The last checks are left out for operands that are never null (`==`, `!=`, and
+    /// what the checker proved a bool).
     fn skip_unless_all(
         &mut self,
         b: &mut ChunkBuilder,
@@ -181,14 +190,15 @@ impl Compiler<'_> {
                 cond: r,
                 target,
             });
-            // `==` and `!=` always give a bool: past `jump_if_false`, it is `true`.
+            // `==` and `!=` always give a bool, and so does an operand the checker
+            // proved a bool (typed.rs): past `jump_if_false`, it is `true`.
             let never_null = matches!(
                 operand.kind,
                 ExprKind::Binary {
                     op: BinaryOp::Eq | BinaryOp::Ne,
                     ..
                 }
-            );
+            ) || self.always_bool(operand);
             if !never_null {
                 regs.push(r);
             }

@@ -5,6 +5,7 @@ mod names;
 mod packages;
 mod programs;
 mod rules;
+mod sound_kinds;
 mod test_blocks;
 mod types;
 

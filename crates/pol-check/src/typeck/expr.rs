@@ -54,8 +54,18 @@ fn op_help(op: BinaryOp) -> &'static str {
 }
 
 impl Checker<'_> {
-    /// Infers the type of `e`, reporting type errors in it.
+    /// Infers the type of `e`, reporting type errors in it (and, when proving kinds
+    /// for the compiler, recording them).
     pub(super) fn infer(&mut self, env: &mut Env, e: &hir::Expr) -> Typed {
+        let t = self.infer_kind(env, e);
+        if let Some(table) = &mut self.record {
+            let (kinds, dynamic) = self.types.kinds(&t.ty);
+            table.record(e.span, if dynamic { Kinds::ALL } else { kinds });
+        }
+        t
+    }
+
+    fn infer_kind(&mut self, env: &mut Env, e: &hir::Expr) -> Typed {
         match &e.kind {
             ExprKind::Null => Typed::of(Ty::Null),
             ExprKind::Bool(b) => Typed {
@@ -131,7 +141,7 @@ impl Checker<'_> {
             ExprKind::Unary { op, expr } => {
                 let t = self.infer(env, expr);
                 let (kinds, dynamic) = self.types.kinds(&t.ty);
-                let nullable = kinds.has(Kinds::NULL) && !dynamic;
+                let nullable = self.maybe_null(kinds, dynamic);
                 let (allowed, result, what) = match op {
                     UnaryOp::Not => (Kinds::BOOL, Ty::Bool, "`not` takes a bool"),
                     UnaryOp::Neg => (
@@ -155,6 +165,8 @@ impl Checker<'_> {
                 let ty = if dynamic {
                     if *op == UnaryOp::Neg {
                         Ty::Any
+                    } else if nullable {
+                        Ty::Bool.nullable()
                     } else {
                         Ty::Bool
                     }
@@ -204,7 +216,7 @@ impl Checker<'_> {
                 let c = self.condition(env, cond);
                 let nullable = c.is_some_and(|t| {
                     let (k, d) = self.types.kinds(&t.ty);
-                    k.has(Kinds::NULL) && !d
+                    self.maybe_null(k, d)
                 });
                 Typed::of(if nullable {
                     Ty::Bool.nullable()
@@ -275,7 +287,19 @@ impl Checker<'_> {
     }
 
     /// The declared type of `input` in the package of the body being checked.
+    /// Whether a value of these kinds may be null. An `any` value is taken as not null
+    /// when checking (it is checked at run time), but as maybe null when proving kinds
+    /// for the compiler, where only what holds on every document counts.
+    fn maybe_null(&self, kinds: Kinds, dynamic: bool) -> bool {
+        kinds.has(Kinds::NULL) && (!dynamic || self.record.is_some())
+    }
+
+    /// The declared type of `input` in the current package: `any` when proving kinds
+    /// for the compiler, since documents are not checked against it at run time.
     fn input_type(&self) -> Ty {
+        if self.record.is_some() {
+            return Ty::Any;
+        }
         self.program
             .package(self.package)
             .and_then(|p| p.input_type.as_ref())
@@ -467,7 +491,7 @@ impl Checker<'_> {
         match callee {
             Callee::Builtin(b) => {
                 let tys: Vec<Ty> = typed.iter().map(|t| t.ty.clone()).collect();
-                match sigs::call(&self.types, b, &tys) {
+                match sigs::call(&self.types, b, &tys, self.record.is_some()) {
                     Ok(ty) => {
                         // `min` and `max` return an element of their argument.
                         let computed = !matches!(b, crate::Builtin::Min | crate::Builtin::Max);
@@ -577,7 +601,7 @@ impl Checker<'_> {
         env.facts.truncate(mark);
         let (ka, da) = self.types.kinds(&a.ty);
         let (kb, db) = self.types.kinds(&b.ty);
-        let nullable = (ka.has(Kinds::NULL) && !da) || (kb.has(Kinds::NULL) && !db);
+        let nullable = self.maybe_null(ka, da) || self.maybe_null(kb, db);
         match op {
             BinaryOp::Eq | BinaryOp::Ne => {
                 let constant = self.comparison_constant(op, &a, &b, lhs, rhs, span);

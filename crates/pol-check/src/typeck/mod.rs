@@ -106,34 +106,59 @@ pub(crate) struct Checker<'p> {
     own: Vec<Diagnostic>,
     /// The package of the body being checked (whose `input` type applies).
     package: hir::PackageId,
+    /// When proving kinds for the compiler (`sound_kinds`): what each expression may
+    /// be. Declared types (`input`, parameters) are then taken as `any`.
+    record: Option<hir::KindTable>,
 }
 
 /// Checks the types of a program that resolved without errors; returns the
 /// diagnostics (errors and warnings).
 pub(crate) fn check(program: &Program) -> Vec<Diagnostic> {
-    let mut c = Checker {
-        program,
-        types: Types { program },
-        diags: Vec::new(),
-        lets: vec![None; program.lets.len()],
-        calls: Vec::new(),
-        buffer: None,
-        own: Vec::new(),
-        package: hir::PackageId(0),
-    };
-    for def in &program.fns {
-        c.fn_on_its_own(def);
-    }
-    c.own = c.diags.clone();
-    for i in 0..program.lets.len() {
-        c.let_type(LetId(u32::try_from(i).unwrap_or(u32::MAX)));
-    }
-    for rule in &program.rules {
-        c.rule(rule);
-    }
+    let c = Checker::new(program, None).run();
     let mut diags = c.diags;
     diags.extend(unused::check(program));
     diags
+}
+
+/// The kinds each expression of a program that checked without errors has on every
+/// document, whatever its declared types say (see [`hir::KindTable`]).
+pub(crate) fn sound_kinds(program: &Program) -> hir::KindTable {
+    Checker::new(program, Some(hir::KindTable::default()))
+        .run()
+        .record
+        .unwrap_or_default()
+}
+
+impl<'p> Checker<'p> {
+    fn new(program: &'p Program, record: Option<hir::KindTable>) -> Checker<'p> {
+        Checker {
+            program,
+            types: Types { program },
+            diags: Vec::new(),
+            lets: vec![None; program.lets.len()],
+            calls: Vec::new(),
+            buffer: None,
+            own: Vec::new(),
+            package: hir::PackageId(0),
+            record,
+        }
+    }
+
+    /// Infers every function on its own, every let and every rule.
+    fn run(mut self) -> Self {
+        let program = self.program;
+        for def in &program.fns {
+            self.fn_on_its_own(def);
+        }
+        self.own = self.diags.clone();
+        for i in 0..program.lets.len() {
+            self.let_type(LetId(u32::try_from(i).unwrap_or(u32::MAX)));
+        }
+        for rule in &program.rules {
+            self.rule(rule);
+        }
+        self
+    }
 }
 
 impl Checker<'_> {
@@ -174,7 +199,12 @@ impl Checker<'_> {
         self.package = def.info.package;
         let mut env = Env::new(def.body.locals.len());
         for p in &def.params {
-            let ty = p.ty.as_ref().map_or(Ty::Any, ty::from_hir);
+            // Arguments are not checked against declared parameter types at run
+            // time, so when proving kinds a parameter may be anything.
+            let ty = match &p.ty {
+                Some(t) if self.record.is_none() => ty::from_hir(t),
+                _ => Ty::Any,
+            };
             env.set(p.local, Typed::of(ty));
         }
         let body = self.infer(&mut env, &def.value);

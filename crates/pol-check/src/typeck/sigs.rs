@@ -39,8 +39,10 @@ fn element(types: &Types<'_>, ty: &Ty) -> Ty {
     types.elements(ty).1
 }
 
-/// Checks the arguments of a builtin call and gives its result type.
-pub fn call(types: &Types<'_>, builtin: Builtin, args: &[Ty]) -> Result<Ty, ArgError> {
+/// Checks the arguments of a builtin call and gives its result type. With `sound`, an
+/// `any` argument may be null, so the result may be too (builtins given null give
+/// null); otherwise `any` is trusted to be a value, as gradual checking does.
+pub fn call(types: &Types<'_>, builtin: Builtin, args: &[Ty], sound: bool) -> Result<Ty, ArgError> {
     use Builtin as B;
     let string = |i| accepts(types, args, i, Kinds::STR, "a string");
     let base = match builtin {
@@ -153,7 +155,7 @@ pub fn call(types: &Types<'_>, builtin: Builtin, args: &[Ty]) -> Result<Ty, ArgE
     };
     let nullable = args.iter().any(|a| {
         let (kinds, dynamic) = types.kinds(a);
-        kinds.has(Kinds::NULL) && !dynamic
+        kinds.has(Kinds::NULL) && (!dynamic || sound)
     });
     Ok(if nullable { base.nullable() } else { base })
 }

@@ -2,6 +2,7 @@
 //! demand — and the questions it asks of them: which runtime kinds a value may have,
 //! what reading a field gives, what iterating gives.
 
+pub use crate::hir::Kinds;
 use crate::hir::{self, Program, TypeId};
 use std::rc::Rc;
 
@@ -43,60 +44,6 @@ pub struct Field {
     pub ty: Ty,
     /// Declared with `?`: may be absent (reads as null).
     pub optional: bool,
-}
-
-/// Runtime kinds, as a bit set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Kinds(pub u8);
-
-impl Kinds {
-    pub const NULL: Kinds = Kinds(1);
-    pub const BOOL: Kinds = Kinds(2);
-    pub const INT: Kinds = Kinds(4);
-    pub const FLOAT: Kinds = Kinds(8);
-    pub const STR: Kinds = Kinds(16);
-    pub const LIST: Kinds = Kinds(32);
-    pub const SET: Kinds = Kinds(64);
-    pub const OBJECT: Kinds = Kinds(128);
-    pub const NONE: Kinds = Kinds(0);
-    pub const NUMBER: Kinds = Kinds(4 | 8);
-    pub const ALL: Kinds = Kinds(255);
-
-    pub fn has(self, other: Kinds) -> bool {
-        self.0 & other.0 != 0
-    }
-
-    pub fn only(self, allowed: Kinds) -> bool {
-        self.0 & !allowed.0 == 0
-    }
-
-    pub fn without(self, other: Kinds) -> Kinds {
-        Kinds(self.0 & !other.0)
-    }
-
-    pub fn union(self, other: Kinds) -> Kinds {
-        Kinds(self.0 | other.0)
-    }
-
-    /// Each kind in the set, on its own.
-    pub fn each(self) -> impl Iterator<Item = Kinds> {
-        (0..8).map(|i| Kinds(1 << i)).filter(move |k| self.has(*k))
-    }
-
-    /// The kind's name as `type_of` gives it.
-    pub fn name(self) -> &'static str {
-        match self.0 {
-            1 => "null",
-            2 => "bool",
-            4 => "int",
-            8 => "float",
-            16 => "string",
-            32 => "list",
-            64 => "set",
-            128 => "object",
-            _ => "value",
-        }
-    }
 }
 
 /// How deep named types are unfolded before giving up (recursive types).
