@@ -438,7 +438,16 @@ impl Compiler<'_> {
         let regs: Vec<Reg> = (0..def.body.locals.len())
             .map(|i| offset(start, i))
             .collect();
+        let mut regs = regs;
         for (param, arg) in def.params.iter().zip(args) {
+            // A parameter is never assigned in the body, nor is the caller's local
+            // while the body runs: a local argument is used in its own register.
+            if let ExprKind::Local(id) = arg.kind
+                && let Some(slot) = regs.get_mut(param.local.index())
+            {
+                *slot = self.local(b, id);
+                continue;
+            }
             let r = regs.get(param.local.index()).copied().unwrap_or(start);
             self.expr_into(b, arg, r);
         }
@@ -461,7 +470,7 @@ impl Compiler<'_> {
     ) -> bool {
         match op {
             BinaryOp::Eq | BinaryOp::Ne => {
-                let Some((arg, kinds)) = kind_test(lhs, rhs).or_else(|| kind_test(rhs, lhs)) else {
+                let Some((arg, kinds)) = kind_test(lhs, rhs) else {
                     return false;
                 };
                 let src = self.expr_reg(b, arg);
@@ -692,8 +701,18 @@ fn size(e: &hir::Expr) -> usize {
     }
 }
 
+/// The two sides of an `==` that tests a kind: `type_of(x) == "name"` or `x == null`,
+/// either way round. Gives `x` and the kind's bit (0 for no kind).
+pub(crate) fn kind_test<'e>(lhs: &'e hir::Expr, rhs: &'e hir::Expr) -> Option<(&'e hir::Expr, u8)> {
+    match (&lhs.kind, &rhs.kind) {
+        (_, ExprKind::Null) => Some((lhs, 1)),
+        (ExprKind::Null, _) => Some((rhs, 1)),
+        _ => type_of_test(lhs, rhs).or_else(|| type_of_test(rhs, lhs)),
+    }
+}
+
 /// `type_of(arg) == "name"`: the argument and the kind's bit (0 for no kind).
-pub(crate) fn kind_test<'e>(call: &'e hir::Expr, lit: &hir::Expr) -> Option<(&'e hir::Expr, u8)> {
+fn type_of_test<'e>(call: &'e hir::Expr, lit: &hir::Expr) -> Option<(&'e hir::Expr, u8)> {
     match (&call.kind, &lit.kind) {
         (
             ExprKind::Call {

@@ -80,14 +80,7 @@ impl Compiler<'_> {
     /// `type_of(x) == "kind"`, `x == null` (either way round) whose answer the kinds
     /// the checker proved for `x` decide (typed.rs).
     fn typed_kind_test(&self, lhs: &hir::Expr, rhs: &hir::Expr) -> Option<bool> {
-        let null_test = match (&lhs.kind, &rhs.kind) {
-            (_, ExprKind::Null) => Some((lhs, 1)),
-            (ExprKind::Null, _) => Some((rhs, 1)),
-            _ => None,
-        };
-        let (x, bits) = crate::expr::kind_test(lhs, rhs)
-            .or_else(|| crate::expr::kind_test(rhs, lhs))
-            .or(null_test)?;
+        let (x, bits) = crate::expr::kind_test(lhs, rhs)?;
         self.known_kind_test(x, hir::Kinds(bits))
     }
 }
