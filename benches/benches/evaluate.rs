@@ -4,8 +4,10 @@
 //!
 //! - `prepared`: evaluation only, the documents loaded beforehand, one warm evaluator;
 //! - `e2e_yaml`, `e2e_json`: from the bytes (the YAML files as found, or the same
-//!   documents as JSON): load, then evaluate;
-//! - `load_yaml`, `load_json`: loading alone;
+//!   documents as JSON): load, then evaluate; JSON is loaded for the policy, skipping
+//!   what no rule reads, as `pol eval` does (`e2e_json_whole`: loaded whole);
+//! - `load_yaml`, `load_json`, `load_json_shaped`: loading alone (whole, or for the
+//!   policy);
 //! - `floor_serde_json`: `serde_json::from_slice::<serde_json::Value>` of the JSON
 //!   bytes, the cost of merely reading them.
 //!
@@ -67,12 +69,36 @@ fn corpus(c: &mut Criterion) {
             }
         });
     });
+    // As `pol eval` does it: loaded for the policy, what no rule reads skipped.
     group.bench_function("e2e_json", |b| {
+        b.iter(|| {
+            for (name, bytes) in &json {
+                let docs = policy
+                    .load_bytes(black_box(bytes), Format::Json, Some(name))
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+                for doc in &docs {
+                    black_box(evaluator.evaluate(doc));
+                }
+            }
+        });
+    });
+    group.bench_function("e2e_json_whole", |b| {
         b.iter(|| {
             for (name, bytes) in &json {
                 for doc in load(black_box(bytes), Format::Json, name) {
                     black_box(evaluator.evaluate(&doc));
                 }
+            }
+        });
+    });
+    group.bench_function("load_json_shaped", |b| {
+        b.iter(|| {
+            for (name, bytes) in &json {
+                black_box(
+                    policy
+                        .load_bytes(black_box(bytes), Format::Json, Some(name))
+                        .ok(),
+                );
             }
         });
     });

@@ -1,4 +1,5 @@
-//! pol: `rules/gha.pol` compiled once; documents loaded by pol's own JSON loader.
+//! pol: `rules/gha.pol` compiled once; documents loaded by pol's own JSON loader for
+//! the policy (what no rule reads is skipped, as `pol eval` does).
 
 use crate::{Engine, Finding, rule_text, sorted};
 
@@ -30,7 +31,8 @@ impl Engine for Pol<'_> {
 
     fn parse(&self, json: &[u8]) -> Result<pol::Document, String> {
         let text = std::str::from_utf8(json).map_err(|e| e.to_string())?;
-        let mut docs = pol::load(text, pol::Format::Json, None).map_err(|e| format!("{e:?}"))?;
+        let mut docs = pol::load_shaped(text, pol::Format::Json, None, self.evaluator.shape())
+            .map_err(|e| format!("{e:?}"))?;
         docs.pop().ok_or_else(|| "no document".to_owned())
     }
 

@@ -18,6 +18,9 @@ pub fn disassemble(program: &Program) -> String {
         program.regexes.len(),
         program.globs.len(),
     );
+    for path in demand_paths(program) {
+        let _ = writeln!(out, "; reads: {path}");
+    }
     for rule in &program.rules {
         if let Some(guard) = &rule.guard {
             let path: Vec<&str> = guard
@@ -254,4 +257,38 @@ fn binop_symbol(op: BinOp) -> &'static str {
         BinOp::And => "and",
         BinOp::Or => "or",
     }
+}
+
+/// The paths of the program's demand (selective loading), one per leaf: `input.on`
+/// (the value itself: its kind, keys or length), `input.jobs[*].steps[*].uses (all)`
+/// (everything below). Empty when the demand is everything.
+fn demand_paths(program: &Program) -> Vec<String> {
+    let table = &program.demand;
+    let mut names: Vec<String> = vec![String::new(); table.len()];
+    if let Some(root) = names.first_mut() {
+        "input".clone_into(root);
+    }
+    let mut out = Vec::new();
+    for (i, node) in table.iter().enumerate() {
+        let name = names.get(i).cloned().unwrap_or_default();
+        for (key, c) in &node.fields {
+            let plain = key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if let Some(slot) = names.get_mut(*c as usize) {
+                *slot = if plain {
+                    format!("{name}.{key}")
+                } else {
+                    format!("{name}[{key:?}]")
+                };
+            }
+        }
+        if let Some(slot) = node.elements.and_then(|c| names.get_mut(c as usize)) {
+            *slot = format!("{name}[*]");
+        }
+        if node.all {
+            out.push(format!("{name} (all)"));
+        } else if node.fields.is_empty() && node.elements.is_none() {
+            out.push(name);
+        }
+    }
+    out
 }

@@ -17,7 +17,7 @@ pub use instr::{
     StrOp, SymId, Target,
 };
 pub use program::{
-    Chunk, Const, EmitSite, FunctionInfo, Guard, GuardTest, Handler, LetInfo, Pos, Program,
-    RuleInfo, RuleKind,
+    Chunk, Const, DemandNode, EmitSite, FunctionInfo, Guard, GuardTest, Handler, LetInfo, Pos,
+    Program, RuleInfo, RuleKind,
 };
 pub use validate::{ValidationError, validate};

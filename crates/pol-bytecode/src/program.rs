@@ -25,6 +25,23 @@ pub struct Program {
     pub lets: Vec<LetInfo>,
     /// The user functions.
     pub functions: Vec<FunctionInfo>,
+    /// What the program can read of its input, so that loading skips the rest: a tree
+    /// of paths, the root first, each child after its parent. Empty: everything.
+    pub demand: Vec<DemandNode>,
+}
+
+/// One path of [`Program::demand`]: what of the input value at this path the program
+/// can read. The value itself is always read (its kind, a scalar, an object's keys, a
+/// list's length); what is below it only as this node says.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct DemandNode {
+    /// Everything below this path.
+    pub all: bool,
+    /// Keys whose values are read, sorted and unique, with the index of their node.
+    pub fields: Vec<(String, u32)>,
+    /// The node of every list element and of every object value whose key is not in
+    /// `fields`.
+    pub elements: Option<u32>,
 }
 
 /// A constant.

@@ -56,6 +56,31 @@ pub fn validate(program: &Program) -> Result<(), ValidationError> {
             );
         }
     }
+    let nodes = program.demand.len();
+    for (i, node) in program.demand.iter().enumerate() {
+        let children = node.fields.iter().map(|(_, c)| *c).chain(node.elements);
+        if children
+            .into_iter()
+            .any(|c| c as usize <= i || c as usize >= nodes)
+        {
+            return fail(
+                None,
+                None,
+                format!("demand node {i} has a child out of order"),
+            );
+        }
+        if node
+            .fields
+            .windows(2)
+            .any(|w| w.first().map(|a| &a.0) >= w.get(1).map(|b| &b.0))
+        {
+            return fail(
+                None,
+                None,
+                format!("demand node {i} has unsorted or repeated keys"),
+            );
+        }
+    }
     let chunks = program.chunks.len();
     for (i, rule) in program.rules.iter().enumerate() {
         if rule.chunk as usize >= chunks {

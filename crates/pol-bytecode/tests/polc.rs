@@ -132,6 +132,36 @@ fn hostile_programs_fail_validation() {
     let mut p = sample();
     p.chunks[0].sites[0].rule = 3;
     assert!(matches!(forged(&p), Err(DecodeError::Invalid(_))));
+
+    // The demand table: a child before its parent (a cycle), out of range, unsorted
+    // keys. A well-formed one round-trips.
+    let node = |fields: Vec<(&str, u32)>, elements| DemandNode {
+        all: false,
+        fields: fields.into_iter().map(|(k, c)| (k.to_owned(), c)).collect(),
+        elements,
+    };
+    for demand in [
+        vec![node(vec![], Some(0))],
+        vec![node(vec![("a", 1)], None), node(vec![("b", 0)], None)],
+        vec![node(vec![("a", 5)], None)],
+        vec![
+            node(vec![("b", 1), ("a", 2)], None),
+            DemandNode::default(),
+            DemandNode::default(),
+        ],
+    ] {
+        let mut p = sample();
+        p.demand = demand;
+        let err = forged(&p).unwrap_err();
+        assert!(err.to_string().contains("demand node"), "{err}");
+    }
+    let mut p = sample();
+    p.demand = vec![
+        node(vec![("jobs", 1)], None),
+        node(vec![], Some(2)),
+        DemandNode::default(),
+    ];
+    assert_eq!(forged(&p), Ok(p));
 }
 
 #[test]

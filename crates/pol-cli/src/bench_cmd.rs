@@ -3,7 +3,7 @@
 
 use crate::bench_report::{self, Report, RuleCost, Run, Tally};
 use crate::eval::InputFormat;
-use crate::inputs::{Input, InputError, find_inputs, parse};
+use crate::inputs::{Input, InputError, find_inputs, parse_shaped};
 use crate::output::{ColorChoice, Format as OutputFormat, write_stdout};
 use crate::policies::{PolicyArgs, load};
 use crate::{EXIT_OK, EXIT_USAGE};
@@ -104,7 +104,7 @@ fn measure(
     let warm = Instant::now();
     let mut docs = Vec::new();
     for input in inputs {
-        docs.extend(parse(input)?);
+        docs.extend(parse_shaped(input, evaluator.shape())?);
     }
     for doc in &docs {
         let decision = evaluator.evaluate(doc);
@@ -123,7 +123,7 @@ fn measure(
     for _ in 0..iterations {
         for input in inputs {
             let start = Instant::now();
-            let parsed = black_box(parse(input)?);
+            let parsed = black_box(parse_shaped(input, evaluator.shape())?);
             let took = start.elapsed();
             // A YAML stream's documents share its time.
             let share = took / u32::try_from(parsed.len().max(1)).unwrap_or(u32::MAX);

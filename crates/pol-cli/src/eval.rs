@@ -121,7 +121,8 @@ pub fn run(args: &EvalArgs) -> u8 {
 
 /// Reads, parses and evaluates one input: one outcome per document.
 fn evaluate(evaluator: &mut Evaluator<'_>, input: &Pending) -> Result<Vec<Outcome>, InputError> {
-    let docs = input.load()?;
+    // Selective loading: what no rule reads is skipped (`--query` loads whole).
+    let docs = input.load_shaped(evaluator.shape())?;
     let documents = docs.len();
     Ok(docs
         .iter()

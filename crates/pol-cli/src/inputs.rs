@@ -92,6 +92,12 @@ impl Pending {
     pub fn load(&self) -> Result<Vec<Document>, InputError> {
         parse(&self.read()?)
     }
+
+    /// Reads and parses the input, skipping what `shape` does not need (selective
+    /// loading, for evaluation by the program the shape is of).
+    pub fn load_shaped(&self, shape: &pol::Shape) -> Result<Vec<Document>, InputError> {
+        parse_shaped(&self.read()?, shape)
+    }
 }
 
 fn read_utf8(path: &Path) -> Result<String, InputError> {
@@ -122,6 +128,12 @@ fn sniff(text: &str) -> Format {
 /// Parses an input into its documents.
 pub fn parse(input: &Input) -> Result<Vec<Document>, InputError> {
     pol::load(&input.text, input.format, Some(&input.name)).map_err(|e| InputError(e.to_string()))
+}
+
+/// Parses an input into its documents, skipping what `shape` does not need.
+pub fn parse_shaped(input: &Input, shape: &pol::Shape) -> Result<Vec<Document>, InputError> {
+    pol::load_shaped(&input.text, input.format, Some(&input.name), shape)
+        .map_err(|e| InputError(e.to_string()))
 }
 
 /// Reads a test's `input from` file, relative to the policy file's folder.

@@ -6,6 +6,7 @@
 //! rule goes on with the next iteration (docs/evaluation.md).
 
 mod builder;
+mod demand;
 mod expr;
 mod fold;
 mod hoist;
@@ -104,6 +105,7 @@ pub fn compile_with(
         chunks.iter_mut().for_each(opt::optimize);
     }
     out.chunks = chunks;
+    out.demand = demand::demand(program);
     Ok(out)
 }
 

@@ -9,7 +9,9 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use crate::document::{Document, KeyId, Kind, MAX_NODES, NO_PARENT, NO_POSITION, Node, NodeId};
+use crate::document::{
+    Document, KeyId, Kind, MAX_NODES, NO_PARENT, NO_POSITION, Node, NodeId, ReadFlag,
+};
 use crate::lines::Lines;
 
 /// The deepest nesting of lists and objects a document may have.
@@ -95,6 +97,7 @@ impl<'t> Builder<'t> {
                 lines,
                 file: file.map(Box::from),
                 root: NodeId(0),
+                read_skipped: ReadFlag::default(),
             },
             key_map: HashMap::new(),
             frames: Vec::new(),
@@ -164,6 +167,12 @@ impl<'t> Builder<'t> {
                 self.add(Kind::Str, offset, len, pos)
             }
         }
+    }
+
+    /// Adds a placeholder for a value that selective loading skipped, at the value's
+    /// position, to the innermost open container (or as the root).
+    pub(crate) fn skipped(&mut self, pos: u32) -> Result<NodeId> {
+        self.add(Kind::Skipped, 0, 0, pos)
     }
 
     /// Opens a list or an object in the innermost open container (or as the root).

@@ -1,6 +1,7 @@
 //! `Document`: an immutable arena of the nodes of one input document, and its readers.
 
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::lines::Lines;
 use crate::view::{ListRef, NodeRef, ObjectRef};
@@ -37,6 +38,9 @@ pub(crate) enum Kind {
     Str = 4,
     List = 5,
     Object = 6,
+    /// A value that selective loading skipped: a placeholder with a parent and a
+    /// position, and no payload.
+    Skipped = 7,
 }
 
 impl Kind {
@@ -48,6 +52,7 @@ impl Kind {
             4 => Kind::Str,
             5 => Kind::List,
             6 => Kind::Object,
+            7 => Kind::Skipped,
             _ => Kind::Null,
         }
     }
@@ -67,7 +72,7 @@ pub(crate) const NO_POSITION: u32 = u32::MAX;
 /// `head` is `kind | parent << 3`. The payload `(a, b)` is, by kind: bool `(0 | 1, 0)`;
 /// int and float the low and high halves of the 64 bits; string `(offset, len)` in
 /// [`Document::strings`]; list `(start, len)` in [`Document::items`]; object
-/// `(start, len)` in [`Document::entries`].
+/// `(start, len)` in [`Document::entries`]; null and skipped `(0, 0)`.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Node {
     pub(crate) head: u32,
@@ -116,6 +121,21 @@ impl Node {
 ///
 /// Every reader is total: an id that is not a node of this document reads as `null`,
 /// and the list or object readers give nothing on a node of another kind.
+///
+/// # Placeholders and the read-skipped flag
+///
+/// A document loaded with a [`Shape`](crate::Shape) ([`load_shaped`](crate::load_shaped))
+/// holds placeholders where it skipped values: nodes with their parent and position
+/// (so paths and positions are those of full loading, object keys and list lengths
+/// stay) but no value. A placeholder must never be read silently as something: every
+/// reader that meets one ([`Document::get`], which gives `Null`, the list and object
+/// readers, which give nothing, and [`Document::to_json`], which gives `null`) sets the
+/// document's *read-skipped* flag, which the caller checks with
+/// [`Document::read_skipped`] after an evaluation to fail it closed (and resets with
+/// [`Document::clear_read_skipped`]). [`Document::is_skipped`],
+/// [`Document::path`] and [`Document::position`] do not set it. The flag is a relaxed
+/// atomic, so a document stays `Send + Sync`; a clone starts with the flag's current
+/// value.
 #[derive(Clone)]
 pub struct Document {
     pub(crate) nodes: Vec<Node>,
@@ -131,6 +151,29 @@ pub struct Document {
     pub(crate) lines: Lines,
     pub(crate) file: Option<Box<str>>,
     pub(crate) root: NodeId,
+    /// Set when a reader meets a placeholder.
+    pub(crate) read_skipped: ReadFlag,
+}
+
+/// The read-skipped flag of a [`Document`]: an `AtomicBool` (relaxed: it carries no
+/// other data) that clones by copying its current value.
+#[derive(Debug, Default)]
+pub(crate) struct ReadFlag(AtomicBool);
+
+impl ReadFlag {
+    fn get(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    fn set(&self, value: bool) {
+        self.0.store(value, Ordering::Relaxed);
+    }
+}
+
+impl Clone for ReadFlag {
+    fn clone(&self) -> Self {
+        ReadFlag(AtomicBool::new(self.get()))
+    }
 }
 
 impl Document {
@@ -139,7 +182,9 @@ impl Document {
         self.root
     }
 
-    /// A view of a node; an id that is not a node of this document reads as `Null`.
+    /// A view of a node; an id that is not a node of this document reads as `Null`,
+    /// and so does a placeholder of selective loading, which also sets the
+    /// read-skipped flag.
     #[inline]
     pub fn get(&self, id: NodeId) -> NodeRef<'_> {
         let Some(&node) = self.nodes.get(id.0 as usize) else {
@@ -156,6 +201,46 @@ impl Document {
                 self,
                 self.entries.get(node.range()).unwrap_or(&[]),
             )),
+            Kind::Skipped => {
+                self.note_skipped();
+                NodeRef::Null
+            }
+        }
+    }
+
+    /// Whether the node is a placeholder for a value that selective loading skipped.
+    /// Does not set the read-skipped flag.
+    pub fn is_skipped(&self, id: NodeId) -> bool {
+        self.nodes
+            .get(id.0 as usize)
+            .is_some_and(|node| node.kind() == Kind::Skipped)
+    }
+
+    /// Whether a reader has met a placeholder (a value that selective loading skipped)
+    /// since the document was loaded or the flag was last cleared: the result of any
+    /// evaluation that read this document since then cannot be trusted.
+    pub fn read_skipped(&self) -> bool {
+        self.read_skipped.get()
+    }
+
+    /// Clears the read-skipped flag (before the next evaluation).
+    pub fn clear_read_skipped(&self) {
+        self.read_skipped.set(false);
+    }
+
+    /// Sets the read-skipped flag: a reader met a placeholder.
+    #[cold]
+    #[inline(never)]
+    fn note_skipped(&self) {
+        self.read_skipped.set(true);
+    }
+
+    /// Sets the read-skipped flag if `node` is a placeholder (the "not this kind" path
+    /// of the readers).
+    #[inline]
+    fn note_if_skipped(&self, node: Node) {
+        if node.kind() == Kind::Skipped {
+            self.note_skipped();
         }
     }
 
@@ -164,7 +249,11 @@ impl Document {
     pub(crate) fn items_of(&self, id: NodeId) -> &[NodeId] {
         match self.nodes.get(id.0 as usize) {
             Some(&node) if node.kind() == Kind::List => self.items.get(node.range()).unwrap_or(&[]),
-            _ => &[],
+            Some(&node) => {
+                self.note_if_skipped(node);
+                &[]
+            }
+            None => &[],
         }
     }
 
@@ -175,7 +264,11 @@ impl Document {
             Some(&node) if node.kind() == Kind::Object => {
                 self.entries.get(node.range()).unwrap_or(&[])
             }
-            _ => &[],
+            Some(&node) => {
+                self.note_if_skipped(node);
+                &[]
+            }
+            None => &[],
         }
     }
 
@@ -221,7 +314,17 @@ impl Document {
 
     /// The value of the key spelled `key` in an object node.
     pub fn object_get_str(&self, id: NodeId, key: &str) -> Option<NodeId> {
-        self.object_get(id, self.key_id(key)?)
+        match self.key_id(key) {
+            Some(key) => self.object_get(id, key),
+            None => {
+                // No object has the key, but reading it from a placeholder is still a
+                // read of a skipped value.
+                if let Some(&node) = self.nodes.get(id.0 as usize) {
+                    self.note_if_skipped(node);
+                }
+                None
+            }
+        }
     }
 
     /// The id of an object key of this document, if some object has that key.

@@ -4,6 +4,9 @@
 //! - [`load`] reads JSON, YAML or TOML text into [`Document`]s: immutable arenas of
 //!   nodes that the VM reads through [`NodeId`]s and interned [`KeyId`]s, and that know
 //!   each node's [`Position`] in the file and its path from the root.
+//! - [`load_shaped`] loads only the parts of a document a [`Shape`] says a program can
+//!   read (selective loading); the rest become placeholders that fail an evaluation
+//!   closed if it reads them.
 //! - [`Decision`] is what an evaluation produces: findings and errors, shaped for JSON
 //!   output.
 //!
@@ -17,6 +20,7 @@ mod error;
 mod json;
 mod lines;
 mod render;
+mod shape;
 mod toml;
 mod view;
 mod yaml;
@@ -28,6 +32,7 @@ pub use builder::{MAX_ALIAS_NODES, MAX_DEPTH};
 pub use decision::{Decision, EvalError, Finding, InputLocation, PolicyLocation};
 pub use document::{Document, KeyId, NodeId, Position};
 pub use error::LoadError;
+pub use shape::{Shape, ShapeNode};
 pub use view::{ListRef, NodeRef, ObjectRef};
 
 /// The format of an input document.
@@ -73,17 +78,47 @@ pub fn load_bytes(
     format: Format,
     file: Option<&str>,
 ) -> Result<Vec<Document>, LoadError> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => load(text, format, file),
-        Err(e) => {
-            let valid = bytes.get(..e.valid_up_to()).unwrap_or(&[]);
-            let text = std::str::from_utf8(valid).unwrap_or("");
-            Err(LoadError::at_byte(
-                file,
-                text,
-                text.len(),
-                "invalid UTF-8".to_owned(),
-            ))
-        }
+    load(utf8(bytes, file)?, format, file)
+}
+
+/// Loads the documents of `text` like [`load`], but builds only the values `shape`
+/// needs: every other value is a placeholder node that keeps its parent and position
+/// (so the paths and positions of all other values, the keys of objects and the
+/// lengths of lists are those of [`load`]) and that sets the document's read-skipped
+/// flag when it is read ([`Document::read_skipped`]).
+///
+/// Errors are exactly those of [`load`], including errors inside skipped values
+/// (syntax, escapes, numbers, nesting depth, duplicate keys). Only JSON is loaded
+/// selectively for now: YAML and TOML, and any format with [`Shape::everything`], are
+/// loaded whole, exactly as [`load`] does.
+pub fn load_shaped(
+    text: &str,
+    format: Format,
+    file: Option<&str>,
+    shape: &Shape,
+) -> Result<Vec<Document>, LoadError> {
+    match format {
+        Format::Json => json::load_shaped(text, file, shape).map(|doc| vec![doc]),
+        Format::Yaml | Format::Toml => load(text, format, file),
     }
+}
+
+/// [`load_shaped`] for bytes: text that is not UTF-8 is a load error at the first
+/// invalid byte, as for [`load_bytes`].
+pub fn load_bytes_shaped(
+    bytes: &[u8],
+    format: Format,
+    file: Option<&str>,
+    shape: &Shape,
+) -> Result<Vec<Document>, LoadError> {
+    load_shaped(utf8(bytes, file)?, format, file, shape)
+}
+
+/// The bytes as text, or a load error at the first byte that is not UTF-8.
+fn utf8<'b>(bytes: &'b [u8], file: Option<&str>) -> Result<&'b str, LoadError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let valid = bytes.get(..e.valid_up_to()).unwrap_or(&[]);
+        let text = std::str::from_utf8(valid).unwrap_or("");
+        LoadError::at_byte(file, text, text.len(), "invalid UTF-8".to_owned())
+    })
 }

@@ -48,7 +48,8 @@ impl Document {
 
     /// The node and everything under it as a `serde_json::Value` (for tests, output
     /// and queries). Floats that JSON cannot hold (infinities, NaN) become `null`;
-    /// object keys come out in `serde_json::Map`'s order.
+    /// object keys come out in `serde_json::Map`'s order. A placeholder of selective
+    /// loading becomes `null` and, being a read, sets the read-skipped flag.
     pub fn to_json(&self, id: NodeId) -> Value {
         // Recursion is bounded: documents nest at most `MAX_DEPTH` levels.
         match self.get(id) {

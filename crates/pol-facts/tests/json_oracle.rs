@@ -8,31 +8,16 @@
     reason = "test code: a failure should stop the test loudly"
 )]
 
+mod common;
+
 use pol_facts::{Format, load};
 use proptest::prelude::*;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// Random JSON values: ints (all of i64), finite floats, strings with any characters
 /// (escapes, astral planes, control characters), nested lists and objects.
 fn json_value() -> impl Strategy<Value = Value> {
-    let leaf = prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(Value::from),
-        any::<f64>()
-            .prop_filter("finite", |f| f.is_finite())
-            .prop_map(Value::from),
-        (-1e6f64..1e6).prop_map(Value::from),
-        any::<String>().prop_map(Value::String),
-        "[a-z\"\\\\/\u{0}-\u{1f}\u{7f}-\u{ffff}]{0,8}".prop_map(Value::String),
-    ];
-    leaf.prop_recursive(6, 64, 8, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
-            prop::collection::btree_map("[a-z_\\-\u{e9}\"]{0,6}", inner, 0..8)
-                .prop_map(|m| Value::Object(m.into_iter().collect::<Map<_, _>>())),
-        ]
-    })
+    common::json_value("[a-z_\\-\u{e9}\"]{0,6}")
 }
 
 fn loads_back(text: &str, value: &Value) {

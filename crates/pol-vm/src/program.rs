@@ -19,6 +19,8 @@ pub struct Program {
     /// Constant sets and lists of strings as hash sets, by constant index (for
     /// `in_const`).
     pub(crate) string_sets: rustc_hash::FxHashMap<usize, rustc_hash::FxHashSet<String>>,
+    /// What the program can read of its input (from `demand`), for selective loading.
+    pub(crate) shape: pol_facts::Shape,
 }
 
 /// Why a program could not be loaded.
@@ -61,13 +63,37 @@ impl Program {
             .collect::<Result<_, _>>()?;
         let index = crate::index::RuleIndex::new(&code);
         let string_sets = string_sets(&code);
+        let shape = if code.demand.is_empty() {
+            pol_facts::Shape::everything()
+        } else {
+            let nodes = code
+                .demand
+                .iter()
+                .map(|n| pol_facts::ShapeNode {
+                    all: n.all,
+                    fields: n.fields.clone(),
+                    elements: n.elements,
+                })
+                .collect();
+            pol_facts::Shape::from_nodes(nodes)
+                .map_err(|e| LoadError(format!("invalid program: {e}")))?
+        };
         Ok(Program {
             code,
             regexes,
             globs,
             index,
             string_sets,
+            shape,
         })
+    }
+
+    /// What the program can read of its input: load documents with
+    /// `pol_facts::load_shaped` and this shape to skip the rest (see
+    /// docs/evaluation.md, "Selective loading"). Such a document is only for this
+    /// program: a rule of another that reads a skipped value fails closed.
+    pub fn shape(&self) -> &pol_facts::Shape {
+        &self.shape
     }
 
     /// Loads a program from `.polc` bytes (see `pol_bytecode::decode`).

@@ -110,12 +110,19 @@ impl<'p> Evaluator<'p> {
         }
     }
 
+    /// What the program can read of its input, for `pol_facts::load_shaped` (see
+    /// [`Program::shape`]).
+    pub fn shape(&self) -> &pol_facts::Shape {
+        self.program.shape()
+    }
+
     /// Changes the resource limits.
     pub fn set_limits(&mut self, limits: Limits) {
         self.limits = limits;
     }
 
     fn reset(&mut self, doc: &Document) {
+        doc.clear_read_skipped();
         let nodes = u64::try_from(doc.len()).unwrap_or(u64::MAX);
         self.budget = self
             .limits
@@ -149,11 +156,31 @@ impl<'p> Evaluator<'p> {
         self.select_rules(doc);
         for i in 0..self.selected.len() {
             let index = self.selected.get(i).map_or(0, |r| *r as usize);
-            if !self.run_rule(index, doc) {
+            let go_on = self.run_rule(index, doc);
+            self.check_skipped(index, doc);
+            if !go_on {
                 break;
             }
         }
         self.findings.take_decision(doc, &self.program.code)
+    }
+
+    /// Fails the rule closed if it read a value that selective loading skipped (the
+    /// demand analysis missed a path, or the document was loaded for another program).
+    fn check_skipped(&mut self, rule: usize, doc: &Document) {
+        if !doc.read_skipped() {
+            return;
+        }
+        doc.clear_read_skipped();
+        let code = &self.program.code;
+        if let Some(info) = code.rules.get(rule) {
+            self.findings.error(
+                &info.name,
+                "read a part of the input that was not loaded (load the document whole to evaluate this rule)".to_owned(),
+                info.pos,
+                code,
+            );
+        }
     }
 
     /// Like [`Evaluator::evaluate`], and adds the time each rule took to
@@ -173,6 +200,7 @@ impl<'p> Evaluator<'p> {
             if let Some(t) = timings.get_mut(index) {
                 *t += start.elapsed();
             }
+            self.check_skipped(index, doc);
             if !go_on {
                 break;
             }
@@ -227,10 +255,29 @@ impl<'p> Evaluator<'p> {
             .ok_or_else(|| QueryError::UnknownLet(name.to_owned()))?;
         self.reset(doc);
         let result = self.get_let(index, doc);
+        let json = result.as_ref().ok().map(|v| crate::value::to_json(v, doc));
+        let skipped = doc.read_skipped();
+        if skipped {
+            doc.clear_read_skipped();
+            let code = &self.program.code;
+            if let Some(info) = code.lets.get(index) {
+                let pos = code
+                    .chunks
+                    .get(info.chunk as usize)
+                    .and_then(|c| c.positions.first().copied())
+                    .unwrap_or_default();
+                self.findings.error(
+                    &info.name,
+                    "read a part of the input that was not loaded (load the document whole to query it)".to_owned(),
+                    pos,
+                    code,
+                );
+            }
+        }
         let decision = self.findings.take_decision(doc, &self.program.code);
-        match result {
-            Ok(v) => Ok(crate::value::to_json(&v, doc)),
-            Err(_) => Err(QueryError::Failed(decision)),
+        match json {
+            Some(v) if !skipped => Ok(v),
+            _ => Err(QueryError::Failed(decision)),
         }
     }
 

@@ -47,7 +47,8 @@ pub use pol_diagnostics::{
 };
 
 pub use pol_facts::{
-    Decision, Document, EvalError, Finding, Format, InputLocation, LoadError, PolicyLocation, load,
+    Decision, Document, EvalError, Finding, Format, InputLocation, LoadError, NodeId,
+    PolicyLocation, Shape, load, load_shaped,
 };
 
 pub use pol_vm::{Evaluator, Limits, QueryError};

@@ -132,15 +132,39 @@ impl Policy {
         self.evaluator().evaluate(doc)
     }
 
-    /// Loads `text` (one decision per document: YAML streams may hold several) and
-    /// evaluates it.
+    /// Loads the documents of `text` for this policy: what no rule can read is skipped,
+    /// not built (docs/evaluation.md, "Selective loading"; JSON only for now, other
+    /// formats load whole). Errors are those of [`crate::load`]: skipped parts are
+    /// still checked. Evaluate the documents with this policy only — a rule of another
+    /// policy that reads a skipped value fails closed.
+    pub fn load(
+        &self,
+        text: &str,
+        format: Format,
+        file: Option<&str>,
+    ) -> Result<Vec<Document>, LoadError> {
+        pol_facts::load_shaped(text, format, file, self.program.shape())
+    }
+
+    /// [`Policy::load`] for bytes (text that is not UTF-8 is a load error).
+    pub fn load_bytes(
+        &self,
+        bytes: &[u8],
+        format: Format,
+        file: Option<&str>,
+    ) -> Result<Vec<Document>, LoadError> {
+        pol_facts::load_bytes_shaped(bytes, format, file, self.program.shape())
+    }
+
+    /// Loads `text` for this policy (one decision per document: YAML streams may hold
+    /// several) and evaluates it.
     pub fn evaluate_text(
         &self,
         text: &str,
         format: Format,
         file: Option<&str>,
     ) -> Result<Vec<Decision>, LoadError> {
-        let docs = pol_facts::load(text, format, file)?;
+        let docs = self.load(text, format, file)?;
         let mut evaluator = self.evaluator();
         Ok(docs.iter().map(|d| evaluator.evaluate(d)).collect())
     }

@@ -180,3 +180,47 @@ fn every_example_policy_runs_on_every_kind_of_input_without_runtime_errors() {
         problems.join("\n")
     );
 }
+
+/// Selective loading (`Policy::load`) skips what no rule reads and must not change a
+/// decision: every corpus document, as JSON, under each example policy and under all of
+/// them at once, decides the same loaded whole and loaded for the policy.
+#[test]
+fn selective_loading_gives_the_same_decisions_on_the_corpus() {
+    let loaded = load_all();
+    let mut sources = pol::SourceMap::new();
+    let files: Vec<_> = KINDS
+        .iter()
+        .map(|&(_, file, _)| {
+            let path = repo().join("examples").join(file);
+            sources.add(
+                format!("examples/{file}"),
+                std::fs::read_to_string(&path).unwrap(),
+            )
+        })
+        .collect();
+    let all = pol::compile(&mut sources, &files).unwrap().policy;
+    let mut policies: Vec<(String, Policy)> = KINDS
+        .iter()
+        .map(|&(_, file, _)| (file.to_owned(), policy(file)))
+        .collect();
+    policies.push(("all examples".to_owned(), all));
+    let mut skipped = 0;
+    for (_, label, doc) in &loaded.docs {
+        let json = doc.to_json(doc.root()).to_string();
+        let whole = pol::load(&json, Format::Json, Some(label)).unwrap();
+        for (name, policy) in &policies {
+            let shaped = policy.load(&json, Format::Json, Some(label)).unwrap();
+            assert_eq!(
+                policy.evaluate(&whole[0]),
+                policy.evaluate(&shaped[0]),
+                "{label} under {name}"
+            );
+            let d = &shaped[0];
+            skipped += (0..d.len())
+                .filter(|&i| d.is_skipped(pol::NodeId(u32::try_from(i).unwrap())))
+                .count();
+        }
+    }
+    // The policies read a small part of these documents.
+    assert!(skipped > 1000, "only {skipped} values skipped");
+}

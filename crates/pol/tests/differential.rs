@@ -1,5 +1,6 @@
 //! Differential testing: random well-formed programs on random JSON documents give the
-//! same decision on the VM — optimized, at `-O0`, and after a `.polc` round trip — and
+//! same decision on the VM — optimized, at `-O0`, on the document loaded selectively
+//! for the policy, and after a `.polc` round trip — and
 //! on the reference evaluator.
 //!
 //! Programs and documents are generated from a proptest seed by a small grammar-driven
@@ -51,6 +52,8 @@ const BUILTINS: &[(&str, usize)] = &[
 
 struct Gen {
     rng: Rng,
+    /// Whether leaves may be `input` itself.
+    bare_input: bool,
     fresh: usize,
     lets: usize,
     fns: usize,
@@ -83,7 +86,10 @@ impl Gen {
     fn leaf(&mut self, scope: &[String], lets_visible: usize) -> String {
         match self.rng.below(10) {
             0..=2 if !scope.is_empty() => scope[self.rng.below(scope.len())].clone(),
-            3 => "input".into(),
+            // Half the programs never use `input` whole, so that selective loading
+            // has parts of the document to skip.
+            3 if self.bare_input => "input".into(),
+            3 => format!("input.{}.{}", self.rng.pick(KEYS), self.rng.pick(KEYS)),
             4 | 5 => format!("input.{}", self.rng.pick(KEYS)),
             6 if lets_visible > 0 => format!("l{}", self.rng.below(lets_visible)),
             _ => self.literal(),
@@ -181,6 +187,7 @@ impl Gen {
 
     fn program(&mut self) -> String {
         let mut src = String::from("package gen\n\n");
+        self.bare_input = self.rng.chance(50);
         self.lets = self.rng.below(3);
         for i in 0..self.lets {
             let value = self.expr(&[], 3, i);
@@ -290,9 +297,11 @@ fn essence(d: &Decision) -> (bool, Vec<String>, Vec<String>) {
     (d.allowed, findings, errors)
 }
 
-fn run_case(seed: u64) -> Result<(), TestCaseError> {
+/// Runs one case; gives the number of values selective loading skipped.
+fn run_case(seed: u64) -> Result<usize, TestCaseError> {
     let mut generator = Gen {
         rng: Rng(seed | 1),
+        bare_input: true,
         fresh: 0,
         lets: 0,
         fns: 0,
@@ -328,6 +337,19 @@ fn run_case(seed: u64) -> Result<(), TestCaseError> {
         program,
         document
     );
+    // Selective loading: the document loaded for the policy, with what no rule reads
+    // skipped, must give the same decision in every field.
+    let shaped = policy
+        .load(&document, pol::Format::Json, Some("doc.json"))
+        .expect("valid JSON");
+    prop_assert_eq!(
+        &vm,
+        &policy.evaluate(&shaped[0]),
+        "selective loading changed the decision (seed {}):\n{}\n{}",
+        seed,
+        program,
+        document
+    );
     let reloaded = pol::Policy::from_polc(&policy.to_polc()).expect("round trip");
     let vm_reloaded = reloaded.evaluate(doc);
     let reference =
@@ -347,7 +369,10 @@ fn run_case(seed: u64) -> Result<(), TestCaseError> {
         vm,
         reference
     );
-    Ok(())
+    let skipped = (0..shaped[0].len())
+        .filter(|&i| shaped[0].is_skipped(pol::NodeId(i as u32)))
+        .count();
+    Ok(skipped)
 }
 
 proptest! {
@@ -357,4 +382,16 @@ proptest! {
     fn vm_agrees_with_the_reference_evaluator(seed in any::<u64>()) {
         run_case(seed)?;
     }
+}
+
+/// The cases do exercise selective loading: many skip part of their document.
+#[test]
+fn many_cases_skip_part_of_the_document() {
+    let mut skipping = 0;
+    for seed in 0..300u64 {
+        if run_case(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15)).unwrap() > 0 {
+            skipping += 1;
+        }
+    }
+    assert!(skipping > 60, "only {skipping} of 300 cases skip anything");
 }
