@@ -56,7 +56,7 @@ fn chunk_listing(out: &mut String, program: &Program, index: usize, chunk: &Chun
     for (pc, instr) in chunk.code.iter().enumerate() {
         let _ = writeln!(
             out,
-            "  {pc:04}  {:<16} {}",
+            "  {pc:04}  {:<20} {}",
             instr.name(),
             operands(program, instr)
         );
@@ -151,6 +151,9 @@ fn operands(program: &Program, instr: &Instr) -> String {
         Instr::JumpIfFalse { cond, target }
         | Instr::JumpIfTrue { cond, target }
         | Instr::JumpUnlessTrue { cond, target }
+        | Instr::JumpIfFalseNot { cond, target }
+        | Instr::JumpIfTrueNot { cond, target }
+        | Instr::JumpUnlessTrueNot { cond, target }
         | Instr::JumpIfNotNull { src: cond, target } => format!("{cond}, {target}"),
         Instr::Call {
             dst,

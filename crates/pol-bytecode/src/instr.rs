@@ -373,6 +373,15 @@ instructions! {
     /// `dst = x in k` (`not in` with `negate`) for a constant set or list of strings
     /// `k`, tested with a hash set built when the program is loaded.
     InConst { dst: Reg, x: Reg, k: u16, negate: bool } = "in_const";
+    /// `not cond`, then `jump_if_false` on it: go to `target` when `cond` is `true`; a
+    /// non-bool, non-null `cond` is `not`'s type error (`if a and not b`).
+    JumpIfFalseNot { cond: Reg, target: Target } = "jump_if_false_not";
+    /// `not cond`, then `jump_if_true` on it: go to `target` when `cond` is `false`;
+    /// a non-bool, non-null `cond` is `not`'s type error (`if a or not b`).
+    JumpIfTrueNot { cond: Reg, target: Target } = "jump_if_true_not";
+    /// `not cond`, then `jump_unless_true` on it: go to `target` unless `cond` is
+    /// `false`; a non-bool, non-null `cond` is `not`'s type error (`if not b`).
+    JumpUnlessTrueNot { cond: Reg, target: Target } = "jump_unless_true_not";
 }
 
 /// The kinds `type_of` names, by bit of [`Instr::IsKind`]'s `kinds`.

@@ -276,6 +276,9 @@ impl Checker<'_> {
             Instr::JumpIfFalse { cond, target }
             | Instr::JumpIfTrue { cond, target }
             | Instr::JumpUnlessTrue { cond, target }
+            | Instr::JumpIfFalseNot { cond, target }
+            | Instr::JumpIfTrueNot { cond, target }
+            | Instr::JumpUnlessTrueNot { cond, target }
             | Instr::JumpIfNotNull { src: cond, target } => {
                 self.regs(pc, &[cond])?;
                 self.target(pc, target)

@@ -68,6 +68,9 @@ impl ChunkBuilder {
                 | Instr::JumpIfFalse { target, .. }
                 | Instr::JumpIfTrue { target, .. }
                 | Instr::JumpUnlessTrue { target, .. }
+                | Instr::JumpIfFalseNot { target, .. }
+                | Instr::JumpIfTrueNot { target, .. }
+                | Instr::JumpUnlessTrueNot { target, .. }
                 | Instr::JumpIfNotNull { target, .. } => *target = t,
                 Instr::IterNext { done, .. } => *done = t,
                 _ => {}

@@ -4,7 +4,7 @@
 use crate::Compiler;
 use crate::builder::{ChunkBuilder, LimitError};
 use pol_bytecode::{EmitSite, Instr, Reg, Target};
-use pol_check::hir::{self, BinaryOp, Clause, ExprKind};
+use pol_check::hir::{self, BinaryOp, Clause, ExprKind, UnaryOp};
 
 /// Where a failed `if` (or a finished path) continues.
 #[derive(Clone, Copy)]
@@ -142,6 +142,20 @@ impl Compiler<'_> {
                             op: BinaryOp::Or, ..
                         },
                     ) if self.optimize => self.skip_unless_any(b, ctx, cont, cond),
+                    // `if not x`: one jump on `x`, which raises `not`'s error.
+                    (
+                        None,
+                        ExprKind::Unary {
+                            op: UnaryOp::Not,
+                            expr,
+                        },
+                    ) if self.optimize => {
+                        let c = self.expr_reg(b, expr);
+                        Self::continue_to(b, ctx, cont, |target| Instr::JumpUnlessTrueNot {
+                            cond: c,
+                            target,
+                        });
+                    }
                     (None, _) => {
                         let c = self.expr_reg(b, cond);
                         Self::continue_to(b, ctx, cont, |target| Instr::JumpUnlessTrue {
@@ -185,6 +199,29 @@ impl Compiler<'_> {
         let operands = chain(BinaryOp::And, cond);
         let mut regs = Vec::with_capacity(operands.len());
         for operand in operands {
+            // `not x` as an operand: the jumps test `x` and raise `not`'s error, at the
+            // `not`'s position.
+            if let Some(x) = negated(operand) {
+                let r = self.expr_reg(b, x);
+                let outer = b.pos;
+                b.pos = self.pos(operand.span);
+                Self::continue_to(b, ctx, cont, |target| Instr::JumpIfFalseNot {
+                    cond: r,
+                    target,
+                });
+                b.pos = outer;
+                let never_null = matches!(
+                    x.kind,
+                    ExprKind::Binary {
+                        op: BinaryOp::Eq | BinaryOp::Ne,
+                        ..
+                    }
+                ) || self.always_bool(x);
+                if !never_null {
+                    regs.push((r, true));
+                }
+                continue;
+            }
             let r = self.expr_reg(b, operand);
             Self::continue_to(b, ctx, cont, |target| Instr::JumpIfFalse {
                 cond: r,
@@ -200,13 +237,16 @@ impl Compiler<'_> {
                 }
             ) || self.always_bool(operand);
             if !never_null {
-                regs.push(r);
+                regs.push((r, false));
             }
         }
-        for r in regs {
-            Self::continue_to(b, ctx, cont, |target| Instr::JumpUnlessTrue {
-                cond: r,
-                target,
+        for (r, not) in regs {
+            Self::continue_to(b, ctx, cont, |target| {
+                if not {
+                    Instr::JumpUnlessTrueNot { cond: r, target }
+                } else {
+                    Instr::JumpUnlessTrue { cond: r, target }
+                }
             });
         }
     }
@@ -232,6 +272,17 @@ impl Compiler<'_> {
         let operands = chain(BinaryOp::Or, cond);
         let mut to_go = Vec::with_capacity(operands.len());
         for operand in operands {
+            if let Some(x) = negated(operand) {
+                let r = self.expr_reg(b, x);
+                let outer = b.pos;
+                b.pos = self.pos(operand.span);
+                to_go.push(b.emit(Instr::JumpIfTrueNot {
+                    cond: r,
+                    target: ChunkBuilder::unknown(),
+                }));
+                b.pos = outer;
+                continue;
+            }
             let r = self.expr_reg(b, operand);
             to_go.push(b.emit(Instr::JumpIfTrue {
                 cond: r,
@@ -261,6 +312,17 @@ impl Compiler<'_> {
         });
         b.pos = self.pos(ctx.rule.message.span);
         b.emit(Instr::Emit { site });
+    }
+}
+
+/// `x` when `e` is `not x`.
+fn negated(e: &hir::Expr) -> Option<&hir::Expr> {
+    match &e.kind {
+        ExprKind::Unary {
+            op: UnaryOp::Not,
+            expr,
+        } => Some(expr),
+        _ => None,
     }
 }
 

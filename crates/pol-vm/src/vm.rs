@@ -498,6 +498,22 @@ impl<'p> Evaluator<'p> {
                     )));
                 }
             },
+            // `not cond` and a jump on it, with `not`'s type error.
+            Instr::JumpIfFalseNot { cond, target } => {
+                if ops::truth("not", self.reg(base, cond), doc)? == Some(true) {
+                    return Ok(Flow::Jump(target.index()));
+                }
+            }
+            Instr::JumpIfTrueNot { cond, target } => {
+                if ops::truth("not", self.reg(base, cond), doc)? == Some(false) {
+                    return Ok(Flow::Jump(target.index()));
+                }
+            }
+            Instr::JumpUnlessTrueNot { cond, target } => {
+                if ops::truth("not", self.reg(base, cond), doc)? != Some(false) {
+                    return Ok(Flow::Jump(target.index()));
+                }
+            }
             Instr::JumpIfNotNull { src, target } => {
                 if !self.reg(base, src).is_null(doc) {
                     return Ok(Flow::Jump(target.index()));

@@ -33,6 +33,9 @@ pub(crate) fn target(instr: &Instr) -> Option<Target> {
         | Instr::JumpIfFalse { target, .. }
         | Instr::JumpIfTrue { target, .. }
         | Instr::JumpUnlessTrue { target, .. }
+        | Instr::JumpIfFalseNot { target, .. }
+        | Instr::JumpIfTrueNot { target, .. }
+        | Instr::JumpUnlessTrueNot { target, .. }
         | Instr::JumpIfNotNull { target, .. } => Some(target),
         Instr::IterNext { done, .. } => Some(done),
         _ => None,
@@ -46,6 +49,9 @@ pub(crate) fn retarget(instr: Instr, to: Target) -> Instr {
         Instr::JumpIfFalse { cond, .. } => Instr::JumpIfFalse { cond, target: to },
         Instr::JumpIfTrue { cond, .. } => Instr::JumpIfTrue { cond, target: to },
         Instr::JumpUnlessTrue { cond, .. } => Instr::JumpUnlessTrue { cond, target: to },
+        Instr::JumpIfFalseNot { cond, .. } => Instr::JumpIfFalseNot { cond, target: to },
+        Instr::JumpIfTrueNot { cond, .. } => Instr::JumpIfTrueNot { cond, target: to },
+        Instr::JumpUnlessTrueNot { cond, .. } => Instr::JumpUnlessTrueNot { cond, target: to },
         Instr::JumpIfNotNull { src, .. } => Instr::JumpIfNotNull { src, target: to },
         Instr::IterNext { slot, value, .. } => Instr::IterNext {
             slot,
@@ -104,6 +110,9 @@ pub(crate) fn writes(instr: &Instr) -> Option<Reg> {
         | Instr::JumpIfFalse { .. }
         | Instr::JumpIfTrue { .. }
         | Instr::JumpUnlessTrue { .. }
+        | Instr::JumpIfFalseNot { .. }
+        | Instr::JumpIfTrueNot { .. }
+        | Instr::JumpUnlessTrueNot { .. }
         | Instr::JumpIfNotNull { .. }
         | Instr::Return { .. }
         | Instr::Halt
