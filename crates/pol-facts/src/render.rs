@@ -34,7 +34,7 @@ impl Document {
             steps.push(step);
             node = parent;
         }
-        let mut out = String::new();
+        let mut out = String::with_capacity(16 * steps.len());
         for step in steps.iter().rev() {
             match *step {
                 Step::Index(i) => {
@@ -79,9 +79,39 @@ fn push_key(out: &mut String, key: &str) {
         out.push_str(key);
     } else {
         out.push('[');
-        out.push_str(&Value::String(key.to_owned()).to_string());
+        push_json_string(out, key);
         out.push(']');
     }
+}
+
+/// Appends `s` as a JSON string, escaped as `serde_json` writes it (`\"`, `\\`, `\n`
+/// and the other short escapes, `\u00XX` for the other control characters), without
+/// building it first.
+fn push_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0C => "\\f",
+            0..=0x1F => "",
+            _ => continue,
+        };
+        out.push_str(s.get(run..i).unwrap_or(""));
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{b:04x}");
+        } else {
+            out.push_str(escape);
+        }
+        run = i + 1;
+    }
+    out.push_str(s.get(run..).unwrap_or(""));
+    out.push('"');
 }
 
 /// `[A-Za-z_][A-Za-z0-9_]*`
@@ -103,6 +133,17 @@ mod tests {
         assert!(!is_identifier("9a"));
         assert!(!is_identifier("my-job"));
         assert!(!is_identifier("é"));
+    }
+
+    #[test]
+    fn keys_are_escaped_as_serde_json_escapes_them() {
+        let mut keys: Vec<String> = (0u8..0x80).map(|b| format!("k{}é", b as char)).collect();
+        keys.extend(["", "\"\\", "a\u{7f}b", "日本", "x\u{1f}\u{0}"].map(String::from));
+        for key in keys {
+            let mut out = String::new();
+            push_json_string(&mut out, &key);
+            assert_eq!(out, Value::String(key.clone()).to_string(), "{key:?}");
+        }
     }
 
     #[test]
