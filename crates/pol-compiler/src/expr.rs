@@ -587,7 +587,7 @@ impl Compiler<'_> {
         let any = quantifier == Quantifier::Any;
         // `dst` is a fresh register: the collection expression does not read it.
         b.emit(Instr::LoadBool { dst, value: !any });
-        let (next, to_done, _) = self.loop_head(b, key, value, iter);
+        let (next, to_done, _, _) = self.loop_head(b, key, value, iter);
         let c = self.expr_reg(b, cond);
         let exit = if any {
             b.emit(Instr::AnyStep { acc: dst, cond: c });
@@ -635,7 +635,7 @@ impl Compiler<'_> {
         let mark = b.mark();
         match first {
             Clause::For { key, value, iter } => {
-                let (next, to_done, _) = self.loop_head(b, *key, *value, iter);
+                let (next, to_done, _, _) = self.loop_head(b, *key, *value, iter);
                 self.comprehension(b, rest, produce, dst);
                 b.emit(Instr::Jump {
                     target: pol_bytecode::Target(u32::try_from(next).unwrap_or(u32::MAX)),
@@ -736,14 +736,14 @@ impl Compiler<'_> {
     /// The head of a loop (`for` clause, comprehension): evaluate the collection, start
     /// iterating in a fresh slot, take the next element (and its key). Returns the
     /// index of the `iter_next` (where the loop continues), of the `iter_next` to patch
-    /// with the loop's end, and the value's register.
+    /// with the loop's end, the value's register and the iteration slot.
     pub(crate) fn loop_head(
         &mut self,
         b: &mut ChunkBuilder,
         key: Option<hir::LocalId>,
         value: hir::LocalId,
         iter: &hir::Expr,
-    ) -> (usize, usize, Reg) {
+    ) -> (usize, usize, Reg, pol_bytecode::Slot) {
         let src = self.expr_reg(b, iter);
         let slot = b.push_slot();
         b.emit(Instr::IterInit { slot, src });
@@ -758,7 +758,7 @@ impl Compiler<'_> {
             let dst = self.local(b, key);
             b.emit(Instr::IterKey { dst, slot });
         }
-        (next, to_done, value)
+        (next, to_done, value, slot)
     }
 }
 

@@ -25,6 +25,9 @@ struct RuleCtx<'r> {
     /// Conditions computed before the loops they do not depend on (hoist.rs), and
     /// the registers holding them.
     hoisted: Vec<(*const hir::Expr, Reg)>,
+    /// Keys of enclosing `for`s that only the message reads: each `iter_key` is done
+    /// when a finding is made, not on every iteration (register, slot).
+    deferred_keys: Vec<(Reg, pol_bytecode::Slot)>,
 }
 
 impl Compiler<'_> {
@@ -45,6 +48,7 @@ impl Compiler<'_> {
             anchors: Vec::new(),
             to_end: Vec::new(),
             hoisted: Vec::new(),
+            deferred_keys: Vec::new(),
         };
         self.clauses(&mut b, &mut ctx, &rule.clauses, Continue::End);
         let end = b.here();
@@ -103,10 +107,21 @@ impl Compiler<'_> {
                     }
                 }
                 b.pos = self.pos(iter.span);
-                let (next, to_done, value) = self.loop_head(b, *key, *value, iter);
+                // A key that no later clause reads is only needed by the message.
+                let deferred = key.filter(|k| {
+                    self.optimize && !rest.iter().any(|c| crate::hoist::clause_reads(c, *k))
+                });
+                let head_key = if deferred.is_some() { None } else { *key };
+                let (next, to_done, value, slot) = self.loop_head(b, head_key, *value, iter);
+                let deferred_keys = ctx.deferred_keys.len();
+                if let Some(k) = deferred {
+                    let r = self.local(b, k);
+                    ctx.deferred_keys.push((r, slot));
+                }
                 ctx.anchors.insert(0, value);
                 self.clauses(b, ctx, rest, Continue::Loop(next));
                 ctx.anchors.remove(0);
+                ctx.deferred_keys.truncate(deferred_keys);
                 let done = b.here();
                 b.patch(to_done, done);
                 b.handler(next, done, next);
@@ -299,6 +314,9 @@ impl Compiler<'_> {
     /// The `message ... at ...` clause: evaluate both, then `emit`.
     fn message(&mut self, b: &mut ChunkBuilder, ctx: &mut RuleCtx<'_>) {
         b.pos = self.pos(ctx.rule.message.span);
+        for &(dst, slot) in &ctx.deferred_keys {
+            b.emit(Instr::IterKey { dst, slot });
+        }
         let message = self.expr_reg(b, &ctx.rule.message);
         let at = ctx.rule.at.as_ref().map(|at| {
             b.pos = self.pos(at.span);
