@@ -88,9 +88,11 @@ pub fn load_bytes(
 /// flag when it is read ([`Document::read_skipped`]).
 ///
 /// Errors are exactly those of [`load`], including errors inside skipped values
-/// (syntax, escapes, numbers, nesting depth, duplicate keys). Only JSON is loaded
-/// selectively for now: YAML and TOML, and any format with [`Shape::everything`], are
-/// loaded whole, exactly as [`load`] does.
+/// (syntax, escapes, numbers, nesting depth, duplicate keys). JSON and YAML are loaded
+/// selectively; each document of a YAML stream is shaped from its root. A YAML stream
+/// with anything unusual (a parser error, an anchor or alias anywhere, a merge key
+/// `<<` or a collection as a key outside a value needed whole) is loaded whole, exactly
+/// as [`load`] does, and so are TOML and any format with [`Shape::everything`].
 pub fn load_shaped(
     text: &str,
     format: Format,
@@ -99,7 +101,8 @@ pub fn load_shaped(
 ) -> Result<Vec<Document>, LoadError> {
     match format {
         Format::Json => json::load_shaped(text, file, shape).map(|doc| vec![doc]),
-        Format::Yaml | Format::Toml => load(text, format, file),
+        Format::Yaml => yaml::load_shaped(text, file, shape),
+        Format::Toml => load(text, format, file),
     }
 }
 

@@ -10,16 +10,22 @@
 //! an error. Each node's position is the start of its event (a block scalar's is its
 //! first line of content); flow collections nest at most 255 deep (saphyr-parser's
 //! limit).
+//!
+//! Selective loading ([`load_shaped`]) feeds the same document loader only the events
+//! of values a [`Shape`] needs; the events of other values are consumed (and checked
+//! for the errors full loading would report there) and leave a placeholder. Anything
+//! unusual makes it load the stream in full instead.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Tag};
 
-use crate::builder::{BuildError, Builder, Scalar};
-use crate::document::{Document, NodeId};
+use crate::builder::{BuildError, Builder, MAX_DEPTH, Scalar};
+use crate::document::{Document, MAX_NODES, NodeId};
 use crate::error::LoadError;
 use crate::lines::{Lines, to_u32};
+use crate::shape::{Need, Shape};
 use crate::view::NodeRef;
 use crate::yaml_scalar::resolve;
 
@@ -78,6 +84,291 @@ pub(crate) fn load(text: &str, file: Option<&str>) -> Result<Vec<Document>, Load
             column,
             message,
         });
+    }
+}
+
+/// Loads every document of a YAML stream like [`load`], building only the values
+/// `shape` needs (each document is shaped from its root); every other value is a
+/// placeholder at the position [`load`] gives it.
+///
+/// A skipped value's events are consumed without building nodes, but checked for the
+/// errors [`load`] would report there: scalars that do not resolve, nesting depth and
+/// duplicate keys (compared as [`load`] compares them: a scalar key is its text). The
+/// result is [`load`]'s whenever anything is unusual: on any parser error, any anchor
+/// or alias anywhere in the stream, a merge key or a collection as a key outside a
+/// value needed in full, and any error, the stream is loaded again in full (which also
+/// gives the exact error). Text too large for the arena's limits to be ruled out is
+/// loaded in full.
+pub(crate) fn load_shaped(
+    text: &str,
+    file: Option<&str>,
+    shape: &Shape,
+) -> Result<Vec<Document>, LoadError> {
+    // Without aliases (which make the shaped loader give up), each node of a skipped
+    // value comes from at least one character of text (a scalar key is not a node), so
+    // below this size, with a margin, full loading cannot fail with "document too
+    // large" in a skipped value, which the skip path does not count.
+    if shape.is_everything() || text.len() > MAX_NODES / 4 {
+        return load(text, file);
+    }
+    match load_stream_shaped(text, file, shape) {
+        Some(docs) => Ok(docs),
+        None => load(text, file),
+    }
+}
+
+/// The shaped counterpart of [`load_stream`] on the text as it is; `None` whenever
+/// the result might differ from full loading (see [`load_shaped`]).
+fn load_stream_shaped(text: &str, file: Option<&str>, shape: &Shape) -> Option<Vec<Document>> {
+    let lines = Lines::new(text);
+    let unterminated_end = if text.ends_with(['\n', '\r']) {
+        None
+    } else {
+        Some(text.chars().count())
+    };
+    let mut parser = Parser::new_from_str(text);
+    let mut docs = Vec::new();
+    let mut current: Option<ShapedLoader<'_, '_>> = None;
+    let mut scratch = SkipScratch::default();
+    while let Some(event) = parser.next_event() {
+        let (event, span) = event.ok()?;
+        match event {
+            Event::DocumentStart(_) => {
+                current = Some(ShapedLoader::new(file, lines.clone(), shape));
+            }
+            Event::DocumentEnd => {
+                if let Some(doc) = current.take() {
+                    docs.push(doc.finish()?);
+                }
+            }
+            Event::StreamEnd => break,
+            Event::StreamStart | Event::Nothing => {}
+            event => {
+                let event = match event {
+                    Event::Scalar(value, style, anchor, tag)
+                        if unterminated_end == Some(span.end.index()) =>
+                    {
+                        Event::Scalar(chomp_at_end(value, style), style, anchor, tag)
+                    }
+                    event => event,
+                };
+                if let Some(doc) = &mut current {
+                    let pos = lines.offset(span.start.line(), span.start.col());
+                    doc.event(event, pos, &mut scratch)?;
+                }
+            }
+        }
+    }
+    if docs.is_empty() {
+        let mut builder = Builder::new(file, lines.clone(), 1);
+        builder.scalar(Scalar::Null, 0).ok()?;
+        docs.push(builder.finish());
+    }
+    Some(docs)
+}
+
+/// Builds one document of the stream with a shape: a [`DocumentLoader`] that is given
+/// only the events of needed values, and placeholders for the others.
+struct ShapedLoader<'t, 's> {
+    inner: DocumentLoader<'t>,
+    shape: &'s Shape,
+    /// The needs of the open containers loaded with a shape node, innermost last (those
+    /// under `all_depth` are not pushed).
+    needs: Vec<Need>,
+    /// The depth at which the outermost open container needed in full was opened:
+    /// everything deeper is needed. `usize::MAX` when there is none.
+    all_depth: usize,
+    /// The need of the value of the key just read.
+    pending: Need,
+    /// The collection being skipped: its role and position.
+    skipping: Option<(Role, u32)>,
+}
+
+/// The scratch space of skipped collections, reused from one to the next.
+#[derive(Default)]
+struct SkipScratch<'t> {
+    /// The open skipped collections, innermost last: `None` for a sequence, whether
+    /// the next node is a key for a mapping.
+    open: Vec<Option<bool>>,
+    /// The keys of the open skipped mappings, each mapping's after its parent's.
+    keys: Vec<Cow<'t, str>>,
+    /// Where each open skipped mapping's keys start in `keys`.
+    key_starts: Vec<usize>,
+}
+
+/// Mappings with more keys than this check duplicates by sorting; smaller ones compare
+/// every pair.
+const SMALL_SKIPPED_MAPPING: usize = 16;
+
+impl<'t, 's> ShapedLoader<'t, 's> {
+    fn new(file: Option<&str>, lines: Lines, shape: &'s Shape) -> ShapedLoader<'t, 's> {
+        ShapedLoader {
+            inner: DocumentLoader::new(file, lines),
+            shape,
+            needs: Vec::new(),
+            all_depth: usize::MAX,
+            pending: Need::All,
+            skipping: None,
+        }
+    }
+
+    /// The document, or `None` when it ended inside a value (which a parser that
+    /// reported no error does not do).
+    fn finish(self) -> Option<Document> {
+        if self.skipping.is_some() || !self.inner.frames.is_empty() {
+            return None;
+        }
+        Some(self.inner.finish())
+    }
+
+    /// Handles one event inside the document; `None` to load the stream in full.
+    fn event(&mut self, event: Event<'t>, pos: u32, scratch: &mut SkipScratch<'t>) -> Option<()> {
+        match &event {
+            Event::Alias(_) => return None,
+            Event::Scalar(_, _, anchor, _)
+            | Event::SequenceStart(anchor, _)
+            | Event::MappingStart(anchor, _)
+                if *anchor != 0 =>
+            {
+                return None;
+            }
+            _ => {}
+        }
+        if self.skipping.is_some() {
+            return self.skip_event(event, scratch);
+        }
+        if matches!(event, Event::SequenceEnd | Event::MappingEnd) {
+            self.inner.close().ok()?;
+            let depth = self.inner.builder.depth();
+            if depth == self.all_depth {
+                self.all_depth = usize::MAX;
+            } else if depth < self.all_depth {
+                self.needs.pop();
+            }
+            return Some(());
+        }
+        let depth = self.inner.builder.depth();
+        if depth > self.all_depth {
+            return self.inner.event(event, pos).ok();
+        }
+        let need = match (self.needs.last(), self.inner.frames.last()) {
+            (Some(&parent), Some(frame)) if frame.object => {
+                if frame.expect_key {
+                    // A key of a mapping loaded with a shape node: a scalar, not `<<`.
+                    let Event::Scalar(value, style, _, tag) = &event else {
+                        return None;
+                    };
+                    if *style == ScalarStyle::Plain && tag.is_none() && value == "<<" {
+                        return None;
+                    }
+                    self.pending = self.shape.field(parent, value);
+                    return self.inner.event(event, pos).ok();
+                }
+                self.pending
+            }
+            (Some(&parent), Some(_)) => self.shape.element(parent),
+            (None, None) => self.shape.root(),
+            _ => return None,
+        };
+        match (need, event) {
+            (Need::Skip, Event::Scalar(value, style, _, tag)) => {
+                resolve(&value, style, tag.as_deref()).ok()?;
+                let role = self.inner.role();
+                self.placeholder(role, pos)
+            }
+            (Need::Skip, event @ (Event::SequenceStart(..) | Event::MappingStart(..))) => {
+                let role = self.inner.role();
+                self.skipping = Some((role, pos));
+                scratch.open.clear();
+                scratch.keys.clear();
+                scratch.key_starts.clear();
+                self.skip_event(event, scratch)
+            }
+            (need, event) => {
+                let opens = matches!(event, Event::SequenceStart(..) | Event::MappingStart(..));
+                self.inner.event(event, pos).ok()?;
+                if opens {
+                    match need {
+                        Need::All => self.all_depth = depth,
+                        Need::Node(_) => self.needs.push(need),
+                        Need::Skip => {}
+                    }
+                }
+                Some(())
+            }
+        }
+    }
+
+    /// Adds a placeholder for a skipped value in `role`.
+    fn placeholder(&mut self, role: Role, pos: u32) -> Option<()> {
+        let node = self.inner.builder.skipped(pos).ok()?;
+        self.inner.complete(role, node).ok()
+    }
+
+    /// Consumes one event of a skipped collection, checking it for the errors full
+    /// loading would report; adds the placeholder when the collection ends.
+    fn skip_event(&mut self, event: Event<'t>, scratch: &mut SkipScratch<'t>) -> Option<()> {
+        match event {
+            Event::Scalar(value, style, _, tag) => match scratch.open.last_mut() {
+                Some(Some(expect_key)) if *expect_key => {
+                    if style == ScalarStyle::Plain && tag.is_none() && value == "<<" {
+                        return None;
+                    }
+                    *expect_key = false;
+                    scratch.keys.push(value);
+                }
+                parent => {
+                    resolve(&value, style, tag.as_deref()).ok()?;
+                    if let Some(Some(expect_key)) = parent {
+                        *expect_key = true;
+                    }
+                }
+            },
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                match scratch.open.last_mut() {
+                    // A collection as a key.
+                    Some(Some(true)) => return None,
+                    Some(Some(expect_key)) => *expect_key = true,
+                    _ => {}
+                }
+                if self.inner.builder.depth() + scratch.open.len() >= MAX_DEPTH {
+                    return None;
+                }
+                if matches!(event, Event::MappingStart(..)) {
+                    scratch.open.push(Some(true));
+                    scratch.key_starts.push(scratch.keys.len());
+                } else {
+                    scratch.open.push(None);
+                }
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                if scratch.open.pop()?.is_some() {
+                    let start = scratch.key_starts.pop()?;
+                    if has_duplicates(scratch.keys.get_mut(start..)?) {
+                        return None;
+                    }
+                    scratch.keys.truncate(start);
+                }
+                if scratch.open.is_empty() {
+                    let (role, pos) = self.skipping.take()?;
+                    return self.placeholder(role, pos);
+                }
+            }
+            _ => {}
+        }
+        Some(())
+    }
+}
+
+/// Whether some key is there twice; sorts large slices of keys (O(n log n)).
+fn has_duplicates(keys: &mut [Cow<'_, str>]) -> bool {
+    if keys.len() <= SMALL_SKIPPED_MAPPING {
+        keys.iter()
+            .enumerate()
+            .any(|(i, a)| keys.iter().skip(i + 1).any(|b| a == b))
+    } else {
+        keys.sort_unstable();
+        keys.windows(2).any(|w| matches!(w, [a, b] if a == b))
     }
 }
 

@@ -224,3 +224,38 @@ fn selective_loading_gives_the_same_decisions_on_the_corpus() {
     // The policies read a small part of these documents.
     assert!(skipped > 1000, "only {skipped} values skipped");
 }
+
+/// The same for the YAML files of the corpus, loaded as found.
+#[test]
+fn selective_yaml_loading_gives_the_same_decisions_on_the_corpus() {
+    let mut skipped = 0;
+    for &(kind, file, _) in KINDS {
+        let policy = policy(file);
+        for (name, path) in files(kind) {
+            if Format::from_path(&path) != Some(Format::Yaml) {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let (whole, shaped) = match (
+                pol::load(&text, Format::Yaml, Some(&name)),
+                policy.load(&text, Format::Yaml, Some(&name)),
+            ) {
+                (Ok(whole), Ok(shaped)) => (whole, shaped),
+                // A file that does not load fails the same way either way.
+                (Err(a), Err(b)) => {
+                    assert_eq!(a.to_string(), b.to_string(), "{name}");
+                    continue;
+                }
+                (a, b) => panic!("{name}: whole {:?}, shaped {:?}", a.is_ok(), b.is_ok()),
+            };
+            assert_eq!(whole.len(), shaped.len(), "{name}");
+            for (w, s) in whole.iter().zip(&shaped) {
+                assert_eq!(policy.evaluate(w), policy.evaluate(s), "{name}");
+                skipped += (0..s.len())
+                    .filter(|&i| s.is_skipped(pol::NodeId(u32::try_from(i).unwrap())))
+                    .count();
+            }
+        }
+    }
+    assert!(skipped > 1000, "only {skipped} values skipped");
+}
