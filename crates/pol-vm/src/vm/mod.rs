@@ -13,6 +13,9 @@ use pol_bytecode::{BuiltinOp, Chunk, Const, Instr, Reg, StrOp};
 use pol_facts::{Decision, Document, KeyId};
 use std::rc::Rc;
 
+mod query;
+pub use query::QueryError;
+
 /// How an instruction failed.
 pub(crate) enum Fault {
     /// A new runtime error: record it, then drop the path. (Boxed: the error path is
@@ -165,24 +168,6 @@ impl<'p> Evaluator<'p> {
         self.findings.take_decision(doc, &self.program.code)
     }
 
-    /// Fails the rule closed if it read a value that selective loading skipped (the
-    /// demand analysis missed a path, or the document was loaded for another program).
-    fn check_skipped(&mut self, rule: usize, doc: &Document) {
-        if !doc.read_skipped() {
-            return;
-        }
-        doc.clear_read_skipped();
-        let code = &self.program.code;
-        if let Some(info) = code.rules.get(rule) {
-            self.findings.error(
-                &info.name,
-                "read a part of the input that was not loaded (load the document whole to evaluate this rule)".to_owned(),
-                info.pos,
-                code,
-            );
-        }
-    }
-
     /// Like [`Evaluator::evaluate`], and adds the time each rule took to
     /// `timings[rule]` (for `pol bench`; lets are charged to the rule that first uses
     /// them). `timings` should have one entry per rule.
@@ -243,42 +228,6 @@ impl<'p> Evaluator<'p> {
             self.call_chunk(rule.chunk as usize, 0, 0, doc),
             Err(Fault::Abort)
         )
-    }
-
-    /// Computes the top-level let `name` (package-qualified, or unqualified when only
-    /// one package has it) on `doc`, as JSON.
-    pub fn query(&mut self, doc: &Document, name: &str) -> Result<serde_json::Value, QueryError> {
-        let index = self
-            .program
-            .code
-            .find_let(name)
-            .ok_or_else(|| QueryError::UnknownLet(name.to_owned()))?;
-        self.reset(doc);
-        let result = self.get_let(index, doc);
-        let json = result.as_ref().ok().map(|v| crate::value::to_json(v, doc));
-        let skipped = doc.read_skipped();
-        if skipped {
-            doc.clear_read_skipped();
-            let code = &self.program.code;
-            if let Some(info) = code.lets.get(index) {
-                let pos = code
-                    .chunks
-                    .get(info.chunk as usize)
-                    .and_then(|c| c.positions.first().copied())
-                    .unwrap_or_default();
-                self.findings.error(
-                    &info.name,
-                    "read a part of the input that was not loaded (load the document whole to query it)".to_owned(),
-                    pos,
-                    code,
-                );
-            }
-        }
-        let decision = self.findings.take_decision(doc, &self.program.code);
-        match json {
-            Some(v) if !skipped => Ok(v),
-            _ => Err(QueryError::Failed(decision)),
-        }
     }
 
     /// Runs a chunk in a new frame whose first registers receive `argc` values copied
@@ -883,27 +832,3 @@ fn index_value(obj: &Value, index: &Value, doc: &Document) -> Value {
         _ => Value::Null,
     }
 }
-
-/// Why a query failed.
-#[derive(Debug)]
-pub enum QueryError {
-    /// No let of that name.
-    UnknownLet(String),
-    /// Computing it raised runtime errors (in the decision).
-    Failed(Decision),
-}
-
-impl std::fmt::Display for QueryError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            QueryError::UnknownLet(name) => write!(f, "no top-level let named `{name}`"),
-            QueryError::Failed(decision) => {
-                let messages: Vec<&str> =
-                    decision.errors.iter().map(|e| e.message.as_str()).collect();
-                write!(f, "computing the let failed: {}", messages.join("; "))
-            }
-        }
-    }
-}
-
-impl std::error::Error for QueryError {}

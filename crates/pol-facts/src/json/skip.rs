@@ -1,0 +1,384 @@
+//! The skip scanner of selective loading: it reads over a value that no rule needs
+//! without building anything, and still finds every error the full parser reports.
+
+use super::{Error, Parser, Result};
+use crate::builder::MAX_DEPTH;
+
+/// The skip scanner's scratch space.
+#[derive(Default)]
+pub(super) struct SkipScratch {
+    /// The open skipped containers, innermost last: `true` for an object.
+    open: Vec<bool>,
+    /// The keys of the open skipped objects, each object's after its parent's.
+    keys: Vec<KeySpan>,
+    /// Where each open skipped object's keys start in `keys`, and its decoded keys in
+    /// `decoded`.
+    key_starts: Vec<(usize, usize)>,
+    /// Keys with escapes, decoded.
+    decoded: String,
+}
+
+/// A key of a skipped object: a byte range of the text (a key without escapes) or of
+/// [`SkipScratch::decoded`], with its first bytes and its length, which tell most
+/// different keys apart without reading them.
+#[derive(Clone, Copy)]
+struct KeySpan {
+    /// The first 8 bytes of the key (zero-padded), big-endian.
+    head: u64,
+    start: usize,
+    end: usize,
+    decoded: bool,
+}
+
+impl KeySpan {
+    fn new(key: &[u8], start: usize, end: usize, decoded: bool) -> KeySpan {
+        let mut head = [0u8; 8];
+        for (to, from) in head.iter_mut().zip(key) {
+            *to = *from;
+        }
+        KeySpan {
+            head: u64::from_be_bytes(head),
+            start,
+            end,
+            decoded,
+        }
+    }
+
+    fn resolve<'a>(self, text: &'a str, decoded: &'a str) -> &'a str {
+        let source = if self.decoded { decoded } else { text };
+        source.get(self.start..self.end).unwrap_or("")
+    }
+
+    /// An order of keys in which equal keys are next to each other (not the order of
+    /// their text).
+    fn cmp(self, other: KeySpan, text: &str, decoded: &str) -> std::cmp::Ordering {
+        self.head
+            .cmp(&other.head)
+            .then((self.end - self.start).cmp(&(other.end - other.start)))
+            .then_with(|| {
+                self.resolve(text, decoded)
+                    .cmp(other.resolve(text, decoded))
+            })
+    }
+}
+
+/// Objects with more keys than this check duplicates by sorting; smaller ones compare
+/// every pair.
+const SMALL_SKIPPED_OBJECT: usize = 16;
+
+/// Whether eight string bytes are all plain ASCII: none is `"`, `\`, a control
+/// character or a byte of a multi-byte character. (Bit tricks on a word:
+/// `(v - 0x0101…) & !v` has a high bit set exactly when some byte of `v` is zero, and
+/// `(x - 0x2020…) & !x` exactly when some byte is below `0x20`, if all are ASCII.)
+#[inline]
+fn plain_ascii(x: u64) -> bool {
+    const fn each(b: u8) -> u64 {
+        u64::from_ne_bytes([b; 8])
+    }
+    const HIGH: u64 = each(0x80);
+    let quote = x ^ each(b'"');
+    let backslash = x ^ each(b'\\');
+    let special = x
+        | (x.wrapping_sub(each(0x20)) & !x)
+        | (quote.wrapping_sub(each(1)) & !quote)
+        | (backslash.wrapping_sub(each(1)) & !backslash);
+    special & HIGH == 0
+}
+
+impl<'t, 's, const SHAPED: bool> Parser<'t, 's, SHAPED> {
+    /// Scans over the value at `self.i` (after whitespace) without building anything,
+    /// checking it for every error the full parser reports (with a nesting depth
+    /// counted from the builder's). Its errors carry no useful message: the caller
+    /// loads the text in full to report them.
+    pub(super) fn skip_value(&mut self) -> Result<()> {
+        let mut skip = std::mem::take(&mut self.skip);
+        skip.open.clear();
+        skip.keys.clear();
+        skip.key_starts.clear();
+        skip.decoded.clear();
+        let scanned = self.skip_scan(&mut skip);
+        self.skip = skip;
+        scanned
+    }
+
+    fn skip_scan(&mut self, skip: &mut SkipScratch) -> Result<()> {
+        let base = self.builder.depth();
+        'value: loop {
+            self.skip_whitespace();
+            match self.peek() {
+                Some(open @ (b'{' | b'[')) => {
+                    if base + skip.open.len() >= MAX_DEPTH {
+                        return Err(self.skip_error());
+                    }
+                    self.i += 1;
+                    let object = open == b'{';
+                    skip.open.push(object);
+                    if object {
+                        skip.key_starts.push((skip.keys.len(), skip.decoded.len()));
+                    }
+                    self.skip_whitespace();
+                    match self.peek() {
+                        Some(b'}') if object => {
+                            self.i += 1;
+                            self.skip_close_object(skip)?;
+                        }
+                        Some(b']') if !object => {
+                            self.i += 1;
+                            skip.open.pop();
+                        }
+                        _ => {
+                            if object {
+                                self.skip_key(skip)?;
+                            }
+                            continue 'value;
+                        }
+                    }
+                }
+                Some(b'"') => self.skip_string()?,
+                Some(b't') => self.skip_literal(b"true")?,
+                Some(b'f') => self.skip_literal(b"false")?,
+                Some(b'n') => self.skip_literal(b"null")?,
+                Some(b'-' | b'0'..=b'9') => self.skip_number()?,
+                _ => return Err(self.skip_error()),
+            }
+            // A value is complete: go on in the innermost open skipped container.
+            while let Some(&object) = skip.open.last() {
+                self.skip_whitespace();
+                match self.peek() {
+                    Some(b',') => {
+                        self.i += 1;
+                        if object {
+                            self.skip_whitespace();
+                            self.skip_key(skip)?;
+                        }
+                        continue 'value;
+                    }
+                    Some(b']') if !object => {
+                        self.i += 1;
+                        skip.open.pop();
+                    }
+                    Some(b'}') if object => {
+                        self.i += 1;
+                        self.skip_close_object(skip)?;
+                    }
+                    _ => return Err(self.skip_error()),
+                }
+            }
+            return Ok(());
+        }
+    }
+
+    /// Reads `"key"` and `:` in a skipped object and records the key.
+    fn skip_key(&mut self, skip: &mut SkipScratch) -> Result<()> {
+        if self.peek() != Some(b'"') {
+            return Err(self.skip_error());
+        }
+        let (start_i, start_continuation) = (self.i, self.continuation);
+        self.i += 1;
+        let end = self.string_run();
+        let span = match self.bytes.get(end) {
+            Some(b'"') => {
+                self.i = end + 1;
+                let key = self.bytes.get(start_i + 1..end).unwrap_or(&[]);
+                KeySpan::new(key, start_i + 1, end, false)
+            }
+            _ => {
+                // Escapes, control characters or the end: decode (and check) in full.
+                self.i = start_i;
+                self.continuation = start_continuation;
+                let start = skip.decoded.len();
+                self.decode_string(&mut skip.decoded)?;
+                let key = skip.decoded.as_bytes().get(start..).unwrap_or(&[]);
+                KeySpan::new(key, start, skip.decoded.len(), true)
+            }
+        };
+        skip.keys.push(span);
+        self.skip_whitespace();
+        if self.peek() != Some(b':') {
+            return Err(self.skip_error());
+        }
+        self.i += 1;
+        Ok(())
+    }
+
+    /// Closes the innermost open skipped object: a duplicate key is an error. Small
+    /// objects compare every pair of keys; larger ones sort their keys, which keeps
+    /// huge objects O(n log n). The scratch space is reused.
+    fn skip_close_object(&self, skip: &mut SkipScratch) -> Result<()> {
+        use std::cmp::Ordering::Equal;
+        skip.open.pop();
+        let (keys_start, decoded_start) = skip.key_starts.pop().unwrap_or((0, 0));
+        let SkipScratch { keys, decoded, .. } = skip;
+        let text = self.text;
+        if let Some(own) = keys.get_mut(keys_start..) {
+            let duplicate = if own.len() <= SMALL_SKIPPED_OBJECT {
+                own.iter().enumerate().any(|(i, &a)| {
+                    own.get(i + 1..).unwrap_or(&[]).iter().any(|&b| {
+                        a.head == b.head
+                            && a.end - a.start == b.end - b.start
+                            && a.resolve(text, decoded) == b.resolve(text, decoded)
+                    })
+                })
+            } else {
+                own.sort_unstable_by(|&a, &b| a.cmp(b, text, decoded));
+                own.windows(2).any(|pair| match *pair {
+                    [a, b] => a.cmp(b, text, decoded) == Equal,
+                    _ => false,
+                })
+            };
+            if duplicate {
+                return Err(self.skip_error());
+            }
+        }
+        keys.truncate(keys_start);
+        decoded.truncate(decoded_start);
+        Ok(())
+    }
+
+    /// The end of the run of plain string bytes from `self.i` (the offset of the
+    /// first `"`, `\` or control character, or the end of the text); counts the run's
+    /// continuation bytes.
+    #[inline]
+    fn string_run(&mut self) -> usize {
+        let mut j = self.i;
+        // Eight plain ASCII bytes at a time (no continuation bytes among them).
+        while let Some(Ok(word)) = self.bytes.get(j..j + 8).map(<[u8; 8]>::try_from) {
+            if !plain_ascii(u64::from_le_bytes(word)) {
+                break;
+            }
+            j += 8;
+        }
+        loop {
+            match self.bytes.get(j) {
+                Some(&b) if b >= 0x80 => {
+                    self.continuation += usize::from(b & 0xC0 == 0x80);
+                    j += 1;
+                }
+                Some(&b) if b >= 0x20 && b != b'"' && b != b'\\' => j += 1,
+                _ => return j,
+            }
+        }
+    }
+
+    /// Scans over the string at `self.i` (a `"`), checking its escapes.
+    fn skip_string(&mut self) -> Result<()> {
+        self.i += 1;
+        loop {
+            let end = self.string_run();
+            self.i = end;
+            match self.bytes.get(end) {
+                Some(b'"') => {
+                    self.i += 1;
+                    return Ok(());
+                }
+                Some(b'\\') => {
+                    let at = self.i;
+                    match self.bytes.get(at + 1) {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
+                            self.i += 2;
+                        }
+                        Some(b'u') => {
+                            self.i += 2;
+                            self.unicode_escape(at)?;
+                        }
+                        _ => return Err(self.skip_error()),
+                    }
+                }
+                _ => return Err(self.skip_error()),
+            }
+        }
+    }
+
+    /// Scans over a number, with the full parser's grammar and range check.
+    fn skip_number(&mut self) -> Result<()> {
+        let at = self.i;
+        if self.peek() == Some(b'-') {
+            self.i += 1;
+        }
+        let int_start = self.i;
+        match self.peek() {
+            Some(b'0') => {
+                self.i += 1;
+                if matches!(self.peek(), Some(b'0'..=b'9')) {
+                    return Err(self.skip_error());
+                }
+            }
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(self.skip_error()),
+        }
+        let int_digits = self.i - int_start;
+        if self.peek() == Some(b'.') {
+            self.i += 1;
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.skip_error());
+            }
+            self.digits();
+        }
+        let mut exponent = false;
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.i += 1;
+            exponent = true;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.i += 1;
+            }
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.skip_error());
+            }
+            self.digits();
+        }
+        // Without an exponent, at most 308 digits before any `.` are below 10^308 and
+        // so finite (and an int that fits in 64 bits has fewer): only the others
+        // need parsing.
+        if exponent || int_digits > 308 {
+            let text = self.text.get(at..self.i).unwrap_or("");
+            if !text.parse::<f64>().is_ok_and(f64::is_finite) {
+                return Err(self.skip_error());
+            }
+        }
+        Ok(())
+    }
+
+    fn skip_literal(&mut self, word: &[u8]) -> Result<()> {
+        if self.bytes.get(self.i..self.i + word.len()) != Some(word) {
+            return Err(self.skip_error());
+        }
+        self.i += word.len();
+        Ok(())
+    }
+
+    /// An error of the skip scanner (the full parser gives the message).
+    #[cold]
+    fn skip_error(&self) -> Error {
+        self.error(self.i, "invalid JSON in a skipped value")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_ascii;
+
+    /// The word test agrees with the byte test for every byte at every place, and
+    /// for every pair of bytes (where borrows between bytes could matter).
+    #[test]
+    fn plain_ascii_words() {
+        let plain = |b: u8| (0x20..0x80).contains(&b) && b != b'"' && b != b'\\';
+        for place in 0..8 {
+            for b in 0..=255u8 {
+                let mut word = [b'a'; 8];
+                word[place] = b;
+                assert_eq!(plain_ascii(u64::from_le_bytes(word)), plain(b), "{word:?}");
+            }
+        }
+        for b1 in 0..=255u8 {
+            for b2 in 0..=255u8 {
+                for (p1, p2) in [(0, 1), (3, 4), (6, 7), (0, 7), (2, 5)] {
+                    let mut word = [b' '; 8];
+                    word[p1] = b1;
+                    word[p2] = b2;
+                    let expected = plain(b1) && plain(b2);
+                    assert_eq!(plain_ascii(u64::from_le_bytes(word)), expected, "{word:?}");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! Queries of a top-level let (`--query`), and the fail-closed check of selective
+//! loading: a rule that read a value the loader skipped gets a runtime error.
+
+use super::Evaluator;
+use pol_facts::{Decision, Document};
+
+impl Evaluator<'_> {
+    /// Computes the top-level let `name` (package-qualified, or unqualified when only
+    /// one package has it) on `doc`, as JSON.
+    pub fn query(&mut self, doc: &Document, name: &str) -> Result<serde_json::Value, QueryError> {
+        let index = self
+            .program
+            .code
+            .find_let(name)
+            .ok_or_else(|| QueryError::UnknownLet(name.to_owned()))?;
+        self.reset(doc);
+        let result = self.get_let(index, doc);
+        let json = result.as_ref().ok().map(|v| crate::value::to_json(v, doc));
+        let skipped = doc.read_skipped();
+        if skipped {
+            doc.clear_read_skipped();
+            let code = &self.program.code;
+            if let Some(info) = code.lets.get(index) {
+                let pos = code
+                    .chunks
+                    .get(info.chunk as usize)
+                    .and_then(|c| c.positions.first().copied())
+                    .unwrap_or_default();
+                self.findings.error(
+                    &info.name,
+                    "read a part of the input that was not loaded (load the document whole to query it)".to_owned(),
+                    pos,
+                    code,
+                );
+            }
+        }
+        let decision = self.findings.take_decision(doc, &self.program.code);
+        match json {
+            Some(v) if !skipped => Ok(v),
+            _ => Err(QueryError::Failed(decision)),
+        }
+    }
+
+    /// Fails the rule closed if it read a value that selective loading skipped (the
+    /// demand analysis missed a path, or the document was loaded for another program).
+    pub(super) fn check_skipped(&mut self, rule: usize, doc: &Document) {
+        if !doc.read_skipped() {
+            return;
+        }
+        doc.clear_read_skipped();
+        let code = &self.program.code;
+        if let Some(info) = code.rules.get(rule) {
+            self.findings.error(
+                &info.name,
+                "read a part of the input that was not loaded (load the document whole to evaluate this rule)".to_owned(),
+                info.pos,
+                code,
+            );
+        }
+    }
+}
+
+/// Why a query failed.
+#[derive(Debug)]
+pub enum QueryError {
+    /// No let of that name.
+    UnknownLet(String),
+    /// Computing it raised runtime errors (in the decision).
+    Failed(Decision),
+}
+
+impl std::fmt::Display for QueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            QueryError::UnknownLet(name) => write!(f, "no top-level let named `{name}`"),
+            QueryError::Failed(decision) => {
+                let messages: Vec<&str> =
+                    decision.errors.iter().map(|e| e.message.as_str()).collect();
+                write!(f, "computing the let failed: {}", messages.join("; "))
+            }
+        }
+    }
+}
+
+impl std::error::Error for QueryError {}
