@@ -18,7 +18,7 @@ pub fn candidates<'c>(clauses: &'c [Clause], bound: &mut Vec<LocalId>) -> Vec<&'
             }
             Clause::Let { local, .. } => bound.push(*local),
             Clause::If(cond) => {
-                if worth_it(cond) && boolean(cond) && !reads_any(cond, bound) {
+                if worth_it(cond) && boolean(cond) && !bound.iter().any(|&l| uses(cond, l)) {
                     out.push(cond);
                 }
             }
@@ -144,27 +144,5 @@ fn uses(e: &hir::Expr, local: LocalId) -> bool {
             value,
             clauses: cs,
         } => uses(key, local) || uses(value, local) || clauses(cs),
-    }
-}
-
-fn reads_any(e: &hir::Expr, locals: &[LocalId]) -> bool {
-    match &e.kind {
-        ExprKind::Local(id) => locals.contains(id),
-        ExprKind::Field { recv, .. } | ExprKind::Unary { expr: recv, .. } => {
-            reads_any(recv, locals)
-        }
-        ExprKind::Index { recv, index } => reads_any(recv, locals) || reads_any(index, locals),
-        ExprKind::Binary { lhs, rhs, .. } => reads_any(lhs, locals) || reads_any(rhs, locals),
-        ExprKind::Call { args, .. } | ExprKind::List(args) | ExprKind::Set(args) => {
-            args.iter().any(|a| reads_any(a, locals))
-        }
-        // `boolean` admits nothing else; anything else counts as reading.
-        ExprKind::Null
-        | ExprKind::Bool(_)
-        | ExprKind::Int(_)
-        | ExprKind::Float(_)
-        | ExprKind::Str(_)
-        | ExprKind::Input => false,
-        _ => true,
     }
 }

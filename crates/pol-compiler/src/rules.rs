@@ -216,43 +216,23 @@ impl Compiler<'_> {
         for operand in operands {
             // `not x` as an operand: the jumps test `x` and raise `not`'s error, at the
             // `not`'s position.
-            if let Some(x) = negated(operand) {
-                let r = self.expr_reg(b, x);
-                let outer = b.pos;
+            let (x, not) = negated(operand).map_or((operand, false), |x| (x, true));
+            let r = self.expr_reg(b, x);
+            let outer = b.pos;
+            if not {
                 b.pos = self.pos(operand.span);
-                Self::continue_to(b, ctx, cont, |target| Instr::JumpIfFalseNot {
-                    cond: r,
-                    target,
-                });
-                b.pos = outer;
-                let never_null = matches!(
-                    x.kind,
-                    ExprKind::Binary {
-                        op: BinaryOp::Eq | BinaryOp::Ne,
-                        ..
-                    }
-                ) || self.always_bool(x);
-                if !never_null {
-                    regs.push((r, true));
-                }
-                continue;
             }
-            let r = self.expr_reg(b, operand);
-            Self::continue_to(b, ctx, cont, |target| Instr::JumpIfFalse {
-                cond: r,
-                target,
-            });
-            // `==` and `!=` always give a bool, and so does an operand the checker
-            // proved a bool (typed.rs): past `jump_if_false`, it is `true`.
-            let never_null = matches!(
-                operand.kind,
-                ExprKind::Binary {
-                    op: BinaryOp::Eq | BinaryOp::Ne,
-                    ..
+            Self::continue_to(b, ctx, cont, |target| {
+                if not {
+                    Instr::JumpIfFalseNot { cond: r, target }
+                } else {
+                    Instr::JumpIfFalse { cond: r, target }
                 }
-            ) || self.always_bool(operand);
-            if !never_null {
-                regs.push((r, false));
+            });
+            b.pos = outer;
+            // A bool that is never null is `true` (`false` for `not`) past the jump.
+            if !self.always_bool(x) {
+                regs.push((r, not));
             }
         }
         for (r, not) in regs {

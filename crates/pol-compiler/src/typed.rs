@@ -14,7 +14,7 @@
 //! All of it is part of the optimizer: `-O0` compiles as if nothing were known.
 
 use crate::Compiler;
-use pol_check::hir::{self, ExprKind, Kinds};
+use pol_check::hir::{self, BinaryOp, ExprKind, Kinds};
 
 impl Compiler<'_> {
     /// The kinds `e` has on every document, when the optimizer is on and the checker
@@ -26,9 +26,17 @@ impl Compiler<'_> {
         self.hir.kinds.of(e).filter(|k| *k != Kinds::NONE)
     }
 
-    /// `e` is a bool on every document: never null, never another kind.
+    /// `e` is a bool on every document: never null, never another kind (`==` and
+    /// `!=` always are, whatever the checker recorded).
     pub(crate) fn always_bool(&self, e: &hir::Expr) -> bool {
-        self.kinds(e).is_some_and(|k| k.only(Kinds::BOOL))
+        let equality = matches!(
+            e.kind,
+            ExprKind::Binary {
+                op: BinaryOp::Eq | BinaryOp::Ne,
+                ..
+            }
+        );
+        (self.optimize && equality) || self.kinds(e).is_some_and(|k| k.only(Kinds::BOOL))
     }
 
     /// `e` is never null.

@@ -144,14 +144,7 @@ fn load_stream_shaped(text: &str, file: Option<&str>, shape: &Shape) -> Option<V
             Event::StreamEnd => break,
             Event::StreamStart | Event::Nothing => {}
             event => {
-                let event = match event {
-                    Event::Scalar(value, style, anchor, tag)
-                        if unterminated_end == Some(span.end.index()) =>
-                    {
-                        Event::Scalar(chomp_at_end(value, style), style, anchor, tag)
-                    }
-                    event => event,
-                };
+                let event = chomped(event, unterminated_end == Some(span.end.index()));
                 if let Some(doc) = &mut current {
                     let pos = lines.offset(span.start.line(), span.start.col());
                     doc.event(event, pos, &mut scratch)?;
@@ -458,14 +451,7 @@ fn load_stream(
             Event::StreamEnd => break,
             Event::StreamStart | Event::Nothing => {}
             event => {
-                let event = match event {
-                    Event::Scalar(value, style, anchor, tag)
-                        if unterminated_end == Some(span.end.index()) =>
-                    {
-                        Event::Scalar(chomp_at_end(value, style), style, anchor, tag)
-                    }
-                    event => event,
-                };
+                let event = chomped(event, unterminated_end == Some(span.end.index()));
                 if let Some(doc) = &mut current {
                     doc.event(event, offset(span.start)).map_err(|e| Failure {
                         marker: span.start,
@@ -484,6 +470,16 @@ fn load_stream(
         docs.push(builder.finish());
     }
     Ok(docs)
+}
+
+/// The event, with [`chomp_at_end`] applied to a scalar that ends the text (`at_end`).
+fn chomped(event: Event<'_>, at_end: bool) -> Event<'_> {
+    match event {
+        Event::Scalar(value, style, anchor, tag) if at_end => {
+            Event::Scalar(chomp_at_end(value, style), style, anchor, tag)
+        }
+        event => event,
+    }
 }
 
 /// A block scalar (`|`, `>`) that runs to the end of a text without a final line break

@@ -12,7 +12,7 @@
 
 mod common;
 
-use common::{Rng, random_shape};
+use common::{Rng, all, elements, fields, keep, need_of, random_shape, shape, walk};
 
 use std::fmt::Write as _;
 
@@ -41,80 +41,6 @@ fn shaped(text: &str, shape: &Shape) -> Result<Document, String> {
         .map_err(|e| e.to_string())
 }
 
-/// A shape node that needs everything below it.
-fn all() -> ShapeNode {
-    ShapeNode {
-        all: true,
-        ..ShapeNode::default()
-    }
-}
-
-/// A shape node that needs the values of `fields` (sorted here).
-fn fields(fields: &[(&str, u32)]) -> ShapeNode {
-    let mut fields: Vec<(String, u32)> = fields.iter().map(|&(k, c)| (k.to_owned(), c)).collect();
-    fields.sort();
-    ShapeNode {
-        fields,
-        ..ShapeNode::default()
-    }
-}
-
-/// A shape node that needs every element (or every value) with node `child`.
-fn elements(child: u32) -> ShapeNode {
-    ShapeNode {
-        elements: Some(child),
-        ..ShapeNode::default()
-    }
-}
-
-fn shape(nodes: Vec<ShapeNode>) -> Shape {
-    Shape::from_nodes(nodes).unwrap()
-}
-
-/// The shape that needs the value of one key of the root.
-fn keep(key: &str) -> Shape {
-    shape(vec![fields(&[(key, 1)]), all()])
-}
-
-/// What a value needs, computed here from the shape's table (independently of the
-/// loader's own lookups).
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Need {
-    All,
-    Node(u32),
-    Skip,
-}
-
-fn need_of(shape: &Shape, index: u32) -> Need {
-    if shape.nodes()[index as usize].all {
-        Need::All
-    } else {
-        Need::Node(index)
-    }
-}
-
-fn field_need(shape: &Shape, parent: Need, key: &str) -> Need {
-    match parent {
-        Need::Node(i) => {
-            let node = &shape.nodes()[i as usize];
-            match node.fields.iter().find(|(k, _)| k == key) {
-                Some(&(_, child)) => need_of(shape, child),
-                None => node.elements.map_or(Need::Skip, |c| need_of(shape, c)),
-            }
-        }
-        other => other,
-    }
-}
-
-fn element_need(shape: &Shape, parent: Need) -> Need {
-    match parent {
-        Need::Node(i) => shape.nodes()[i as usize]
-            .elements
-            .map_or(Need::Skip, |c| need_of(shape, c)),
-        other => other,
-    }
-}
-
 /// Walks the full document and the shaped one side by side: every needed value reads
 /// the same (value, path, position), every value the shape skips is a placeholder
 /// (with the same path and position), and nothing else is. Reads no placeholder.
@@ -122,36 +48,6 @@ fn same_where_needed(shape: &Shape, full: &Document, part: &Document) {
     let need = need_of(shape, 0);
     walk(shape, full, part, full.root(), part.root(), need);
     assert!(!part.read_skipped(), "a needed read met a placeholder");
-}
-
-fn walk(shape: &Shape, full: &Document, part: &Document, f: NodeId, p: NodeId, need: Need) {
-    assert_eq!(full.path(f), part.path(p));
-    assert_eq!(full.position(f), part.position(p), "at {}", full.path(f));
-    assert!(!full.is_skipped(f));
-    if need == Need::Skip {
-        assert!(part.is_skipped(p), "{} is not skipped", full.path(f));
-        return;
-    }
-    assert!(!part.is_skipped(p), "{} is skipped", full.path(f));
-    match full.get(f) {
-        NodeRef::List(list) => {
-            assert_eq!(list.len(), part.list_len(p));
-            let child_need = element_need(shape, need);
-            for (fc, pc) in list.iter().zip(part.list_iter(p)) {
-                walk(shape, full, part, fc, pc, child_need);
-            }
-        }
-        NodeRef::Object(object) => {
-            assert_eq!(object.len(), part.object_len(p));
-            for ((fk, fc), (pk, pc)) in object.iter().zip(part.object_iter(p)) {
-                let key = full.key_str(fk);
-                assert_eq!(key, part.key_str(pk));
-                assert_eq!(part.object_get_str(p, key), Some(pc));
-                walk(shape, full, part, fc, pc, field_need(shape, need, key));
-            }
-        }
-        scalar => assert_eq!(scalar, part.get(p), "at {}", full.path(f)),
-    }
 }
 
 /// Loads `text` in full and with `shape`: the same error, or documents that agree

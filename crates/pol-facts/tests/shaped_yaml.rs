@@ -13,13 +13,11 @@
 
 mod common;
 
-use common::{Rng, random_shape};
+use common::{Need, Rng, all, elements, fields, keep, need_of, random_shape, shape, walk};
 
 use std::fmt::Write as _;
 
-use pol_facts::{
-    Document, Format, MAX_DEPTH, NodeId, NodeRef, Shape, ShapeNode, load, load_shaped,
-};
+use pol_facts::{Document, Format, MAX_DEPTH, NodeId, Shape, ShapeNode, load, load_shaped};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -32,38 +30,6 @@ fn full(text: &str) -> Result<Vec<Document>, String> {
 
 fn shaped(text: &str, shape: &Shape) -> Result<Vec<Document>, String> {
     load_shaped(text, Format::Yaml, Some("f.yaml"), shape).map_err(|e| e.to_string())
-}
-
-fn all() -> ShapeNode {
-    ShapeNode {
-        all: true,
-        ..ShapeNode::default()
-    }
-}
-
-fn fields(fields: &[(&str, u32)]) -> ShapeNode {
-    let mut fields: Vec<(String, u32)> = fields.iter().map(|&(k, c)| (k.to_owned(), c)).collect();
-    fields.sort();
-    ShapeNode {
-        fields,
-        ..ShapeNode::default()
-    }
-}
-
-fn elements(child: u32) -> ShapeNode {
-    ShapeNode {
-        elements: Some(child),
-        ..ShapeNode::default()
-    }
-}
-
-fn shape(nodes: Vec<ShapeNode>) -> Shape {
-    Shape::from_nodes(nodes).unwrap()
-}
-
-/// The shape that needs the value of one key of the root.
-fn keep(key: &str) -> Shape {
-    shape(vec![fields(&[(key, 1)]), all()])
 }
 
 /// The shape that needs only the root itself.
@@ -85,81 +51,6 @@ fn kubernetes_shape() -> Shape {
         fields(&[("image", 9)]),                              // 8
         all(),                                                // 9
     ])
-}
-
-/// What a value needs, computed here from the shape's table.
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Need {
-    All,
-    Node(u32),
-    Skip,
-}
-
-fn need_of(shape: &Shape, index: u32) -> Need {
-    if shape.nodes()[index as usize].all {
-        Need::All
-    } else {
-        Need::Node(index)
-    }
-}
-
-fn field_need(shape: &Shape, parent: Need, key: &str) -> Need {
-    match parent {
-        Need::Node(i) => {
-            let node = &shape.nodes()[i as usize];
-            match node.fields.iter().find(|(k, _)| k == key) {
-                Some(&(_, child)) => need_of(shape, child),
-                None => node.elements.map_or(Need::Skip, |c| need_of(shape, c)),
-            }
-        }
-        other => other,
-    }
-}
-
-fn element_need(shape: &Shape, parent: Need) -> Need {
-    match parent {
-        Need::Node(i) => shape.nodes()[i as usize]
-            .elements
-            .map_or(Need::Skip, |c| need_of(shape, c)),
-        other => other,
-    }
-}
-
-/// Walks a full document and a shaped one side by side: every needed value reads the
-/// same (value, path, position), every value the shape skips is a placeholder (with the
-/// same path and position). With `need == Need::All` it checks that the two are equal.
-fn walk(shape: &Shape, full: &Document, part: &Document, f: NodeId, p: NodeId, need: Need) {
-    assert_eq!(full.path(f), part.path(p));
-    assert_eq!(full.position(f), part.position(p), "at {}", full.path(f));
-    assert!(!full.is_skipped(f));
-    if need == Need::Skip {
-        assert!(part.is_skipped(p), "{} is not skipped", full.path(f));
-        return;
-    }
-    assert!(!part.is_skipped(p), "{} is skipped", full.path(f));
-    match full.get(f) {
-        NodeRef::List(list) => {
-            assert_eq!(list.len(), part.list_len(p));
-            let child_need = element_need(shape, need);
-            for (fc, pc) in list.iter().zip(part.list_iter(p)) {
-                walk(shape, full, part, fc, pc, child_need);
-            }
-        }
-        NodeRef::Object(object) => {
-            assert_eq!(object.len(), part.object_len(p));
-            for ((fk, fc), (pk, pc)) in object.iter().zip(part.object_iter(p)) {
-                let key = full.key_str(fk);
-                assert_eq!(key, part.key_str(pk));
-                assert_eq!(part.object_get_str(p, key), Some(pc));
-                walk(shape, full, part, fc, pc, field_need(shape, need, key));
-            }
-        }
-        scalar => match (scalar, part.get(p)) {
-            // NaN is not equal to itself.
-            (NodeRef::Float(a), NodeRef::Float(b)) if a.is_nan() => assert!(b.is_nan()),
-            (scalar, other) => assert_eq!(scalar, other, "at {}", full.path(f)),
-        },
-    }
 }
 
 fn skipped_count(doc: &Document) -> usize {

@@ -2,7 +2,7 @@
 
 #![allow(dead_code, reason = "each test file uses a part")]
 
-use pol_facts::{Shape, ShapeNode};
+use pol_facts::{Document, NodeId, NodeRef, Shape, ShapeNode};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -99,4 +99,111 @@ fn shape_node(value: &Value, rng: &mut Rng, nodes: &mut Vec<ShapeNode>, depth: u
     nodes[index as usize].fields = fields.into_iter().collect();
     nodes[index as usize].elements = elements;
     index
+}
+
+pub fn all() -> ShapeNode {
+    ShapeNode {
+        all: true,
+        ..ShapeNode::default()
+    }
+}
+
+pub fn fields(fields: &[(&str, u32)]) -> ShapeNode {
+    let mut fields: Vec<(String, u32)> = fields.iter().map(|&(k, c)| (k.to_owned(), c)).collect();
+    fields.sort();
+    ShapeNode {
+        fields,
+        ..ShapeNode::default()
+    }
+}
+
+pub fn elements(child: u32) -> ShapeNode {
+    ShapeNode {
+        elements: Some(child),
+        ..ShapeNode::default()
+    }
+}
+
+pub fn shape(nodes: Vec<ShapeNode>) -> Shape {
+    Shape::from_nodes(nodes).unwrap()
+}
+
+/// The shape that needs the value of one key of the root.
+pub fn keep(key: &str) -> Shape {
+    shape(vec![fields(&[(key, 1)]), all()])
+}
+
+/// What a value needs, computed here from the shape's table.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Need {
+    All,
+    Node(u32),
+    Skip,
+}
+
+pub fn need_of(shape: &Shape, index: u32) -> Need {
+    if shape.nodes()[index as usize].all {
+        Need::All
+    } else {
+        Need::Node(index)
+    }
+}
+
+pub fn field_need(shape: &Shape, parent: Need, key: &str) -> Need {
+    match parent {
+        Need::Node(i) => {
+            let node = &shape.nodes()[i as usize];
+            match node.fields.iter().find(|(k, _)| k == key) {
+                Some(&(_, child)) => need_of(shape, child),
+                None => node.elements.map_or(Need::Skip, |c| need_of(shape, c)),
+            }
+        }
+        other => other,
+    }
+}
+
+pub fn element_need(shape: &Shape, parent: Need) -> Need {
+    match parent {
+        Need::Node(i) => shape.nodes()[i as usize]
+            .elements
+            .map_or(Need::Skip, |c| need_of(shape, c)),
+        other => other,
+    }
+}
+
+/// Walks a full document and a shaped one side by side: every needed value reads the
+/// same (value, path, position), every value the shape skips is a placeholder (with the
+/// same path and position). With `need == Need::All` it checks that the two are equal.
+pub fn walk(shape: &Shape, full: &Document, part: &Document, f: NodeId, p: NodeId, need: Need) {
+    assert_eq!(full.path(f), part.path(p));
+    assert_eq!(full.position(f), part.position(p), "at {}", full.path(f));
+    assert!(!full.is_skipped(f));
+    if need == Need::Skip {
+        assert!(part.is_skipped(p), "{} is not skipped", full.path(f));
+        return;
+    }
+    assert!(!part.is_skipped(p), "{} is skipped", full.path(f));
+    match full.get(f) {
+        NodeRef::List(list) => {
+            assert_eq!(list.len(), part.list_len(p));
+            let child_need = element_need(shape, need);
+            for (fc, pc) in list.iter().zip(part.list_iter(p)) {
+                walk(shape, full, part, fc, pc, child_need);
+            }
+        }
+        NodeRef::Object(object) => {
+            assert_eq!(object.len(), part.object_len(p));
+            for ((fk, fc), (pk, pc)) in object.iter().zip(part.object_iter(p)) {
+                let key = full.key_str(fk);
+                assert_eq!(key, part.key_str(pk));
+                assert_eq!(part.object_get_str(p, key), Some(pc));
+                walk(shape, full, part, fc, pc, field_need(shape, need, key));
+            }
+        }
+        scalar => match (scalar, part.get(p)) {
+            // NaN is not equal to itself.
+            (NodeRef::Float(a), NodeRef::Float(b)) if a.is_nan() => assert!(b.is_nan()),
+            (scalar, other) => assert_eq!(scalar, other, "at {}", full.path(f)),
+        },
+    }
 }
