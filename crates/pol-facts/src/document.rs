@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::lines::Lines;
-use crate::view::{ListRef, NodeRef, ObjectRef};
+use crate::view::{ListRef, NodeKind, NodeRef, ObjectRef};
 
 /// A node of a [`Document`]: an index into its arena.
 ///
@@ -204,6 +204,29 @@ impl Document {
             Kind::Skipped => {
                 self.note_skipped();
                 NodeRef::Null
+            }
+        }
+    }
+
+    /// The kind of a node: the variant [`Document::get`] returns, without building it.
+    /// A placeholder of selective loading reads as `Null` and sets the read-skipped flag,
+    /// as in `get`.
+    #[inline]
+    pub fn kind(&self, id: NodeId) -> NodeKind {
+        let Some(&node) = self.nodes.get(id.0 as usize) else {
+            return NodeKind::Null;
+        };
+        match node.kind() {
+            Kind::Null => NodeKind::Null,
+            Kind::Bool => NodeKind::Bool,
+            Kind::Int => NodeKind::Int,
+            Kind::Float => NodeKind::Float,
+            Kind::Str => NodeKind::Str,
+            Kind::List => NodeKind::List,
+            Kind::Object => NodeKind::Object,
+            Kind::Skipped => {
+                self.note_skipped();
+                NodeKind::Null
             }
         }
     }

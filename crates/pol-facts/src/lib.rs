@@ -33,7 +33,7 @@ pub use decision::{Decision, EvalError, Finding, InputLocation, PolicyLocation};
 pub use document::{Document, KeyId, NodeId, Position};
 pub use error::LoadError;
 pub use shape::{Shape, ShapeNode};
-pub use view::{ListRef, NodeRef, ObjectRef};
+pub use view::{ListRef, NodeKind, NodeRef, ObjectRef};
 
 /// The format of an input document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

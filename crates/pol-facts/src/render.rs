@@ -4,14 +4,8 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use crate::document::{Document, KeyId, NodeId};
+use crate::document::{Document, NodeId};
 use crate::view::NodeRef;
-
-/// One step from a container to a child.
-enum Step {
-    Key(KeyId),
-    Index(usize),
-}
 
 impl Document {
     /// The path of a node from the root, as findings report it:
@@ -21,29 +15,26 @@ impl Document {
     /// string in brackets. Walks the parent links, so it costs the depth of the node
     /// times a binary search.
     pub fn path(&self, id: NodeId) -> String {
-        let mut steps = Vec::new();
-        let mut node = id;
-        while let Some((parent, slot)) = self.parent_slot(node) {
-            let step = match self.get(parent) {
-                NodeRef::Object(object) => match object.as_slice().get(slot) {
-                    Some(&(key, _)) => Step::Key(key),
-                    None => break,
-                },
-                _ => Step::Index(slot),
-            };
-            steps.push(step);
-            node = parent;
-        }
-        let mut out = String::with_capacity(16 * steps.len());
-        for step in steps.iter().rev() {
-            match *step {
-                Step::Index(i) => {
-                    let _ = write!(out, "[{i}]");
-                }
-                Step::Key(key) => push_key(&mut out, self.key_str(key)),
-            }
-        }
+        let mut out = String::with_capacity(48);
+        self.push_path(id, &mut out);
         out
+    }
+
+    /// Appends the path of `id` to `out`, the root's steps first. Recursion is bounded:
+    /// documents nest at most `MAX_DEPTH` levels.
+    fn push_path(&self, id: NodeId, out: &mut String) {
+        let Some((parent, slot)) = self.parent_slot(id) else {
+            return;
+        };
+        self.push_path(parent, out);
+        match self.get(parent) {
+            NodeRef::Object(object) => {
+                if let Some(&(key, _)) = object.as_slice().get(slot) {
+                    push_key(out, self.key_str(key));
+                }
+            }
+            _ => push_index(out, slot),
+        }
     }
 
     /// The node and everything under it as a `serde_json::Value` (for tests, output
@@ -67,6 +58,29 @@ impl Document {
             ),
         }
     }
+}
+
+/// Appends `[i]`, without the formatting machinery.
+fn push_index(out: &mut String, i: usize) {
+    let mut digits = [0u8; 20];
+    let mut n = i;
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        if let Some(d) = digits.get_mut(start) {
+            // `n % 10` is below 10.
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || start == 0 {
+            break;
+        }
+    }
+    out.push('[');
+    for &d in digits.get(start..).unwrap_or(&[]) {
+        out.push(char::from(d));
+    }
+    out.push(']');
 }
 
 /// Appends `.key` (or `key` at the start), or `["key"]` when the key is not an
@@ -143,6 +157,15 @@ mod tests {
             let mut out = String::new();
             push_json_string(&mut out, &key);
             assert_eq!(out, Value::String(key.clone()).to_string(), "{key:?}");
+        }
+    }
+
+    #[test]
+    fn indexes_are_written_in_decimal() {
+        for i in [0, 7, 10, 99, 100, 12_345, usize::MAX] {
+            let mut out = String::from("a");
+            push_index(&mut out, i);
+            assert_eq!(out, format!("a[{i}]"));
         }
     }
 

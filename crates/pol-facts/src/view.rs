@@ -21,6 +21,25 @@ pub enum NodeRef<'a> {
     Object(ObjectRef<'a>),
 }
 
+/// The kind of a node, as [`Document::kind`] reads it without building a view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeKind {
+    /// `null` (also an unknown id, and a placeholder of selective loading).
+    Null,
+    /// A bool.
+    Bool,
+    /// An int.
+    Int,
+    /// A float.
+    Float,
+    /// A string.
+    Str,
+    /// A list.
+    List,
+    /// An object.
+    Object,
+}
+
 /// The elements of a list node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ListRef<'a> {

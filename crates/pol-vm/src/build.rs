@@ -62,7 +62,16 @@ pub fn insert_sorted(
 /// The text of an f-string: strings as they are, `null` as `null`, everything else as
 /// `to_string` gives it.
 pub fn format(parts: &[Value], doc: &Document) -> Result<Value, Fault> {
-    let mut out = String::new();
+    // Sized once: the parts are mostly strings, and a finding's message is built on
+    // every firing.
+    let size: usize = parts
+        .iter()
+        .map(|part| match part.view(doc) {
+            View::Str(s) => s.len(),
+            _ => 8,
+        })
+        .sum();
+    let mut out = String::with_capacity(size.min(SIZE_LIMIT));
     for part in parts {
         match part.view(doc) {
             View::Str(s) => out.push_str(s),

@@ -195,7 +195,14 @@ pub fn logic(is_and: bool, a: &Value, b: &Value, doc: &Document) -> Result<Value
 }
 
 /// A bool or null operand of a logical operator; anything else is a type error.
+#[inline]
 pub fn truth(op: &str, v: &Value, doc: &Document) -> Result<Option<bool>, Fault> {
+    // Conditions are mostly computed bools: no view of the document for those.
+    match v {
+        Value::Bool(b) => return Ok(Some(*b)),
+        Value::Null => return Ok(None),
+        _ => {}
+    }
     match v.view(doc) {
         View::Bool(b) => Ok(Some(b)),
         View::Null => Ok(None),

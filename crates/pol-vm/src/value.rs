@@ -158,6 +158,16 @@ impl Value {
         Value::Str(Rc::from(s))
     }
 
+    /// Whether dropping the value releases a reference count (a computed string or
+    /// collection).
+    #[inline]
+    pub fn owns_heap(&self) -> bool {
+        matches!(
+            self,
+            Value::Str(_) | Value::List(_) | Value::Set(_) | Value::Object(_)
+        )
+    }
+
     /// How operations see this value.
     pub fn view<'a>(&'a self, doc: &'a Document) -> View<'a> {
         match self {

@@ -10,7 +10,7 @@ use crate::ops;
 use crate::program::Program;
 use crate::value::{Value, View};
 use pol_bytecode::{BuiltinOp, Chunk, Const, Instr, Reg, StrOp};
-use pol_facts::{Decision, Document, KeyId};
+use pol_facts::{Decision, Document, KeyId, NodeKind};
 use std::rc::Rc;
 
 mod query;
@@ -331,7 +331,14 @@ impl<'p> Evaluator<'p> {
     #[inline]
     fn set(&mut self, base: usize, r: Reg, v: Value) {
         if let Some(slot) = self.regs.get_mut(base + r.index()) {
-            *slot = v;
+            let old = std::mem::replace(slot, v);
+            // Most registers hold plain values: dropping those is a no-op, and the
+            // check here saves a call to the drop glue per instruction.
+            if old.owns_heap() {
+                drop(old);
+            } else {
+                std::mem::forget(old);
+            }
         }
     }
 
@@ -406,8 +413,14 @@ impl<'p> Evaluator<'p> {
                 self.set(base, dst, v);
             }
             Instr::Field { dst, obj, sym } => {
-                let o = self.reg(base, obj).clone();
-                let v = self.field(&o, sym.index(), doc);
+                let v = if let Value::Node(id) = *self.reg(base, obj) {
+                    self.key_for(sym.index(), doc)
+                        .and_then(|key| doc.object_get(id, key))
+                        .map_or(Value::Null, Value::Node)
+                } else {
+                    let o = self.reg(base, obj).clone();
+                    self.field(&o, sym.index(), doc)
+                };
                 self.set(base, dst, v);
             }
             Instr::Index { dst, obj, index } => {
@@ -437,15 +450,19 @@ impl<'p> Evaluator<'p> {
                     return Ok(Flow::Jump(target.index()));
                 }
             }
-            Instr::JumpUnlessTrue { cond, target } => match self.reg(base, cond).view(doc) {
-                View::Bool(true) => {}
-                View::Bool(false) | View::Null => return Ok(Flow::Jump(target.index())),
-                other => {
-                    return Err(Fault::from(format!(
-                        "condition must be a bool, got `{}`",
-                        other.kind()
-                    )));
-                }
+            Instr::JumpUnlessTrue { cond, target } => match self.reg(base, cond) {
+                Value::Bool(true) => {}
+                Value::Bool(false) | Value::Null => return Ok(Flow::Jump(target.index())),
+                other => match other.view(doc) {
+                    View::Bool(true) => {}
+                    View::Bool(false) | View::Null => return Ok(Flow::Jump(target.index())),
+                    other => {
+                        return Err(Fault::from(format!(
+                            "condition must be a bool, got `{}`",
+                            other.kind()
+                        )));
+                    }
+                },
             },
             // `not cond` and a jump on it, with `not`'s type error.
             Instr::JumpIfFalseNot { cond, target } => {
@@ -654,15 +671,24 @@ impl<'p> Evaluator<'p> {
                 kinds,
                 negate,
             } => {
-                let bit = match self.reg(base, src).view(doc) {
-                    View::Null => 0,
-                    View::Bool(_) => 1,
-                    View::Int(_) => 2,
-                    View::Float(_) => 3,
-                    View::Str(_) => 4,
-                    View::List(_) => 5,
-                    View::Set(_) => 6,
-                    View::Object(_) => 7,
+                let bit = match self.reg(base, src) {
+                    Value::Node(id) => match doc.kind(*id) {
+                        NodeKind::Null => 0,
+                        NodeKind::Bool => 1,
+                        NodeKind::Int => 2,
+                        NodeKind::Float => 3,
+                        NodeKind::Str => 4,
+                        NodeKind::List => 5,
+                        NodeKind::Object => 7,
+                    },
+                    Value::Null => 0,
+                    Value::Bool(_) => 1,
+                    Value::Int(_) => 2,
+                    Value::Float(_) => 3,
+                    Value::Str(_) | Value::Key(_) | Value::Slice { .. } => 4,
+                    Value::List(_) => 5,
+                    Value::Set(_) => 6,
+                    Value::Object(_) => 7,
                 };
                 self.set(base, dst, Value::Bool((kinds & (1 << bit) != 0) != negate));
             }
