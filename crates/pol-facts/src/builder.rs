@@ -8,6 +8,7 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::hash::RandomState;
 
 use crate::document::{
     Document, KeyId, Kind, MAX_NODES, NO_PARENT, NO_POSITION, Node, NodeId, ReadFlag,
@@ -93,7 +94,8 @@ impl<'t> Builder<'t> {
                 entries: Vec::new(),
                 strings: String::new(),
                 keys: Vec::new(),
-                key_index: Vec::new(),
+                key_table: Vec::new(),
+                key_hasher: RandomState::new(),
                 lines,
                 file: file.map(Box::from),
                 root: NodeId(0),
@@ -399,11 +401,7 @@ impl<'t> Builder<'t> {
     /// Ends the document, with node 0 as the root.
     pub(crate) fn finish(self) -> Document {
         let Builder { mut doc, .. } = self;
-        let mut index: Vec<KeyId> = (0..doc.keys.len())
-            .filter_map(|k| u32::try_from(k).ok().map(KeyId))
-            .collect();
-        index.sort_unstable_by(|&a, &b| doc.key_str(a).cmp(doc.key_str(b)));
-        doc.key_index = index;
+        doc.index_keys();
         doc.nodes.shrink_to_fit();
         doc.pos.shrink_to_fit();
         doc.items.shrink_to_fit();

@@ -1,6 +1,7 @@
 //! `Document`: an immutable arena of the nodes of one input document, and its readers.
 
 use std::fmt;
+use std::hash::{BuildHasher, RandomState};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::lines::Lines;
@@ -146,8 +147,12 @@ pub struct Document {
     pub(crate) strings: String,
     /// Each key's `(offset, len)` in `strings`, by `KeyId`.
     pub(crate) keys: Vec<(u32, u32)>,
-    /// All `KeyId`s sorted by their text, for [`Document::key_id`].
-    pub(crate) key_index: Vec<KeyId>,
+    /// An open-addressing hash table of the keys, for [`Document::key_id`]: a power of
+    /// two of slots, each 0 (empty) or a `KeyId` plus one; linear probing.
+    pub(crate) key_table: Vec<u32>,
+    /// The table's hash function: SipHash with random keys, so a hostile document
+    /// cannot make its keys collide.
+    pub(crate) key_hasher: RandomState,
     pub(crate) lines: Lines,
     pub(crate) file: Option<Box<str>>,
     pub(crate) root: NodeId,
@@ -352,10 +357,36 @@ impl Document {
 
     /// The id of an object key of this document, if some object has that key.
     pub fn key_id(&self, key: &str) -> Option<KeyId> {
-        self.key_index
-            .binary_search_by(|&k| self.key_str(k).cmp(key))
-            .ok()
-            .and_then(|i| self.key_index.get(i).copied())
+        let mask = self.key_table.len().checked_sub(1)?;
+        // The table is at most half full: a probe ends at an empty slot.
+        let mut i = self.key_hasher.hash_one(key) as usize;
+        for _ in 0..self.key_table.len() {
+            let slot = *self.key_table.get(i & mask)?;
+            let id = KeyId(slot.checked_sub(1)?);
+            if self.key_str(id) == key {
+                return Some(id);
+            }
+            i = i.wrapping_add(1);
+        }
+        None
+    }
+
+    /// Fills the key table from the keys (when the document is finished).
+    pub(crate) fn index_keys(&mut self) {
+        let size = (self.keys.len() * 2).next_power_of_two().max(8);
+        let mask = size - 1;
+        let mut table = vec![0u32; size];
+        for id in 0..u32::try_from(self.keys.len()).unwrap_or(u32::MAX) {
+            let mut i = self.key_hasher.hash_one(self.key_str(KeyId(id))) as usize;
+            while let Some(slot) = table.get_mut(i & mask) {
+                if *slot == 0 {
+                    *slot = id + 1;
+                    break;
+                }
+                i = i.wrapping_add(1);
+            }
+        }
+        self.key_table = table;
     }
 
     /// The text of a key; `""` for an id that is not a key of this document.
@@ -411,7 +442,7 @@ impl Document {
             + self.entries.capacity() * size_of::<(KeyId, NodeId)>()
             + self.strings.capacity()
             + self.keys.capacity() * size_of::<(u32, u32)>()
-            + self.key_index.capacity() * size_of::<KeyId>()
+            + self.key_table.capacity() * size_of::<u32>()
             + self.lines.heap_size()
     }
 

@@ -1,14 +1,14 @@
 //! Building objects and f-strings.
 
 use crate::ops::{Fault, SIZE_LIMIT};
-use crate::value::{Value, View, to_json};
+use crate::value::{Text, Value, View, to_json};
 use pol_facts::Document;
 use std::rc::Rc;
 
 /// Accumulates the entries of an object literal.
 #[derive(Default)]
 pub struct ObjectBuilder {
-    entries: Vec<(Rc<str>, Value)>,
+    entries: Vec<(Text, Value)>,
 }
 
 impl ObjectBuilder {
@@ -25,7 +25,7 @@ impl ObjectBuilder {
 
 /// Inserts into entries kept sorted by key; the key must be a string.
 pub fn insert_sorted(
-    entries: &mut Vec<(Rc<str>, Value)>,
+    entries: &mut Vec<(Text, Value)>,
     key: &Value,
     value: Value,
     doc: &Document,
@@ -39,7 +39,7 @@ pub fn insert_sorted(
             ));
         }
     };
-    match entries.binary_search_by(|(k, _)| k.as_ref().cmp(text)) {
+    match entries.binary_search_by(|(k, _)| k.as_str().cmp(text)) {
         Ok(i) => {
             if let Some(entry) = entries.get_mut(i) {
                 entry.1 = value;
@@ -49,9 +49,9 @@ pub fn insert_sorted(
             if entries.len() >= SIZE_LIMIT {
                 return Err("object too large (resource limit)".to_owned());
             }
-            let key: Rc<str> = match key {
+            let key: Text = match key {
                 Value::Str(s) => s.clone(),
-                _ => Rc::from(text),
+                _ => Rc::new(text.to_owned()),
             };
             entries.insert(i, (key, value));
         }
@@ -82,5 +82,5 @@ pub fn format(parts: &[Value], doc: &Document) -> Result<Value, Fault> {
             return Err("string too long (resource limit)".to_owned());
         }
     }
-    Ok(Value::Str(Rc::from(out)))
+    Ok(Value::Str(Rc::new(out)))
 }

@@ -76,7 +76,7 @@ fn wrong(name: &str, expected: &str, got: &View<'_>) -> Fault {
 }
 
 fn string(s: String) -> Value {
-    Value::Str(Rc::from(s))
+    Value::Str(Rc::new(s))
 }
 
 fn list(items: Vec<Value>) -> Result<Value, Fault> {

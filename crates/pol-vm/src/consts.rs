@@ -1,6 +1,6 @@
 //! The program's constants turned into values, once per evaluator.
 
-use crate::value::Value;
+use crate::value::{Text, Value};
 use pol_bytecode::Const;
 use std::rc::Rc;
 
@@ -29,16 +29,16 @@ pub(crate) fn constants(consts: &[Const]) -> Vec<Value> {
                 }
             }
             Const::Object(entries) => {
-                let mut sorted: Vec<(Rc<str>, Value)> = Vec::with_capacity(entries.len());
+                let mut sorted: Vec<(Text, Value)> = Vec::with_capacity(entries.len());
                 for (k, v) in entries {
                     let v = item(v);
-                    match sorted.binary_search_by(|(key, _)| key.as_ref().cmp(k.as_str())) {
+                    match sorted.binary_search_by(|(key, _)| key.as_str().cmp(k.as_str())) {
                         Ok(i) => {
                             if let Some(slot) = sorted.get_mut(i) {
                                 slot.1 = v;
                             }
                         }
-                        Err(i) => sorted.insert(i, (Rc::from(k.as_str()), v)),
+                        Err(i) => sorted.insert(i, (Rc::new(k.clone()), v)),
                     }
                 }
                 Value::Object(Rc::new(sorted))

@@ -1,6 +1,6 @@
 //! Iterator slots: the state of one `for` loop, comprehension or quantifier.
 
-use crate::value::Value;
+use crate::value::{Text, Value};
 use pol_facts::{Document, NodeId, NodeRef};
 use std::rc::Rc;
 
@@ -14,7 +14,7 @@ pub enum Iter {
     Values { items: Rc<Vec<Value>>, pos: usize },
     /// A computed object (its values; keys for `iter_key`).
     Entries {
-        items: Rc<Vec<(Rc<str>, Value)>>,
+        items: Rc<Vec<(Text, Value)>>,
         pos: usize,
     },
     /// A list node of the document.
@@ -58,7 +58,35 @@ impl Iter {
         Err(format!("cannot iterate over a `{kind}`"))
     }
 
+    /// For loops over the document, the next node (`Some(None)` at the end); `None` for
+    /// other loops, which [`Iter::next`] steps. A node id comes back in a machine
+    /// register, where a `Value` would go through memory.
+    #[inline]
+    pub fn next_node(&mut self, doc: &Document) -> Option<Option<NodeId>> {
+        match self {
+            Iter::Nodes { node, pos } => {
+                let next = match doc.get(*node) {
+                    NodeRef::List(list) => list.get(*pos),
+                    _ => None,
+                };
+                *pos += usize::from(next.is_some());
+                Some(next)
+            }
+            Iter::NodeEntries { node, pos } => {
+                let next = match doc.get(*node) {
+                    NodeRef::Object(object) => object.as_slice().get(*pos).map(|&(_, v)| v),
+                    _ => None,
+                };
+                *pos += usize::from(next.is_some());
+                Some(next)
+            }
+            Iter::Empty => Some(None),
+            Iter::Values { .. } | Iter::Entries { .. } => None,
+        }
+    }
+
     /// The next element, or `None` at the end.
+    #[inline]
     pub fn next(&mut self, doc: &Document) -> Option<Value> {
         match self {
             Iter::Empty => None,

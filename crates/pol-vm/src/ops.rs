@@ -117,7 +117,7 @@ fn add(x: View<'_>, y: View<'_>) -> Result<Value, Fault> {
             let mut s = String::with_capacity(p.len() + q.len());
             s.push_str(p);
             s.push_str(q);
-            Ok(Value::Str(Rc::from(s)))
+            Ok(Value::Str(Rc::new(s)))
         }
         (View::List(p), View::List(q)) => {
             if p.len() + q.len() > SIZE_LIMIT {

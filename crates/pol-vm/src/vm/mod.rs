@@ -10,7 +10,7 @@ use crate::ops;
 use crate::program::Program;
 use crate::value::{Value, View};
 use pol_bytecode::{BuiltinOp, Chunk, Const, Instr, Reg, StrOp};
-use pol_facts::{Decision, Document, KeyId, NodeKind};
+use pol_facts::{Decision, Document, KeyId, NodeId, NodeKind};
 use std::rc::Rc;
 
 mod query;
@@ -328,16 +328,45 @@ impl<'p> Evaluator<'p> {
         self.regs.get(base + r.index()).unwrap_or(&Value::Null)
     }
 
+    /// Sets a register to a bool, written in place (a `Value` built apart and then
+    /// copied in stalls the store).
+    #[inline]
+    fn set_bool(&mut self, base: usize, r: Reg, b: bool) {
+        if let Some(slot) = self.regs.get_mut(base + r.index()) {
+            if slot.owns_heap() {
+                *slot = Value::Bool(b);
+            } else {
+                std::mem::forget(std::mem::replace(slot, Value::Bool(b)));
+            }
+        }
+    }
+
+    /// Sets a register to a node of the document, or null, written in place.
+    #[inline]
+    fn set_node(&mut self, base: usize, r: Reg, node: Option<NodeId>) {
+        if let Some(slot) = self.regs.get_mut(base + r.index()) {
+            if slot.owns_heap() {
+                *slot = Value::Null;
+            }
+            std::mem::forget(std::mem::replace(
+                slot,
+                match node {
+                    Some(id) => Value::Node(id),
+                    None => Value::Null,
+                },
+            ));
+        }
+    }
+
     #[inline]
     fn set(&mut self, base: usize, r: Reg, v: Value) {
         if let Some(slot) = self.regs.get_mut(base + r.index()) {
-            let old = std::mem::replace(slot, v);
             // Most registers hold plain values: dropping those is a no-op, and the
             // check here saves a call to the drop glue per instruction.
-            if old.owns_heap() {
-                drop(old);
+            if slot.owns_heap() {
+                *slot = v;
             } else {
-                std::mem::forget(old);
+                std::mem::forget(std::mem::replace(slot, v));
             }
         }
     }
@@ -413,15 +442,16 @@ impl<'p> Evaluator<'p> {
                 self.set(base, dst, v);
             }
             Instr::Field { dst, obj, sym } => {
-                let v = if let Value::Node(id) = *self.reg(base, obj) {
-                    self.key_for(sym.index(), doc)
-                        .and_then(|key| doc.object_get(id, key))
-                        .map_or(Value::Null, Value::Node)
+                if let Value::Node(id) = *self.reg(base, obj) {
+                    let node = self
+                        .key_for(sym.index(), doc)
+                        .and_then(|key| doc.object_get(id, key));
+                    self.set_node(base, dst, node);
                 } else {
                     let o = self.reg(base, obj).clone();
-                    self.field(&o, sym.index(), doc)
-                };
-                self.set(base, dst, v);
+                    let v = self.field(&o, sym.index(), doc);
+                    self.set(base, dst, v);
+                }
             }
             Instr::Index { dst, obj, index } => {
                 let v = index_value(self.reg(base, obj), self.reg(base, index), doc);
@@ -560,13 +590,16 @@ impl<'p> Evaluator<'p> {
                 }
             }
             Instr::IterNext { slot, value, done } => {
-                let next = self
-                    .iters
-                    .get_mut(slots + slot.index())
-                    .and_then(|it| it.next(doc));
-                match next {
-                    Some(v) => self.set(base, value, v),
-                    None => return Ok(Flow::Jump(done.index())),
+                let Some(it) = self.iters.get_mut(slots + slot.index()) else {
+                    return Ok(Flow::Jump(done.index()));
+                };
+                match it.next_node(doc) {
+                    Some(Some(id)) => self.set_node(base, value, Some(id)),
+                    Some(None) => return Ok(Flow::Jump(done.index())),
+                    None => match it.next(doc) {
+                        Some(v) => self.set(base, value, v),
+                        None => return Ok(Flow::Jump(done.index())),
+                    },
                 }
             }
             Instr::IterKey { dst, slot } => {
@@ -690,7 +723,7 @@ impl<'p> Evaluator<'p> {
                     Value::Set(_) => 6,
                     Value::Object(_) => 7,
                 };
-                self.set(base, dst, Value::Bool((kinds & (1 << bit) != 0) != negate));
+                self.set_bool(base, dst, (kinds & (1 << bit) != 0) != negate);
             }
             Instr::StrConst { op, dst, s, k } => {
                 let value = self.reg(base, s);
@@ -832,7 +865,7 @@ impl<'p> Evaluator<'p> {
                     return Value::Null;
                 };
                 entries
-                    .binary_search_by(|(k, _)| k.as_ref().cmp(name.as_str()))
+                    .binary_search_by(|(k, _)| k.as_str().cmp(name.as_str()))
                     .ok()
                     .and_then(|i| entries.get(i))
                     .map_or(Value::Null, |(_, v)| v.clone())
