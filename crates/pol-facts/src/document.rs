@@ -516,4 +516,25 @@ mod tests {
         let int = Node::new(Kind::Int, 0, u32::MAX, 0x8000_0000);
         assert_eq!(int.bits(), 0x8000_0000_FFFF_FFFF);
     }
+
+    /// The key table finds every key of the document, at any fill, and nothing else.
+    #[test]
+    fn key_table_finds_every_key_and_only_keys() {
+        for n in [0usize, 1, 3, 4, 5, 8, 100, 3000] {
+            let entries: Vec<String> = (0..n).map(|i| format!("\"k{i}\": {i}")).collect();
+            let text = format!("{{{}}}", entries.join(", "));
+            let docs = crate::load(&text, crate::Format::Json, None).expect("loads");
+            let [doc] = docs.as_slice() else {
+                panic!("one document")
+            };
+            assert_eq!(doc.key_count(), n);
+            for i in 0..n {
+                let key = doc.key_id(&format!("k{i}")).expect("every key is found");
+                assert_eq!(doc.key_str(key), format!("k{i}"));
+            }
+            for missing in ["", "k", "K0", &format!("k{n}")] {
+                assert_eq!(doc.key_id(missing), None, "{missing:?} among {n} keys");
+            }
+        }
+    }
 }
