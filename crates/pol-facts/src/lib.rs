@@ -88,11 +88,12 @@ pub fn load_bytes(
 /// flag when it is read ([`Document::read_skipped`]).
 ///
 /// Errors are exactly those of [`load`], including errors inside skipped values
-/// (syntax, escapes, numbers, nesting depth, duplicate keys). JSON and YAML are loaded
-/// selectively; each document of a YAML stream is shaped from its root. A YAML stream
-/// with anything unusual (a parser error, an anchor or alias anywhere, a merge key
-/// `<<` or a collection as a key outside a value needed whole) is loaded whole, exactly
-/// as [`load`] does, and so are TOML and any format with [`Shape::everything`].
+/// (syntax, escapes, numbers, nesting depth, duplicate keys). Each document of a YAML
+/// stream is shaped from its root. A YAML stream with anything unusual (a parser
+/// error, an anchor or alias anywhere, a merge key `<<` or a collection as a key
+/// outside a value needed whole) is loaded whole, exactly as [`load`] does, and so is
+/// any format with [`Shape::everything`]. TOML is parsed whole by the `toml` crate;
+/// only the needed values are built.
 pub fn load_shaped(
     text: &str,
     format: Format,
@@ -102,7 +103,7 @@ pub fn load_shaped(
     match format {
         Format::Json => json::load_shaped(text, file, shape).map(|doc| vec![doc]),
         Format::Yaml => yaml::load_shaped(text, file, shape),
-        Format::Toml => load(text, format, file),
+        Format::Toml => toml::load_shaped(text, file, shape).map(|doc| vec![doc]),
     }
 }
 

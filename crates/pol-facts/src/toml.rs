@@ -4,6 +4,12 @@
 //! the order of the file (by the span of each key); dates and times become strings in
 //! their TOML form. The `toml` parser refuses nesting deeper than its own limit (about
 //! 80 levels), below `MAX_DEPTH`.
+//!
+//! Selective loading ([`load_shaped`]): the `toml` parser reads the whole text (its
+//! errors come first, as for a whole load), and only the values the shape needs are
+//! built; a skipped value becomes a placeholder at its position. Skipped values are
+//! still checked for the errors this loader adds (integers and floats out of range),
+//! so a document loads, or fails, the same either way.
 
 use ::toml::Spanned;
 use ::toml::de::{DeTable, DeValue};
@@ -12,9 +18,19 @@ use crate::builder::{BuildError, Builder, Scalar};
 use crate::document::Document;
 use crate::error::LoadError;
 use crate::lines::{ByteOffsets, Lines};
+use crate::shape::{Need, Shape};
 
 /// Loads a TOML document (always a table).
 pub(crate) fn load(text: &str, file: Option<&str>) -> Result<Document, LoadError> {
+    load_shaped(text, file, &Shape::everything())
+}
+
+/// Loads the parts of a TOML document that `shape` needs; see the module docs.
+pub(crate) fn load_shaped(
+    text: &str,
+    file: Option<&str>,
+    shape: &Shape,
+) -> Result<Document, LoadError> {
     let root = DeTable::parse(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         let mut message = message(e.message());
@@ -30,10 +46,11 @@ pub(crate) fn load(text: &str, file: Option<&str>) -> Result<Document, LoadError
     let mut loader = Loader {
         offsets: ByteOffsets::new(text, lines.clone()),
         builder: Builder::new(file, lines, 64),
+        shape,
     };
     let start = root.span().start;
     loader
-        .table(root.get_ref(), start)
+        .table(root.get_ref(), start, shape.root())
         .map_err(|(at, e)| LoadError::at_byte(file, text, at, e))?;
     Ok(loader.builder.finish())
 }
@@ -56,13 +73,14 @@ fn message(message: &str) -> String {
 /// An error: a byte offset and a message.
 type Error = (usize, String);
 
-struct Loader<'t> {
+struct Loader<'t, 's> {
     offsets: ByteOffsets<'t>,
     builder: Builder<'t>,
+    shape: &'s Shape,
 }
 
-impl<'t> Loader<'t> {
-    fn table(&mut self, table: &DeTable<'t>, at: usize) -> Result<(), Error> {
+impl<'t> Loader<'t, '_> {
+    fn table(&mut self, table: &DeTable<'t>, at: usize, need: Need) -> Result<(), Error> {
         let pos = self.offsets.char_offset(at);
         built(at, self.builder.open(true, pos))?;
         let mut entries: Vec<_> = table.iter().collect();
@@ -71,26 +89,25 @@ impl<'t> Loader<'t> {
             let key_at = key.span().start;
             let id = built(key_at, self.builder.intern(key.get_ref().clone()))?;
             built(key_at, self.builder.set_key(id))?;
-            self.value(value)?;
+            self.value(value, self.shape.field(need, key.get_ref()))?;
         }
         built(at, self.builder.close())?;
         Ok(())
     }
 
     /// Recursion is bounded: `Builder::open` refuses to nest deeper than `MAX_DEPTH`.
-    fn value(&mut self, value: &Spanned<DeValue<'t>>) -> Result<(), Error> {
+    fn value(&mut self, value: &Spanned<DeValue<'t>>, need: Need) -> Result<(), Error> {
         let at = value.span().start;
         let pos = self.offsets.char_offset(at);
+        if need == Need::Skip {
+            check(value)?;
+            built(at, self.builder.skipped(pos))?;
+            return Ok(());
+        }
         let scalar = match value.get_ref() {
             DeValue::String(s) => Scalar::Str(s),
-            DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
-                Ok(i) => Scalar::Int(i),
-                Err(_) => return Err((at, format!("integer `{i}` is out of range"))),
-            },
-            DeValue::Float(f) => Scalar::Float(
-                float(f.as_str())
-                    .ok_or_else(|| (at, format!("float `{}` is out of range", f.as_str())))?,
-            ),
+            DeValue::Integer(i) => Scalar::Int(integer(i, at)?),
+            DeValue::Float(f) => Scalar::Float(checked_float(f.as_str(), at)?),
             DeValue::Boolean(b) => Scalar::Bool(*b),
             DeValue::Datetime(d) => {
                 let text = d.to_string();
@@ -99,17 +116,47 @@ impl<'t> Loader<'t> {
             }
             DeValue::Array(items) => {
                 built(at, self.builder.open(false, pos))?;
+                let element = self.shape.element(need);
                 for item in items.iter() {
-                    self.value(item)?;
+                    self.value(item, element)?;
                 }
                 built(at, self.builder.close())?;
                 return Ok(());
             }
-            DeValue::Table(table) => return self.table(table, at),
+            DeValue::Table(table) => return self.table(table, at, need),
         };
         built(at, self.builder.scalar(scalar, pos))?;
         Ok(())
     }
+}
+
+/// The errors a skipped value would have given when loaded: numbers out of range.
+/// Recursion is bounded by the `toml` parser's own nesting limit.
+fn check(value: &Spanned<DeValue<'_>>) -> Result<(), Error> {
+    let at = value.span().start;
+    match value.get_ref() {
+        DeValue::Integer(i) => integer(i, at).map(drop),
+        DeValue::Float(f) => checked_float(f.as_str(), at).map(drop),
+        DeValue::Array(items) => items.iter().try_for_each(check),
+        DeValue::Table(table) => {
+            // In the loader's order (by key), so the first error is the one it meets.
+            let mut entries: Vec<_> = table.iter().collect();
+            entries.sort_by_key(|(key, _)| key.span().start);
+            entries.into_iter().try_for_each(|(_, v)| check(v))
+        }
+        DeValue::String(_) | DeValue::Boolean(_) | DeValue::Datetime(_) => Ok(()),
+    }
+}
+
+/// A TOML integer in any radix, or the out-of-range error.
+fn integer(i: &::toml::de::DeInteger<'_>, at: usize) -> Result<i64, Error> {
+    i64::from_str_radix(i.as_str(), i.radix())
+        .map_err(|_| (at, format!("integer `{i}` is out of range")))
+}
+
+/// A TOML float, or the out-of-range error.
+fn checked_float(text: &str, at: usize) -> Result<f64, Error> {
+    float(text).ok_or_else(|| (at, format!("float `{text}` is out of range")))
 }
 
 /// A TOML float (`1.5`, `1e3`, `inf`, `+inf`, `-nan`, ...); `None` if out of range.

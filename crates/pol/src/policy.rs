@@ -133,9 +133,9 @@ impl Policy {
     }
 
     /// Loads the documents of `text` for this policy: what no rule can read is skipped,
-    /// not built (docs/evaluation.md, "Selective loading"; JSON and YAML — a YAML stream
-    /// with anchors loads whole —, TOML whole). Errors are those of [`crate::load`]: skipped parts are
-    /// still checked. Evaluate the documents with this policy only — a rule of another
+    /// not built (docs/evaluation.md, "Selective loading"; JSON, YAML — a YAML stream
+    /// with anchors loads whole — and TOML). Errors are those of [`crate::load`]:
+    /// skipped parts are still checked. Evaluate the documents with this policy only — a rule of another
     /// policy that reads a skipped value fails closed.
     pub fn load(
         &self,
