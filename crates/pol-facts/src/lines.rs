@@ -29,8 +29,18 @@ impl Lines {
             let mut word = [0u8; 8];
             word.copy_from_slice(chunk);
             let w = u64::from_le_bytes(word);
-            let continuation = w & !(w << 1) & HIGH_BITS;
             let mut feeds = zero_bytes(w ^ (LOW_BITS * u64::from(b'\n')));
+            if w & HIGH_BITS == 0 {
+                // ASCII (most chunks): a character per byte, no bits to count.
+                while feeds != 0 {
+                    let before = feeds.trailing_zeros() / 8 + 1;
+                    starts.push(chars.saturating_add(before));
+                    feeds &= feeds - 1;
+                }
+                chars = chars.saturating_add(8);
+                continue;
+            }
+            let continuation = w & !(w << 1) & HIGH_BITS;
             while feeds != 0 {
                 // The line starts after the feed: count the characters up to it.
                 let through = (feeds.trailing_zeros() / 8 + 1) * 8;

@@ -268,19 +268,13 @@ impl<'t, 's, const SHAPED: bool> Parser<'t, 's, SHAPED> {
     fn key_string(&mut self) -> Result<Cow<'t, str>> {
         let (start_i, start_continuation) = (self.i, self.continuation);
         self.i += 1;
-        loop {
-            match self.peek() {
-                Some(b'"') => {
-                    let key = self.text.get(start_i + 1..self.i).unwrap_or("");
-                    self.i += 1;
-                    return Ok(Cow::Borrowed(key));
-                }
-                Some(b'\\') => break,
-                Some(b) if b >= 0x20 => self.advance_in_string(b),
-                // Control characters and the end: let the full decoder report them.
-                _ => break,
-            }
+        let end = self.string_run();
+        if self.bytes.get(end) == Some(&b'"') {
+            let key = self.text.get(start_i + 1..end).unwrap_or("");
+            self.i = end + 1;
+            return Ok(Cow::Borrowed(key));
         }
+        // An escape, a control character or the end: the full decoder.
         self.i = start_i;
         self.continuation = start_continuation;
         let mut key = String::new();
@@ -304,34 +298,24 @@ impl<'t, 's, const SHAPED: bool> Parser<'t, 's, SHAPED> {
     fn decode_string(&mut self, out: &mut String) -> Result<()> {
         let start = self.i;
         self.i += 1;
-        let mut run = self.i;
         loop {
+            // Plain bytes up to the next `"`, `\`, control character or the end, eight
+            // at a time where they are ASCII.
+            let run = self.i;
+            self.i = self.string_run();
+            out.push_str(self.text.get(run..self.i).unwrap_or(""));
             match self.peek() {
                 Some(b'"') => {
-                    out.push_str(self.text.get(run..self.i).unwrap_or(""));
                     self.i += 1;
                     return Ok(());
                 }
-                Some(b'\\') => {
-                    out.push_str(self.text.get(run..self.i).unwrap_or(""));
-                    self.escape(out)?;
-                    run = self.i;
-                }
-                Some(b) if b >= 0x20 => self.advance_in_string(b),
+                Some(b'\\') => self.escape(out)?,
                 Some(_) => {
                     return Err(self.error(self.i, "control character in a string (escape it)"));
                 }
                 None => return Err(self.error(start, "unterminated string")),
             }
         }
-    }
-
-    #[inline]
-    fn advance_in_string(&mut self, b: u8) {
-        if b & 0xC0 == 0x80 {
-            self.continuation += 1;
-        }
-        self.i += 1;
     }
 
     /// Decodes the escape at `self.i` (a `\`).

@@ -239,7 +239,7 @@ impl<'t, 's, const SHAPED: bool> Parser<'t, 's, SHAPED> {
     /// first `"`, `\` or control character, or the end of the text); counts the run's
     /// continuation bytes.
     #[inline]
-    fn string_run(&mut self) -> usize {
+    pub(super) fn string_run(&mut self) -> usize {
         let mut j = self.i;
         // Eight plain ASCII bytes at a time (no continuation bytes among them).
         while let Some(Ok(word)) = self.bytes.get(j..j + 8).map(<[u8; 8]>::try_from) {
