@@ -6,9 +6,10 @@
 //! to the document's side arrays, contiguous, when their container closes.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
-use std::hash::RandomState;
+use std::hash::{BuildHasher, RandomState};
+use std::marker::PhantomData;
 
 use crate::document::{
     Document, KeyId, Kind, MAX_NODES, NO_PARENT, NO_POSITION, Node, NodeId, ReadFlag,
@@ -76,7 +77,10 @@ struct Frame {
 /// be interned without copying them first.
 pub(crate) struct Builder<'t> {
     doc: Document,
-    key_map: HashMap<Cow<'t, str>, KeyId>,
+    /// The hash of each key, by `KeyId`, to grow the key table without hashing again.
+    key_hashes: Vec<u64>,
+    /// The lifetime of the source text, which keys may borrow.
+    text: PhantomData<&'t str>,
     frames: Vec<Frame>,
     items: Vec<NodeId>,
     fields: Vec<(KeyId, NodeId)>,
@@ -90,18 +94,21 @@ impl<'t> Builder<'t> {
             doc: Document {
                 nodes: Vec::with_capacity(capacity),
                 pos: Vec::with_capacity(capacity),
-                items: Vec::new(),
-                entries: Vec::new(),
-                strings: String::new(),
-                keys: Vec::new(),
-                key_table: Vec::new(),
+                // Children are nodes too, and strings average a few bytes: guesses
+                // from the node count that save most regrowth (`finish` trims them).
+                items: Vec::with_capacity(capacity / 2),
+                entries: Vec::with_capacity(capacity / 2),
+                strings: String::with_capacity(capacity * 8),
+                keys: Vec::with_capacity(32),
+                key_table: vec![0; 64],
                 key_hasher: RandomState::new(),
                 lines,
                 file: file.map(Box::from),
                 root: NodeId(0),
                 read_skipped: ReadFlag::default(),
             },
-            key_map: HashMap::new(),
+            key_hashes: Vec::new(),
+            text: PhantomData,
             frames: Vec::new(),
             items: Vec::new(),
             fields: Vec::new(),
@@ -290,16 +297,44 @@ impl<'t> Builder<'t> {
         }
     }
 
-    /// Interns an object key.
+    /// Interns an object key: one hash, looked up in the document's own key table,
+    /// which [`Document::key_id`] reads later.
     pub(crate) fn intern(&mut self, key: Cow<'t, str>) -> Result<KeyId> {
-        if let Some(&id) = self.key_map.get(key.as_ref()) {
-            return Ok(id);
-        }
-        let id = KeyId(u32::try_from(self.doc.keys.len()).map_err(|_| BuildError::TooLarge)?);
+        let hash = self.doc.key_hasher.hash_one(key.as_ref());
+        let slot = match self.doc.find_key(&key, hash) {
+            Ok(id) => return Ok(id),
+            Err(slot) => slot,
+        };
+        let id = u32::try_from(self.doc.keys.len()).map_err(|_| BuildError::TooLarge)?;
         let span = self.push_str(&key)?;
         self.doc.keys.push(span);
-        self.key_map.insert(key, id);
-        Ok(id)
+        self.key_hashes.push(hash);
+        match self.doc.key_table.get_mut(slot) {
+            Some(entry) => *entry = id + 1,
+            None => return Err(BuildError::TooLarge),
+        }
+        if self.doc.keys.len() * 2 > self.doc.key_table.len() {
+            self.grow_key_table();
+        }
+        Ok(KeyId(id))
+    }
+
+    /// Doubles the key table, placing each key again by its stored hash.
+    fn grow_key_table(&mut self) {
+        let size = self.doc.key_table.len() * 2;
+        let mask = size - 1;
+        let mut table = vec![0u32; size];
+        for (id, &hash) in (1u32..).zip(&self.key_hashes) {
+            let mut i = hash as usize;
+            while let Some(slot) = table.get_mut(i & mask) {
+                if *slot == 0 {
+                    *slot = id;
+                    break;
+                }
+                i = i.wrapping_add(1);
+            }
+        }
+        self.doc.key_table = table;
     }
 
     /// Sets the key of the next value of the innermost open object; a key the object
@@ -401,7 +436,6 @@ impl<'t> Builder<'t> {
     /// Ends the document, with node 0 as the root.
     pub(crate) fn finish(self) -> Document {
         let Builder { mut doc, .. } = self;
-        doc.index_keys();
         doc.nodes.shrink_to_fit();
         doc.pos.shrink_to_fit();
         doc.items.shrink_to_fit();

@@ -357,36 +357,30 @@ impl Document {
 
     /// The id of an object key of this document, if some object has that key.
     pub fn key_id(&self, key: &str) -> Option<KeyId> {
-        let mask = self.key_table.len().checked_sub(1)?;
-        // The table is at most half full: a probe ends at an empty slot.
-        let mut i = self.key_hasher.hash_one(key) as usize;
+        self.find_key(key, self.key_hasher.hash_one(key)).ok()
+    }
+
+    /// Looks `key` (whose hash is `hash`) up in the key table: its id, or the empty
+    /// slot where it would go. The table is at most half full, so a probe ends at an
+    /// empty slot; a table without slots has nowhere to put a key (`Err(usize::MAX)`).
+    #[inline]
+    pub(crate) fn find_key(&self, key: &str, hash: u64) -> Result<KeyId, usize> {
+        let mask = self.key_table.len().wrapping_sub(1);
+        let mut i = hash as usize;
         for _ in 0..self.key_table.len() {
-            let slot = *self.key_table.get(i & mask)?;
-            let id = KeyId(slot.checked_sub(1)?);
-            if self.key_str(id) == key {
-                return Some(id);
+            let at = i & mask;
+            match self.key_table.get(at) {
+                Some(&0) | None => return Err(at),
+                Some(&slot) => {
+                    let id = KeyId(slot - 1);
+                    if self.key_str(id) == key {
+                        return Ok(id);
+                    }
+                }
             }
             i = i.wrapping_add(1);
         }
-        None
-    }
-
-    /// Fills the key table from the keys (when the document is finished).
-    pub(crate) fn index_keys(&mut self) {
-        let size = (self.keys.len() * 2).next_power_of_two().max(8);
-        let mask = size - 1;
-        let mut table = vec![0u32; size];
-        for id in 0..u32::try_from(self.keys.len()).unwrap_or(u32::MAX) {
-            let mut i = self.key_hasher.hash_one(self.key_str(KeyId(id))) as usize;
-            while let Some(slot) = table.get_mut(i & mask) {
-                if *slot == 0 {
-                    *slot = id + 1;
-                    break;
-                }
-                i = i.wrapping_add(1);
-            }
-        }
-        self.key_table = table;
+        Err(usize::MAX)
     }
 
     /// The text of a key; `""` for an id that is not a key of this document.

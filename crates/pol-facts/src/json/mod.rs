@@ -49,7 +49,8 @@ pub(crate) fn load_shaped(
     if shape.is_everything() || text.len() > MAX_NODES {
         return load(text, file);
     }
-    let capacity = text.len() / 256;
+    // Placeholders are nodes too: most keys of the text get one.
+    let capacity = text.len() / 32;
     let mut parser = Parser::<true>::new(text, file, Some(shape), capacity);
     match parser.document() {
         Ok(()) => Ok(parser.builder.finish()),
