@@ -8,11 +8,10 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
-use std::hash::{BuildHasher, RandomState};
 use std::marker::PhantomData;
 
 use crate::document::{
-    Document, KeyId, Kind, MAX_NODES, NO_PARENT, NO_POSITION, Node, NodeId, ReadFlag,
+    Document, KeyId, Kind, MAX_NODES, NO_PARENT, NO_POSITION, Node, NodeId, ReadFlag, key_hash,
 };
 use crate::lines::Lines;
 
@@ -101,7 +100,6 @@ impl<'t> Builder<'t> {
                 strings: String::with_capacity(capacity * 8),
                 keys: Vec::with_capacity(32),
                 key_table: vec![0; 64],
-                key_hasher: RandomState::new(),
                 lines,
                 file: file.map(Box::from),
                 root: NodeId(0),
@@ -300,7 +298,7 @@ impl<'t> Builder<'t> {
     /// Interns an object key: one hash, looked up in the document's own key table,
     /// which [`Document::key_id`] reads later.
     pub(crate) fn intern(&mut self, key: Cow<'t, str>) -> Result<KeyId> {
-        let hash = self.doc.key_hasher.hash_one(key.as_ref());
+        let hash = key_hash(&key).0;
         let slot = match self.doc.find_key(&key, hash) {
             Ok(id) => return Ok(id),
             Err(slot) => slot,

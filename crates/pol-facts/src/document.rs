@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::hash::{BuildHasher, RandomState};
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::lines::Lines;
@@ -112,6 +113,20 @@ impl Node {
     }
 }
 
+/// The hash of an object key in the key tables of documents: see [`key_hash`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeyHash(pub(crate) u64);
+
+/// The hash of an object key, the same in every document of this process: SipHash with
+/// keys chosen at random once per process, so a hostile document cannot make its keys
+/// collide, and a key hashed once can be looked up in many documents
+/// ([`Document::key_id_hashed`]).
+#[inline]
+pub fn key_hash(key: &str) -> KeyHash {
+    static HASHER: OnceLock<RandomState> = OnceLock::new();
+    KeyHash(HASHER.get_or_init(RandomState::new).hash_one(key))
+}
+
 /// One input document (a JSON or TOML file, or one document of a YAML stream), loaded
 /// into an immutable arena.
 ///
@@ -150,9 +165,6 @@ pub struct Document {
     /// An open-addressing hash table of the keys, for [`Document::key_id`]: a power of
     /// two of slots, each 0 (empty) or a `KeyId` plus one; linear probing.
     pub(crate) key_table: Vec<u32>,
-    /// The table's hash function: SipHash with random keys, so a hostile document
-    /// cannot make its keys collide.
-    pub(crate) key_hasher: RandomState,
     pub(crate) lines: Lines,
     pub(crate) file: Option<Box<str>>,
     pub(crate) root: NodeId,
@@ -357,7 +369,14 @@ impl Document {
 
     /// The id of an object key of this document, if some object has that key.
     pub fn key_id(&self, key: &str) -> Option<KeyId> {
-        self.find_key(key, self.key_hasher.hash_one(key)).ok()
+        self.find_key(key, key_hash(key).0).ok()
+    }
+
+    /// [`Document::key_id`] with the key's hash computed beforehand (a program hashes
+    /// its field names once, and looks them up in every document).
+    #[inline]
+    pub fn key_id_hashed(&self, key: &str, hash: KeyHash) -> Option<KeyId> {
+        self.find_key(key, hash.0).ok()
     }
 
     /// Looks `key` (whose hash is `hash`) up in the key table: its id, or the empty

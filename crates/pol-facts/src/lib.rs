@@ -30,7 +30,7 @@ use std::path::Path;
 
 pub use builder::{MAX_ALIAS_NODES, MAX_DEPTH};
 pub use decision::{Decision, EvalError, Finding, InputLocation, PolicyLocation};
-pub use document::{Document, KeyId, NodeId, Position};
+pub use document::{Document, KeyHash, KeyId, NodeId, Position, key_hash};
 pub use error::LoadError;
 pub use shape::{Shape, ShapeNode};
 pub use view::{ListRef, NodeKind, NodeRef, ObjectRef};

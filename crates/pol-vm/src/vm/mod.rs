@@ -10,7 +10,7 @@ use crate::ops;
 use crate::program::Program;
 use crate::value::{Value, View};
 use pol_bytecode::{BuiltinOp, Chunk, Const, Instr, Reg, StrOp};
-use pol_facts::{Decision, Document, KeyId, NodeId, NodeKind};
+use pol_facts::{Decision, Document, KeyHash, KeyId, NodeId, NodeKind, key_hash};
 use std::rc::Rc;
 
 mod query;
@@ -74,6 +74,8 @@ pub struct Evaluator<'p> {
     /// an evaluation: `(generation, key)`, stale when the generation is not the
     /// current one (so nothing is cleared between documents).
     sym_keys: Vec<(u32, Option<KeyId>)>,
+    /// The key hash of each symbol, computed once.
+    sym_hashes: Vec<KeyHash>,
     generation: u32,
     patterns: PatternCache,
     limits: Limits,
@@ -100,6 +102,7 @@ impl<'p> Evaluator<'p> {
             iters: Vec::new(),
             lets: Vec::new(),
             sym_keys: Vec::new(),
+            sym_hashes: Vec::new(),
             generation: 0,
             patterns: PatternCache::default(),
             limits: Limits::default(),
@@ -146,6 +149,13 @@ impl<'p> Evaluator<'p> {
             self.sym_keys.clear();
             self.sym_keys
                 .resize(self.program.code.symbols.len(), (0, None));
+            self.sym_hashes = self
+                .program
+                .code
+                .symbols
+                .iter()
+                .map(|s| key_hash(s))
+                .collect();
             self.generation = 1;
         }
         self.steps = 0;
@@ -846,7 +856,8 @@ impl<'p> Evaluator<'p> {
         let slot = self.sym_keys.get_mut(sym)?;
         if slot.0 != generation {
             let name = self.program.code.symbols.get(sym)?;
-            *slot = (generation, doc.key_id(name));
+            let hash = *self.sym_hashes.get(sym)?;
+            *slot = (generation, doc.key_id_hashed(name, hash));
         }
         slot.1
     }
