@@ -431,6 +431,11 @@ impl<'t> Builder<'t> {
         Ok(copy)
     }
 
+    /// Replaces the line table (a loader that finds the line breaks as it parses).
+    pub(crate) fn set_lines(&mut self, lines: Lines) {
+        self.doc.lines = lines;
+    }
+
     /// Ends the document, with node 0 as the root.
     pub(crate) fn finish(self) -> Document {
         let Builder { mut doc, .. } = self;

@@ -403,6 +403,7 @@ impl Document {
     }
 
     /// The text of a key; `""` for an id that is not a key of this document.
+    #[inline]
     pub fn key_str(&self, key: KeyId) -> &str {
         self.keys
             .get(key.0 as usize)

@@ -6,7 +6,7 @@ use std::sync::Arc;
 /// one `u32` (its character offset) and still report a line and a column.
 ///
 /// Shared (`Arc`) by all documents of one YAML stream.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Lines {
     starts: Arc<[u32]>,
 }
@@ -63,6 +63,14 @@ impl Lines {
                 starts.push(chars);
             }
         }
+        Lines {
+            starts: starts.into(),
+        }
+    }
+
+    /// A table from line starts found by a parser: character offsets, the first 0,
+    /// increasing.
+    pub(crate) fn from_starts(starts: Vec<u32>) -> Lines {
         Lines {
             starts: starts.into(),
         }

@@ -25,7 +25,7 @@ pub(crate) fn load(text: &str, file: Option<&str>) -> std::result::Result<Docume
     let capacity = text.len() / 24;
     let mut parser = Parser::<false>::new(text, file, None, capacity);
     match parser.document() {
-        Ok(()) => Ok(parser.builder.finish()),
+        Ok(()) => Ok(parser.finish()),
         Err(Error { at, message }) => Err(LoadError::at_byte(file, text, at, message)),
     }
 }
@@ -53,7 +53,7 @@ pub(crate) fn load_shaped(
     let capacity = text.len() / 32;
     let mut parser = Parser::<true>::new(text, file, Some(shape), capacity);
     match parser.document() {
-        Ok(()) => Ok(parser.builder.finish()),
+        Ok(()) => Ok(parser.finish()),
         Err(_) => load(text, file),
     }
 }
@@ -90,6 +90,10 @@ struct Parser<'t, 's, const SHAPED: bool> {
     pending: Need,
     /// Scratch space of the skip scanner, reused from one skipped value to the next.
     skip: SkipScratch,
+    /// Where each line starts, as a character offset: JSON has line breaks only in
+    /// whitespace (a string cannot hold one), so `skip_whitespace` sees every one and
+    /// the text needs no second scan for the line table.
+    line_starts: Vec<u32>,
 }
 
 impl<'t, 's, const SHAPED: bool> Parser<'t, 's, SHAPED> {
@@ -99,13 +103,25 @@ impl<'t, 's, const SHAPED: bool> Parser<'t, 's, SHAPED> {
             bytes: text.as_bytes(),
             i: 0,
             continuation: 0,
-            builder: Builder::new(file, Lines::new(text), capacity),
+            builder: Builder::new(file, Lines::default(), capacity),
+            line_starts: {
+                let mut starts = Vec::with_capacity(text.len() / 32 + 1);
+                starts.push(0);
+                starts
+            },
             shape,
             needs: Vec::new(),
             all_depth: usize::MAX,
             pending: Need::All,
             skip: SkipScratch::default(),
         }
+    }
+
+    /// The document, with the line table gathered while parsing.
+    fn finish(self) -> Document {
+        let mut builder = self.builder;
+        builder.set_lines(Lines::from_starts(self.line_starts));
+        builder.finish()
     }
 
     fn document(&mut self) -> Result<()> {
@@ -466,6 +482,7 @@ impl<'t, 's, const SHAPED: bool> Parser<'t, 's, SHAPED> {
                 Some(b' ' | b'\r' | b'\t') => i += 1,
                 Some(b'\n') => {
                     i += 1;
+                    self.line_starts.push(to_u32(i - self.continuation));
                     // The indentation of pretty-printed files, eight spaces at a time.
                     while self.bytes.get(i..i + 8) == Some(b"        ") {
                         i += 8;
@@ -512,6 +529,73 @@ impl<'t, 's, const SHAPED: bool> Parser<'t, 's, SHAPED> {
         Error {
             at,
             message: message.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shape::ShapeNode;
+
+    /// A JSON text with line breaks (`\n`, `\r\n`) and multi-byte characters in many
+    /// places, from a seed.
+    fn text(seed: u64) -> String {
+        let mut state = seed.max(1);
+        let mut next = move |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        let space = ["", " ", "\n", "\r\n", "\n  ", "\t\n\n", "        "];
+        let words = ["a", "é", "日本", "😀x", "\\u00e9", "\\n"];
+        let mut out = String::new();
+        if next(4) == 0 {
+            out.push('\u{feff}');
+        }
+        out.push('{');
+        for i in 0..next(12) {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(space[next(7) as usize]);
+            out.push_str(&format!("\"k{i}{}\"", words[next(6) as usize]));
+            out.push_str(space[next(7) as usize]);
+            out.push(':');
+            out.push_str(space[next(7) as usize]);
+            match next(4) {
+                0 => out.push_str(&format!(
+                    "\"{}{}\"",
+                    words[next(6) as usize],
+                    words[next(6) as usize]
+                )),
+                1 => out.push_str(&format!(
+                    "[1,{}\"{}\"]",
+                    space[next(7) as usize],
+                    words[next(6) as usize]
+                )),
+                2 => out.push_str(&format!("{{\"x\":{}2.5e3}}", space[next(7) as usize])),
+                _ => out.push_str("null"),
+            }
+            out.push_str(space[next(7) as usize]);
+        }
+        out.push('}');
+        out.push_str(space[next(7) as usize]);
+        out
+    }
+
+    /// The line table gathered while parsing is the one a scan of the text gives, in
+    /// full and in shaped loading (skipped values have line breaks too).
+    #[test]
+    fn line_breaks_found_while_parsing_are_those_of_the_text() {
+        let nothing = Shape::from_nodes(vec![ShapeNode::default()]).unwrap();
+        for seed in 1..400 {
+            let text = text(seed);
+            let full = load(&text, None).unwrap_or_else(|e| panic!("{e}: {text:?}"));
+            assert_eq!(full.lines, Lines::new(&text), "{text:?}");
+            let shaped = load_shaped(&text, None, &nothing).unwrap();
+            assert_eq!(shaped.lines, Lines::new(&text), "{text:?}");
         }
     }
 }
