@@ -60,6 +60,9 @@ impl fmt::Display for BuildError {
 
 type Result<T> = std::result::Result<T, BuildError>;
 
+/// Slots of the builder's cache of recent keys.
+const KEY_CACHE: usize = 64;
+
 /// An open list or object.
 struct Frame {
     node: NodeId,
@@ -76,6 +79,9 @@ struct Frame {
 /// be interned without copying them first.
 pub(crate) struct Builder<'t> {
     doc: Document,
+    /// Recently interned keys, by a cheap index of their text ([`Builder::intern`]);
+    /// `u32::MAX` is empty.
+    key_cache: [u32; KEY_CACHE],
     /// The hash of each key, by `KeyId`, to grow the key table without hashing again.
     key_hashes: Vec<u64>,
     /// The lifetime of the source text, which keys may borrow.
@@ -105,6 +111,7 @@ impl<'t> Builder<'t> {
                 root: NodeId(0),
                 read_skipped: ReadFlag::default(),
             },
+            key_cache: [u32::MAX; KEY_CACHE],
             key_hashes: Vec::new(),
             text: PhantomData,
             frames: Vec::new(),
@@ -298,13 +305,38 @@ impl<'t> Builder<'t> {
     /// Interns an object key: one hash, looked up in the document's own key table,
     /// which [`Document::key_id`] reads later.
     pub(crate) fn intern(&mut self, key: Cow<'t, str>) -> Result<KeyId> {
-        let hash = key_hash(&key).0;
-        let slot = match self.doc.find_key(&key, hash) {
+        // Most keys repeat (`name`, `uses`, `run`...): a small cache of recent keys,
+        // checked by comparing the text, saves their hashing. A miss (or a collision,
+        // which a hostile document may force) takes the hashed path.
+        let bytes = key.as_bytes();
+        let cached = match (bytes.first(), bytes.last()) {
+            (Some(&first), Some(&last)) => {
+                (bytes.len() * 7 + usize::from(first) * 3 + usize::from(last)) % KEY_CACHE
+            }
+            _ => 0,
+        };
+        if let Some(&id) = self.key_cache.get(cached)
+            && id != u32::MAX
+            && self.doc.key_str(KeyId(id)) == key.as_ref()
+        {
+            return Ok(KeyId(id));
+        }
+        let id = self.intern_hashed(&key)?;
+        if let Some(slot) = self.key_cache.get_mut(cached) {
+            *slot = id.0;
+        }
+        Ok(id)
+    }
+
+    /// [`Builder::intern`] through the key table.
+    fn intern_hashed(&mut self, key: &str) -> Result<KeyId> {
+        let hash = key_hash(key).0;
+        let slot = match self.doc.find_key(key, hash) {
             Ok(id) => return Ok(id),
             Err(slot) => slot,
         };
         let id = u32::try_from(self.doc.keys.len()).map_err(|_| BuildError::TooLarge)?;
-        let span = self.push_str(&key)?;
+        let span = self.push_str(key)?;
         self.doc.keys.push(span);
         self.key_hashes.push(hash);
         match self.doc.key_table.get_mut(slot) {
