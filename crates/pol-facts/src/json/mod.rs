@@ -483,8 +483,14 @@ impl<'t, 's, const SHAPED: bool> Parser<'t, 's, SHAPED> {
                 Some(b'\n') => {
                     i += 1;
                     self.line_starts.push(to_u32(i - self.continuation));
-                    // The indentation of pretty-printed files, eight spaces at a time.
-                    while self.bytes.get(i..i + 8) == Some(b"        ") {
+                    // The indentation of pretty-printed files, eight bytes at a time:
+                    // the first byte that is not a space ends it.
+                    while let Some(Ok(word)) = self.bytes.get(i..i + 8).map(<[u8; 8]>::try_from) {
+                        let other = u64::from_le_bytes(word) ^ u64::from_ne_bytes([b' '; 8]);
+                        if other != 0 {
+                            i += (other.trailing_zeros() / 8) as usize;
+                            break;
+                        }
                         i += 8;
                     }
                 }
