@@ -473,8 +473,18 @@ impl<'t, 's, const SHAPED: bool> Parser<'t, 's, SHAPED> {
         Ok(())
     }
 
-    #[inline]
+    /// Skips whitespace; inlined for the common case of none.
+    #[inline(always)]
     fn skip_whitespace(&mut self) {
+        // Every whitespace byte is at most a space.
+        if self.bytes.get(self.i).is_some_and(|&b| b > b' ') {
+            return;
+        }
+        self.skip_some_whitespace();
+    }
+
+    #[inline(never)]
+    fn skip_some_whitespace(&mut self) {
         // A local index keeps the loop in registers.
         let mut i = self.i;
         loop {
