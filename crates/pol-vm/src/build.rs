@@ -3,6 +3,7 @@
 use crate::ops::{Fault, SIZE_LIMIT};
 use crate::value::{Text, Value, View, to_json};
 use pol_facts::Document;
+use std::fmt::Write as _;
 use std::rc::Rc;
 
 /// Accumulates the entries of an object literal.
@@ -76,6 +77,11 @@ pub fn format(parts: &[Value], doc: &Document) -> Result<Value, Fault> {
         match part.view(doc) {
             View::Str(s) => out.push_str(s),
             View::Null => out.push_str("null"),
+            // As `to_string` writes them, without building a JSON value first.
+            View::Bool(b) => out.push_str(if b { "true" } else { "false" }),
+            View::Int(n) => {
+                let _ = write!(out, "{n}");
+            }
             _ => out.push_str(&to_json(part, doc).to_string()),
         }
         if out.len() > SIZE_LIMIT {
@@ -83,4 +89,29 @@ pub fn format(parts: &[Value], doc: &Document) -> Result<Value, Fault> {
         }
     }
     Ok(Value::Str(Rc::new(out)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Ints and bools are written as `to_string` (through JSON) writes them.
+    #[test]
+    fn ints_and_bools_read_as_their_json() {
+        let docs = pol_facts::load("{}", pol_facts::Format::Json, None).unwrap();
+        let doc = &docs[0];
+        let mut values: Vec<Value> = [0, 1, -1, 42, i64::MIN, i64::MAX]
+            .into_iter()
+            .map(Value::Int)
+            .collect();
+        values.extend([Value::Bool(true), Value::Bool(false), Value::Float(2.5)]);
+        for v in values {
+            let expected = format!("<{}>", to_json(&v, doc));
+            let parts = [Value::str("<"), v.clone(), Value::str(">")];
+            let Value::Str(text) = format(&parts, doc).unwrap() else {
+                panic!("not a string")
+            };
+            assert_eq!(*text, expected, "{v:?}");
+        }
+    }
 }
