@@ -55,7 +55,7 @@ pub fn render_decision(out: &mut String, outcome: &Outcome, color: bool) {
         );
         let rule = match &finding.id {
             Some(id) => format!("{} ({id})", finding.rule),
-            None => finding.rule.clone(),
+            None => finding.rule.to_string(),
         };
         let _ = writeln!(
             out,

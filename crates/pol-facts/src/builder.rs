@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::marker::PhantomData;
 
+use crate::decision::Name;
 use crate::document::{
     Document, KeyId, Kind, MAX_NODES, NO_PARENT, NO_POSITION, Node, NodeId, ReadFlag, key_hash,
 };
@@ -107,7 +108,7 @@ impl<'t> Builder<'t> {
                 keys: Vec::with_capacity(32),
                 key_table: vec![0; 64],
                 lines,
-                file: file.map(Box::from),
+                file: file.map(Name::from),
                 root: NodeId(0),
                 read_skipped: ReadFlag::default(),
             },

@@ -5,6 +5,7 @@ use std::hash::{BuildHasher, RandomState};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::decision::Name;
 use crate::lines::Lines;
 use crate::view::{ListRef, NodeKind, NodeRef, ObjectRef};
 
@@ -166,7 +167,7 @@ pub struct Document {
     /// two of slots, each 0 (empty) or a `KeyId` plus one; linear probing.
     pub(crate) key_table: Vec<u32>,
     pub(crate) lines: Lines,
-    pub(crate) file: Option<Box<str>>,
+    pub(crate) file: Option<Name>,
     pub(crate) root: NodeId,
     /// Set when a reader meets a placeholder.
     pub(crate) read_skipped: ReadFlag,
@@ -433,6 +434,12 @@ impl Document {
     /// The display name of the file the document was loaded from, if one was given.
     pub fn file(&self) -> Option<&str> {
         self.file.as_deref()
+    }
+
+    /// [`Document::file`] as a shared [`Name`] (what findings about this document
+    /// hold, without a copy).
+    pub fn file_name(&self) -> Option<&Name> {
+        self.file.as_ref()
     }
 
     /// The number of nodes (including copies made by YAML aliases).

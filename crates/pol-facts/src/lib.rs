@@ -29,7 +29,7 @@ mod yaml_scalar;
 use std::path::Path;
 
 pub use builder::{MAX_ALIAS_NODES, MAX_DEPTH};
-pub use decision::{Decision, EvalError, Finding, InputLocation, PolicyLocation};
+pub use decision::{Decision, EvalError, Finding, InputLocation, Name, PolicyLocation};
 pub use document::{Document, KeyHash, KeyId, NodeId, Position, key_hash};
 pub use error::LoadError;
 pub use shape::{Shape, ShapeNode};

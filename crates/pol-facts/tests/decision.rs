@@ -13,18 +13,18 @@ use serde_json::json;
 
 fn finding() -> Finding {
     Finding {
-        rule: "ci.github.unpinned_action".to_owned(),
-        id: Some("GHA001".to_owned()),
-        severity: "high".to_owned(),
+        rule: "ci.github.unpinned_action".into(),
+        id: Some("GHA001".into()),
+        severity: "high".into(),
         message: "pin it".to_owned(),
         path: "jobs.build.steps[2].uses".to_owned(),
         location: Some(InputLocation {
-            file: Some("ci.yml".to_owned()),
+            file: Some("ci.yml".into()),
             line: 14,
             column: 15,
         }),
         policy: PolicyLocation {
-            file: "policies/gha.pol".to_owned(),
+            file: "policies/gha.pol".into(),
             line: 18,
             column: 3,
         },
@@ -42,10 +42,10 @@ fn serializes_as_the_spec_shows() {
         ..finding()
     });
     decision.errors.push(EvalError {
-        rule: "ci.let".to_owned(),
+        rule: "ci.let".into(),
         message: "division by zero".to_owned(),
         policy: PolicyLocation {
-            file: "p.pol".to_owned(),
+            file: "p.pol".into(),
             line: 3,
             column: 9,
         },
@@ -81,7 +81,7 @@ fn finish_fails_closed() {
     decision.finish();
     assert!(decision.allowed, "warnings alone allow");
     decision.errors.push(EvalError {
-        rule: "r".to_owned(),
+        rule: "r".into(),
         message: "m".to_owned(),
         policy: PolicyLocation::default(),
     });
@@ -109,9 +109,25 @@ fn expectations_may_omit_positions_and_lists() {
     assert_eq!(
         error.policy,
         PolicyLocation {
-            file: "f.pol".to_owned(),
+            file: "f.pol".into(),
             line: 3,
             column: 0
         }
     );
+}
+
+/// A `Name` reads and compares as the text it holds, and is a plain JSON string.
+#[test]
+fn names_read_as_strings() {
+    let name = pol_facts::Name::from("ci.rule");
+    assert_eq!(name, "ci.rule");
+    assert_eq!("ci.rule", name);
+    assert_eq!(name, "ci.rule".to_owned());
+    assert_ne!(name, "ci.other");
+    assert_eq!(name.len(), 7);
+    assert_eq!(format!("{name} {name:?}"), "ci.rule \"ci.rule\"");
+    assert_eq!(serde_json::to_value(&name).unwrap(), json!("ci.rule"));
+    let back: pol_facts::Name = serde_json::from_value(json!("ci.rule")).unwrap();
+    assert_eq!(back, name);
+    assert_eq!(String::from(back), "ci.rule");
 }

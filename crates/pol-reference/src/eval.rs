@@ -106,7 +106,7 @@ impl<'a> Evaluator<'a> {
                 (f.to_owned(), (lc.line, lc.column))
             });
         PolicyLocation {
-            file,
+            file: file.into(),
             line: pos.0,
             column: pos.1,
         }
@@ -119,13 +119,13 @@ impl<'a> Evaluator<'a> {
         let key = (
             owner.to_owned(),
             failure.message.clone(),
-            policy.file.clone(),
+            policy.file.to_string(),
             policy.line,
             policy.column,
         );
         if self.seen_errors.insert(key) {
             self.errors.push(EvalError {
-                rule: owner.to_owned(),
+                rule: owner.into(),
                 message: failure.message,
                 policy,
             });

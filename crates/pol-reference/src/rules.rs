@@ -128,14 +128,14 @@ impl RuleRun<'_> {
             return Ok(());
         }
         let location = ev.doc.position(node).map(|p| InputLocation {
-            file: ev.doc.file().map(str::to_owned),
+            file: ev.doc.file().map(Into::into),
             line: p.line,
             column: p.column,
         });
         self.findings.push(Finding {
-            rule: rule.info.qualified.clone(),
-            id: rule.id.clone(),
-            severity: rule.severity.as_str().to_owned(),
+            rule: rule.info.qualified.as_str().into(),
+            id: rule.id.as_deref().map(Into::into),
+            severity: rule.severity.as_str().into(),
             message: message.to_string(),
             path,
             location,

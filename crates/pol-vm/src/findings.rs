@@ -3,7 +3,7 @@
 use crate::value::{Value, View};
 use pol_bytecode::{Pos, Program, RuleKind};
 use pol_facts::NodeId;
-use pol_facts::{Decision, Document, EvalError, Finding, InputLocation, PolicyLocation};
+use pol_facts::{Decision, Document, EvalError, Finding, InputLocation, Name, PolicyLocation};
 use rustc_hash::FxHashSet;
 use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
@@ -19,17 +19,57 @@ pub struct Findings {
     /// path is one node.
     seen: FxHashSet<(usize, NodeId, u64)>,
     seen_errors: HashSet<(String, String, Pos)>,
+    /// The program's names, shared by every finding.
+    names: Names,
 }
 
-fn policy_location(pos: Pos, program: &Program) -> PolicyLocation {
-    PolicyLocation {
-        file: program
-            .files
-            .get(pos.file as usize)
-            .cloned()
-            .unwrap_or_default(),
-        line: pos.line,
-        column: pos.column,
+/// The names of a program's rules and files, as the findings hold them: made once,
+/// then cloned by reference count.
+#[derive(Default)]
+struct Names {
+    rules: Vec<RuleNames>,
+    files: Vec<Name>,
+}
+
+struct RuleNames {
+    name: Name,
+    id: Option<Name>,
+    severity: Name,
+}
+
+impl Names {
+    /// Makes the names of `program` unless they are made (an evaluator runs one
+    /// program).
+    fn of(&mut self, program: &Program) -> &Names {
+        if self.rules.len() != program.rules.len() || self.files.len() != program.files.len() {
+            self.rules = program
+                .rules
+                .iter()
+                .map(|r| RuleNames {
+                    name: Name::from(r.name.as_str()),
+                    id: r.id.as_deref().map(Name::from),
+                    severity: Name::from(r.severity.as_str()),
+                })
+                .collect();
+            self.files = program
+                .files
+                .iter()
+                .map(|f| Name::from(f.as_str()))
+                .collect();
+        }
+        self
+    }
+
+    fn policy_location(&self, pos: Pos) -> PolicyLocation {
+        PolicyLocation {
+            file: self
+                .files
+                .get(pos.file as usize)
+                .cloned()
+                .unwrap_or_default(),
+            line: pos.line,
+            column: pos.column,
+        }
     }
 }
 
@@ -49,10 +89,11 @@ impl Findings {
             .seen_errors
             .insert((owner.to_owned(), message.clone(), pos))
         {
+            let policy = self.names.of(program).policy_location(pos);
             self.errors.push(EvalError {
-                rule: owner.to_owned(),
+                rule: Name::from(owner),
                 message,
-                policy: policy_location(pos, program),
+                policy,
             });
         }
     }
@@ -102,18 +143,22 @@ impl Findings {
             return Err("emit for an unknown rule".to_owned());
         };
         let location = doc.position(node).map(|p| InputLocation {
-            file: doc.file().map(str::to_owned),
+            file: doc.file_name().cloned(),
             line: p.line,
             column: p.column,
         });
+        let names = self.names.of(program);
+        let Some(rule_names) = names.rules.get(rule) else {
+            return Err("emit for an unknown rule".to_owned());
+        };
         let finding = Finding {
-            rule: info.name.clone(),
-            id: info.id.clone(),
-            severity: info.severity.clone(),
+            rule: rule_names.name.clone(),
+            id: rule_names.id.clone(),
+            severity: rule_names.severity.clone(),
             message: text,
             path,
             location,
-            policy: policy_location(info.pos, program),
+            policy: names.policy_location(info.pos),
         };
         match info.kind {
             RuleKind::Deny => self.violations.push(finding),

@@ -291,7 +291,7 @@ fn essence(d: &Decision) -> (bool, Vec<String>, Vec<String>) {
             )
         })
         .collect();
-    let mut errors: Vec<String> = d.errors.iter().map(|e| e.rule.clone()).collect();
+    let mut errors: Vec<String> = d.errors.iter().map(|e| e.rule.to_string()).collect();
     errors.sort();
     errors.dedup();
     (d.allowed, findings, errors)
