@@ -13,11 +13,13 @@
 
 mod common;
 
-use common::{Need, Rng, all, elements, fields, keep, need_of, random_shape, shape, walk};
+use common::{
+    Need, Rng, agree_loads, all, elements, fields, keep, random_shape, shape, skipped_count, walk,
+};
 
 use std::fmt::Write as _;
 
-use pol_facts::{Document, Format, MAX_DEPTH, NodeId, Shape, ShapeNode, load, load_shaped};
+use pol_facts::{Document, Format, MAX_DEPTH, Shape, ShapeNode, load, load_shaped};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -53,31 +55,11 @@ fn kubernetes_shape() -> Shape {
     ])
 }
 
-fn skipped_count(doc: &Document) -> usize {
-    (0..doc.len() as u32)
-        .filter(|&i| doc.is_skipped(NodeId(i)))
-        .count()
-}
-
 /// Loads `text` in full and with `shape`: the same error, or as many documents, each
 /// of which agrees with its full counterpart wherever the shape needs a value and has
 /// placeholders exactly where it does not. Returns the shaped documents, if any.
 fn agree(text: &str, shape: &Shape) -> Option<Vec<Document>> {
-    match (full(text), shaped(text, shape)) {
-        (Ok(f), Ok(p)) => {
-            assert_eq!(f.len(), p.len(), "{text}");
-            for (f, p) in f.iter().zip(&p) {
-                walk(shape, f, p, f.root(), p.root(), need_of(shape, 0));
-                assert!(!p.read_skipped(), "a needed read met a placeholder");
-            }
-            Some(p)
-        }
-        (Err(f), Err(p)) => {
-            assert_eq!(f, p, "{text}");
-            None
-        }
-        (f, p) => panic!("full: {f:?}\nshaped: {p:?}\ntext: {text}"),
-    }
+    agree_loads(text, shape, full(text), shaped(text, shape))
 }
 
 /// Loads `text` in full and with `shape`: exactly the same result (the shaped loader

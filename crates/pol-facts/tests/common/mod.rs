@@ -207,3 +207,37 @@ pub fn walk(shape: &Shape, full: &Document, part: &Document, f: NodeId, p: NodeI
         },
     }
 }
+
+/// The number of placeholders in a document.
+pub fn skipped_count(doc: &Document) -> usize {
+    (0..doc.len() as u32)
+        .filter(|&i| doc.is_skipped(NodeId(i)))
+        .count()
+}
+
+/// Full and shaped loading of `text` (given as their results) give the same error, or
+/// as many documents, each of which agrees with its full counterpart wherever `shape`
+/// needs a value and has placeholders exactly where it does not, without reading a
+/// placeholder. Returns the shaped documents, if any.
+pub fn agree_loads(
+    text: &str,
+    shape: &Shape,
+    full: Result<Vec<Document>, String>,
+    shaped: Result<Vec<Document>, String>,
+) -> Option<Vec<Document>> {
+    match (full, shaped) {
+        (Ok(f), Ok(p)) => {
+            assert_eq!(f.len(), p.len(), "{text}");
+            for (f, p) in f.iter().zip(&p) {
+                walk(shape, f, p, f.root(), p.root(), need_of(shape, 0));
+                assert!(!p.read_skipped(), "a needed read met a placeholder");
+            }
+            Some(p)
+        }
+        (Err(f), Err(p)) => {
+            assert_eq!(f, p, "{text}");
+            None
+        }
+        (f, p) => panic!("full: {f:?}\nshaped: {p:?}\ntext: {text}"),
+    }
+}
