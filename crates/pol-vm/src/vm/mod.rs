@@ -353,7 +353,10 @@ impl<'p> Evaluator<'p> {
         }
     }
 
-    /// Sets a register to a node of the document, or null, written in place.
+    /// Sets a register to a node of the document, or null, written in place: a value
+    /// that holds a reference count is dropped first, then the node is stored without
+    /// drop glue. (`set` keeps its own form: this one there cost 3.8% more
+    /// instructions on the corpus, callgrind.)
     #[inline]
     fn set_node(&mut self, base: usize, r: Reg, node: Option<NodeId>) {
         if let Some(slot) = self.regs.get_mut(base + r.index()) {
