@@ -98,13 +98,13 @@ impl Findings {
         }
     }
 
-    /// Records a finding of rule `rule`; the same message at the same path is kept once.
+    /// Records a finding of rule `rule` about `node`; the same message at the same path
+    /// is kept once.
     pub fn emit(
         &mut self,
         rule: usize,
         message: &Value,
-        at: Option<&Value>,
-        anchors: &[Value],
+        node: NodeId,
         doc: &Document,
         program: &Program,
     ) -> Result<(), String> {
@@ -117,17 +117,6 @@ impl Findings {
                 ));
             }
         };
-        let node = at
-            .into_iter()
-            .chain(anchors)
-            .find_map(|v| {
-                if let Value::Node(id) = v {
-                    Some(*id)
-                } else {
-                    None
-                }
-            })
-            .unwrap_or_else(|| doc.root());
         let hash = {
             let mut h = rustc_hash::FxHasher::default();
             text.hash(&mut h);

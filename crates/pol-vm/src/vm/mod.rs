@@ -790,20 +790,19 @@ impl<'p> Evaluator<'p> {
                     return Err(Fault::from("missing emit site".to_owned()));
                 };
                 let message = self.reg(base, site.message).clone();
-                let at = site.at.map(|r| self.reg(base, r).clone());
-                let anchors: Vec<Value> = site
-                    .anchors
+                // The node the finding is about: `at`'s, else the innermost loop
+                // element's that is a node (the anchors), else the root.
+                let node = site
+                    .at
                     .iter()
-                    .map(|&r| self.reg(base, r).clone())
-                    .collect();
-                self.findings.emit(
-                    site.rule as usize,
-                    &message,
-                    at.as_ref(),
-                    &anchors,
-                    doc,
-                    &self.program.code,
-                )?;
+                    .chain(&site.anchors)
+                    .find_map(|&r| match *self.reg(base, r) {
+                        Value::Node(id) => Some(id),
+                        _ => None,
+                    })
+                    .unwrap_or_else(|| doc.root());
+                self.findings
+                    .emit(site.rule as usize, &message, node, doc, &self.program.code)?;
             }
         }
         Ok(Flow::Next)
