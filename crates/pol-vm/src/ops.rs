@@ -197,6 +197,13 @@ pub fn logic(is_and: bool, a: &Value, b: &Value, doc: &Document) -> Result<Value
 /// A bool or null operand of a logical operator; anything else is a type error.
 #[inline]
 pub fn truth(op: &str, v: &Value, doc: &Document) -> Result<Option<bool>, Fault> {
+    condition(v, doc).map_err(|kind| format!("`{op}` needs a bool, got `{kind}`"))
+}
+
+/// `v` as a condition: `Some(b)` for a bool, `None` for null, else the name of the
+/// kind it has (for the caller's error).
+#[inline]
+pub fn condition(v: &Value, doc: &Document) -> Result<Option<bool>, &'static str> {
     // Conditions are mostly computed bools: no view of the document for those.
     match v {
         Value::Bool(b) => return Ok(Some(*b)),
@@ -206,7 +213,7 @@ pub fn truth(op: &str, v: &Value, doc: &Document) -> Result<Option<bool>, Fault>
     match v.view(doc) {
         View::Bool(b) => Ok(Some(b)),
         View::Null => Ok(None),
-        other => Err(format!("`{op}` needs a bool, got `{}`", other.kind())),
+        other => Err(other.kind()),
     }
 }
 
