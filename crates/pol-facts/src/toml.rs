@@ -83,9 +83,7 @@ impl<'t> Loader<'t, '_> {
     fn table(&mut self, table: &DeTable<'t>, at: usize, need: Need) -> Result<(), Error> {
         let pos = self.offsets.char_offset(at);
         built(at, self.builder.open(true, pos))?;
-        let mut entries: Vec<_> = table.iter().collect();
-        entries.sort_by_key(|(key, _)| key.span().start);
-        for (key, value) in entries {
+        for (key, value) in in_file_order(table) {
             let key_at = key.span().start;
             let id = built(key_at, self.builder.intern(key.get_ref().clone()))?;
             built(key_at, self.builder.set_key(id))?;
@@ -139,13 +137,25 @@ fn check(value: &Spanned<DeValue<'_>>) -> Result<(), Error> {
         DeValue::Float(f) => checked_float(f.as_str(), at).map(drop),
         DeValue::Array(items) => items.iter().try_for_each(check),
         DeValue::Table(table) => {
-            // In the loader's order (by key), so the first error is the one it meets.
-            let mut entries: Vec<_> = table.iter().collect();
-            entries.sort_by_key(|(key, _)| key.span().start);
-            entries.into_iter().try_for_each(|(_, v)| check(v))
+            // In the loader's order, so the first error is the one it meets.
+            in_file_order(table)
+                .into_iter()
+                .try_for_each(|(_, v)| check(v))
         }
         DeValue::String(_) | DeValue::Boolean(_) | DeValue::Datetime(_) => Ok(()),
     }
+}
+
+/// The entries of a table in the order of their keys in the file.
+fn in_file_order<'a, 't>(
+    table: &'a DeTable<'t>,
+) -> Vec<(
+    &'a Spanned<std::borrow::Cow<'t, str>>,
+    &'a Spanned<DeValue<'t>>,
+)> {
+    let mut entries: Vec<_> = table.iter().collect();
+    entries.sort_by_key(|(key, _)| key.span().start);
+    entries
 }
 
 /// A TOML integer in any radix, or the out-of-range error.
