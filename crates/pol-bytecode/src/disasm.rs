@@ -40,6 +40,19 @@ pub fn disassemble(program: &Program) -> String {
             );
         }
     }
+    for group in &program.groups {
+        let names: Vec<&str> = group
+            .rules
+            .iter()
+            .filter_map(|&r| program.rules.get(r as usize).map(|r| r.name.as_str()))
+            .collect();
+        let _ = writeln!(
+            out,
+            "; fused: chunk {} runs the shared loops of {}",
+            group.chunk,
+            names.join(", ")
+        );
+    }
     for (i, chunk) in program.chunks.iter().enumerate() {
         out.push('\n');
         chunk_listing(&mut out, program, i, chunk);

@@ -18,6 +18,6 @@ pub use instr::{
 };
 pub use program::{
     Chunk, Const, DemandNode, EmitSite, FunctionInfo, Guard, GuardTest, Handler, LetInfo, Pos,
-    Program, RuleInfo, RuleKind,
+    Program, RuleGroup, RuleInfo, RuleKind,
 };
 pub use validate::{ValidationError, validate};

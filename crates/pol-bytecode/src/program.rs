@@ -28,6 +28,24 @@ pub struct Program {
     /// What the program can read of its input, so that loading skips the rest: a tree
     /// of paths, the root first, each child after its parent. Empty: everything.
     pub demand: Vec<DemandNode>,
+    /// Rules compiled a second time together, into one chunk that walks the loops
+    /// they share once (loop fusion). Each rule keeps its own chunk too.
+    pub groups: Vec<RuleGroup>,
+}
+
+/// Rules that begin with the same loops, fused into one chunk (see [`Program::groups`]).
+///
+/// The chunk runs every member's clauses inside the shared loops; its emit sites name
+/// the member they belong to. The VM runs it where the first member comes, and when
+/// anything goes wrong in it (a runtime error, a resource limit, a read of a part of
+/// the input that was not loaded) undoes what it did and runs the members' own chunks
+/// one by one. Members have no guard; each rule is in at most one group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleGroup {
+    /// Index into [`Program::chunks`].
+    pub chunk: u32,
+    /// The member rules, two or more, in increasing order.
+    pub rules: Vec<u32>,
 }
 
 /// One path of [`Program::demand`]: what of the input value at this path the program

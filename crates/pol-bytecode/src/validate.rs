@@ -106,6 +106,39 @@ pub fn validate(program: &Program) -> Result<(), ValidationError> {
             );
         }
     }
+    let mut grouped = vec![false; program.rules.len()];
+    for (i, group) in program.groups.iter().enumerate() {
+        if group.chunk as usize >= chunks {
+            return fail(
+                None,
+                None,
+                format!("rule group {i} names chunk {} of {chunks}", group.chunk),
+            );
+        }
+        if group.rules.len() < 2 || group.rules.windows(2).any(|w| w.first() >= w.get(1)) {
+            return fail(
+                None,
+                None,
+                format!("rule group {i} does not list two rules or more in increasing order"),
+            );
+        }
+        for &r in &group.rules {
+            let Some(rule) = program.rules.get(r as usize) else {
+                return fail(None, None, format!("rule group {i} names an unknown rule"));
+            };
+            if rule.guard.is_some() {
+                return fail(
+                    None,
+                    None,
+                    format!("rule group {i} holds rule {r}, which has a guard"),
+                );
+            }
+            match grouped.get_mut(r as usize) {
+                Some(seen) if !*seen => *seen = true,
+                _ => return fail(None, None, format!("rule {r} is in two rule groups")),
+            }
+        }
+    }
     for (i, l) in program.lets.iter().enumerate() {
         if l.chunk as usize >= chunks {
             return fail(

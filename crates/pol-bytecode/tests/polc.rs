@@ -164,6 +164,53 @@ fn hostile_programs_fail_validation() {
     assert_eq!(forged(&p), Ok(p));
 }
 
+/// Groups of fused rules: a well-formed one round-trips; a chunk out of range, fewer
+/// than two rules, rules out of order or repeated, an unknown rule, a guarded rule and
+/// a rule in two groups are each rejected.
+#[test]
+fn hostile_rule_groups_fail_validation() {
+    let with_rules = |n: usize| {
+        let mut p = sample();
+        let rule = p.rules[0].clone();
+        p.rules = vec![rule; n];
+        p
+    };
+    let group = |chunk, rules: &[u32]| RuleGroup {
+        chunk,
+        rules: rules.to_vec(),
+    };
+    let mut p = with_rules(3);
+    p.groups = vec![group(0, &[0, 2])];
+    assert_eq!(forged(&p), Ok(p));
+
+    let cases: Vec<(Vec<RuleGroup>, &str)> = vec![
+        (vec![group(4, &[0, 1])], "names chunk"),
+        (vec![group(0, &[1])], "two rules or more"),
+        (vec![group(0, &[1, 0])], "increasing order"),
+        (vec![group(0, &[1, 1])], "increasing order"),
+        (vec![group(0, &[0, 7])], "unknown rule"),
+        (
+            vec![group(0, &[0, 1]), group(0, &[1, 2])],
+            "two rule groups",
+        ),
+    ];
+    for (groups, why) in cases {
+        let mut p = with_rules(3);
+        p.groups = groups;
+        let err = forged(&p).unwrap_err();
+        assert!(err.to_string().contains(why), "{err}");
+    }
+    let mut p = with_rules(2);
+    p.symbols.push("kind".into());
+    p.rules[1].guard = Some(Guard {
+        path: vec![SymId(1)],
+        test: GuardTest::Prefix("x".into()),
+    });
+    p.groups = vec![group(0, &[0, 1])];
+    let err = forged(&p).unwrap_err();
+    assert!(err.to_string().contains("has a guard"), "{err}");
+}
+
 #[test]
 fn every_single_byte_corruption_is_an_error_not_a_panic() {
     let bytes = encode(&sample());

@@ -20,14 +20,49 @@ impl Compiler<'_> {
         if let ExprKind::Local(id) = e.kind {
             return self.local(b, id);
         }
+        if let Some(r) = self.read_made(b, e) {
+            return r;
+        }
         let dst = b.temp();
         self.expr_into(b, e, dst);
         dst
     }
 
+    /// The register holding `e` when it is a field read that a group chunk made once
+    /// for all its rules (fuse.rs), as `value.name` or `value["name"]` of a shared loop
+    /// value or of such a read.
+    pub(crate) fn read_made(&mut self, b: &mut ChunkBuilder, e: &hir::Expr) -> Option<Reg> {
+        if self.reads.is_empty() {
+            return None;
+        }
+        let (recv, name) = match &e.kind {
+            ExprKind::Field { recv, name } => (recv, name),
+            ExprKind::Index { recv, index } => match &index.kind {
+                ExprKind::Str(name) => (recv, name),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let obj = match recv.kind {
+            ExprKind::Local(id) => self.local(b, id),
+            _ => self.read_made(b, recv)?,
+        };
+        let sym = self.tables.symbol(name);
+        self.reads
+            .iter()
+            .find(|(o, s, _)| *o == obj && *s == sym)
+            .map(|&(_, _, r)| r)
+    }
+
     /// Compiles `e` so that its value ends up in `dst`. Temporaries allocated on the way
     /// are released.
     pub(crate) fn expr_into(&mut self, b: &mut ChunkBuilder, e: &hir::Expr, dst: Reg) {
+        if let Some(src) = self.read_made(b, e) {
+            if src != dst {
+                b.emit(Instr::Move { dst, src });
+            }
+            return;
+        }
         let mark = b.mark();
         let outer = b.pos;
         b.pos = self.pos(e.span);

@@ -9,6 +9,7 @@ mod builder;
 mod demand;
 mod expr;
 mod fold;
+mod fuse;
 mod hoist;
 mod index;
 mod opt;
@@ -19,7 +20,7 @@ mod typed;
 
 use builder::ChunkBuilder;
 pub use builder::LimitError;
-use pol_bytecode::{FunctionInfo, LetInfo, Pos, Program, RuleInfo, RuleKind};
+use pol_bytecode::{FunctionInfo, LetInfo, Pos, Program, RuleGroup, RuleInfo, RuleKind};
 use pol_check::hir;
 use pol_diagnostics::{SourceMap, Span};
 use tables::Tables;
@@ -55,6 +56,8 @@ pub fn compile_with(
     let mut compiler = Compiler {
         optimize: options.optimize,
         inlined: Vec::new(),
+        rule_locals: None,
+        reads: Vec::new(),
         hir: program,
         sources,
         tables: Tables::default(),
@@ -97,6 +100,19 @@ pub fn compile_with(
             guard: index::guard(rule, &mut compiler.tables),
         });
     }
+    if options.optimize {
+        let fusable: Vec<bool> = out.rules.iter().map(|r| r.guard.is_none()).collect();
+        for members in fuse::plan(&program.rules, &fusable) {
+            let chunk = compiler.group_chunk(&members)?;
+            out.groups.push(RuleGroup {
+                chunk,
+                rules: members
+                    .iter()
+                    .map(|m| u32::try_from(m.index).unwrap_or(u32::MAX))
+                    .collect(),
+            });
+        }
+    }
     let Compiler {
         tables, mut chunks, ..
     } = compiler;
@@ -115,6 +131,12 @@ struct Compiler<'a> {
     optimize: bool,
     /// While compiling the body of an inlined function: the registers of its locals.
     inlined: Vec<Vec<pol_bytecode::Reg>>,
+    /// While compiling a rule into a group chunk (fuse.rs): the registers of its
+    /// locals, which are not the first registers of the chunk there.
+    rule_locals: Option<Vec<pol_bytecode::Reg>>,
+    /// Field reads a group chunk made once for all its rules at the top of a shared
+    /// loop (fuse.rs): (object register, field, register holding the value).
+    reads: Vec<(pol_bytecode::Reg, pol_bytecode::SymId, pol_bytecode::Reg)>,
     hir: &'a hir::Program,
     sources: &'a SourceMap,
     tables: Tables,
@@ -124,7 +146,7 @@ struct Compiler<'a> {
 impl Compiler<'_> {
     /// The register of a local of the body being compiled.
     fn local(&self, b: &mut ChunkBuilder, id: hir::LocalId) -> pol_bytecode::Reg {
-        match self.inlined.last() {
+        match self.inlined.last().or(self.rule_locals.as_ref()) {
             Some(regs) => regs
                 .get(id.index())
                 .copied()

@@ -61,6 +61,51 @@ impl Compiler<'_> {
         Ok(self.add_chunk(chunk))
     }
 
+    /// A rule's clauses `rest` as a segment of a group chunk (fuse.rs). The group's
+    /// shared loops are around it: their values are `anchors`, innermost first; `keys`
+    /// holds the registers of the keys the rule binds there, their slots, and whether a
+    /// clause reads them (else only the message does, and they are read for it);
+    /// `condition` holds the verdict of the rule's leading `if`s. Every way out of the
+    /// segment goes on after it.
+    #[expect(clippy::too_many_arguments, reason = "one call site, in fuse.rs")]
+    pub(crate) fn rule_segment(
+        &mut self,
+        b: &mut ChunkBuilder,
+        rule: &hir::RuleDef,
+        index: usize,
+        rest: &[Clause],
+        anchors: Vec<Reg>,
+        keys: &[(Reg, pol_bytecode::Slot, bool)],
+        condition: Option<Reg>,
+    ) {
+        let mut ctx = RuleCtx {
+            rule,
+            index: u32::try_from(index).unwrap_or(u32::MAX),
+            anchors,
+            to_end: Vec::new(),
+            hoisted: Vec::new(),
+            deferred_keys: Vec::new(),
+        };
+        if let Some(cond) = condition {
+            Self::continue_to(b, &mut ctx, Continue::End, |target| Instr::JumpUnlessTrue {
+                cond,
+                target,
+            });
+        }
+        for &(dst, slot, read) in keys {
+            if read {
+                b.emit(Instr::IterKey { dst, slot });
+            } else {
+                ctx.deferred_keys.push((dst, slot));
+            }
+        }
+        self.clauses(b, &mut ctx, rest, Continue::End);
+        let end = b.here();
+        for jump in ctx.to_end {
+            b.patch(jump, end);
+        }
+    }
+
     fn continue_to(
         b: &mut ChunkBuilder,
         ctx: &mut RuleCtx<'_>,
@@ -183,6 +228,19 @@ impl Compiler<'_> {
                 self.clauses(b, ctx, rest, cont);
             }
             Clause::Let { local, value } => {
+                // In a group chunk, a local bound to a field the group read already is
+                // that read's register (locals are never assigned again).
+                if let Some(src) = self.read_made(b, value)
+                    && let Some(slot) = self
+                        .rule_locals
+                        .as_mut()
+                        .and_then(|regs| regs.get_mut(local.index()))
+                    && self.inlined.is_empty()
+                {
+                    *slot = src;
+                    self.clauses(b, ctx, rest, cont);
+                    return;
+                }
                 let r = self.local(b, *local);
                 self.expr_into(b, value, r);
                 self.clauses(b, ctx, rest, cont);

@@ -13,7 +13,13 @@ use std::hash::{Hash, Hasher};
 pub struct Findings {
     violations: Vec<Finding>,
     warnings: Vec<Finding>,
+    /// The rule of each violation and warning, by index: a group of fused rules emits
+    /// its members' findings interleaved, and the decision lists them in rule order.
+    violation_rules: Vec<u32>,
+    warning_rules: Vec<u32>,
     errors: Vec<EvalError>,
+    /// The position of each error (its key in `seen_errors`, with its rule and message).
+    error_pos: Vec<Pos>,
     /// (rule, node, hash of the message) of the findings so far: a finding is a
     /// duplicate when a previous one of the rule has the same message and path, and a
     /// path is one node.
@@ -78,9 +84,44 @@ impl Findings {
     pub fn clear(&mut self) {
         self.violations.clear();
         self.warnings.clear();
+        self.violation_rules.clear();
+        self.warning_rules.clear();
         self.errors.clear();
+        self.error_pos.clear();
         self.seen.clear();
         self.seen_errors.clear();
+    }
+
+    /// How much has been recorded so far, to tell what a group of fused rules adds.
+    pub fn mark(&self) -> Mark {
+        Mark {
+            violations: self.violations.len(),
+            warnings: self.warnings.len(),
+            errors: self.errors.len(),
+        }
+    }
+
+    /// True when errors were recorded since `mark`.
+    pub fn errors_since(&self, mark: Mark) -> bool {
+        self.errors.len() > mark.errors
+    }
+
+    /// Forgets what was recorded since `mark` by the rules `rules` (a group of fused
+    /// rules that failed; nothing else ran since), so that they can run again.
+    pub fn rollback(&mut self, mark: Mark, rules: &[u32]) {
+        self.violations.truncate(mark.violations);
+        self.violation_rules.truncate(mark.violations);
+        self.warnings.truncate(mark.warnings);
+        self.warning_rules.truncate(mark.warnings);
+        let at = mark.errors.min(self.errors.len());
+        let errors = self.errors.split_off(at);
+        let positions = self.error_pos.split_off(at.min(self.error_pos.len()));
+        for (error, pos) in errors.into_iter().zip(positions) {
+            self.seen_errors
+                .remove(&(error.rule.to_string(), error.message, pos));
+        }
+        self.seen
+            .retain(|(rule, _, _)| !rules.iter().any(|&r| r as usize == *rule));
     }
 
     /// Records a runtime error once per (owner, message, position).
@@ -95,6 +136,7 @@ impl Findings {
                 message,
                 policy,
             });
+            self.error_pos.push(pos);
         }
     }
 
@@ -149,9 +191,16 @@ impl Findings {
             location,
             policy: names.policy_location(info.pos),
         };
+        let index = u32::try_from(rule).unwrap_or(u32::MAX);
         match info.kind {
-            RuleKind::Deny => self.violations.push(finding),
-            RuleKind::Warn => self.warnings.push(finding),
+            RuleKind::Deny => {
+                self.violations.push(finding);
+                self.violation_rules.push(index);
+            }
+            RuleKind::Warn => {
+                self.warnings.push(finding);
+                self.warning_rules.push(index);
+            }
         }
         Ok(())
     }
@@ -171,10 +220,39 @@ impl Findings {
     /// The decision so far; the findings are moved out.
     pub fn take_decision(&mut self, _doc: &Document, _program: &Program) -> Decision {
         let mut decision = Decision::new();
+        in_rule_order(&mut self.violations, &mut self.violation_rules);
+        in_rule_order(&mut self.warnings, &mut self.warning_rules);
         decision.violations = std::mem::take(&mut self.violations);
         decision.warnings = std::mem::take(&mut self.warnings);
+        self.violation_rules.clear();
+        self.warning_rules.clear();
+        self.error_pos.clear();
         decision.errors = std::mem::take(&mut self.errors);
         decision.finish();
         decision
+    }
+}
+
+/// What [`Findings`] held at one moment (see [`Findings::mark`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Mark {
+    violations: usize,
+    warnings: usize,
+    errors: usize,
+}
+
+/// Sorts `findings` by their rules (`rules`, index by index), keeping each rule's
+/// findings in the order they were made. They already are, unless a group of fused
+/// rules ran.
+fn in_rule_order(findings: &mut Vec<Finding>, rules: &mut Vec<u32>) {
+    if rules.is_sorted() {
+        return;
+    }
+    let mut pairs: Vec<(u32, Finding)> = rules.drain(..).zip(findings.drain(..)).collect();
+    // A stable sort: each rule's findings stay in order.
+    pairs.sort_by_key(|(rule, _)| *rule);
+    for (rule, finding) in pairs {
+        rules.push(rule);
+        findings.push(finding);
     }
 }

@@ -21,6 +21,8 @@ pub struct Program {
     pub(crate) string_sets: rustc_hash::FxHashMap<usize, rustc_hash::FxHashSet<String>>,
     /// What the program can read of its input (from `demand`), for selective loading.
     pub(crate) shape: pol_facts::Shape,
+    /// The group of fused rules each rule is in, if any (from `groups`).
+    rule_groups: Vec<Option<u32>>,
 }
 
 /// Why a program could not be loaded.
@@ -78,6 +80,15 @@ impl Program {
             pol_facts::Shape::from_nodes(nodes)
                 .map_err(|e| LoadError(format!("invalid program: {e}")))?
         };
+        // Validation made sure each rule is in at most one group.
+        let mut rule_groups = vec![None; code.rules.len()];
+        for (g, group) in code.groups.iter().enumerate() {
+            for &r in &group.rules {
+                if let Some(slot) = rule_groups.get_mut(r as usize) {
+                    *slot = u32::try_from(g).ok();
+                }
+            }
+        }
         Ok(Program {
             code,
             regexes,
@@ -85,7 +96,18 @@ impl Program {
             index,
             string_sets,
             shape,
+            rule_groups,
         })
+    }
+
+    /// The group of fused rules rule `rule` is in, if any.
+    #[inline]
+    pub(crate) fn rule_group(&self, rule: usize) -> Option<usize> {
+        self.rule_groups
+            .get(rule)
+            .copied()
+            .flatten()
+            .map(|g| g as usize)
     }
 
     /// What the program can read of its input: load documents with

@@ -60,6 +60,16 @@ struct Gen {
 }
 
 impl Gen {
+    fn new(seed: u64) -> Gen {
+        Gen {
+            rng: Rng(seed | 1),
+            bare_input: true,
+            fresh: 0,
+            lets: 0,
+            fns: 0,
+        }
+    }
+
     fn name(&mut self) -> String {
         self.fresh += 1;
         format!("v{}", self.fresh)
@@ -200,10 +210,35 @@ impl Gen {
             src.push_str(&format!("fn f{i}(p0, p1) = {body}\n"));
             self.fns = i + 1;
         }
-        for r in 0..1 + self.rng.below(3) {
+        // Loop heads that several rules begin with, so that loop fusion has rules to
+        // fuse: a part of the input, then a field of its values.
+        let outer = format!("input.{}", self.rng.pick(KEYS));
+        let inner = self.rng.pick(KEYS);
+        for r in 0..1 + self.rng.below(4) {
             let kind = self.rng.pick(&["deny", "warn"]);
             src.push_str(&format!("\n{kind} r{r} {{\n"));
             let mut scope: Vec<String> = Vec::new();
+            if self.rng.chance(60) {
+                if self.rng.chance(30) {
+                    src.push_str(&format!("  if {}\n", self.expr(&scope, 2, self.lets)));
+                }
+                let v = self.name();
+                if self.rng.chance(50) {
+                    let k = self.name();
+                    src.push_str(&format!("  for {k}, {v} in {outer}\n"));
+                    scope.push(k);
+                } else {
+                    src.push_str(&format!("  for {v} in {outer}\n"));
+                }
+                scope.push(v.clone());
+                if self.rng.chance(60) {
+                    let w = self.name();
+                    let k = self.name();
+                    src.push_str(&format!("  for {k}, {w} in {v}.{inner}\n"));
+                    scope.push(k);
+                    scope.push(w);
+                }
+            }
             for _ in 0..self.rng.below(4) {
                 match self.rng.below(3) {
                     0 => {
@@ -299,13 +334,7 @@ fn essence(d: &Decision) -> (bool, Vec<String>, Vec<String>) {
 
 /// Runs one case; gives the number of values selective loading skipped.
 fn run_case(seed: u64) -> Result<usize, TestCaseError> {
-    let mut generator = Gen {
-        rng: Rng(seed | 1),
-        bare_input: true,
-        fresh: 0,
-        lets: 0,
-        fns: 0,
-    };
+    let mut generator = Gen::new(seed);
     let program = generator.program();
     let document = generator.json(3);
     let mut sources = SourceMap::new();
@@ -382,6 +411,23 @@ proptest! {
     fn vm_agrees_with_the_reference_evaluator(seed in any::<u64>()) {
         run_case(seed)?;
     }
+}
+
+/// The cases do exercise loop fusion: many programs have a group of fused rules.
+#[test]
+fn many_cases_fuse_rules() {
+    let mut fused = 0;
+    for seed in 0..300u64 {
+        let program = Gen::new(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15)).program();
+        let mut sources = SourceMap::new();
+        let file = sources.add("gen.pol", program);
+        let (hir, _) = pol::check_program(&mut sources, &[file]);
+        let policy = pol::compile_checked(&hir, &sources).expect("compiles");
+        if !policy.program().bytecode().groups.is_empty() {
+            fused += 1;
+        }
+    }
+    assert!(fused > 60, "only {fused} of 300 programs fuse rules");
 }
 
 /// The cases do exercise selective loading: many skip part of their document.

@@ -91,6 +91,21 @@ pub struct Evaluator<'p> {
     budget: u64,
     /// The rules to run on the current document (rule indexing).
     selected: Vec<u32>,
+    /// What became of each group of fused rules on the current document.
+    groups: Vec<GroupState>,
+    /// The lets not computed yet when a group started (to undo a failed group).
+    pending_lets: Vec<usize>,
+}
+
+/// What became of a group of fused rules (`Program::groups`) on the current document.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum GroupState {
+    /// Not run yet.
+    Pending,
+    /// Ran: its members have made their findings.
+    Done,
+    /// Failed and was undone: its members run on their own.
+    Unfused,
 }
 
 impl<'p> Evaluator<'p> {
@@ -113,6 +128,8 @@ impl<'p> Evaluator<'p> {
             owner: Owner::Rule(0),
             findings: Findings::default(),
             selected: Vec::new(),
+            groups: Vec::new(),
+            pending_lets: Vec::new(),
             ret: Value::Null,
             budget: 0,
         }
@@ -163,6 +180,9 @@ impl<'p> Evaluator<'p> {
         self.steps = 0;
         self.depth = 0;
         self.findings.clear();
+        self.groups.clear();
+        self.groups
+            .resize(self.program.code.groups.len(), GroupState::Pending);
     }
 
     /// Evaluates every rule on `doc` and returns the decision.
@@ -171,8 +191,14 @@ impl<'p> Evaluator<'p> {
         self.select_rules(doc);
         for i in 0..self.selected.len() {
             let index = self.selected.get(i).map_or(0, |r| *r as usize);
-            let go_on = self.run_rule(index, doc);
-            self.check_skipped(index, doc);
+            let go_on = match self.program.rule_group(index) {
+                Some(group) => self.run_grouped(group, index, doc),
+                None => {
+                    let go_on = self.run_rule(index, doc);
+                    self.check_skipped(index, doc);
+                    go_on
+                }
+            };
             if !go_on {
                 break;
             }
@@ -180,9 +206,73 @@ impl<'p> Evaluator<'p> {
         self.findings.take_decision(doc, &self.program.code)
     }
 
+    /// Rule `index`, a member of group `group`: the whole group runs where its first
+    /// member comes; later members have nothing left to do; when the group failed,
+    /// each member runs on its own. False when the evaluation must stop.
+    fn run_grouped(&mut self, group: usize, index: usize, doc: &Document) -> bool {
+        let state = self.groups.get(group).copied();
+        match state {
+            Some(GroupState::Done) => return true,
+            Some(GroupState::Pending) => {
+                let done = self.run_group(group, doc);
+                if let Some(s) = self.groups.get_mut(group) {
+                    *s = if done {
+                        GroupState::Done
+                    } else {
+                        GroupState::Unfused
+                    };
+                }
+                if done {
+                    return true;
+                }
+            }
+            Some(GroupState::Unfused) | None => {}
+        }
+        let go_on = self.run_rule(index, doc);
+        self.check_skipped(index, doc);
+        go_on
+    }
+
+    /// Runs the chunk of a group of fused rules. When anything went wrong in it — a
+    /// runtime error, a resource limit, a read of a part of the input that was not
+    /// loaded — undoes it (findings, errors, steps, lets it computed) and returns
+    /// false, so that its members run on their own and decide exactly as they do.
+    fn run_group(&mut self, group: usize, doc: &Document) -> bool {
+        let program = self.program;
+        let Some(info) = program.code.groups.get(group) else {
+            return false;
+        };
+        let mark = self.findings.mark();
+        let steps = self.steps;
+        self.pending_lets.clear();
+        self.pending_lets.extend(
+            self.lets
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| matches!(s, LetState::Pending))
+                .map(|(i, _)| i),
+        );
+        let first = info.rules.first().map_or(0, |&r| r as usize);
+        self.owner = Owner::Rule(first);
+        let ran = self.call_chunk(info.chunk as usize, 0, 0, doc).is_ok();
+        if ran && !doc.read_skipped() && !self.findings.errors_since(mark) {
+            return true;
+        }
+        self.findings.rollback(mark, &info.rules);
+        doc.clear_read_skipped();
+        self.steps = steps;
+        for &i in &self.pending_lets {
+            if let Some(state) = self.lets.get_mut(i) {
+                *state = LetState::Pending;
+            }
+        }
+        false
+    }
+
     /// Like [`Evaluator::evaluate`], and adds the time each rule took to
     /// `timings[rule]` (for `pol bench`; lets are charged to the rule that first uses
-    /// them). `timings` should have one entry per rule.
+    /// them). `timings` should have one entry per rule. Every rule runs on its own
+    /// here, without loop fusion, so that each has a time; the decision is the same.
     pub fn evaluate_timed(
         &mut self,
         doc: &Document,
