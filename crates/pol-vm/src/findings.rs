@@ -20,6 +20,9 @@ pub struct Findings {
     errors: Vec<EvalError>,
     /// The position of each error (its key in `seen_errors`, with its rule and message).
     error_pos: Vec<Pos>,
+    /// Buffers for putting findings in rule order.
+    order: Vec<(u32, usize)>,
+    slots: Vec<Option<Finding>>,
     /// (rule, node, hash of the message) of the findings so far: a finding is a
     /// duplicate when a previous one of the rule has the same message and path, and a
     /// path is one node.
@@ -220,8 +223,18 @@ impl Findings {
     /// The decision so far; the findings are moved out.
     pub fn take_decision(&mut self, _doc: &Document, _program: &Program) -> Decision {
         let mut decision = Decision::new();
-        in_rule_order(&mut self.violations, &mut self.violation_rules);
-        in_rule_order(&mut self.warnings, &mut self.warning_rules);
+        in_rule_order(
+            &mut self.violations,
+            &mut self.violation_rules,
+            &mut self.order,
+            &mut self.slots,
+        );
+        in_rule_order(
+            &mut self.warnings,
+            &mut self.warning_rules,
+            &mut self.order,
+            &mut self.slots,
+        );
         decision.violations = std::mem::take(&mut self.violations);
         decision.warnings = std::mem::take(&mut self.warnings);
         self.violation_rules.clear();
@@ -243,16 +256,24 @@ pub struct Mark {
 
 /// Sorts `findings` by their rules (`rules`, index by index), keeping each rule's
 /// findings in the order they were made. They already are, unless a group of fused
-/// rules ran.
-fn in_rule_order(findings: &mut Vec<Finding>, rules: &mut Vec<u32>) {
+/// rules ran. `order` and `slots` are buffers kept from one decision to the next.
+fn in_rule_order(
+    findings: &mut Vec<Finding>,
+    rules: &mut [u32],
+    order: &mut Vec<(u32, usize)>,
+    slots: &mut Vec<Option<Finding>>,
+) {
     if rules.is_sorted() {
         return;
     }
-    let mut pairs: Vec<(u32, Finding)> = rules.drain(..).zip(findings.drain(..)).collect();
-    // A stable sort: each rule's findings stay in order.
-    pairs.sort_by_key(|(rule, _)| *rule);
-    for (rule, finding) in pairs {
-        rules.push(rule);
-        findings.push(finding);
+    order.clear();
+    order.extend(rules.iter().copied().zip(0..));
+    // A stable sort of small pairs: each rule's findings stay in order.
+    order.sort_by_key(|&(rule, _)| rule);
+    slots.clear();
+    slots.extend(findings.drain(..).map(Some));
+    findings.extend(order.iter().filter_map(|&(_, i)| slots.get_mut(i)?.take()));
+    for (rule, &(r, _)) in rules.iter_mut().zip(order.iter()) {
+        *rule = r;
     }
 }
