@@ -386,7 +386,14 @@ pub fn make_set(items: Vec<Value>, doc: &Document) -> Result<Value, Fault> {
 /// an empty `sep` splits into characters), as `split(text, sep)[n]` would give it.
 /// Nothing is allocated.
 pub fn part(text: &str, sep: &str, n: i64) -> Option<(usize, usize)> {
-    if sep.is_empty() {
+    part_with(text, &memchr::memmem::Finder::new(sep), n)
+}
+
+/// [`part`] with the separator's finder made beforehand (a constant separator's is
+/// made when the program is loaded).
+pub fn part_with(text: &str, sep: &memchr::memmem::Finder<'_>, n: i64) -> Option<(usize, usize)> {
+    let width = sep.needle().len();
+    if width == 0 {
         let char_range = |(i, c): (usize, char)| (i, i + c.len_utf8());
         return if n >= 0 {
             text.char_indices()
@@ -398,22 +405,39 @@ pub fn part(text: &str, sep: &str, n: i64) -> Option<(usize, usize)> {
                 .map(char_range)
         };
     }
+    // Matches do not overlap, as `str::split`'s. A one-byte separator (`/`, `:`)
+    // takes `memchr` directly.
+    match sep.needle() {
+        &[byte] => nth_part(text, memchr::memchr_iter(byte, text.as_bytes()), 1, n),
+        _ => nth_part(text, sep.find_iter(text.as_bytes()), width, n),
+    }
+}
+
+/// Part `n` of `text` (from the end when negative) between the separators found at
+/// `matches` (a cloneable iterator of their offsets), each `width` bytes long.
+fn nth_part(
+    text: &str,
+    matches: impl Iterator<Item = usize> + Clone,
+    width: usize,
+    n: i64,
+) -> Option<(usize, usize)> {
     let i = if n < 0 {
-        let count = i64::try_from(text.matches(sep).count() + 1).ok()?;
+        let count = i64::try_from(matches.clone().count() + 1).ok()?;
         usize::try_from(n + count).ok()?
     } else {
         usize::try_from(n).ok()?
     };
     let mut start = 0;
-    for (k, (at, _)) in text.match_indices(sep).enumerate() {
+    let mut k = 0;
+    for at in matches {
         if k == i {
             return Some((start, at));
         }
-        start = at + sep.len();
+        start = at + width;
+        k += 1;
     }
     // The last part, after the last separator.
-    let parts = text.matches(sep).count() + 1;
-    (i + 1 == parts).then_some((start, text.len()))
+    (k == i).then_some((start, text.len()))
 }
 
 #[cfg(test)]

@@ -19,6 +19,9 @@ pub struct Program {
     /// Constant sets and lists of strings as hash sets, by constant index (for
     /// `in_const`).
     pub(crate) string_sets: rustc_hash::FxHashMap<usize, rustc_hash::FxHashSet<String>>,
+    /// A substring finder for each string constant, by constant index (for
+    /// `str_const` `contains` and `split_part`); `None` for other constants.
+    finders: Vec<Option<memchr::memmem::Finder<'static>>>,
     /// What the program can read of its input (from `demand`), for selective loading.
     pub(crate) shape: pol_facts::Shape,
     /// The group of fused rules each rule is in, if any (from `groups`).
@@ -65,6 +68,16 @@ impl Program {
             .collect::<Result<_, _>>()?;
         let index = crate::index::RuleIndex::new(&code);
         let string_sets = string_sets(&code);
+        let finders = code
+            .consts
+            .iter()
+            .map(|c| match c {
+                pol_bytecode::Const::Str(s) => {
+                    Some(memchr::memmem::Finder::new(s.as_bytes()).into_owned())
+                }
+                _ => None,
+            })
+            .collect();
         let shape = if code.demand.is_empty() {
             pol_facts::Shape::everything()
         } else {
@@ -95,9 +108,16 @@ impl Program {
             globs,
             index,
             string_sets,
+            finders,
             shape,
             rule_groups,
         })
+    }
+
+    /// The substring finder of string constant `k`.
+    #[inline]
+    pub(crate) fn finder(&self, k: usize) -> Option<&memchr::memmem::Finder<'static>> {
+        self.finders.get(k).and_then(Option::as_ref)
     }
 
     /// The group of fused rules rule `rule` is in, if any.

@@ -31,7 +31,11 @@ impl Evaluator<'_> {
                 )));
             }
         };
-        let Some((start, end)) = crate::builtins::part(text, sep, i64::from(n)) else {
+        let found = match self.program.finder(k as usize) {
+            Some(finder) => crate::builtins::part_with(text, finder, i64::from(n)),
+            None => crate::builtins::part(text, sep, i64::from(n)),
+        };
+        let Some((start, end)) = found else {
             return Ok(Value::Null);
         };
         let node_slice = |node: pol_facts::NodeId, offset: usize| {

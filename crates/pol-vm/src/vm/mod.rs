@@ -821,7 +821,10 @@ impl<'p> Evaluator<'p> {
                     (View::Str(text), Some(Const::Str(c))) => Value::Bool(match op {
                         StrOp::StartsWith => text.starts_with(c.as_str()),
                         StrOp::EndsWith => text.ends_with(c.as_str()),
-                        StrOp::Contains => text.contains(c.as_str()),
+                        StrOp::Contains => match self.program.finder(k as usize) {
+                            Some(finder) => finder.find(text.as_bytes()).is_some(),
+                            None => text.contains(c.as_str()),
+                        },
                     }),
                     // Anything else takes the builtin's own path (its errors, and
                     // `contains` on collections).
