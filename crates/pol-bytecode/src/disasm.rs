@@ -218,18 +218,13 @@ fn operands(program: &Program, instr: &Instr) -> String {
             src,
             kinds,
             negate,
-        } => {
-            let names: Vec<&str> = crate::instr::KIND_NAMES
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| kinds & (1 << i) != 0)
-                .map(|(_, n)| *n)
-                .collect();
-            format!(
-                "{dst}, type_of({src}) {} {}",
-                if negate { "!=" } else { "==" },
-                names.join("|")
-            )
+        } => format!(
+            "{dst}, type_of({src}) {} {}",
+            if negate { "!=" } else { "==" },
+            kind_names(kinds)
+        ),
+        Instr::JumpUnlessKind { src, kinds, target } => {
+            format!("type_of({src}) in {{{}}}, {target}", kind_names(kinds))
         }
         Instr::StrConst { op, dst, s, k } => {
             format!("{dst}, {op:?}({s}, {})", constant(program, k as usize))
@@ -245,6 +240,17 @@ fn operands(program: &Program, instr: &Instr) -> String {
             )
         }
     }
+}
+
+/// The kinds of a bit set of [`KIND_NAMES`](crate::instr::KIND_NAMES), `a|b`.
+fn kind_names(kinds: u8) -> String {
+    let names: Vec<&str> = crate::instr::KIND_NAMES
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| kinds & (1 << i) != 0)
+        .map(|(_, n)| *n)
+        .collect();
+    names.join("|")
 }
 
 fn reg_range(start: u16, len: u16) -> String {

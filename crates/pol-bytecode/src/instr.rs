@@ -382,6 +382,10 @@ instructions! {
     /// `not cond`, then `jump_unless_true` on it: go to `target` unless `cond` is
     /// `false`; a non-bool, non-null `cond` is `not`'s type error (`if not b`).
     JumpUnlessTrueNot { cond: Reg, target: Target } = "jump_unless_true_not";
+    /// Go to `target` unless `type_of(src)` is one of `kinds` (a bit set, see
+    /// [`KIND_NAMES`]): `if type_of(x) == "string"` without a register for the test.
+    /// Never fails.
+    JumpUnlessKind { src: Reg, kinds: u8, target: Target } = "jump_unless_kind";
 }
 
 /// The kinds `type_of` names, by bit of [`Instr::IsKind`]'s `kinds`.

@@ -312,7 +312,10 @@ impl Checker<'_> {
             | Instr::JumpIfFalseNot { cond, target }
             | Instr::JumpIfTrueNot { cond, target }
             | Instr::JumpUnlessTrueNot { cond, target }
-            | Instr::JumpIfNotNull { src: cond, target } => {
+            | Instr::JumpIfNotNull { src: cond, target }
+            | Instr::JumpUnlessKind {
+                src: cond, target, ..
+            } => {
                 self.regs(pc, &[cond])?;
                 self.target(pc, target)
             }

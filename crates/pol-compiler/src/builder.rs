@@ -71,7 +71,8 @@ impl ChunkBuilder {
                 | Instr::JumpIfFalseNot { target, .. }
                 | Instr::JumpIfTrueNot { target, .. }
                 | Instr::JumpUnlessTrueNot { target, .. }
-                | Instr::JumpIfNotNull { target, .. } => *target = t,
+                | Instr::JumpIfNotNull { target, .. }
+                | Instr::JumpUnlessKind { target, .. } => *target = t,
                 Instr::IterNext { done, .. } => *done = t,
                 _ => {}
             }

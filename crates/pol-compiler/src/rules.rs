@@ -217,11 +217,20 @@ impl Compiler<'_> {
                         });
                     }
                     (None, _) => {
-                        let c = self.expr_reg(b, cond);
-                        Self::continue_to(b, ctx, cont, |target| Instr::JumpUnlessTrue {
-                            cond: c,
-                            target,
-                        });
+                        if let Some((x, kinds)) = self.kind_condition(cond) {
+                            let src = self.expr_reg(b, x);
+                            Self::continue_to(b, ctx, cont, |target| Instr::JumpUnlessKind {
+                                src,
+                                kinds,
+                                target,
+                            });
+                        } else {
+                            let c = self.expr_reg(b, cond);
+                            Self::continue_to(b, ctx, cont, |target| Instr::JumpUnlessTrue {
+                                cond: c,
+                                target,
+                            });
+                        }
                     }
                 }
                 b.release(mark);
@@ -275,6 +284,17 @@ impl Compiler<'_> {
             // `not x` as an operand: the jumps test `x` and raise `not`'s error, at the
             // `not`'s position.
             let (x, not) = negated(operand).map_or((operand, false), |x| (x, true));
+            // A kind test is one jump, with no register: it is never null.
+            if let Some((arg, kinds)) = self.kind_condition(x) {
+                let src = self.expr_reg(b, arg);
+                let kinds = if not { !kinds } else { kinds };
+                Self::continue_to(b, ctx, cont, |target| Instr::JumpUnlessKind {
+                    src,
+                    kinds,
+                    target,
+                });
+                continue;
+            }
             let r = self.expr_reg(b, x);
             let outer = b.pos;
             if not {
@@ -325,6 +345,20 @@ impl Compiler<'_> {
         let operands = chain(BinaryOp::Or, cond);
         let mut to_go = Vec::with_capacity(operands.len());
         for operand in operands {
+            // A kind test goes on when the kind is one of its kinds.
+            let kind_test = match negated(operand) {
+                Some(x) => self.kind_condition(x).map(|(arg, kinds)| (arg, !kinds)),
+                None => self.kind_condition(operand),
+            };
+            if let Some((arg, kinds)) = kind_test {
+                let src = self.expr_reg(b, arg);
+                to_go.push(b.emit(Instr::JumpUnlessKind {
+                    src,
+                    kinds: !kinds,
+                    target: ChunkBuilder::unknown(),
+                }));
+                continue;
+            }
             if let Some(x) = negated(operand) {
                 let r = self.expr_reg(b, x);
                 let outer = b.pos;
@@ -368,6 +402,28 @@ impl Compiler<'_> {
         });
         b.pos = self.pos(ctx.rule.message.span);
         b.emit(Instr::Emit { site });
+    }
+}
+
+impl Compiler<'_> {
+    /// `cond` as a kind test (`type_of(x) == "string"`, `x != null`) that is not decided
+    /// when compiling: `x`, and the kinds (a bit set of `KIND_NAMES`) for which `cond`
+    /// is `true`. A kind test is never null and never fails, so a condition on it is
+    /// one `jump_unless_kind`.
+    fn kind_condition<'e>(&self, cond: &'e hir::Expr) -> Option<(&'e hir::Expr, u8)> {
+        if !self.optimize || self.fold(cond).is_some() {
+            return None;
+        }
+        let ExprKind::Binary { op, lhs, rhs } = &cond.kind else {
+            return None;
+        };
+        let negate = match op {
+            BinaryOp::Eq => false,
+            BinaryOp::Ne => true,
+            _ => return None,
+        };
+        let (x, kinds) = crate::expr::kind_test(lhs, rhs)?;
+        Some((x, if negate { !kinds } else { kinds }))
     }
 }
 

@@ -36,7 +36,8 @@ pub(crate) fn target(instr: &Instr) -> Option<Target> {
         | Instr::JumpIfFalseNot { target, .. }
         | Instr::JumpIfTrueNot { target, .. }
         | Instr::JumpUnlessTrueNot { target, .. }
-        | Instr::JumpIfNotNull { target, .. } => Some(target),
+        | Instr::JumpIfNotNull { target, .. }
+        | Instr::JumpUnlessKind { target, .. } => Some(target),
         Instr::IterNext { done, .. } => Some(done),
         _ => None,
     }
@@ -53,6 +54,11 @@ pub(crate) fn retarget(instr: Instr, to: Target) -> Instr {
         Instr::JumpIfTrueNot { cond, .. } => Instr::JumpIfTrueNot { cond, target: to },
         Instr::JumpUnlessTrueNot { cond, .. } => Instr::JumpUnlessTrueNot { cond, target: to },
         Instr::JumpIfNotNull { src, .. } => Instr::JumpIfNotNull { src, target: to },
+        Instr::JumpUnlessKind { src, kinds, .. } => Instr::JumpUnlessKind {
+            src,
+            kinds,
+            target: to,
+        },
         Instr::IterNext { slot, value, .. } => Instr::IterNext {
             slot,
             value,
@@ -114,6 +120,7 @@ pub(crate) fn writes(instr: &Instr) -> Option<Reg> {
         | Instr::JumpIfTrueNot { .. }
         | Instr::JumpUnlessTrueNot { .. }
         | Instr::JumpIfNotNull { .. }
+        | Instr::JumpUnlessKind { .. }
         | Instr::Return { .. }
         | Instr::Halt
         | Instr::IterInit { .. }

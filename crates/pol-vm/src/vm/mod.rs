@@ -594,6 +594,11 @@ impl<'p> Evaluator<'p> {
                     return Ok(Flow::Jump(target.index()));
                 }
             }
+            Instr::JumpUnlessKind { src, kinds, target } => {
+                if kinds & (1 << kind_bit(self.reg(base, src), doc)) == 0 {
+                    return Ok(Flow::Jump(target.index()));
+                }
+            }
             Instr::JumpUnlessTrueNot { cond, target } => {
                 if ops::truth("not", self.reg(base, cond), doc)? != Some(false) {
                     return Ok(Flow::Jump(target.index()));
@@ -793,25 +798,7 @@ impl<'p> Evaluator<'p> {
                 kinds,
                 negate,
             } => {
-                let bit = match self.reg(base, src) {
-                    Value::Node(id) => match doc.kind(*id) {
-                        NodeKind::Null => 0,
-                        NodeKind::Bool => 1,
-                        NodeKind::Int => 2,
-                        NodeKind::Float => 3,
-                        NodeKind::Str => 4,
-                        NodeKind::List => 5,
-                        NodeKind::Object => 7,
-                    },
-                    Value::Null => 0,
-                    Value::Bool(_) => 1,
-                    Value::Int(_) => 2,
-                    Value::Float(_) => 3,
-                    Value::Str(_) | Value::Key(_) | Value::Slice { .. } => 4,
-                    Value::List(_) => 5,
-                    Value::Set(_) => 6,
-                    Value::Object(_) => 7,
-                };
+                let bit = kind_bit(self.reg(base, src), doc);
                 self.set(base, dst, Value::Bool((kinds & (1 << bit) != 0) != negate));
             }
             Instr::StrConst { op, dst, s, k } => {
@@ -883,5 +870,30 @@ impl<'p> Evaluator<'p> {
             }
         }
         Ok(Flow::Next)
+    }
+}
+
+/// The bit of a value's kind in the `kinds` of `is_kind` and `jump_unless_kind`
+/// (the index in `KIND_NAMES`).
+#[inline]
+fn kind_bit(value: &Value, doc: &Document) -> u8 {
+    match value {
+        Value::Node(id) => match doc.kind(*id) {
+            NodeKind::Null => 0,
+            NodeKind::Bool => 1,
+            NodeKind::Int => 2,
+            NodeKind::Float => 3,
+            NodeKind::Str => 4,
+            NodeKind::List => 5,
+            NodeKind::Object => 7,
+        },
+        Value::Null => 0,
+        Value::Bool(_) => 1,
+        Value::Int(_) => 2,
+        Value::Float(_) => 3,
+        Value::Str(_) | Value::Key(_) | Value::Slice { .. } => 4,
+        Value::List(_) => 5,
+        Value::Set(_) => 6,
+        Value::Object(_) => 7,
     }
 }
