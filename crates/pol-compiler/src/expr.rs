@@ -13,7 +13,7 @@ enum Produce<'e> {
     Pair(&'e hir::Expr, &'e hir::Expr),
 }
 
-impl Compiler<'_> {
+impl<'a> Compiler<'a> {
     /// Compiles `e` so that its value ends up in some register, which is returned: a
     /// local's own register, or a fresh temporary.
     pub(crate) fn expr_reg(&mut self, b: &mut ChunkBuilder, e: &hir::Expr) -> Reg {
@@ -461,12 +461,30 @@ impl Compiler<'_> {
         args: &[hir::Expr],
         dst: Reg,
     ) -> bool {
-        let program = self.hir;
-        let Some(def) = program.fn_def(id) else {
+        let Some((def, mark)) = self.enter_inline(b, id, args) else {
             return false;
         };
+        self.expr_into(b, &def.value, dst);
+        self.inlined.pop();
+        b.release(mark);
+        true
+    }
+
+    /// Starts compiling a call of a small function in place: gives its parameters
+    /// and locals registers of this frame, computes the arguments into them, and
+    /// returns the function, whose body is to be compiled next, and the register mark
+    /// to release after `inlined.pop()`. `None` when the function is too big (or
+    /// inlining is nested too deep): then it is called.
+    pub(crate) fn enter_inline(
+        &mut self,
+        b: &mut ChunkBuilder,
+        id: hir::FnId,
+        args: &[hir::Expr],
+    ) -> Option<(&'a hir::FnDef, u32)> {
+        let program = self.hir;
+        let def = program.fn_def(id)?;
         if self.inlined.len() >= 4 || size(&def.value) > 48 || def.params.len() != args.len() {
-            return false;
+            return None;
         }
         let mark = b.mark();
         let start = b.temps(def.body.locals.len().max(args.len()));
@@ -487,10 +505,7 @@ impl Compiler<'_> {
             self.expr_into(b, arg, r);
         }
         self.inlined.push(regs);
-        self.expr_into(b, &def.value, dst);
-        self.inlined.pop();
-        b.release(mark);
-        true
+        Some((def, mark))
     }
 
     /// `type_of(x) == "kind"` and `x in {"a", "b"}` as one specialised instruction;

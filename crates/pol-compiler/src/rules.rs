@@ -4,7 +4,7 @@
 use crate::Compiler;
 use crate::builder::{ChunkBuilder, LimitError};
 use pol_bytecode::{EmitSite, Instr, Reg, Target};
-use pol_check::hir::{self, BinaryOp, Clause, ExprKind, UnaryOp};
+use pol_check::hir::{self, BinaryOp, Callee, Clause, ExprKind, UnaryOp};
 
 /// Where a failed `if` (or a finished path) continues.
 #[derive(Clone, Copy)]
@@ -185,54 +185,7 @@ impl Compiler<'_> {
             }
             Clause::If(cond) => {
                 b.pos = self.pos(cond.span);
-                let id: *const hir::Expr = cond;
-                match (ctx.hoisted.iter().find(|(e, _)| *e == id), &cond.kind) {
-                    (Some(&(_, c)), _) => Self::continue_to(b, ctx, cont, |target| {
-                        Instr::JumpUnlessTrue { cond: c, target }
-                    }),
-                    (
-                        None,
-                        ExprKind::Binary {
-                            op: BinaryOp::And, ..
-                        },
-                    ) if self.optimize => self.skip_unless_all(b, ctx, cont, cond),
-                    (
-                        None,
-                        ExprKind::Binary {
-                            op: BinaryOp::Or, ..
-                        },
-                    ) if self.optimize => self.skip_unless_any(b, ctx, cont, cond),
-                    // `if not x`: one jump on `x`, which raises `not`'s error.
-                    (
-                        None,
-                        ExprKind::Unary {
-                            op: UnaryOp::Not,
-                            expr,
-                        },
-                    ) if self.optimize => {
-                        let c = self.expr_reg(b, expr);
-                        Self::continue_to(b, ctx, cont, |target| Instr::JumpUnlessTrueNot {
-                            cond: c,
-                            target,
-                        });
-                    }
-                    (None, _) => {
-                        if let Some((x, kinds)) = self.kind_condition(cond) {
-                            let src = self.expr_reg(b, x);
-                            Self::continue_to(b, ctx, cont, |target| Instr::JumpUnlessKind {
-                                src,
-                                kinds,
-                                target,
-                            });
-                        } else {
-                            let c = self.expr_reg(b, cond);
-                            Self::continue_to(b, ctx, cont, |target| Instr::JumpUnlessTrue {
-                                cond: c,
-                                target,
-                            });
-                        }
-                    }
-                }
+                self.test(b, ctx, cont, cond);
                 b.release(mark);
                 self.clauses(b, ctx, rest, cont);
             }
@@ -255,6 +208,109 @@ impl Compiler<'_> {
                 self.clauses(b, ctx, rest, cont);
             }
         }
+    }
+
+    /// The jumps of `if cond`: on to the next clause when `cond` is `true`, to `cont`
+    /// otherwise.
+    fn test(
+        &mut self,
+        b: &mut ChunkBuilder,
+        ctx: &mut RuleCtx<'_>,
+        cont: Continue,
+        cond: &hir::Expr,
+    ) {
+        let id: *const hir::Expr = cond;
+        match (ctx.hoisted.iter().find(|(e, _)| *e == id), &cond.kind) {
+            (Some(&(_, c)), _) => Self::continue_to(b, ctx, cont, |target| Instr::JumpUnlessTrue {
+                cond: c,
+                target,
+            }),
+            (
+                None,
+                ExprKind::Binary {
+                    op: BinaryOp::And, ..
+                },
+            ) if self.optimize => self.skip_unless_all(b, ctx, cont, cond),
+            (
+                None,
+                ExprKind::Binary {
+                    op: BinaryOp::Or, ..
+                },
+            ) if self.optimize => self.skip_unless_any(b, ctx, cont, cond),
+            // `if not x`: one jump on `x`, which raises `not`'s error.
+            (
+                None,
+                ExprKind::Unary {
+                    op: UnaryOp::Not,
+                    expr,
+                },
+            ) if self.optimize => {
+                let c = self.expr_reg(b, expr);
+                Self::continue_to(b, ctx, cont, |target| Instr::JumpUnlessTrueNot {
+                    cond: c,
+                    target,
+                });
+            }
+            // `if f(x)` with a small `f` whose body is an `and`, `or`, `not` or kind
+            // test: the body itself as the condition, in place, as branches. Errors
+            // are the same, at the body's positions, as when the call's value is
+            // computed in place and tested (the value of such a body is never a
+            // non-bool for the `if` to reject).
+            (
+                None,
+                ExprKind::Call {
+                    callee: Callee::User(f),
+                    args,
+                },
+            ) if self.optimize && self.branchy(*f) => {
+                if let Some((def, mark)) = self.enter_inline(b, *f, args) {
+                    b.pos = self.pos(def.value.span);
+                    self.test(b, ctx, cont, &def.value);
+                    self.inlined.pop();
+                    b.release(mark);
+                } else {
+                    let c = self.expr_reg(b, cond);
+                    Self::continue_to(b, ctx, cont, |target| Instr::JumpUnlessTrue {
+                        cond: c,
+                        target,
+                    });
+                }
+            }
+            (None, _) => {
+                if let Some((x, kinds)) = self.kind_condition(cond) {
+                    let src = self.expr_reg(b, x);
+                    Self::continue_to(b, ctx, cont, |target| Instr::JumpUnlessKind {
+                        src,
+                        kinds,
+                        target,
+                    });
+                } else {
+                    let c = self.expr_reg(b, cond);
+                    Self::continue_to(b, ctx, cont, |target| Instr::JumpUnlessTrue {
+                        cond: c,
+                        target,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Whether the body of function `f` is an `and`, `or`, `not` or kind test, which
+    /// an `if` on a call of it can take as branches.
+    fn branchy(&self, f: hir::FnId) -> bool {
+        let Some(def) = self.hir.fn_def(f) else {
+            return false;
+        };
+        matches!(
+            def.value.kind,
+            ExprKind::Binary {
+                op: BinaryOp::And | BinaryOp::Or,
+                ..
+            } | ExprKind::Unary {
+                op: UnaryOp::Not,
+                ..
+            }
+        ) || self.kind_condition(&def.value).is_some()
     }
 
     /// `if a and b and ...` as branches, without computing the value of the `and`: a
