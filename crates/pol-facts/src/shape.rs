@@ -29,7 +29,34 @@ pub struct ShapeNode {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shape {
     nodes: Vec<ShapeNode>,
+    /// The [`Probe`] of each key of each node's `fields`, node by node.
+    probes: Vec<Vec<Probe>>,
 }
+
+/// A key as [`Shape::field`] compares it first: its length and its first eight bytes
+/// (zero-padded), so that telling keys apart rarely needs to compare their bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Probe {
+    len: usize,
+    head: u64,
+}
+
+impl Probe {
+    fn of(key: &str) -> Probe {
+        let mut head = [0u8; 8];
+        for (h, b) in head.iter_mut().zip(key.as_bytes()) {
+            *h = *b;
+        }
+        Probe {
+            len: key.len(),
+            head: u64::from_le_bytes(head),
+        }
+    }
+}
+
+/// Nodes with at most this many fields are searched key by key (by [`Probe`]); larger
+/// ones by binary search.
+const SCAN: usize = 16;
 
 /// What to do with one value while loading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,12 +72,10 @@ pub(crate) enum Need {
 impl Shape {
     /// The shape that needs the whole document.
     pub fn everything() -> Shape {
-        Shape {
-            nodes: vec![ShapeNode {
-                all: true,
-                ..ShapeNode::default()
-            }],
-        }
+        Shape::with_probes(vec![ShapeNode {
+            all: true,
+            ..ShapeNode::default()
+        }])
     }
 
     /// A shape from its table; an error when the table is empty, a child index is not
@@ -75,7 +100,15 @@ impl Shape {
                 return Err(format!("shape node {i} has unsorted or repeated keys"));
             }
         }
-        Ok(Shape { nodes })
+        Ok(Shape::with_probes(nodes))
+    }
+
+    fn with_probes(nodes: Vec<ShapeNode>) -> Shape {
+        let probes = nodes
+            .iter()
+            .map(|n| n.fields.iter().map(|(k, _)| Probe::of(k)).collect())
+            .collect();
+        Shape { nodes, probes }
     }
 
     /// The nodes, the root first.
@@ -109,7 +142,24 @@ impl Shape {
         let Some(node) = self.nodes.get(index as usize) else {
             return Need::All;
         };
-        match node.fields.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
+        let found = if node.fields.len() <= SCAN {
+            let probe = Probe::of(key);
+            let probes = self
+                .probes
+                .get(index as usize)
+                .map_or(&[][..], Vec::as_slice);
+            probes
+                .iter()
+                .zip(&node.fields)
+                .position(|(p, (k, _))| {
+                    *p == probe
+                        && (probe.len <= 8 || k.as_bytes().get(8..) == key.as_bytes().get(8..))
+                })
+                .ok_or(0)
+        } else {
+            node.fields.binary_search_by(|(k, _)| k.as_str().cmp(key))
+        };
+        match found {
             Ok(i) => node
                 .fields
                 .get(i)
@@ -126,6 +176,57 @@ impl Shape {
         match self.nodes.get(index as usize) {
             Some(node) => node.elements.map_or(Need::Skip, |c| self.need_of(c)),
             None => Need::All,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A root whose fields are `keys`, each with a node that needs everything.
+    fn shape(keys: &[&str]) -> Shape {
+        let mut keys: Vec<&str> = keys.to_vec();
+        keys.sort_unstable();
+        let mut nodes = vec![ShapeNode {
+            fields: keys
+                .iter()
+                .enumerate()
+                .map(|(i, k)| ((*k).to_owned(), u32::try_from(i + 1).unwrap_or(0)))
+                .collect(),
+            ..ShapeNode::default()
+        }];
+        nodes.extend(keys.iter().map(|_| ShapeNode {
+            all: true,
+            ..ShapeNode::default()
+        }));
+        Shape::from_nodes(nodes).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn fields_are_found_by_the_whole_key() {
+        // Keys that share their length and first eight bytes, keys that are prefixes
+        // of others, a NUL byte: only the exact key matches, in a small node (compared
+        // by probe) and in a large one (binary search).
+        let keys = [
+            "timeout-minutes",
+            "timeout-minutez",
+            "timeout",
+            "a",
+            "a\0",
+            "",
+            "persist-credentials",
+        ];
+        let filler: Vec<String> = (0..20).map(|i| format!("k{i:02}")).collect();
+        let mut large: Vec<&str> = keys.to_vec();
+        large.extend(filler.iter().map(String::as_str));
+        for shape in [shape(&keys), shape(&large)] {
+            for key in keys {
+                assert_eq!(shape.field(shape.root(), key), Need::All, "{key:?}");
+            }
+            for other in ["timeout-minutex", "timeout-", "a\0\0", "b", "persist"] {
+                assert_eq!(shape.field(shape.root(), other), Need::Skip, "{other:?}");
+            }
         }
     }
 }
