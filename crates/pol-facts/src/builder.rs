@@ -113,11 +113,13 @@ impl<'t> Builder<'t> {
                 read_skipped: ReadFlag::default(),
             },
             key_cache: [u32::MAX; KEY_CACHE],
-            key_hashes: Vec::new(),
+            key_hashes: Vec::with_capacity(32),
             text: PhantomData,
-            frames: Vec::new(),
-            items: Vec::new(),
-            fields: Vec::new(),
+            // The stacks of open containers and of their children so far: sizes that
+            // most documents stay within.
+            frames: Vec::with_capacity(16),
+            items: Vec::with_capacity(64),
+            fields: Vec::with_capacity(64),
             copied: 0,
         }
     }
@@ -472,12 +474,14 @@ impl<'t> Builder<'t> {
     /// Ends the document, with node 0 as the root.
     pub(crate) fn finish(self) -> Document {
         let Builder { mut doc, .. } = self;
-        doc.nodes.shrink_to_fit();
-        doc.pos.shrink_to_fit();
-        doc.items.shrink_to_fit();
-        doc.entries.shrink_to_fit();
-        doc.strings.shrink_to_fit();
-        doc.keys.shrink_to_fit();
+        trim(&mut doc.nodes);
+        trim(&mut doc.pos);
+        trim(&mut doc.items);
+        trim(&mut doc.entries);
+        trim(&mut doc.keys);
+        if doc.strings.capacity() - doc.strings.len() > doc.strings.len() / 4 {
+            doc.strings.shrink_to_fit();
+        }
         doc
     }
 
@@ -520,5 +524,13 @@ impl<'t> Builder<'t> {
         offset.checked_add(len).ok_or(BuildError::TooLarge)?;
         self.doc.strings.push_str(s);
         Ok((offset, len))
+    }
+}
+
+/// Gives back the unused capacity of `v` when it is more than a quarter of what is used
+/// (a reallocation each time would cost more than the memory is worth).
+fn trim<T>(v: &mut Vec<T>) {
+    if v.capacity() - v.len() > v.len() / 4 {
+        v.shrink_to_fit();
     }
 }

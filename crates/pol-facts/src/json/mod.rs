@@ -49,8 +49,9 @@ pub(crate) fn load_shaped(
     if shape.is_everything() || text.len() > MAX_NODES {
         return load(text, file);
     }
-    // Placeholders are nodes too: most keys of the text get one.
-    let capacity = text.len() / 32;
+    // Placeholders are nodes too: most keys of the text get one (about one node per
+    // 16 bytes of compact JSON).
+    let capacity = text.len() / 16;
     let mut parser = Parser::<true>::new(text, file, Some(shape), capacity);
     match parser.document() {
         Ok(()) => Ok(parser.finish()),
@@ -110,7 +111,7 @@ impl<'t, 's, const SHAPED: bool> Parser<'t, 's, SHAPED> {
                 starts
             },
             shape,
-            needs: Vec::new(),
+            needs: Vec::with_capacity(16),
             all_depth: usize::MAX,
             pending: Need::All,
             skip: SkipScratch::default(),
