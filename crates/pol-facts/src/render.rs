@@ -27,6 +27,11 @@ impl Document {
             return;
         };
         self.push_path(parent, out);
+        self.push_step(parent, slot, out);
+    }
+
+    /// Appends the step from `parent` to its child at `slot`: `.key`, `["key"]` or `[i]`.
+    fn push_step(&self, parent: NodeId, slot: usize, out: &mut String) {
         match self.get(parent) {
             NodeRef::Object(object) => {
                 if let Some(&(key, _)) = object.as_slice().get(slot) {
@@ -35,6 +40,44 @@ impl Document {
             }
             _ => push_index(out, slot),
         }
+    }
+
+    /// The path of `id`, as [`Document::path`] writes it, starting from the longest
+    /// part of the last path `cache` wrote that leads to `id` (findings about one job
+    /// or step come together, so most of their paths is written once). `cache` must
+    /// be cleared between documents: node ids are per document.
+    pub fn path_cached(&self, id: NodeId, cache: &mut PathCache) -> String {
+        cache.pending.clear();
+        let mut node = id;
+        // Up from `id` to the deepest node whose path the cache holds.
+        let kept = loop {
+            if let Some(i) = cache.chain.iter().rposition(|&(n, _)| n == node) {
+                break Some(i);
+            }
+            match self.parent_slot(node) {
+                Some((parent, slot)) => {
+                    cache.pending.push((parent, slot, node));
+                    node = parent;
+                }
+                None => break None,
+            }
+        };
+        match kept.and_then(|i| cache.chain.get(i).map(|&(_, len)| (i, len))) {
+            Some((i, len)) => {
+                cache.path.truncate(len);
+                cache.chain.truncate(i + 1);
+            }
+            None => {
+                cache.path.clear();
+                cache.chain.clear();
+                cache.chain.push((node, 0));
+            }
+        }
+        for &(parent, slot, child) in cache.pending.iter().rev() {
+            self.push_step(parent, slot, &mut cache.path);
+            cache.chain.push((child, cache.path.len()));
+        }
+        cache.path.clone()
     }
 
     /// The node and everything under it as a `serde_json::Value` (for tests, output
@@ -85,6 +128,25 @@ fn push_index(out: &mut String, i: usize) {
 
 /// Appends `.key` (or `key` at the start), or `["key"]` when the key is not an
 /// identifier.
+/// The last path [`Document::path_cached`] wrote, and where the path of each node on
+/// it ends, so that the next one starts from their longest common part.
+#[derive(Debug, Default, Clone)]
+pub struct PathCache {
+    path: String,
+    /// The nodes of `path`, the root first, each with the length of its own path.
+    chain: Vec<(NodeId, usize)>,
+    /// Scratch: the steps up from a node to the cached part (parent, slot, child).
+    pending: Vec<(NodeId, usize, NodeId)>,
+}
+
+impl PathCache {
+    /// Forgets the last path (before another document).
+    pub fn clear(&mut self) {
+        self.path.clear();
+        self.chain.clear();
+    }
+}
+
 fn push_key(out: &mut String, key: &str) {
     if is_identifier(key) {
         if !out.is_empty() {
@@ -164,6 +226,31 @@ mod tests {
             push_json_string(&mut out, &key);
             assert_eq!(out, Value::String(key.clone()).to_string(), "{key:?}");
         }
+    }
+
+    #[test]
+    fn cached_paths_are_the_paths() {
+        let text = r#"{"jobs": {"build": {"steps": [{"uses": "a", "with": {"ref": "x"}},
+            {"run": "b"}]}, "my-job": {"steps": [{"uses": "c"}], "runs-on": ["x", "y"]}},
+            "on": ["push"], "": {"": [[1, [2]]]}}"#;
+        let docs = crate::load(text, crate::Format::Json, None).unwrap_or_default();
+        let Some(doc) = docs.first() else {
+            panic!("the document loads");
+        };
+        let n = u32::try_from(doc.len()).unwrap_or(0);
+        // Every node after every other (siblings, ancestors, cousins, the root), and
+        // a second time from a cache that another document would have filled.
+        let mut cache = PathCache::default();
+        for a in 0..n {
+            for b in (0..n).rev() {
+                for id in [NodeId(a), NodeId(b)] {
+                    assert_eq!(doc.path_cached(id, &mut cache), doc.path(id), "{id:?}");
+                }
+            }
+        }
+        assert_eq!(doc.path_cached(NodeId(0), &mut cache), "");
+        cache.clear();
+        assert_eq!(doc.path_cached(NodeId(n - 1), &mut cache), doc.path(NodeId(n - 1)));
     }
 
     #[test]

@@ -3,7 +3,9 @@
 use crate::value::{Value, View};
 use pol_bytecode::{Pos, Program, RuleKind};
 use pol_facts::NodeId;
-use pol_facts::{Decision, Document, EvalError, Finding, InputLocation, Name, PolicyLocation};
+use pol_facts::{
+    Decision, Document, EvalError, Finding, InputLocation, Name, PathCache, PolicyLocation,
+};
 use rustc_hash::FxHashSet;
 use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
@@ -20,6 +22,9 @@ pub struct Findings {
     errors: Vec<EvalError>,
     /// The position of each error (its key in `seen_errors`, with its rule and message).
     error_pos: Vec<Pos>,
+    /// The last path written, to start the next one from (findings about one step
+    /// come together).
+    paths: PathCache,
     /// Buffers for putting findings in rule order.
     order: Vec<(u32, usize)>,
     slots: Vec<Option<Finding>>,
@@ -93,6 +98,7 @@ impl Findings {
         self.error_pos.clear();
         self.seen.clear();
         self.seen_errors.clear();
+        self.paths.clear();
     }
 
     /// How much has been recorded so far, to tell what a group of fused rules adds.
@@ -167,12 +173,13 @@ impl Findings {
             text.hash(&mut h);
             h.finish()
         };
-        if !self.seen.insert((rule, node, hash))
-            && self.already(rule, text, doc.path(node).as_str(), program)
-        {
-            return Ok(());
+        if !self.seen.insert((rule, node, hash)) {
+            let path = doc.path_cached(node, &mut self.paths);
+            if self.already(rule, text, &path, program) {
+                return Ok(());
+            }
         }
-        let (text, path) = (text.to_owned(), doc.path(node));
+        let (text, path) = (text.to_owned(), doc.path_cached(node, &mut self.paths));
         let Some(info) = program.rules.get(rule) else {
             return Err("emit for an unknown rule".to_owned());
         };
