@@ -90,8 +90,9 @@ fn chunk_listing(out: &mut String, program: &Program, index: usize, chunk: &Chun
         let anchors: Vec<String> = site.anchors.iter().map(ToString::to_string).collect();
         let _ = writeln!(
             out,
-            "  site{i}: rule {rule}, message {}, at {at}, anchors [{}]",
+            "  site{i}: rule {rule}, message {}{}, at {at}, anchors [{}]",
             site.message,
+            if site.message_moves { " (moved)" } else { "" },
             anchors.join(", ")
         );
     }

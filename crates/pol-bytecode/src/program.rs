@@ -139,6 +139,10 @@ pub struct EmitSite {
     pub rule: u32,
     /// Register holding the message.
     pub message: Reg,
+    /// The message register is a temporary that nothing reads after the `emit` (the
+    /// message is computed for it, as an f-string is): the VM may move the value into
+    /// the finding instead of copying it.
+    pub message_moves: bool,
     /// Register holding the `at` value, if the rule has one.
     pub at: Option<Reg>,
     /// Registers of the rule's `for` values, innermost first: the finding points at the

@@ -36,6 +36,7 @@ fn sample() -> Program {
         sites: vec![EmitSite {
             rule: 0,
             message: Reg(2),
+            message_moves: true,
             at: Some(Reg(1)),
             anchors: vec![],
         }],

@@ -445,6 +445,10 @@ impl Compiler<'_> {
         for &(dst, slot) in &ctx.deferred_keys {
             b.emit(Instr::IterKey { dst, slot });
         }
+        // A local's register (or a field a group read for all its rules) is read again;
+        // any other message is computed into a temporary for this `emit` alone.
+        let message_moves = !matches!(ctx.rule.message.kind, ExprKind::Local(_))
+            && self.read_made(b, &ctx.rule.message).is_none();
         let message = self.expr_reg(b, &ctx.rule.message);
         let at = ctx.rule.at.as_ref().map(|at| {
             b.pos = self.pos(at.span);
@@ -453,6 +457,7 @@ impl Compiler<'_> {
         let site = b.site(EmitSite {
             rule: ctx.index,
             message,
+            message_moves,
             at,
             anchors: ctx.anchors.clone(),
         });

@@ -250,7 +250,10 @@ mod tests {
         }
         assert_eq!(doc.path_cached(NodeId(0), &mut cache), "");
         cache.clear();
-        assert_eq!(doc.path_cached(NodeId(n - 1), &mut cache), doc.path(NodeId(n - 1)));
+        assert_eq!(
+            doc.path_cached(NodeId(n - 1), &mut cache),
+            doc.path(NodeId(n - 1))
+        );
     }
 
     #[test]

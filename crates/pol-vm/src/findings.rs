@@ -9,6 +9,7 @@ use pol_facts::{
 use rustc_hash::FxHashSet;
 use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
+use std::rc::Rc;
 
 /// The findings and errors of the evaluation in progress.
 #[derive(Default)]
@@ -154,19 +155,16 @@ impl Findings {
     pub fn emit(
         &mut self,
         rule: usize,
-        message: &Value,
+        message: Value,
         node: NodeId,
         doc: &Document,
         program: &Program,
     ) -> Result<(), String> {
-        let text = match message.view(doc) {
-            View::Str(s) => s,
-            other => {
-                return Err(format!(
-                    "a message must be a string, got `{}`",
-                    other.kind()
-                ));
-            }
+        let View::Str(text) = message.view(doc) else {
+            return Err(format!(
+                "a message must be a string, got `{}`",
+                message.view(doc).kind()
+            ));
         };
         let hash = {
             let mut h = rustc_hash::FxHasher::default();
@@ -179,7 +177,15 @@ impl Findings {
                 return Ok(());
             }
         }
-        let (text, path) = (text.to_owned(), doc.path_cached(node, &mut self.paths));
+        let path = doc.path_cached(node, &mut self.paths);
+        // A computed message that nothing else holds moves into the finding.
+        let text = match message {
+            Value::Str(s) => Rc::try_unwrap(s).unwrap_or_else(|s| s.as_ref().clone()),
+            other => match other.view(doc) {
+                View::Str(t) => t.to_owned(),
+                _ => String::new(),
+            },
+        };
         let Some(info) = program.rules.get(rule) else {
             return Err("emit for an unknown rule".to_owned());
         };

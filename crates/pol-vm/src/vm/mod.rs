@@ -781,7 +781,14 @@ impl<'p> Evaluator<'p> {
                 let Some(site) = chunk.sites.get(site.index()) else {
                     return Err(Fault::from("missing emit site".to_owned()));
                 };
-                let message = self.reg(base, site.message).clone();
+                let message = if site.message_moves {
+                    self.regs
+                        .get_mut(base + site.message.index())
+                        .map(std::mem::take)
+                        .unwrap_or_default()
+                } else {
+                    self.reg(base, site.message).clone()
+                };
                 // The node the finding is about: `at`'s, else the innermost loop
                 // element's that is a node (the anchors), else the root.
                 let node = site
@@ -794,7 +801,7 @@ impl<'p> Evaluator<'p> {
                     })
                     .unwrap_or_else(|| doc.root());
                 self.findings
-                    .emit(site.rule as usize, &message, node, doc, &self.program.code)?;
+                    .emit(site.rule as usize, message, node, doc, &self.program.code)?;
             }
         }
         Ok(Flow::Next)
