@@ -492,6 +492,71 @@ impl Expr {
             span,
         }
     }
+
+    /// Calls `f` on each direct subexpression, left to right, those of a
+    /// comprehension's clauses included (each clause's collection, condition or value,
+    /// in order, after the element). For passes that look for something anywhere in a
+    /// tree: they handle the nodes they care about and recurse through this.
+    pub fn for_each_child<'e>(&'e self, mut f: impl FnMut(&'e Expr)) {
+        match &self.kind {
+            ExprKind::Null
+            | ExprKind::Bool(_)
+            | ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::Str(_)
+            | ExprKind::Local(_)
+            | ExprKind::Let(_)
+            | ExprKind::Input
+            | ExprKind::Error => {}
+            ExprKind::FString(parts) => {
+                for part in parts {
+                    if let FStringPart::Expr(x) = part {
+                        f(x);
+                    }
+                }
+            }
+            ExprKind::Field { recv, .. } | ExprKind::Unary { expr: recv, .. } => f(recv),
+            ExprKind::Index { recv, index } => {
+                f(recv);
+                f(index);
+            }
+            ExprKind::Call { args, .. } | ExprKind::List(args) | ExprKind::Set(args) => {
+                args.iter().for_each(f);
+            }
+            ExprKind::Binary { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            ExprKind::If { cond, then, els } => {
+                f(cond);
+                f(then);
+                f(els);
+            }
+            ExprKind::Quantified { iter, cond, .. } => {
+                f(iter);
+                f(cond);
+            }
+            ExprKind::Object(pairs) => {
+                for (k, v) in pairs {
+                    f(k);
+                    f(v);
+                }
+            }
+            ExprKind::ListComp { elem, clauses } | ExprKind::SetComp { elem, clauses } => {
+                f(elem);
+                clauses.iter().for_each(|c| f(c.expr()));
+            }
+            ExprKind::ObjectComp {
+                key,
+                value,
+                clauses,
+            } => {
+                f(key);
+                f(value);
+                clauses.iter().for_each(|c| f(c.expr()));
+            }
+        }
+    }
 }
 
 /// A part of an f-string.
@@ -533,6 +598,18 @@ pub enum Clause {
         /// Its value.
         value: Expr,
     },
+}
+
+impl Clause {
+    /// The clause's expression: a `for`'s collection, an `if`'s condition, a `let`'s
+    /// value.
+    pub fn expr(&self) -> &Expr {
+        match self {
+            Clause::For { iter, .. } => iter,
+            Clause::If(cond) => cond,
+            Clause::Let { value, .. } => value,
+        }
+    }
 }
 
 /// The kinds of expression.

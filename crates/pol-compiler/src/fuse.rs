@@ -338,7 +338,7 @@ fn shared_reads(group: &[Active<'_>], depth: usize) -> Vec<Vec<String>> {
         let rule = a.member.rule;
         let mut paths = Vec::new();
         for clause in a.member.clauses.get(depth + 1..).unwrap_or(&[]) {
-            clause_paths(clause, value, &mut paths);
+            expr_paths(clause.expr(), value, &mut paths);
         }
         expr_paths(&rule.message, value, &mut paths);
         if let Some(at) = &rule.at {
@@ -360,14 +360,6 @@ fn shared_reads(group: &[Active<'_>], depth: usize) -> Vec<Vec<String>> {
     shared
 }
 
-fn clause_paths(clause: &Clause, value: LocalId, out: &mut Vec<Vec<String>>) {
-    match clause {
-        Clause::For { iter: e, .. } | Clause::If(e) | Clause::Let { value: e, .. } => {
-            expr_paths(e, value, out);
-        }
-    }
-}
-
 /// Adds to `out` every field path below local `value` that `e` reads, with each of
 /// its prefixes.
 fn expr_paths(e: &hir::Expr, value: LocalId, out: &mut Vec<Vec<String>>) {
@@ -377,69 +369,7 @@ fn expr_paths(e: &hir::Expr, value: LocalId, out: &mut Vec<Vec<String>>) {
         }
         return;
     }
-    let mut each = |x: &hir::Expr| expr_paths(x, value, out);
-    match &e.kind {
-        ExprKind::Null
-        | ExprKind::Bool(_)
-        | ExprKind::Int(_)
-        | ExprKind::Float(_)
-        | ExprKind::Str(_)
-        | ExprKind::Input
-        | ExprKind::Let(_)
-        | ExprKind::Local(_)
-        | ExprKind::Error => {}
-        ExprKind::FString(parts) => {
-            for p in parts {
-                if let hir::FStringPart::Expr(x) = p {
-                    each(x);
-                }
-            }
-        }
-        ExprKind::Field { recv, .. } | ExprKind::Unary { expr: recv, .. } => each(recv),
-        ExprKind::Index { recv, index } => {
-            each(recv);
-            each(index);
-        }
-        ExprKind::Call { args, .. } | ExprKind::List(args) | ExprKind::Set(args) => {
-            args.iter().for_each(each);
-        }
-        ExprKind::Binary { lhs, rhs, .. } => {
-            each(lhs);
-            each(rhs);
-        }
-        ExprKind::If { cond, then, els } => {
-            each(cond);
-            each(then);
-            each(els);
-        }
-        ExprKind::Quantified { iter, cond, .. } => {
-            each(iter);
-            each(cond);
-        }
-        ExprKind::Object(pairs) => {
-            for (k, v) in pairs {
-                each(k);
-                each(v);
-            }
-        }
-        ExprKind::ListComp { elem, clauses } | ExprKind::SetComp { elem, clauses } => {
-            each(elem);
-            for c in clauses {
-                clause_paths(c, value, out);
-            }
-        }
-        ExprKind::ObjectComp {
-            key,
-            value: v,
-            clauses,
-        } => {
-            expr_paths(key, value, out);
-            expr_paths(v, value, out);
-            for c in clauses {
-                clause_paths(c, value, out);
-            }
-        }
-    }
+    e.for_each_child(|x| expr_paths(x, value, out));
 }
 
 /// `value.a.b` or `value["a"]["b"]` as `["a", "b"]`.

@@ -101,48 +101,15 @@ fn operand(e: &hir::Expr) -> bool {
 /// Whether a clause reads `local` (in its collection, condition or value). Locals
 /// have one id per binding in a body, so this is a plain search.
 pub fn clause_reads(clause: &Clause, local: LocalId) -> bool {
-    match clause {
-        Clause::For { iter, .. } => uses(iter, local),
-        Clause::If(cond) => uses(cond, local),
-        Clause::Let { value, .. } => uses(value, local),
-    }
+    uses(clause.expr(), local)
 }
 
 /// Whether `local` occurs anywhere in `e`.
 fn uses(e: &hir::Expr, local: LocalId) -> bool {
-    let clauses = |cs: &[Clause]| cs.iter().any(|c| clause_reads(c, local));
-    match &e.kind {
-        ExprKind::Local(id) => *id == local,
-        ExprKind::Null
-        | ExprKind::Bool(_)
-        | ExprKind::Int(_)
-        | ExprKind::Float(_)
-        | ExprKind::Str(_)
-        | ExprKind::Input
-        | ExprKind::Let(_)
-        | ExprKind::Error => false,
-        ExprKind::FString(parts) => parts.iter().any(|p| match p {
-            hir::FStringPart::Expr(x) => uses(x, local),
-            hir::FStringPart::Text(_) => false,
-        }),
-        ExprKind::Field { recv, .. } | ExprKind::Unary { expr: recv, .. } => uses(recv, local),
-        ExprKind::Index { recv, index } => uses(recv, local) || uses(index, local),
-        ExprKind::Call { args, .. } | ExprKind::List(args) | ExprKind::Set(args) => {
-            args.iter().any(|a| uses(a, local))
-        }
-        ExprKind::Binary { lhs, rhs, .. } => uses(lhs, local) || uses(rhs, local),
-        ExprKind::If { cond, then, els } => {
-            uses(cond, local) || uses(then, local) || uses(els, local)
-        }
-        ExprKind::Quantified { iter, cond, .. } => uses(iter, local) || uses(cond, local),
-        ExprKind::Object(pairs) => pairs.iter().any(|(k, v)| uses(k, local) || uses(v, local)),
-        ExprKind::ListComp { elem, clauses: cs } | ExprKind::SetComp { elem, clauses: cs } => {
-            uses(elem, local) || clauses(cs)
-        }
-        ExprKind::ObjectComp {
-            key,
-            value,
-            clauses: cs,
-        } => uses(key, local) || uses(value, local) || clauses(cs),
+    if let ExprKind::Local(id) = e.kind {
+        return id == local;
     }
+    let mut found = false;
+    e.for_each_child(|x| found = found || uses(x, local));
+    found
 }
