@@ -3,7 +3,6 @@
 use crate::ops::{Fault, SIZE_LIMIT};
 use crate::value::{Text, Value, View, to_json};
 use pol_facts::Document;
-use std::fmt::Write as _;
 use std::rc::Rc;
 
 /// Accumulates the entries of an object literal.
@@ -79,9 +78,7 @@ pub fn format(parts: &[Value], doc: &Document) -> Result<Value, Fault> {
             View::Null => out.push_str("null"),
             // As `to_string` writes them, without building a JSON value first.
             View::Bool(b) => out.push_str(if b { "true" } else { "false" }),
-            View::Int(n) => {
-                let _ = write!(out, "{n}");
-            }
+            View::Int(n) => push_int(&mut out, n),
             _ => out.push_str(&to_json(part, doc).to_string()),
         }
         if out.len() > SIZE_LIMIT {
@@ -89,6 +86,28 @@ pub fn format(parts: &[Value], doc: &Document) -> Result<Value, Fault> {
         }
     }
     Ok(Value::Str(Rc::new(out)))
+}
+
+/// Appends `n` in decimal, as `to_string` writes it, without `fmt`.
+fn push_int(out: &mut String, n: i64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut rest = n.unsigned_abs();
+    loop {
+        start -= 1;
+        if let Some(d) = digits.get_mut(start) {
+            // `rest % 10` is below 10.
+            *d = b'0' + (rest % 10) as u8;
+        }
+        rest /= 10;
+        if rest == 0 || start == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        out.push('-');
+    }
+    out.push_str(std::str::from_utf8(digits.get(start..).unwrap_or(&[])).unwrap_or(""));
 }
 
 #[cfg(test)]
@@ -100,10 +119,23 @@ mod tests {
     fn ints_and_bools_read_as_their_json() {
         let docs = pol_facts::load("{}", pol_facts::Format::Json, None).unwrap();
         let doc = &docs[0];
-        let mut values: Vec<Value> = [0, 1, -1, 42, i64::MIN, i64::MAX]
-            .into_iter()
-            .map(Value::Int)
-            .collect();
+        let mut values: Vec<Value> = [
+            0,
+            1,
+            -1,
+            9,
+            10,
+            -10,
+            42,
+            99,
+            100,
+            1_000_007,
+            i64::MIN,
+            i64::MAX,
+        ]
+        .into_iter()
+        .map(Value::Int)
+        .collect();
         values.extend([Value::Bool(true), Value::Bool(false), Value::Float(2.5)]);
         for v in values {
             let expected = format!("<{}>", to_json(&v, doc));
