@@ -23,6 +23,7 @@ use crate::Compiler;
 use crate::builder::{ChunkBuilder, LimitError};
 use pol_bytecode::{Instr, Reg, Slot};
 use pol_check::hir::{self, Clause, ExprKind, LocalId};
+use std::collections::HashMap;
 
 /// A rule that may join a group.
 #[derive(Clone, Copy)]
@@ -65,6 +66,8 @@ impl<'r> Member<'r> {
 /// says which rules may join one (those without an index guard).
 pub(crate) fn plan<'r>(rules: &'r [hir::RuleDef], fusable: &[bool]) -> Vec<Vec<Member<'r>>> {
     let mut groups: Vec<Vec<Member<'r>>> = Vec::new();
+    // The group of each collection, by its key: linear in the number of rules.
+    let mut by_key: HashMap<String, usize> = HashMap::new();
     for (index, rule) in rules.iter().enumerate() {
         if !fusable.get(index).copied().unwrap_or(false) {
             continue;
@@ -72,44 +75,45 @@ pub(crate) fn plan<'r>(rules: &'r [hir::RuleDef], fusable: &[bool]) -> Vec<Vec<M
         let Some(member) = Member::new(index, rule) else {
             continue;
         };
-        let Some(iter) = member.collection(0) else {
+        // No local is bound before the first `for`: its collection reads none.
+        let Some(key) = member
+            .collection(0)
+            .and_then(|iter| collection_key(iter, &[]))
+        else {
             continue;
         };
-        // No local is bound before the first `for`: its collection reads none.
-        let joined = groups.iter_mut().find(|g| {
-            g.first()
-                .and_then(|m| m.collection(0))
-                .is_some_and(|other| same(iter, other, &[]))
-        });
-        match joined {
+        match by_key.get(&key).and_then(|&g| groups.get_mut(g)) {
             Some(group) => group.push(member),
-            None => groups.push(vec![member]),
+            None => {
+                by_key.insert(key, groups.len());
+                groups.push(vec![member]);
+            }
         }
     }
     groups.retain(|g| g.len() >= 2);
     groups
 }
 
-/// Whether `a` and `b` compute the same value: the same reads of `input`, lets and
-/// constants, where a local of `a` may only be a value of a shared loop, paired in
-/// `locals` with `b`'s. Anything else (calls, keys, other locals) is never the same,
-/// which only means less sharing.
-fn same(a: &hir::Expr, b: &hir::Expr, locals: &[(LocalId, LocalId)]) -> bool {
-    match (&a.kind, &b.kind) {
-        (ExprKind::Input, ExprKind::Input) => true,
-        (ExprKind::Null, ExprKind::Null) => true,
-        (ExprKind::Str(x), ExprKind::Str(y)) => x == y,
-        (ExprKind::Int(x), ExprKind::Int(y)) => x == y,
-        (ExprKind::Let(x), ExprKind::Let(y)) => x == y,
-        (ExprKind::Local(x), ExprKind::Local(y)) => locals.contains(&(*x, *y)),
-        (ExprKind::Field { recv: r, name: n }, ExprKind::Field { recv: s, name: m }) => {
-            n == m && same(r, s, locals)
-        }
-        (ExprKind::Index { recv: r, index: i }, ExprKind::Index { recv: s, index: j }) => {
-            same(r, s, locals) && same(i, j, locals)
-        }
-        _ => false,
-    }
+/// A key that two collections have in common exactly when they compute the same
+/// value: the same reads of `input`, lets and constants, where a local may only be the
+/// value of a shared loop (`loops`, outermost first; written by its depth). Anything
+/// else (calls, keys, other locals) has no key, which only means less sharing.
+fn collection_key(e: &hir::Expr, loops: &[LocalId]) -> Option<String> {
+    Some(match &e.kind {
+        ExprKind::Input => "input".to_owned(),
+        ExprKind::Null => "null".to_owned(),
+        ExprKind::Str(x) => format!("{x:?}"),
+        ExprKind::Int(n) => n.to_string(),
+        ExprKind::Let(id) => format!("let{}", id.index()),
+        ExprKind::Local(id) => format!("${}", loops.iter().position(|l| l == id)?),
+        ExprKind::Field { recv, name } => format!("{}.{name:?}", collection_key(recv, loops)?),
+        ExprKind::Index { recv, index } => format!(
+            "{}[{}]",
+            collection_key(recv, loops)?,
+            collection_key(index, loops)?
+        ),
+        _ => return None,
+    })
 }
 
 /// A member while its group's loops are compiled.
@@ -242,29 +246,24 @@ impl Compiler<'_> {
         // Members that share the next `for` with another go on together; the others
         // run the rest of their clauses here.
         let mut deeper: Vec<Vec<Active<'_>>> = Vec::new();
+        let mut by_key: HashMap<String, usize> = HashMap::new();
         let mut segments = Vec::new();
         for a in group {
-            let Some(iter) = a.member.collection(depth + 1) else {
+            let values: Vec<LocalId> = a.loops.iter().map(|l| l.1).collect();
+            let key = a
+                .member
+                .collection(depth + 1)
+                .and_then(|iter| collection_key(iter, &values));
+            let Some(key) = key else {
                 segments.push(a);
                 continue;
             };
-            let joined = deeper.iter_mut().find(|g| {
-                g.first().is_some_and(|other| {
-                    let pairs: Vec<(LocalId, LocalId)> = a
-                        .loops
-                        .iter()
-                        .zip(&other.loops)
-                        .map(|(x, y)| (x.1, y.1))
-                        .collect();
-                    other
-                        .member
-                        .collection(depth + 1)
-                        .is_some_and(|o| same(iter, o, &pairs))
-                })
-            });
-            match joined {
+            match by_key.get(&key).and_then(|&g| deeper.get_mut(g)) {
                 Some(g) => g.push(a),
-                None => deeper.push(vec![a]),
+                None => {
+                    by_key.insert(key, deeper.len());
+                    deeper.push(vec![a]);
+                }
             }
         }
         for g in deeper {
@@ -412,14 +411,29 @@ mod tests {
 
     #[test]
     fn collections_are_the_same_only_through_paired_loop_values() {
+        let key = collection_key;
         let jobs = field(expr(ExprKind::Input), "jobs");
-        assert!(same(&jobs, &field(expr(ExprKind::Input), "jobs"), &[]));
-        assert!(!same(&jobs, &field(expr(ExprKind::Input), "job"), &[]));
+        assert_eq!(
+            key(&jobs, &[]),
+            key(&field(expr(ExprKind::Input), "jobs"), &[])
+        );
+        assert_ne!(
+            key(&jobs, &[]),
+            key(&field(expr(ExprKind::Input), "job"), &[])
+        );
+        // A name that looks like a path of two is still one name.
+        assert_ne!(
+            key(&field(expr(ExprKind::Input), "a.b"), &[]),
+            key(&field(field(expr(ExprKind::Input), "a"), "b"), &[])
+        );
         let (a, b, c) = (LocalId(1), LocalId(4), LocalId(2));
         let steps = |l| field(expr(ExprKind::Local(l)), "steps");
-        assert!(same(&steps(a), &steps(b), &[(a, b)]));
-        // A local that is not a paired loop value (a key, a `let`) is never the same.
-        assert!(!same(&steps(a), &steps(b), &[]));
-        assert!(!same(&steps(a), &steps(c), &[(a, b)]));
+        // Each rule's own local for the value of the same shared loop.
+        assert_eq!(key(&steps(a), &[a]), key(&steps(b), &[b]));
+        assert!(key(&steps(a), &[a]).is_some());
+        // A local that is not a shared loop value (a key, a `let`) has no key, and
+        // the values of different loops differ.
+        assert_eq!(key(&steps(a), &[]), None);
+        assert_ne!(key(&steps(a), &[c, a]), key(&steps(b), &[b, c]));
     }
 }
