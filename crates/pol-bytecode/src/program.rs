@@ -39,7 +39,8 @@ pub struct Program {
 /// the member they belong to. The VM runs it where the first member comes, and when
 /// anything goes wrong in it (a runtime error, a resource limit, a read of a part of
 /// the input that was not loaded) undoes what it did and runs the members' own chunks
-/// one by one. Members have no guard; each rule is in at most one group.
+/// one by one. Members have no guard; each rule is in at most one group; the chunk's
+/// emit sites name members only (validation checks all three).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleGroup {
     /// Index into [`Program::chunks`].

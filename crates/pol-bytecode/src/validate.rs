@@ -138,6 +138,22 @@ pub fn validate(program: &Program) -> Result<(), ValidationError> {
                 _ => return fail(None, None, format!("rule {r} is in two rule groups")),
             }
         }
+        // Undoing a failed group forgets its members' findings; a finding of another
+        // rule made there could not be told apart.
+        let sites = program
+            .chunks
+            .get(group.chunk as usize)
+            .map_or(&[][..], |c| &c.sites);
+        if let Some(site) = sites.iter().find(|s| !group.rules.contains(&s.rule)) {
+            return fail(
+                None,
+                None,
+                format!(
+                    "rule group {i} makes findings of rule {}, which is not in the group",
+                    site.rule
+                ),
+            );
+        }
     }
     for (i, l) in program.lets.iter().enumerate() {
         if l.chunk as usize >= chunks {

@@ -166,8 +166,9 @@ fn hostile_programs_fail_validation() {
 }
 
 /// Groups of fused rules: a well-formed one round-trips; a chunk out of range, fewer
-/// than two rules, rules out of order or repeated, an unknown rule, a guarded rule and
-/// a rule in two groups are each rejected.
+/// than two rules, rules out of order or repeated, an unknown rule, a guarded rule, a
+/// rule in two groups and a chunk that makes findings of a rule outside the group are
+/// each rejected.
 #[test]
 fn hostile_rule_groups_fail_validation() {
     let with_rules = |n: usize| {
@@ -194,6 +195,8 @@ fn hostile_rule_groups_fail_validation() {
             vec![group(0, &[0, 1]), group(0, &[1, 2])],
             "two rule groups",
         ),
+        // The sample's chunk makes findings of rule 0.
+        (vec![group(0, &[1, 2])], "not in the group"),
     ];
     for (groups, why) in cases {
         let mut p = with_rules(3);
