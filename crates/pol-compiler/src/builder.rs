@@ -100,6 +100,12 @@ impl ChunkBuilder {
         }
     }
 
+    /// `n` consecutive fresh temporaries, as a list (the registers of a body's locals).
+    pub fn temps_list(&mut self, n: usize) -> Vec<Reg> {
+        let start = self.temps(n);
+        (0..n).map(|i| crate::expr::offset(start, i)).collect()
+    }
+
     /// A fresh temporary register.
     pub fn temp(&mut self) -> Reg {
         self.temps(1)

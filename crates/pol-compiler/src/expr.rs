@@ -487,11 +487,9 @@ impl<'a> Compiler<'a> {
             return None;
         }
         let mark = b.mark();
-        let start = b.temps(def.body.locals.len().max(args.len()));
-        let regs: Vec<Reg> = (0..def.body.locals.len())
-            .map(|i| offset(start, i))
-            .collect();
-        let mut regs = regs;
+        let mut regs = b.temps_list(def.body.locals.len().max(args.len()));
+        let start = regs.first().copied().unwrap_or(Reg(0));
+        regs.truncate(def.body.locals.len());
         for (param, arg) in def.params.iter().zip(args) {
             // A parameter is never assigned in the body, nor is the caller's local
             // while the body runs: a local argument is used in its own register.

@@ -389,9 +389,7 @@ fn field_path(e: &hir::Expr, value: LocalId) -> Option<Vec<&str>> {
 
 /// Fresh registers for every local of `rule`.
 fn fresh_locals(b: &mut ChunkBuilder, rule: &hir::RuleDef) -> Vec<Reg> {
-    let n = rule.body.locals.len();
-    let start = b.temps(n);
-    (0..n).map(|i| crate::expr::offset(start, i)).collect()
+    b.temps_list(rule.body.locals.len())
 }
 
 #[cfg(test)]

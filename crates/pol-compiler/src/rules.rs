@@ -30,6 +30,27 @@ struct RuleCtx<'r> {
     deferred_keys: Vec<(Reg, pol_bytecode::Slot)>,
 }
 
+impl<'r> RuleCtx<'r> {
+    fn new(rule: &'r hir::RuleDef, index: usize, anchors: Vec<Reg>) -> RuleCtx<'r> {
+        RuleCtx {
+            rule,
+            index: u32::try_from(index).unwrap_or(u32::MAX),
+            anchors,
+            to_end: Vec::new(),
+            hoisted: Vec::new(),
+            deferred_keys: Vec::new(),
+        }
+    }
+
+    /// Points the jumps to the end of the rule (or segment) at the next instruction.
+    fn end_here(&mut self, b: &mut ChunkBuilder) {
+        let end = b.here();
+        for jump in std::mem::take(&mut self.to_end) {
+            b.patch(jump, end);
+        }
+    }
+}
+
 impl Compiler<'_> {
     pub(crate) fn rule_chunk(
         &mut self,
@@ -42,19 +63,9 @@ impl Compiler<'_> {
             0,
         );
         b.pos = self.pos(rule.info.name_span);
-        let mut ctx = RuleCtx {
-            rule,
-            index: u32::try_from(index).unwrap_or(u32::MAX),
-            anchors: Vec::new(),
-            to_end: Vec::new(),
-            hoisted: Vec::new(),
-            deferred_keys: Vec::new(),
-        };
+        let mut ctx = RuleCtx::new(rule, index, Vec::new());
         self.clauses(&mut b, &mut ctx, &rule.clauses, Continue::End);
-        let end = b.here();
-        for jump in std::mem::take(&mut ctx.to_end) {
-            b.patch(jump, end);
-        }
+        ctx.end_here(&mut b);
         b.pos = self.pos(rule.info.name_span);
         b.emit(Instr::Halt);
         let chunk = b.finish()?;
@@ -78,14 +89,7 @@ impl Compiler<'_> {
         keys: &[(Reg, pol_bytecode::Slot, bool)],
         condition: Option<Reg>,
     ) {
-        let mut ctx = RuleCtx {
-            rule,
-            index: u32::try_from(index).unwrap_or(u32::MAX),
-            anchors,
-            to_end: Vec::new(),
-            hoisted: Vec::new(),
-            deferred_keys: Vec::new(),
-        };
+        let mut ctx = RuleCtx::new(rule, index, anchors);
         if let Some(cond) = condition {
             Self::continue_to(b, &mut ctx, Continue::End, |target| Instr::JumpUnlessTrue {
                 cond,
@@ -100,10 +104,7 @@ impl Compiler<'_> {
             }
         }
         self.clauses(b, &mut ctx, rest, Continue::End);
-        let end = b.here();
-        for jump in ctx.to_end {
-            b.patch(jump, end);
-        }
+        ctx.end_here(b);
     }
 
     fn continue_to(

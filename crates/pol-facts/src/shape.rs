@@ -43,15 +43,22 @@ struct Probe {
 
 impl Probe {
     fn of(key: &str) -> Probe {
-        let mut head = [0u8; 8];
-        for (h, b) in head.iter_mut().zip(key.as_bytes()) {
-            *h = *b;
-        }
         Probe {
             len: key.len(),
-            head: u64::from_le_bytes(head),
+            head: key_head(key.as_bytes()),
         }
     }
+}
+
+/// The first 8 bytes of a key, zero-padded, big-endian (so that heads order as their
+/// keys' first bytes do): with the length, it tells most different keys apart without
+/// comparing them.
+pub(crate) fn key_head(key: &[u8]) -> u64 {
+    let mut head = [0u8; 8];
+    for (to, from) in head.iter_mut().zip(key) {
+        *to = *from;
+    }
+    u64::from_be_bytes(head)
 }
 
 /// Nodes with at most this many fields are searched key by key (by [`Probe`]); larger

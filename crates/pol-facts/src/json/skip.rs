@@ -32,12 +32,8 @@ struct KeySpan {
 
 impl KeySpan {
     fn new(key: &[u8], start: usize, end: usize, decoded: bool) -> KeySpan {
-        let mut head = [0u8; 8];
-        for (to, from) in head.iter_mut().zip(key) {
-            *to = *from;
-        }
         KeySpan {
-            head: u64::from_be_bytes(head),
+            head: crate::shape::key_head(key),
             start,
             end,
             decoded,
