@@ -1,7 +1,7 @@
 //! A readable listing of a program, for `pol disasm` and golden tests.
 
 use crate::instr::{BinOp, Instr};
-use crate::program::{Chunk, Const, GuardTest, Program};
+use crate::program::{Chunk, Const, GuardTest, Message, MessagePart, Program};
 use std::fmt::Write;
 
 /// Lists every chunk of the program with its instructions, handlers and emit sites.
@@ -88,11 +88,31 @@ fn chunk_listing(out: &mut String, program: &Program, index: usize, chunk: &Chun
             .map_or("?", |r| r.name.as_str());
         let at = site.at.map_or_else(|| "-".to_owned(), |r| r.to_string());
         let anchors: Vec<String> = site.anchors.iter().map(ToString::to_string).collect();
+        let message = match &site.message {
+            Message::Reg { reg, moves: false } => reg.to_string(),
+            Message::Reg { reg, moves: true } => format!("{reg} (moved)"),
+            Message::Parts(parts) => {
+                let mut text = String::from("f\"");
+                for part in parts {
+                    match part {
+                        MessagePart::Text(t) => {
+                            // As the f-string would be written: braces doubled.
+                            let escaped = format!("{t:?}");
+                            let inner = escaped.get(1..escaped.len() - 1).unwrap_or("");
+                            text.push_str(&inner.replace('{', "{{").replace('}', "}}"));
+                        }
+                        MessagePart::Value(r) => {
+                            let _ = write!(text, "{{{r}}}");
+                        }
+                    }
+                }
+                text.push('"');
+                text
+            }
+        };
         let _ = writeln!(
             out,
-            "  site{i}: rule {rule}, message {}{}, at {at}, anchors [{}]",
-            site.message,
-            if site.message_moves { " (moved)" } else { "" },
+            "  site{i}: rule {rule}, message {message}, at {at}, anchors [{}]",
             anchors.join(", ")
         );
     }

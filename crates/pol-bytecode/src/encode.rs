@@ -12,7 +12,7 @@ use crate::validate::{ValidationError, validate};
 pub const MAGIC: [u8; 8] = *b"\x89POLC\r\n\x1a";
 
 /// The version of the encoding. Files of other versions are rejected, never guessed at.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 const HEADER_LEN: usize = 8 + 4 + 8 + 4;
 

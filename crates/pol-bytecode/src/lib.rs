@@ -17,7 +17,7 @@ pub use instr::{
     StrOp, SymId, Target,
 };
 pub use program::{
-    Chunk, Const, DemandNode, EmitSite, FunctionInfo, Guard, GuardTest, Handler, LetInfo, Pos,
-    Program, RuleGroup, RuleInfo, RuleKind,
+    Chunk, Const, DemandNode, EmitSite, FunctionInfo, Guard, GuardTest, Handler, LetInfo, Message,
+    MessagePart, Pos, Program, RuleGroup, RuleInfo, RuleKind,
 };
 pub use validate::{ValidationError, validate};

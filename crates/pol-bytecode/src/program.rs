@@ -138,17 +138,54 @@ pub struct Handler {
 pub struct EmitSite {
     /// Index into [`Program::rules`].
     pub rule: u32,
-    /// Register holding the message.
-    pub message: Reg,
-    /// The message register is a temporary that nothing reads after the `emit` (the
-    /// message is computed for it, as an f-string is): the VM may move the value into
-    /// the finding instead of copying it.
-    pub message_moves: bool,
+    /// The message.
+    pub message: Message,
     /// Register holding the `at` value, if the rule has one.
     pub at: Option<Reg>,
     /// Registers of the rule's `for` values, innermost first: the finding points at the
     /// first that comes from the input when `at` does not.
     pub anchors: Vec<Reg>,
+}
+
+/// Where an emit site's message comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Message {
+    /// The string in a register.
+    Reg {
+        /// The register.
+        reg: Reg,
+        /// The register is a temporary that nothing reads after the `emit` (the
+        /// message is computed for it): the VM may move the value into the finding
+        /// instead of copying it.
+        moves: bool,
+    },
+    /// An f-string (or a string literal) written by the `emit` itself: its text and
+    /// the registers of its `{}` parts, one after the other, each written as an
+    /// f-string writes it. No `load_const`, `move` or `format` runs for the message.
+    Parts(Vec<MessagePart>),
+}
+
+/// A part of a [`Message::Parts`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MessagePart {
+    /// Literal text.
+    Text(String),
+    /// The value of a register, as `{}` writes it.
+    Value(Reg),
+}
+
+impl Message {
+    /// The registers the message reads.
+    pub fn registers(&self) -> impl Iterator<Item = Reg> + '_ {
+        let (reg, parts) = match self {
+            Message::Reg { reg, .. } => (Some(*reg), &[][..]),
+            Message::Parts(parts) => (None, parts.as_slice()),
+        };
+        reg.into_iter().chain(parts.iter().filter_map(|p| match p {
+            MessagePart::Value(r) => Some(*r),
+            MessagePart::Text(_) => None,
+        }))
+    }
 }
 
 /// `deny` or `warn`.

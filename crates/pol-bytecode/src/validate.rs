@@ -214,7 +214,9 @@ fn validate_chunk(program: &Program, index: usize, chunk: &Chunk) -> Result<(), 
         if site.rule as usize >= program.rules.len() {
             return fail(here, None, "emit site names an unknown rule");
         }
-        let regs = std::iter::once(site.message)
+        let regs = site
+            .message
+            .registers()
             .chain(site.at)
             .chain(site.anchors.iter().copied());
         for r in regs {

@@ -35,8 +35,10 @@ fn sample() -> Program {
         handlers: vec![],
         sites: vec![EmitSite {
             rule: 0,
-            message: Reg(2),
-            message_moves: true,
+            message: Message::Reg {
+                reg: Reg(2),
+                moves: true,
+            },
             at: Some(Reg(1)),
             anchors: vec![],
         }],
@@ -133,6 +135,17 @@ fn hostile_programs_fail_validation() {
     let mut p = sample();
     p.chunks[0].sites[0].rule = 3;
     assert!(matches!(forged(&p), Err(DecodeError::Invalid(_))));
+
+    // A message written by the `emit`: its part registers are checked like the rest.
+    let mut p = sample();
+    p.chunks[0].sites[0].message = Message::Parts(vec![
+        MessagePart::Text("job ".into()),
+        MessagePart::Value(Reg(1)),
+    ]);
+    assert_eq!(forged(&p), Ok(p.clone()));
+    p.chunks[0].sites[0].message = Message::Parts(vec![MessagePart::Value(Reg(40))]);
+    let err = forged(&p).unwrap_err();
+    assert!(err.to_string().contains("emit site uses r40"), "{err}");
 
     // The demand table: a child before its parent (a cycle), out of range, unsorted
     // keys. A well-formed one round-trips.

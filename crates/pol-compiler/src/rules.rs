@@ -3,8 +3,8 @@
 
 use crate::Compiler;
 use crate::builder::{ChunkBuilder, LimitError};
-use pol_bytecode::{EmitSite, Instr, Reg, Target};
-use pol_check::hir::{self, BinaryOp, Callee, Clause, ExprKind, UnaryOp};
+use pol_bytecode::{EmitSite, Instr, Message, MessagePart, Reg, Target};
+use pol_check::hir::{self, BinaryOp, Callee, Clause, ExprKind, FStringPart, UnaryOp};
 
 /// Where a failed `if` (or a finished path) continues.
 #[derive(Clone, Copy)]
@@ -446,11 +446,18 @@ impl Compiler<'_> {
         for &(dst, slot) in &ctx.deferred_keys {
             b.emit(Instr::IterKey { dst, slot });
         }
-        // A local's register (or a field a group read for all its rules) is read again;
-        // any other message is computed into a temporary for this `emit` alone.
-        let message_moves = !matches!(ctx.rule.message.kind, ExprKind::Local(_))
-            && self.read_made(b, &ctx.rule.message).is_none();
-        let message = self.expr_reg(b, &ctx.rule.message);
+        let message = match self.message_parts(b, ctx) {
+            Some(parts) => Message::Parts(parts),
+            None => {
+                // A local's register (or a field a group read for all its rules) is
+                // read again; any other message is computed into a temporary for this
+                // `emit` alone.
+                let moves = !matches!(ctx.rule.message.kind, ExprKind::Local(_))
+                    && self.read_made(b, &ctx.rule.message).is_none();
+                let reg = self.expr_reg(b, &ctx.rule.message);
+                Message::Reg { reg, moves }
+            }
+        };
         let at = ctx.rule.at.as_ref().map(|at| {
             b.pos = self.pos(at.span);
             self.expr_reg(b, at)
@@ -458,7 +465,6 @@ impl Compiler<'_> {
         let site = b.site(EmitSite {
             rule: ctx.index,
             message,
-            message_moves,
             at,
             anchors: ctx.anchors.clone(),
         });
@@ -468,6 +474,44 @@ impl Compiler<'_> {
 }
 
 impl Compiler<'_> {
+    /// The message as parts for the `emit` to write ([`Message::Parts`]): an f-string
+    /// or a string literal, with each `{}` part in a register (a local's own, or a
+    /// temporary). `None` at `-O0`, for other messages, and when the rule's `at` could
+    /// fail: an f-string's `format` runs before `at`, and so must its errors (a
+    /// message over the size limit).
+    fn message_parts(
+        &mut self,
+        b: &mut ChunkBuilder,
+        ctx: &RuleCtx<'_>,
+    ) -> Option<Vec<MessagePart>> {
+        if !self.optimize {
+            return None;
+        }
+        if let Some(at) = &ctx.rule.at
+            && !matches!(at.kind, ExprKind::Local(_))
+            && self.read_made(b, at).is_none()
+        {
+            return None;
+        }
+        match &ctx.rule.message.kind {
+            ExprKind::Str(text) => Some(vec![MessagePart::Text(text.clone())]),
+            ExprKind::FString(parts) => Some(
+                parts
+                    .iter()
+                    .map(|part| match part {
+                        FStringPart::Text(text) => MessagePart::Text(text.clone()),
+                        FStringPart::Expr(e) => match self.fold(e) {
+                            // A constant let or a folded expression is text already.
+                            Some(crate::fold::Known::Str(text)) => MessagePart::Text(text),
+                            _ => MessagePart::Value(self.expr_reg(b, e)),
+                        },
+                    })
+                    .collect(),
+            ),
+            _ => None,
+        }
+    }
+
     /// `cond` as a kind test (`type_of(x) == "string"`, `x != null`) that is not decided
     /// when compiling: `x`, and the kinds (a bit set of `KIND_NAMES`) for which `cond`
     /// is `true`. A kind test is never null and never fails, so a condition on it is

@@ -62,30 +62,55 @@ pub fn insert_sorted(
 /// The text of an f-string: strings as they are, `null` as `null`, everything else as
 /// `to_string` gives it.
 pub fn format(parts: &[Value], doc: &Document) -> Result<Value, Fault> {
+    let text = write_parts(parts.iter().map(Piece::Value), doc)?;
+    Ok(Value::Str(Rc::new(text)))
+}
+
+/// A part of an f-string: literal text, or a value for a `{}`.
+#[derive(Clone, Copy)]
+pub enum Piece<'a> {
+    /// Written as it is.
+    Text(&'a str),
+    /// Written as [`format`] writes a part.
+    Value(&'a Value),
+}
+
+/// The text of an f-string's parts, as [`format`] writes them: an `emit` writes its
+/// message with it, without a `format` instruction.
+pub fn write_parts<'a>(
+    parts: impl Iterator<Item = Piece<'a>> + Clone,
+    doc: &Document,
+) -> Result<String, Fault> {
     // Sized once: the parts are mostly strings, and a finding's message is built on
     // every firing.
     let size: usize = parts
-        .iter()
-        .map(|part| match part.view(doc) {
-            View::Str(s) => s.len(),
-            _ => 8,
+        .clone()
+        .map(|part| match part {
+            Piece::Text(s) => s.len(),
+            Piece::Value(v) => match v.view(doc) {
+                View::Str(s) => s.len(),
+                _ => 8,
+            },
         })
         .sum();
     let mut out = String::with_capacity(size.min(SIZE_LIMIT));
     for part in parts {
-        match part.view(doc) {
-            View::Str(s) => out.push_str(s),
-            View::Null => out.push_str("null"),
-            // As `to_string` writes them, without building a JSON value first.
-            View::Bool(b) => out.push_str(if b { "true" } else { "false" }),
-            View::Int(n) => push_int(&mut out, n),
-            _ => out.push_str(&to_json(part, doc).to_string()),
+        match part {
+            Piece::Text(s) => out.push_str(s),
+            Piece::Value(part) => match part.view(doc) {
+                View::Str(s) => out.push_str(s),
+                View::Null => out.push_str("null"),
+                // As `to_string` writes them, without building a JSON value first.
+                View::Bool(b) => out.push_str(if b { "true" } else { "false" }),
+                View::Int(n) => push_int(&mut out, n),
+                _ => out.push_str(&to_json(part, doc).to_string()),
+            },
         }
         if out.len() > SIZE_LIMIT {
             return Err("string too long (resource limit)".to_owned());
         }
     }
-    Ok(Value::Str(Rc::new(out)))
+    Ok(out)
 }
 
 /// Appends `n` in decimal, as `to_string` writes it, without `fmt`.

@@ -166,18 +166,9 @@ impl Findings {
                 message.view(doc).kind()
             ));
         };
-        let hash = {
-            let mut h = rustc_hash::FxHasher::default();
-            text.hash(&mut h);
-            h.finish()
-        };
-        if !self.seen.insert((rule, node, hash)) {
-            let path = doc.path_cached(node, &mut self.paths);
-            if self.already(rule, text, &path, program) {
-                return Ok(());
-            }
+        if self.duplicate(rule, text, node, doc, program) {
+            return Ok(());
         }
-        let path = doc.path_cached(node, &mut self.paths);
         // A computed message that nothing else holds moves into the finding.
         let text = match message {
             Value::Str(s) => Rc::try_unwrap(s).unwrap_or_else(|s| s.as_ref().clone()),
@@ -186,6 +177,56 @@ impl Findings {
                 _ => String::new(),
             },
         };
+        self.push(rule, text, node, doc, program)
+    }
+
+    /// Records a finding whose message the `emit` wrote ([`Findings::emit`] with the
+    /// message as a `String`).
+    pub fn emit_text(
+        &mut self,
+        rule: usize,
+        message: String,
+        node: NodeId,
+        doc: &Document,
+        program: &Program,
+    ) -> Result<(), String> {
+        if self.duplicate(rule, &message, node, doc, program) {
+            return Ok(());
+        }
+        self.push(rule, message, node, doc, program)
+    }
+
+    /// True when rule `rule` has a finding about `node` with this message already.
+    fn duplicate(
+        &mut self,
+        rule: usize,
+        message: &str,
+        node: NodeId,
+        doc: &Document,
+        program: &Program,
+    ) -> bool {
+        let hash = {
+            let mut h = rustc_hash::FxHasher::default();
+            message.hash(&mut h);
+            h.finish()
+        };
+        if self.seen.insert((rule, node, hash)) {
+            return false;
+        }
+        let path = doc.path_cached(node, &mut self.paths);
+        self.already(rule, message, &path, program)
+    }
+
+    /// Adds the finding.
+    fn push(
+        &mut self,
+        rule: usize,
+        text: String,
+        node: NodeId,
+        doc: &Document,
+        program: &Program,
+    ) -> Result<(), String> {
+        let path = doc.path_cached(node, &mut self.paths);
         let Some(info) = program.rules.get(rule) else {
             return Err("emit for an unknown rule".to_owned());
         };
