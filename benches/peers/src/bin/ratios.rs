@@ -52,6 +52,14 @@ where
     })
 }
 
+fn load<'a, E: Engine>(engine: &'a E, inputs: &'a [Input]) -> impl FnMut() + 'a {
+    move || {
+        for input in inputs {
+            let _ = black_box(engine.parse(black_box(&input.json)));
+        }
+    }
+}
+
 fn end_to_end<'a, E: Engine>(engine: &'a mut E, inputs: &'a [Input]) -> impl FnMut() + 'a {
     move || {
         for input in inputs {
@@ -84,6 +92,7 @@ fn run() -> Result<(), String> {
     for (set, inputs) in bench_sets()? {
         let mut pol = Pol::new(&policy);
         let mut pol_e2e = Pol::new(&policy);
+        let pol_load = Pol::new(&policy);
         let mut rvm = RegoVm::new()?;
         let mut rvm_e2e = RegoVm::new()?;
         let mut rego_e2e = RegoInterpreter::new()?;
@@ -92,6 +101,7 @@ fn run() -> Result<(), String> {
         let mut rvm_prepared = prepared(&mut rvm, &inputs)?;
         let mut cel_prepared = prepared(&mut cel, &inputs)?;
         let mut pol_bytes = end_to_end(&mut pol_e2e, &inputs);
+        let mut pol_parse = load(&pol_load, &inputs);
         let mut rvm_bytes = end_to_end(&mut rvm_e2e, &inputs);
         let mut rego_bytes = end_to_end(&mut rego_e2e, &inputs);
         let mut serde = || {
@@ -103,7 +113,7 @@ fn run() -> Result<(), String> {
         };
         // Ratios: the other's time over pol's (how many times faster pol is), and
         // pol's end to end over serde_json's parse (at most 1 is the target).
-        let mut ratios: [Vec<f64>; 5] = Default::default();
+        let mut ratios: [Vec<f64>; 7] = Default::default();
         for _ in 0..rounds {
             let p = time(&mut pol_prepared);
             let r = time(&mut rvm_prepared);
@@ -112,14 +122,16 @@ fn run() -> Result<(), String> {
             let re = time(&mut rvm_bytes);
             let ie = time(&mut rego_bytes);
             let s = time(&mut serde);
-            for (list, ratio) in ratios
-                .iter_mut()
-                .zip([r / p, c / p, re / pe, ie / pe, pe / s])
+            let l = time(&mut pol_parse);
+            for (list, ratio) in
+                ratios
+                    .iter_mut()
+                    .zip([r / p, c / p, re / pe, ie / pe, pe / s, l / s, p / s])
             {
                 list.push(ratio);
             }
         }
-        let [rvm_p, cel_p, rvm_e, rego_e, serde_e] = &mut ratios;
+        let [rvm_p, cel_p, rvm_e, rego_e, serde_e, load_s, prepared_s] = &mut ratios;
         let rows = [
             ("prepared, regorus RVM's time ÷ pol's", "≥ 20×", rvm_p),
             ("prepared, cel's time ÷ pol's", "≥ 15×", cel_p),
@@ -133,6 +145,12 @@ fn run() -> Result<(), String> {
                 "end to end, pol's time ÷ serde_json's parse",
                 "≤ 1×",
                 serde_e,
+            ),
+            ("(of which) pol's loading ÷ serde_json's parse", "—", load_s),
+            (
+                "(of which) pol's prepared evaluation ÷ serde_json's parse",
+                "—",
+                prepared_s,
             ),
         ];
         for (measure, target, values) in rows {
