@@ -249,6 +249,19 @@ impl Document {
         }
     }
 
+    /// The text of a string node; `None` for a node of any other kind (which reads
+    /// nothing: a placeholder does not set the read-skipped flag here, `get` or `kind`
+    /// of it does). The hot path of string operations, without building a `NodeRef`.
+    #[inline]
+    pub fn str_at(&self, id: NodeId) -> Option<&str> {
+        let node = self.nodes.get(id.0 as usize)?;
+        if node.kind() == Kind::Str {
+            self.strings.get(node.range())
+        } else {
+            None
+        }
+    }
+
     /// Whether the node is a placeholder for a value that selective loading skipped.
     /// Does not set the read-skipped flag.
     pub fn is_skipped(&self, id: NodeId) -> bool {

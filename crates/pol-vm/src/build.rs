@@ -87,7 +87,7 @@ pub fn write_parts<'a>(
         .clone()
         .map(|part| match part {
             Piece::Text(s) => s.len(),
-            Piece::Value(v) => match v.view(doc) {
+            Piece::Value(v) => match crate::vm::str_view(v, doc) {
                 View::Str(s) => s.len(),
                 _ => 8,
             },
@@ -97,7 +97,7 @@ pub fn write_parts<'a>(
     for part in parts {
         match part {
             Piece::Text(s) => out.push_str(s),
-            Piece::Value(part) => match part.view(doc) {
+            Piece::Value(part) => match crate::vm::str_view(part, doc) {
                 View::Str(s) => out.push_str(s),
                 View::Null => out.push_str("null"),
                 // As `to_string` writes them, without building a JSON value first.

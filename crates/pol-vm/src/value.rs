@@ -172,6 +172,24 @@ impl Value {
         )
     }
 
+    /// The text of a string value (computed or from the document); `None` for a value
+    /// of any other kind, which [`Value::view`] then tells apart. Inlined into the
+    /// string instructions: `view` builds a `View` in memory.
+    #[inline(always)]
+    pub fn as_str<'a>(&'a self, doc: &'a Document) -> Option<&'a str> {
+        match self {
+            Value::Node(id) => doc.str_at(*id),
+            Value::Str(s) => Some(s),
+            Value::Key(k) => Some(doc.key_str(*k)),
+            Value::Slice { node, start, end } => Some(
+                doc.str_at(*node)
+                    .and_then(|s| s.get(*start as usize..*end as usize))
+                    .unwrap_or(""),
+            ),
+            _ => None,
+        }
+    }
+
     /// How operations see this value.
     pub fn view<'a>(&'a self, doc: &'a Document) -> View<'a> {
         match self {

@@ -589,7 +589,7 @@ impl<'p> Evaluator<'p> {
                 self.set(base, dst, v);
             }
             Instr::MatchRegex { dst, s, re } => {
-                let b = match self.reg(base, s).view(doc) {
+                let b = match str_view(self.reg(base, s), doc) {
                     View::Null => None,
                     View::Str(text) => Some(self.program.regex(re.index())?.is_match(text)),
                     other => {
@@ -753,7 +753,10 @@ impl<'p> Evaluator<'p> {
             }
             Instr::StrConst { op, dst, s, k } => {
                 let value = self.reg(base, s);
-                let b = match (value.view(doc), self.program.code.consts.get(k as usize)) {
+                let b = match (
+                    str_view(value, doc),
+                    self.program.code.consts.get(k as usize),
+                ) {
                     (View::Null, _) => None,
                     (View::Str(text), Some(Const::Str(c))) => Some(match op {
                         StrOp::StartsWith => text.starts_with(c.as_str()),
@@ -787,7 +790,7 @@ impl<'p> Evaluator<'p> {
                 self.set(base, dst, v);
             }
             Instr::InConst { dst, x, k, negate } => {
-                let b = match self.reg(base, x).view(doc) {
+                let b = match str_view(self.reg(base, x), doc) {
                     View::Null => None,
                     View::Str(text) => Some(
                         self.program
@@ -843,6 +846,16 @@ impl<'p> Evaluator<'p> {
             }
         }
         Ok(Flow::Next)
+    }
+}
+
+/// `value.view(doc)`, with a string's text found inline ([`Value::as_str`]): the
+/// string instructions match on it, and a string is what they mostly get.
+#[inline(always)]
+pub(crate) fn str_view<'a>(value: &'a Value, doc: &'a Document) -> View<'a> {
+    match value.as_str(doc) {
+        Some(text) => View::Str(text),
+        None => value.view(doc),
     }
 }
 
