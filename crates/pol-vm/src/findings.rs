@@ -14,21 +14,19 @@ use std::rc::Rc;
 /// The findings and errors of the evaluation in progress.
 #[derive(Default)]
 pub struct Findings {
-    violations: Vec<Finding>,
-    warnings: Vec<Finding>,
-    /// The rule of each violation and warning, by index: a group of fused rules emits
-    /// its members' findings interleaved, and the decision lists them in rule order.
-    violation_rules: Vec<u32>,
-    warning_rules: Vec<u32>,
+    /// The findings so far, in the order they were made, as small records: the
+    /// decision's [`Finding`]s are built from them once, in rule order (a group of
+    /// fused rules emits its members' findings interleaved), each straight into its
+    /// place. The buffer is kept from one evaluation to the next.
+    pending: Vec<Pending>,
     errors: Vec<EvalError>,
     /// The position of each error (its key in `seen_errors`, with its rule and message).
     error_pos: Vec<Pos>,
     /// The last path written, to start the next one from (findings about one step
     /// come together).
     paths: PathCache,
-    /// Buffers for putting findings in rule order.
+    /// Buffer for putting findings in rule order.
     order: Vec<(u32, usize)>,
-    slots: Vec<Option<Finding>>,
     /// (rule, node, hash of the message) of the findings so far: a finding is a
     /// duplicate when a previous one of the rule has the same message and path, and a
     /// path is one node.
@@ -36,6 +34,15 @@ pub struct Findings {
     seen_errors: HashSet<(String, String, Pos)>,
     /// The program's names, shared by every finding.
     names: Names,
+}
+
+/// A finding before the decision is made.
+struct Pending {
+    /// Index into the program's rules.
+    rule: u32,
+    node: NodeId,
+    message: String,
+    path: String,
 }
 
 /// The names of a program's rules and files, as the findings hold them: made once,
@@ -91,10 +98,7 @@ impl Names {
 impl Findings {
     /// Forgets everything (keeps the buffers).
     pub fn clear(&mut self) {
-        self.violations.clear();
-        self.warnings.clear();
-        self.violation_rules.clear();
-        self.warning_rules.clear();
+        self.pending.clear();
         self.errors.clear();
         self.error_pos.clear();
         self.seen.clear();
@@ -105,8 +109,7 @@ impl Findings {
     /// How much has been recorded so far, to tell what a group of fused rules adds.
     pub fn mark(&self) -> Mark {
         Mark {
-            violations: self.violations.len(),
-            warnings: self.warnings.len(),
+            findings: self.pending.len(),
             errors: self.errors.len(),
         }
     }
@@ -119,10 +122,7 @@ impl Findings {
     /// Forgets what was recorded since `mark` by the rules `rules` (a group of fused
     /// rules that failed; nothing else ran since), so that they can run again.
     pub fn rollback(&mut self, mark: Mark, rules: &[u32]) {
-        self.violations.truncate(mark.violations);
-        self.violation_rules.truncate(mark.violations);
-        self.warnings.truncate(mark.warnings);
-        self.warning_rules.truncate(mark.warnings);
+        self.pending.truncate(mark.findings);
         let at = mark.errors.min(self.errors.len());
         let errors = self.errors.split_off(at);
         let positions = self.error_pos.split_off(at.min(self.error_pos.len()));
@@ -166,7 +166,7 @@ impl Findings {
                 message.view(doc).kind()
             ));
         };
-        if self.duplicate(rule, text, node, doc, program) {
+        if self.duplicate(rule, text, node) {
             return Ok(());
         }
         // A computed message that nothing else holds moves into the finding.
@@ -190,21 +190,14 @@ impl Findings {
         doc: &Document,
         program: &Program,
     ) -> Result<(), String> {
-        if self.duplicate(rule, &message, node, doc, program) {
+        if self.duplicate(rule, &message, node) {
             return Ok(());
         }
         self.push(rule, message, node, doc, program)
     }
 
     /// True when rule `rule` has a finding about `node` with this message already.
-    fn duplicate(
-        &mut self,
-        rule: usize,
-        message: &str,
-        node: NodeId,
-        doc: &Document,
-        program: &Program,
-    ) -> bool {
+    fn duplicate(&mut self, rule: usize, message: &str, node: NodeId) -> bool {
         let hash = {
             let mut h = rustc_hash::FxHasher::default();
             message.hash(&mut h);
@@ -213,86 +206,90 @@ impl Findings {
         if self.seen.insert((rule, node, hash)) {
             return false;
         }
-        let path = doc.path_cached(node, &mut self.paths);
-        self.already(rule, message, &path, program)
+        // A hash collision, or a duplicate: compare.
+        self.pending
+            .iter()
+            .any(|f| f.rule as usize == rule && f.node == node && f.message == message)
     }
 
     /// Adds the finding.
     fn push(
         &mut self,
         rule: usize,
-        text: String,
+        message: String,
         node: NodeId,
         doc: &Document,
         program: &Program,
     ) -> Result<(), String> {
+        let rule = match u32::try_from(rule) {
+            Ok(r) if rule < program.rules.len() => r,
+            _ => return Err("emit for an unknown rule".to_owned()),
+        };
         let path = doc.path_cached(node, &mut self.paths);
-        let Some(info) = program.rules.get(rule) else {
-            return Err("emit for an unknown rule".to_owned());
-        };
-        let location = doc.position(node).map(|p| InputLocation {
-            file: doc.file_name().cloned(),
-            line: p.line,
-            column: p.column,
-        });
-        let names = self.names.of(program);
-        let Some(rule_names) = names.rules.get(rule) else {
-            return Err("emit for an unknown rule".to_owned());
-        };
-        let finding = Finding {
-            rule: rule_names.name.clone(),
-            id: rule_names.id.clone(),
-            severity: rule_names.severity.clone(),
-            message: text,
+        self.pending.push(Pending {
+            rule,
+            node,
+            message,
             path,
-            location,
-            policy: names.policy_location(info.pos),
-        };
-        let index = u32::try_from(rule).unwrap_or(u32::MAX);
-        match info.kind {
-            RuleKind::Deny => {
-                self.violations.push(finding);
-                self.violation_rules.push(index);
-            }
-            RuleKind::Warn => {
-                self.warnings.push(finding);
-                self.warning_rules.push(index);
-            }
-        }
+        });
         Ok(())
     }
 
-    /// True when rule `rule` already has a finding with this message and path (a hash
-    /// collision check; rare).
-    fn already(&self, rule: usize, message: &str, path: &str, program: &Program) -> bool {
-        let Some(info) = program.rules.get(rule) else {
-            return false;
-        };
-        self.violations
-            .iter()
-            .chain(&self.warnings)
-            .any(|f| f.rule == info.name && f.message == message && f.path == path)
-    }
-
-    /// The decision so far; the findings are moved out.
-    pub fn take_decision(&mut self, _doc: &Document, _program: &Program) -> Decision {
+    /// The decision so far: the findings in rule order (each rule's in the order they
+    /// were made), then the errors.
+    pub fn take_decision(&mut self, doc: &Document, program: &Program) -> Decision {
         let mut decision = Decision::new();
-        in_rule_order(
-            &mut self.violations,
-            &mut self.violation_rules,
-            &mut self.order,
-            &mut self.slots,
-        );
-        in_rule_order(
-            &mut self.warnings,
-            &mut self.warning_rules,
-            &mut self.order,
-            &mut self.slots,
-        );
-        decision.violations = std::mem::take(&mut self.violations);
-        decision.warnings = std::mem::take(&mut self.warnings);
-        self.violation_rules.clear();
-        self.warning_rules.clear();
+        self.order.clear();
+        self.order
+            .extend(self.pending.iter().map(|p| p.rule).zip(0..));
+        if !self.order.is_sorted() {
+            // A stable sort of small pairs: each rule's findings stay in order.
+            self.order.sort_by_key(|&(rule, _)| rule);
+        }
+        let denies = self
+            .pending
+            .iter()
+            .filter(|p| {
+                program
+                    .rules
+                    .get(p.rule as usize)
+                    .is_some_and(|r| r.kind == RuleKind::Deny)
+            })
+            .count();
+        decision.violations.reserve_exact(denies);
+        decision.warnings.reserve_exact(self.pending.len() - denies);
+        let names = self.names.of(program);
+        let file = doc.file_name();
+        for &(_, i) in &self.order {
+            // Every pending rule is one of the program's (`push` checks).
+            let Some(p) = self.pending.get_mut(i) else {
+                continue;
+            };
+            let (Some(info), Some(rule_names)) = (
+                program.rules.get(p.rule as usize),
+                names.rules.get(p.rule as usize),
+            ) else {
+                continue;
+            };
+            let finding = Finding {
+                rule: rule_names.name.clone(),
+                id: rule_names.id.clone(),
+                severity: rule_names.severity.clone(),
+                message: std::mem::take(&mut p.message),
+                path: std::mem::take(&mut p.path),
+                location: doc.position(p.node).map(|at| InputLocation {
+                    file: file.cloned(),
+                    line: at.line,
+                    column: at.column,
+                }),
+                policy: names.policy_location(info.pos),
+            };
+            match info.kind {
+                RuleKind::Deny => decision.violations.push(finding),
+                RuleKind::Warn => decision.warnings.push(finding),
+            }
+        }
+        self.pending.clear();
         self.error_pos.clear();
         decision.errors = std::mem::take(&mut self.errors);
         decision.finish();
@@ -303,31 +300,6 @@ impl Findings {
 /// What [`Findings`] held at one moment (see [`Findings::mark`]).
 #[derive(Clone, Copy, Debug)]
 pub struct Mark {
-    violations: usize,
-    warnings: usize,
+    findings: usize,
     errors: usize,
-}
-
-/// Sorts `findings` by their rules (`rules`, index by index), keeping each rule's
-/// findings in the order they were made. They already are, unless a group of fused
-/// rules ran. `order` and `slots` are buffers kept from one decision to the next.
-fn in_rule_order(
-    findings: &mut Vec<Finding>,
-    rules: &mut [u32],
-    order: &mut Vec<(u32, usize)>,
-    slots: &mut Vec<Option<Finding>>,
-) {
-    if rules.is_sorted() {
-        return;
-    }
-    order.clear();
-    order.extend(rules.iter().copied().zip(0..));
-    // A stable sort of small pairs: each rule's findings stay in order.
-    order.sort_by_key(|&(rule, _)| rule);
-    slots.clear();
-    slots.extend(findings.drain(..).map(Some));
-    findings.extend(order.iter().filter_map(|&(_, i)| slots.get_mut(i)?.take()));
-    for (rule, &(r, _)) in rules.iter_mut().zip(order.iter()) {
-        *rule = r;
-    }
 }
