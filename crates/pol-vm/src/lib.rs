@@ -17,6 +17,7 @@ mod iter;
 mod limits;
 mod ops;
 mod program;
+mod required;
 mod value;
 mod vm;
 

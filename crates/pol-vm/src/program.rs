@@ -14,6 +14,9 @@ pub struct Program {
     /// milliseconds to compile, and a program may never need it); their syntax is
     /// checked when the program is loaded.
     pub(crate) regexes: Vec<(String, std::sync::OnceLock<Result<regex::Regex, String>>)>,
+    /// For each regex, a finder of a literal every match contains, when one is known
+    /// (`required.rs`): a string without it is no match.
+    required: Vec<Option<memchr::memmem::Finder<'static>>>,
     pub(crate) globs: Vec<regex::bytes::Regex>,
     pub(crate) index: crate::index::RuleIndex,
     /// Constant sets and lists of strings as hash sets, by constant index (for
@@ -50,11 +53,18 @@ impl Program {
     /// Validates a program and compiles its patterns.
     pub fn new(code: pol_bytecode::Program) -> Result<Program, LoadError> {
         validate(&code).map_err(|e| LoadError(format!("invalid program: {e}")))?;
+        let mut required = Vec::with_capacity(code.regexes.len());
         let regexes = code
             .regexes
             .iter()
             .map(|p| match regex_syntax::Parser::new().parse(p) {
-                Ok(_) => Ok((p.clone(), std::sync::OnceLock::new())),
+                Ok(hir) => {
+                    required.push(
+                        crate::required::required_literal(&hir)
+                            .map(|lit| memchr::memmem::Finder::new(&lit).into_owned()),
+                    );
+                    Ok((p.clone(), std::sync::OnceLock::new()))
+                }
                 Err(e) => Err(LoadError(format!("invalid regex {p:?} in program: {e}"))),
             })
             .collect::<Result<_, _>>()?;
@@ -105,6 +115,7 @@ impl Program {
         Ok(Program {
             code,
             regexes,
+            required,
             globs,
             index,
             string_sets,
@@ -157,6 +168,19 @@ impl Program {
         cell.get_or_init(|| compile_regex(pattern))
             .as_ref()
             .map_err(|e| format!("invalid regular expression {pattern:?}: {e}"))
+    }
+
+    /// Whether regex `index` matches `text`; its errors are those of
+    /// [`Program::regex`]. A text without the literal every match contains is no
+    /// match, without running the regex.
+    pub(crate) fn is_match(&self, index: usize, text: &str) -> Result<bool, String> {
+        let regex = self.regex(index)?;
+        if let Some(Some(finder)) = self.required.get(index)
+            && finder.find(text.as_bytes()).is_none()
+        {
+            return Ok(false);
+        }
+        Ok(regex.is_match(text))
     }
 
     /// The bytecode.

@@ -591,7 +591,7 @@ impl<'p> Evaluator<'p> {
             Instr::MatchRegex { dst, s, re } => {
                 let b = match str_view(self.reg(base, s), doc) {
                     View::Null => None,
-                    View::Str(text) => Some(self.program.regex(re.index())?.is_match(text)),
+                    View::Str(text) => Some(self.program.is_match(re.index(), text)?),
                     other => {
                         return Err(Fault::from(format!(
                             "`matches` expects a string, got `{}`",
