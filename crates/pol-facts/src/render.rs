@@ -254,6 +254,16 @@ mod tests {
             doc.path_cached(NodeId(n - 1), &mut cache),
             doc.path(NodeId(n - 1))
         );
+        // Another document, whose key ids name other keys: after `clear`, its own.
+        let other = crate::load(r#"{"my-job": {"build": 1}}"#, crate::Format::Json, None)
+            .unwrap_or_default();
+        let Some(other) = other.first() else {
+            panic!("the document loads");
+        };
+        cache.clear();
+        for id in (0..u32::try_from(other.len()).unwrap_or(0)).map(NodeId) {
+            assert_eq!(other.path_cached(id, &mut cache), other.path(id), "{id:?}");
+        }
     }
 
     #[test]

@@ -20,8 +20,8 @@ pub struct Program {
     pub(crate) globs: Vec<regex::bytes::Regex>,
     pub(crate) index: crate::index::RuleIndex,
     /// Constant sets and lists of strings as hash sets, by constant index (for
-    /// `in_const`).
-    pub(crate) string_sets: rustc_hash::FxHashMap<usize, rustc_hash::FxHashSet<String>>,
+    /// `in_const`); `None` for other constants.
+    pub(crate) string_sets: Vec<Option<rustc_hash::FxHashSet<String>>>,
     /// A substring finder for each string constant, by constant index (for
     /// `str_const` `contains` and `split_part`); `None` for other constants.
     finders: Vec<Option<memchr::memmem::Finder<'static>>>,
@@ -190,9 +190,7 @@ impl Program {
 }
 
 /// The constants that are sets or lists of strings only, as hash sets.
-fn string_sets(
-    code: &pol_bytecode::Program,
-) -> rustc_hash::FxHashMap<usize, rustc_hash::FxHashSet<String>> {
+fn string_sets(code: &pol_bytecode::Program) -> Vec<Option<rustc_hash::FxHashSet<String>>> {
     use pol_bytecode::Const;
     let text = |i: &u32| match code.consts.get(*i as usize) {
         Some(Const::Str(s)) => Some(s.clone()),
@@ -200,13 +198,11 @@ fn string_sets(
     };
     code.consts
         .iter()
-        .enumerate()
-        .filter_map(|(i, c)| match c {
+        .map(|c| match c {
             Const::Set(items) | Const::List(items) => items
                 .iter()
                 .map(text)
-                .collect::<Option<rustc_hash::FxHashSet<String>>>()
-                .map(|set| (i, set)),
+                .collect::<Option<rustc_hash::FxHashSet<String>>>(),
             _ => None,
         })
         .collect()

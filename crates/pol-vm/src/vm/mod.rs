@@ -795,7 +795,8 @@ impl<'p> Evaluator<'p> {
                     View::Str(text) => Some(
                         self.program
                             .string_sets
-                            .get(&(k as usize))
+                            .get(k as usize)
+                            .and_then(Option::as_ref)
                             .is_some_and(|set| set.contains(text))
                             != negate,
                     ),
