@@ -58,15 +58,23 @@ impl Evaluator<'_> {
     }
 
     /// The document's key for a symbol (looked up once per evaluation).
+    #[inline]
     pub(super) fn key_for(&mut self, sym: usize, doc: &Document) -> Option<KeyId> {
-        let generation = self.generation;
-        let slot = self.sym_keys.get_mut(sym)?;
-        if slot.0 != generation {
-            let name = self.program.code.symbols.get(sym)?;
-            let hash = *self.sym_hashes.get(sym)?;
-            *slot = (generation, doc.key_id_hashed(name, hash));
+        match self.sym_keys.get(sym) {
+            Some(&(generation, key)) if generation == self.generation => key,
+            _ => self.look_up_key(sym, doc),
         }
-        slot.1
+    }
+
+    /// [`Self::key_for`] on the first read of a symbol in this evaluation.
+    #[cold]
+    fn look_up_key(&mut self, sym: usize, doc: &Document) -> Option<KeyId> {
+        let generation = self.generation;
+        let name = self.program.code.symbols.get(sym)?;
+        let hash = *self.sym_hashes.get(sym)?;
+        let key = doc.key_id_hashed(name, hash);
+        *self.sym_keys.get_mut(sym)? = (generation, key);
+        key
     }
 
     /// `obj.field` by interned symbol: integer comparisons on documents.
