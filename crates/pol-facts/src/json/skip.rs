@@ -62,23 +62,33 @@ impl KeySpan {
 /// every pair.
 const SMALL_SKIPPED_OBJECT: usize = 16;
 
-/// Whether eight string bytes are all plain ASCII: none is `"`, `\`, a control
-/// character or a byte of a multi-byte character. (Bit tricks on a word:
-/// `(v - 0x0101…) & !v` has a high bit set exactly when some byte of `v` is zero, and
-/// `(x - 0x2020…) & !x` exactly when some byte is below `0x20`, if all are ASCII.)
+const fn each(b: u8) -> u64 {
+    u64::from_ne_bytes([b; 8])
+}
+
+/// The high bit of each byte of a word.
+const HIGH: u64 = each(0x80);
+
+/// The bytes of eight string bytes (a little-endian word) that end a run of plain
+/// bytes: `"`, `\` and control characters, each marked by its high bit. The test is
+/// exact for every byte, whatever its neighbours: it works on the low seven bits of
+/// each byte, where no sum carries into the next byte (`low + 0x60` has its high bit
+/// set exactly when `low >= 0x20`; `(low ^ c) + 0x7f` exactly when `low != c`), and
+/// leaves out the bytes of multi-byte characters (high bit set).
 #[inline]
-fn plain_ascii(x: u64) -> bool {
-    const fn each(b: u8) -> u64 {
-        u64::from_ne_bytes([b; 8])
-    }
-    const HIGH: u64 = each(0x80);
-    let quote = x ^ each(b'"');
-    let backslash = x ^ each(b'\\');
-    let special = x
-        | (x.wrapping_sub(each(0x20)) & !x)
-        | (quote.wrapping_sub(each(1)) & !quote)
-        | (backslash.wrapping_sub(each(1)) & !backslash);
-    special & HIGH == 0
+fn string_ends(x: u64) -> u64 {
+    const LOW: u64 = each(0x7f);
+    let low = x & LOW;
+    let printable = low + each(0x60);
+    let not_quote = (low ^ each(b'"')) + LOW;
+    let not_backslash = (low ^ each(b'\\')) + LOW;
+    !(x | (printable & not_quote & not_backslash)) & HIGH
+}
+
+/// The UTF-8 continuation bytes (`10xxxxxx`) of a word, each marked by its high bit.
+#[inline]
+fn continuation_bytes(x: u64) -> u64 {
+    x & !(x << 1) & HIGH
 }
 
 impl<'t, 's, const SHAPED: bool> Parser<'t, 's, SHAPED> {
@@ -232,18 +242,30 @@ impl<'t, 's, const SHAPED: bool> Parser<'t, 's, SHAPED> {
     }
 
     /// The end of the run of plain string bytes from `self.i` (the offset of the
-    /// first `"`, `\` or control character, or the end of the text); counts the run's
+    /// first `"`, `\`, control character, or the end of the text); counts the run's
     /// continuation bytes.
     #[inline]
     pub(super) fn string_run(&mut self) -> usize {
         let mut j = self.i;
-        // Eight plain ASCII bytes at a time (no continuation bytes among them).
+        // Eight bytes at a time: the first byte that ends the run is found in the word.
         while let Some(Ok(word)) = self.bytes.get(j..j + 8).map(<[u8; 8]>::try_from) {
-            if !plain_ascii(u64::from_le_bytes(word)) {
-                break;
+            let x = u64::from_le_bytes(word);
+            let ends = string_ends(x);
+            if ends != 0 {
+                // The high bit of the first end byte is bit `8 * k + 7`.
+                let k = ends.trailing_zeros() / 8;
+                if x & HIGH != 0 {
+                    let before = (1u64 << (k * 8)) - 1;
+                    self.continuation += (continuation_bytes(x) & before).count_ones() as usize;
+                }
+                return j + k as usize;
+            }
+            if x & HIGH != 0 {
+                self.continuation += continuation_bytes(x).count_ones() as usize;
             }
             j += 8;
         }
+        // The last few bytes of the text.
         loop {
             match self.bytes.get(j) {
                 Some(&b) if b >= 0x80 => {
@@ -351,18 +373,32 @@ impl<'t, 's, const SHAPED: bool> Parser<'t, 's, SHAPED> {
 
 #[cfg(test)]
 mod tests {
-    use super::plain_ascii;
+    use super::{continuation_bytes, string_ends};
 
-    /// The word test agrees with the byte test for every byte at every place, and
-    /// for every pair of bytes (where borrows between bytes could matter).
+    /// Marks bit 7 of byte `place` for each byte `is` holds of.
+    fn marks(word: [u8; 8], is: impl Fn(u8) -> bool) -> u64 {
+        (0..8)
+            .filter(|&place| is(word[place]))
+            .map(|place| 0x80u64 << (8 * place))
+            .sum()
+    }
+
+    /// The word tests agree with the byte tests for every byte at every place, and for
+    /// every pair of bytes (where carries or borrows between bytes could matter).
     #[test]
-    fn plain_ascii_words() {
-        let plain = |b: u8| (0x20..0x80).contains(&b) && b != b'"' && b != b'\\';
+    fn string_words() {
+        let end = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
+        let continuation = |b: u8| b & 0xC0 == 0x80;
+        let check = |word: [u8; 8]| {
+            let x = u64::from_le_bytes(word);
+            assert_eq!(string_ends(x), marks(word, end), "{word:?}");
+            assert_eq!(continuation_bytes(x), marks(word, continuation), "{word:?}");
+        };
         for place in 0..8 {
             for b in 0..=255u8 {
                 let mut word = [b'a'; 8];
                 word[place] = b;
-                assert_eq!(plain_ascii(u64::from_le_bytes(word)), plain(b), "{word:?}");
+                check(word);
             }
         }
         for b1 in 0..=255u8 {
@@ -371,8 +407,7 @@ mod tests {
                     let mut word = [b' '; 8];
                     word[p1] = b1;
                     word[p2] = b2;
-                    let expected = plain(b1) && plain(b2);
-                    assert_eq!(plain_ascii(u64::from_le_bytes(word)), expected, "{word:?}");
+                    check(word);
                 }
             }
         }
