@@ -5,7 +5,6 @@
 //! siblings in order). The elements of open containers wait in scratch stacks and move
 //! to the document's side arrays, contiguous, when their container closes.
 
-use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 use std::marker::PhantomData;
@@ -15,6 +14,7 @@ use crate::document::{
     Document, KeyId, Kind, MAX_NODES, NO_PARENT, NO_POSITION, Node, NodeId, ReadFlag, key_hash,
 };
 use crate::lines::Lines;
+use crate::shape::Probe;
 
 /// The deepest nesting of lists and objects a document may have.
 pub const MAX_DEPTH: usize = 256;
@@ -63,6 +63,13 @@ type Result<T> = std::result::Result<T, BuildError>;
 
 /// Slots of the builder's cache of recent keys.
 const KEY_CACHE: usize = 64;
+const _: () = assert!(KEY_CACHE.is_power_of_two(), "cache_slot takes the top bits");
+
+/// What the builder keeps of each interned key.
+struct KeyMeta {
+    hash: u64,
+    head: u64,
+}
 
 /// An open list or object.
 struct Frame {
@@ -80,11 +87,12 @@ struct Frame {
 /// be interned without copying them first.
 pub(crate) struct Builder<'t> {
     doc: Document,
-    /// Recently interned keys, by a cheap index of their text ([`Builder::intern`]);
-    /// `u32::MAX` is empty.
+    /// Recently interned keys, by their probe ([`Builder::intern_probed`]); `u32::MAX`
+    /// is empty.
     key_cache: [u32; KEY_CACHE],
-    /// The hash of each key, by `KeyId`, to grow the key table without hashing again.
-    key_hashes: Vec<u64>,
+    /// The hash of each key, by `KeyId`, to grow the key table without hashing again,
+    /// and its probe's head, to check the cache without reading the key.
+    key_meta: Vec<KeyMeta>,
     /// The lifetime of the source text, which keys may borrow.
     text: PhantomData<&'t str>,
     frames: Vec<Frame>,
@@ -113,7 +121,7 @@ impl<'t> Builder<'t> {
                 read_skipped: ReadFlag::default(),
             },
             key_cache: [u32::MAX; KEY_CACHE],
-            key_hashes: Vec::with_capacity(32),
+            key_meta: Vec::with_capacity(32),
             text: PhantomData,
             // The stacks of open containers and of their children so far: sizes that
             // most documents stay within.
@@ -307,32 +315,40 @@ impl<'t> Builder<'t> {
 
     /// Interns an object key: one hash, looked up in the document's own key table,
     /// which [`Document::key_id`] reads later.
-    pub(crate) fn intern(&mut self, key: Cow<'t, str>) -> Result<KeyId> {
-        // Most keys repeat (`name`, `uses`, `run`...): a small cache of recent keys,
-        // checked by comparing the text, saves their hashing. A miss (or a collision,
-        // which a hostile document may force) takes the hashed path.
-        let bytes = key.as_bytes();
-        let cached = match (bytes.first(), bytes.last()) {
-            (Some(&first), Some(&last)) => {
-                (bytes.len() * 7 + usize::from(first) * 3 + usize::from(last)) % KEY_CACHE
-            }
-            _ => 0,
-        };
-        if let Some(&id) = self.key_cache.get(cached)
-            && id != u32::MAX
-            && self.doc.key_str(KeyId(id)) == key.as_ref()
+    pub(crate) fn intern(&mut self, key: &str) -> Result<KeyId> {
+        self.intern_probed(key, Probe::of(key))
+    }
+
+    /// [`Builder::intern`] with the key's probe computed beforehand.
+    #[inline]
+    pub(crate) fn intern_probed(&mut self, key: &str, probe: Probe) -> Result<KeyId> {
+        // Most keys repeat (`name`, `uses`, `run`...): a small cache of recent keys, by
+        // their probe, saves their hashing; a cached key is checked by its probe and
+        // the rest of its bytes. A miss (or a collision, which a hostile document may
+        // force) takes the hashed path.
+        let slot = cache_slot(probe);
+        if let Some(&id) = self.key_cache.get(slot)
+            && let Some(meta) = self.key_meta.get(id as usize)
+            && meta.head == probe.head
+            && let Some(&(offset, len)) = self.doc.keys.get(id as usize)
+            && len as usize == probe.len
+            && (probe.len <= 8 || {
+                let start = offset as usize;
+                let cached = self.doc.strings.as_bytes().get(start..start + probe.len);
+                probe.same_rest(cached.unwrap_or(&[]), key.as_bytes())
+            })
         {
             return Ok(KeyId(id));
         }
-        let id = self.intern_hashed(&key)?;
-        if let Some(slot) = self.key_cache.get_mut(cached) {
-            *slot = id.0;
+        let id = self.intern_hashed(key, probe)?;
+        if let Some(entry) = self.key_cache.get_mut(slot) {
+            *entry = id.0;
         }
         Ok(id)
     }
 
     /// [`Builder::intern`] through the key table.
-    fn intern_hashed(&mut self, key: &str) -> Result<KeyId> {
+    fn intern_hashed(&mut self, key: &str, probe: Probe) -> Result<KeyId> {
         let hash = key_hash(key).0;
         let slot = match self.doc.find_key(key, hash) {
             Ok(id) => return Ok(id),
@@ -341,7 +357,10 @@ impl<'t> Builder<'t> {
         let id = u32::try_from(self.doc.keys.len()).map_err(|_| BuildError::TooLarge)?;
         let span = self.push_str(key)?;
         self.doc.keys.push(span);
-        self.key_hashes.push(hash);
+        self.key_meta.push(KeyMeta {
+            hash,
+            head: probe.head,
+        });
         match self.doc.key_table.get_mut(slot) {
             Some(entry) => *entry = id + 1,
             None => return Err(BuildError::TooLarge),
@@ -357,8 +376,8 @@ impl<'t> Builder<'t> {
         let size = self.doc.key_table.len() * 2;
         let mask = size - 1;
         let mut table = vec![0u32; size];
-        for (id, &hash) in (1u32..).zip(&self.key_hashes) {
-            let mut i = hash as usize;
+        for (id, meta) in (1u32..).zip(&self.key_meta) {
+            let mut i = meta.hash as usize;
             while let Some(slot) = table.get_mut(i & mask) {
                 if *slot == 0 {
                     *slot = id;
@@ -527,10 +546,73 @@ impl<'t> Builder<'t> {
     }
 }
 
+/// The slot of a key in the builder's cache of recent keys: a multiplicative hash of
+/// its probe (the top bits of the product).
+#[inline]
+fn cache_slot(probe: Probe) -> usize {
+    const SHIFT: u32 = u64::BITS - KEY_CACHE.trailing_zeros();
+    ((probe.head ^ probe.len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> SHIFT) as usize
+}
+
 /// Gives back the unused capacity of `v` when it is more than a quarter of what is used
 /// (a reallocation each time would cost more than the memory is worth).
 fn trim<T>(v: &mut Vec<T>) {
     if v.capacity() - v.len() > v.len() / 4 {
         v.shrink_to_fit();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Keys that share a slot of the cache of recent keys, or even their probe (length
+    /// and first eight bytes), are interned apart, whatever their order: each key of
+    /// each object gets its own id and its own text back.
+    #[test]
+    fn keys_that_share_a_probe_or_a_cache_slot_stay_apart() {
+        let mut keys: Vec<String> = [
+            "timeout-minutes",
+            "timeout-minutez",
+            "abcdefgh-x-ijklmnop",
+            "abcdefgh-y-ijklmnop",
+            "timeout-m",
+            "timeout-n",
+            "timeout",
+            "a",
+            "",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        // Keys that land in one slot of the cache, by brute force.
+        let slot = cache_slot(Probe::of("uses"));
+        keys.extend(
+            (0..2000)
+                .map(|i| format!("k{i}"))
+                .filter(|k| cache_slot(Probe::of(k)) == slot)
+                .take(4),
+        );
+        keys.push("uses".to_owned());
+        for rotation in 0..keys.len() {
+            keys.rotate_left(1);
+            let mut builder = Builder::new(None, Lines::default(), 16);
+            let mut ids = Vec::new();
+            builder.open(true, 0).unwrap();
+            for key in keys.iter().chain(&keys) {
+                builder.open(true, 0).unwrap();
+                let id = builder.intern(key).unwrap();
+                assert_eq!(builder.doc().key_str(id), key, "rotation {rotation}");
+                ids.push(id);
+                builder.set_key(id).unwrap();
+                builder.scalar(Scalar::Null, 0).unwrap();
+                builder.close().unwrap();
+            }
+            let (first, again) = ids.split_at(keys.len());
+            assert_eq!(first, again, "a key interned twice has one id");
+            let mut distinct = first.to_vec();
+            distinct.sort_unstable();
+            distinct.dedup();
+            assert_eq!(distinct.len(), keys.len(), "distinct keys, distinct ids");
+        }
     }
 }

@@ -33,32 +33,64 @@ pub struct Shape {
     probes: Vec<Vec<Probe>>,
 }
 
-/// A key as [`Shape::field`] compares it first: its length and its first eight bytes
+/// A key as loading compares it first: its length and its first eight bytes
 /// (zero-padded), so that telling keys apart rarely needs to compare their bytes.
+/// [`Shape::field_probed`] and the builder's cache of recent keys both use it, so a
+/// loader computes it once per key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Probe {
-    len: usize,
-    head: u64,
+pub(crate) struct Probe {
+    pub(crate) len: usize,
+    pub(crate) head: u64,
 }
 
 impl Probe {
-    fn of(key: &str) -> Probe {
+    pub(crate) fn of(key: &str) -> Probe {
         Probe {
             len: key.len(),
             head: key_head(key.as_bytes()),
         }
+    }
+
+    /// The probe of a key of `len` bytes whose first bytes begin `word` (the bytes of
+    /// `word` after the key's are left out).
+    #[inline]
+    pub(crate) fn from_word(word: [u8; 8], len: usize) -> Probe {
+        let head = u64::from_be_bytes(word);
+        let head = match u32::try_from(len * 8) {
+            Ok(bits @ 0..64) => head & !(u64::MAX >> bits),
+            _ => head,
+        };
+        Probe { len, head }
+    }
+
+    /// Whether `a` and `b`, two keys with this probe, are equal: only the bytes after
+    /// the first eight are left to compare (for keys of at most 16 bytes, as one word:
+    /// their last eight bytes).
+    #[inline]
+    pub(crate) fn same_rest(self, a: &[u8], b: &[u8]) -> bool {
+        if self.len <= 8 {
+            return true;
+        }
+        if self.len <= 16 {
+            return a.last_chunk::<8>() == b.last_chunk::<8>();
+        }
+        a.get(8..) == b.get(8..)
     }
 }
 
 /// The first 8 bytes of a key, zero-padded, big-endian (so that heads order as their
 /// keys' first bytes do): with the length, it tells most different keys apart without
 /// comparing them.
+#[inline]
 pub(crate) fn key_head(key: &[u8]) -> u64 {
-    let mut head = [0u8; 8];
-    for (to, from) in head.iter_mut().zip(key) {
-        *to = *from;
+    if let Some(first) = key.first_chunk::<8>() {
+        return u64::from_be_bytes(*first);
     }
-    u64::from_be_bytes(head)
+    let mut head = 0;
+    for (&b, shift) in key.iter().zip((0..64).step_by(8).rev()) {
+        head |= u64::from(b) << shift;
+    }
+    head
 }
 
 /// Nodes with at most this many fields are searched key by key (by [`Probe`]); larger
@@ -143,6 +175,12 @@ impl Shape {
 
     /// What the value of `key` needs, in an object loaded with `parent`.
     pub(crate) fn field(&self, parent: Need, key: &str) -> Need {
+        self.field_probed(parent, key, Probe::of(key))
+    }
+
+    /// [`Shape::field`] with the key's probe computed beforehand.
+    #[inline]
+    pub(crate) fn field_probed(&self, parent: Need, key: &str, probe: Probe) -> Need {
         let Need::Node(index) = parent else {
             return parent;
         };
@@ -150,7 +188,6 @@ impl Shape {
             return Need::All;
         };
         let found = if node.fields.len() <= SCAN {
-            let probe = Probe::of(key);
             let probes = self
                 .probes
                 .get(index as usize)
@@ -159,8 +196,7 @@ impl Shape {
                 .iter()
                 .zip(&node.fields)
                 .position(|(p, (k, _))| {
-                    *p == probe
-                        && (probe.len <= 8 || k.as_bytes().get(8..) == key.as_bytes().get(8..))
+                    *p == probe && probe.same_rest(k.as_bytes(), key.as_bytes())
                 })
                 .ok_or(0)
         } else {
@@ -210,11 +246,25 @@ mod tests {
         Shape::from_nodes(nodes).unwrap_or_else(|e| panic!("{e}"))
     }
 
+    /// A probe read from a word of the text is the probe of the key alone.
+    #[test]
+    fn probes_from_words_are_probes_of_keys() {
+        let text = "abcdefghijk\"\0\u{ff}xyz";
+        for start in 0..4 {
+            for end in start..12 {
+                let key = &text[start..end];
+                let word: [u8; 8] = text.as_bytes()[start..start + 8].try_into().unwrap();
+                assert_eq!(Probe::from_word(word, key.len()), Probe::of(key), "{key:?}");
+            }
+        }
+    }
+
     #[test]
     fn fields_are_found_by_the_whole_key() {
-        // Keys that share their length and first eight bytes, keys that are prefixes
-        // of others, a NUL byte: only the exact key matches, in a small node (compared
-        // by probe) and in a large one (binary search).
+        // Keys that share their length and first eight bytes (differing at the end,
+        // or in the middle of a long key), keys that are prefixes of others, a NUL
+        // byte: only the exact key matches, in a small node (compared by probe) and
+        // in a large one (binary search).
         let keys = [
             "timeout-minutes",
             "timeout-minutez",
@@ -223,6 +273,8 @@ mod tests {
             "a\0",
             "",
             "persist-credentials",
+            "abcdefgh-x-ijklmnop",
+            "timeout-m",
         ];
         let filler: Vec<String> = (0..20).map(|i| format!("k{i:02}")).collect();
         let mut large: Vec<&str> = keys.to_vec();
@@ -231,7 +283,15 @@ mod tests {
             for key in keys {
                 assert_eq!(shape.field(shape.root(), key), Need::All, "{key:?}");
             }
-            for other in ["timeout-minutex", "timeout-", "a\0\0", "b", "persist"] {
+            for other in [
+                "timeout-minutex",
+                "timeout-",
+                "a\0\0",
+                "b",
+                "persist",
+                "abcdefgh-y-ijklmnop",
+                "timeout-n",
+            ] {
                 assert_eq!(shape.field(shape.root(), other), Need::Skip, "{other:?}");
             }
         }

@@ -85,7 +85,7 @@ impl<'t> Loader<'t, '_> {
         built(at, self.builder.open(true, pos))?;
         for (key, value) in in_file_order(table) {
             let key_at = key.span().start;
-            let id = built(key_at, self.builder.intern(key.get_ref().clone()))?;
+            let id = built(key_at, self.builder.intern(key.get_ref()))?;
             built(key_at, self.builder.set_key(id))?;
             self.value(value, self.shape.field(need, key.get_ref()))?;
         }

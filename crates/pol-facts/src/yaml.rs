@@ -573,7 +573,7 @@ impl<'t> DocumentLoader<'t> {
                 return Ok(());
             }
             // A scalar key is its text as written (`1: x` has the key "1").
-            let key = built(self.builder.intern(value))?;
+            let key = built(self.builder.intern(&value))?;
             return built(self.builder.set_key(key));
         }
         let typed = resolve(&value, style, tag)?;
@@ -583,7 +583,7 @@ impl<'t> DocumentLoader<'t> {
         }
         if role == Role::Key {
             // An anchored key: the node above stays outside the tree, for aliases.
-            let key = built(self.builder.intern(value))?;
+            let key = built(self.builder.intern(&value))?;
             return built(self.builder.set_key(key));
         }
         self.complete(role, node)
@@ -650,7 +650,7 @@ impl<'t> DocumentLoader<'t> {
             Role::Root | Role::Item => {}
             Role::Key => {
                 let key = key_text(self.builder.doc(), node);
-                let key = built(self.builder.intern(Cow::Owned(key)))?;
+                let key = built(self.builder.intern(&key))?;
                 built(self.builder.set_key(key))?;
             }
             Role::Value => {

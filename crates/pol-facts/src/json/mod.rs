@@ -14,7 +14,7 @@ use crate::builder::{BuildError, Builder, Scalar};
 use crate::document::{Document, MAX_NODES};
 use crate::error::LoadError;
 use crate::lines::{Lines, to_u32};
-use crate::shape::{Need, Shape};
+use crate::shape::{Need, Probe, Shape};
 
 mod skip;
 use skip::SkipScratch;
@@ -265,14 +265,14 @@ impl<'t, 's, const SHAPED: bool> Parser<'t, 's, SHAPED> {
         if self.peek() != Some(b'"') {
             return Err(self.error_or_end(expected.to_owned()));
         }
-        let key = self.key_string()?;
+        let (key, probe) = self.key_string()?;
         if SHAPED
             && self.builder.depth() <= self.all_depth
             && let (Some(shape), Some(&parent)) = (self.shape, self.needs.last())
         {
-            self.pending = shape.field(parent, &key);
+            self.pending = shape.field_probed(parent, &key, probe);
         }
-        let id = self.build(at, |b| b.intern(key))?;
+        let id = self.build(at, |b| b.intern_probed(&key, probe))?;
         self.build(at, |b| b.set_key(id))?;
         self.skip_whitespace();
         if self.peek() != Some(b':') {
@@ -282,22 +282,30 @@ impl<'t, 's, const SHAPED: bool> Parser<'t, 's, SHAPED> {
         Ok(())
     }
 
-    /// A key: borrowed from the text when it has no escapes.
-    fn key_string(&mut self) -> Result<Cow<'t, str>> {
+    /// A key, borrowed from the text when it has no escapes, and its probe.
+    fn key_string(&mut self) -> Result<(Cow<'t, str>, Probe)> {
         let (start_i, start_continuation) = (self.i, self.continuation);
         self.i += 1;
         let end = self.string_run();
         if self.bytes.get(end) == Some(&b'"') {
-            let key = self.text.get(start_i + 1..end).unwrap_or("");
+            let start = start_i + 1;
+            let key = self.text.get(start..end).unwrap_or("");
             self.i = end + 1;
-            return Ok(Cow::Borrowed(key));
+            // The key's first eight bytes are one word of the text (the text goes on
+            // after a key, with at least its closing quote and a `:`).
+            let probe = match self.bytes.get(start..start + 8).map(<[u8; 8]>::try_from) {
+                Some(Ok(word)) => Probe::from_word(word, key.len()),
+                _ => Probe::of(key),
+            };
+            return Ok((Cow::Borrowed(key), probe));
         }
         // An escape, a control character or the end: the full decoder.
         self.i = start_i;
         self.continuation = start_continuation;
         let mut key = String::new();
         self.decode_string(&mut key)?;
-        Ok(Cow::Owned(key))
+        let probe = Probe::of(&key);
+        Ok((Cow::Owned(key), probe))
     }
 
     fn string_value(&mut self) -> Result<()> {
