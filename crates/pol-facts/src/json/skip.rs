@@ -247,22 +247,40 @@ impl<'t, 's, const SHAPED: bool> Parser<'t, 's, SHAPED> {
     #[inline]
     pub(super) fn string_run(&mut self) -> usize {
         let mut j = self.i;
-        // Eight bytes at a time: the first byte that ends the run is found in the word.
-        while let Some(Ok(word)) = self.bytes.get(j..j + 8).map(<[u8; 8]>::try_from) {
-            let x = u64::from_le_bytes(word);
+        // Eight ASCII bytes at a time: the first byte that ends the run is found in
+        // the word. Multi-byte characters and the last bytes of the text go on out of
+        // line.
+        while let Some(word) = self.bytes.get(j..).and_then(<[u8]>::first_chunk::<8>) {
+            let x = u64::from_le_bytes(*word);
+            let ends = string_ends(x);
+            let marks = (ends | x) & HIGH;
+            if marks != 0 {
+                let at = j + (marks.trailing_zeros() / 8) as usize;
+                if ends & marks & marks.wrapping_neg() != 0 {
+                    return at;
+                }
+                return self.string_run_on(at);
+            }
+            j += 8;
+        }
+        self.string_run_on(j)
+    }
+
+    /// [`Parser::string_run`] from byte `j` of the run on, where a multi-byte
+    /// character or the end of the text is near.
+    #[inline(never)]
+    fn string_run_on(&mut self, mut j: usize) -> usize {
+        while let Some(word) = self.bytes.get(j..).and_then(<[u8]>::first_chunk::<8>) {
+            let x = u64::from_le_bytes(*word);
             let ends = string_ends(x);
             if ends != 0 {
                 // The high bit of the first end byte is bit `8 * k + 7`.
                 let k = ends.trailing_zeros() / 8;
-                if x & HIGH != 0 {
-                    let before = (1u64 << (k * 8)) - 1;
-                    self.continuation += (continuation_bytes(x) & before).count_ones() as usize;
-                }
+                let before = (1u64 << (k * 8)) - 1;
+                self.continuation += (continuation_bytes(x) & before).count_ones() as usize;
                 return j + k as usize;
             }
-            if x & HIGH != 0 {
-                self.continuation += continuation_bytes(x).count_ones() as usize;
-            }
+            self.continuation += continuation_bytes(x).count_ones() as usize;
             j += 8;
         }
         // The last few bytes of the text.
@@ -373,6 +391,7 @@ impl<'t, 's, const SHAPED: bool> Parser<'t, 's, SHAPED> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Parser;
     use super::{continuation_bytes, string_ends};
 
     /// Marks bit 7 of byte `place` for each byte `is` holds of.
@@ -409,6 +428,36 @@ mod tests {
                     word[p2] = b2;
                     check(word);
                 }
+            }
+        }
+    }
+
+    /// `string_run` ends where a byte-by-byte scan does and counts the same
+    /// continuation bytes, from every start, with multi-byte characters and run ends
+    /// at every place of a word and near the end of the text.
+    #[test]
+    fn string_runs_end_where_bytes_say() {
+        let pieces = ["a", "bcdefgh", "é", "日本", "😀", "\"", "\\", "\u{1}", "\t"];
+        let mut state = 7u64;
+        for _ in 0..400 {
+            let mut text = String::new();
+            for _ in 0..12 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            }
+            for start in (0..text.len()).filter(|&i| text.is_char_boundary(i)) {
+                let bytes = &text.as_bytes()[start..];
+                let len = bytes
+                    .iter()
+                    .position(|&b| b < 0x20 || b == b'"' || b == b'\\')
+                    .unwrap_or(bytes.len());
+                let continuation = bytes[..len].iter().filter(|&&b| b & 0xC0 == 0x80).count();
+                let mut parser = Parser::<false>::new(&text, None, None, 0);
+                parser.i = start;
+                assert_eq!(parser.string_run(), start + len, "{text:?} from {start}");
+                assert_eq!(parser.continuation, continuation, "{text:?} from {start}");
             }
         }
     }
