@@ -20,7 +20,8 @@ use crate::shape::Probe;
 pub const MAX_DEPTH: usize = 256;
 /// The most nodes that YAML alias expansion may create in one document.
 pub const MAX_ALIAS_NODES: usize = 1_000_000;
-/// Objects with more entries than this check duplicate keys with a hash set.
+/// Objects with more entries than this check duplicate keys with a hash set, when a
+/// key's last object does not tell ([`Builder::set_key`]).
 const SMALL_OBJECT: usize = 16;
 
 /// A scalar value to add.
@@ -69,6 +70,9 @@ const _: () = assert!(KEY_CACHE.is_power_of_two(), "cache_slot takes the top bit
 struct KeyMeta {
     hash: u64,
     head: u64,
+    /// The node id plus one of the object whose entry this key last was, 0 for none
+    /// yet ([`Builder::set_key`]).
+    object: u32,
 }
 
 /// An open list or object.
@@ -79,7 +83,8 @@ struct Frame {
     start: usize,
     /// The key of the next value (objects).
     pending: Option<KeyId>,
-    /// The keys so far, once the object is too large for linear duplicate checks.
+    /// The keys so far, once the object is too large for linear duplicate checks and
+    /// has needed one.
     seen: Option<HashSet<KeyId>>,
 }
 
@@ -360,6 +365,7 @@ impl<'t> Builder<'t> {
         self.key_meta.push(KeyMeta {
             hash,
             head: probe.head,
+            object: 0,
         });
         match self.doc.key_table.get_mut(slot) {
             Some(entry) => *entry = id + 1,
@@ -391,21 +397,59 @@ impl<'t> Builder<'t> {
 
     /// Sets the key of the next value of the innermost open object; a key the object
     /// already has is an error.
+    ///
+    /// Each key remembers the last object it was set in. Node ids grow in the order
+    /// objects open, and every object opened while this one is open is inside it, so
+    /// a key last set in this object is a duplicate, a key last set in an object
+    /// opened before this one (or never) is new here, and only a key last set in an
+    /// object inside this one needs a look at this object's keys.
+    #[inline]
     pub(crate) fn set_key(&mut self, key: KeyId) -> Result<()> {
         let Some(frame) = self.frames.last_mut() else {
             return Ok(());
         };
-        let fields = self.fields.get(frame.start..).unwrap_or(&[]);
-        let duplicate = match &mut frame.seen {
-            Some(seen) => !seen.insert(key),
-            None => {
-                let duplicate = fields.iter().any(|&(k, _)| k == key);
-                if fields.len() >= SMALL_OBJECT {
-                    let mut seen: HashSet<KeyId> = fields.iter().map(|&(k, _)| k).collect();
+        let object = frame.node.0 + 1;
+        let last = match self.key_meta.get_mut(key.0 as usize) {
+            Some(meta) => std::mem::replace(&mut meta.object, object),
+            // Not a key of this builder: look.
+            None => u32::MAX,
+        };
+        if last < object && frame.seen.is_none() {
+            frame.pending = Some(key);
+            return Ok(());
+        }
+        self.set_key_looking(key, last.cmp(&object))
+    }
+
+    /// [`Builder::set_key`] for a key last set in this object (`Equal`) or in one inside
+    /// it (`Greater`), or in an object that keeps a hash set of its keys.
+    #[inline(never)]
+    fn set_key_looking(&mut self, key: KeyId, last: std::cmp::Ordering) -> Result<()> {
+        let Some(frame) = self.frames.last_mut() else {
+            return Ok(());
+        };
+        let duplicate = match last {
+            std::cmp::Ordering::Equal => true,
+            std::cmp::Ordering::Less => {
+                if let Some(seen) = &mut frame.seen {
                     seen.insert(key);
-                    frame.seen = Some(seen);
                 }
-                duplicate
+                false
+            }
+            std::cmp::Ordering::Greater => {
+                let fields = self.fields.get(frame.start..).unwrap_or(&[]);
+                match &mut frame.seen {
+                    Some(seen) => !seen.insert(key),
+                    None => {
+                        let duplicate = fields.iter().any(|&(k, _)| k == key);
+                        if fields.len() >= SMALL_OBJECT {
+                            let mut seen: HashSet<KeyId> = fields.iter().map(|&(k, _)| k).collect();
+                            seen.insert(key);
+                            frame.seen = Some(seen);
+                        }
+                        duplicate
+                    }
+                }
             }
         };
         if duplicate {
@@ -614,5 +658,89 @@ mod tests {
             distinct.dedup();
             assert_eq!(distinct.len(), keys.len(), "distinct keys, distinct ids");
         }
+    }
+
+    /// An object of a random tree: keys from a small set, so that they repeat within
+    /// objects and across nested ones, and some objects large enough for the hash set.
+    fn random_object(next: &mut impl FnMut(u64) -> u64, depth: u32, out: &mut String) {
+        let large = next(4) == 0;
+        let len = if large { 10 + next(30) } else { next(5) };
+        out.push('{');
+        for i in 0..len {
+            if i > 0 {
+                out.push(',');
+            }
+            let key = if large { next(40) } else { next(6) };
+            out.push_str(&format!("\"k{key}\":"));
+            if depth < 4 && next(3) == 0 {
+                random_object(next, depth + 1, out);
+            } else {
+                out.push('0');
+            }
+        }
+        out.push('}');
+    }
+
+    /// The first duplicate key in the order of the text, by a plain scan.
+    fn first_duplicate(text: &str) -> Option<String> {
+        // A stack of the keys of the open objects (keys are the only strings).
+        let mut open: Vec<Vec<String>> = Vec::new();
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'{' => open.push(Vec::new()),
+                b'}' => {
+                    open.pop();
+                }
+                b'"' => {
+                    let end = i + 1 + text[i + 1..].find('"').unwrap();
+                    let key = text[i + 1..end].to_owned();
+                    let keys = open.last_mut().unwrap();
+                    if keys.contains(&key) {
+                        return Some(key);
+                    }
+                    keys.push(key);
+                    i = end;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        None
+    }
+
+    /// Duplicate keys are found exactly, in small and large objects, whatever the keys
+    /// of the objects nested in them: the first duplicate of the text is the error.
+    #[test]
+    fn duplicate_keys_are_found_in_any_nesting() {
+        let mut state = 11u64;
+        let mut next = move |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        let (mut clean, mut duplicates) = (0, 0);
+        for _ in 0..2000 {
+            let mut text = String::new();
+            random_object(&mut next, 0, &mut text);
+            let expected = first_duplicate(&text);
+            match (crate::load(&text, crate::Format::Json, None), expected) {
+                (Ok(_), None) => clean += 1,
+                (Err(e), Some(key)) => {
+                    assert!(
+                        e.to_string().contains(&format!("duplicate key `{key}`")),
+                        "{e}: {text}"
+                    );
+                    duplicates += 1;
+                }
+                (got, expected) => panic!("{text}: {:?}, expected {expected:?}", got.err()),
+            }
+        }
+        assert!(
+            clean > 100 && duplicates > 100,
+            "{clean} clean, {duplicates} with duplicates"
+        );
     }
 }
