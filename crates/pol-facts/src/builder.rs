@@ -106,19 +106,82 @@ pub(crate) struct Builder<'t> {
     copied: usize,
 }
 
+/// The working arrays of builders, kept by each thread from one document to the next
+/// (cleared, with their capacity): loading a document then allocates only the
+/// document's own arrays, at their final sizes, when it is finished.
+#[derive(Default)]
+struct Scratch {
+    nodes: Vec<Node>,
+    pos: Vec<u32>,
+    items: Vec<NodeId>,
+    entries: Vec<(KeyId, NodeId)>,
+    strings: String,
+    keys: Vec<(u32, u32)>,
+    key_meta: Vec<KeyMeta>,
+    frames: Vec<Frame>,
+    open_items: Vec<NodeId>,
+    fields: Vec<(KeyId, NodeId)>,
+}
+
+impl Scratch {
+    const EMPTY: Scratch = Scratch {
+        nodes: Vec::new(),
+        pos: Vec::new(),
+        items: Vec::new(),
+        entries: Vec::new(),
+        strings: String::new(),
+        keys: Vec::new(),
+        key_meta: Vec::new(),
+        frames: Vec::new(),
+        open_items: Vec::new(),
+        fields: Vec::new(),
+    };
+}
+
+/// An array larger than this many bytes is not kept for the next document (so that
+/// one huge document does not hold its memory in every thread that loaded one).
+const SCRATCH_BYTES: usize = 4 << 20;
+
+thread_local! {
+    static SCRATCH: std::cell::Cell<Scratch> = const { std::cell::Cell::new(Scratch::EMPTY) };
+}
+
+/// Empties `v` for the next document, or drops it if it grew too large.
+fn recycle<T>(mut v: Vec<T>) -> Vec<T> {
+    if v.capacity() * std::mem::size_of::<T>() > SCRATCH_BYTES {
+        return Vec::new();
+    }
+    v.clear();
+    v
+}
+
 impl<'t> Builder<'t> {
     /// An empty builder; `capacity` is a guess of the number of nodes.
     pub(crate) fn new(file: Option<&str>, lines: Lines, capacity: usize) -> Builder<'t> {
+        let mut s = SCRATCH.take();
+        // Children are nodes too, and strings average a few bytes: guesses from the
+        // node count that save most regrowth (arrays kept from an earlier document
+        // may have room already).
+        s.nodes.reserve(capacity);
+        s.pos.reserve(capacity);
+        s.items.reserve(capacity / 2);
+        s.entries.reserve(capacity / 2);
+        s.strings.reserve(capacity * 8);
+        s.keys.reserve(32);
+        s.key_meta.reserve(32);
+        // The stacks of open containers and of their children so far: sizes that most
+        // documents stay within.
+        s.frames.reserve(16);
+        s.open_items.reserve(64);
+        s.fields.reserve(64);
         Builder {
             doc: Document {
-                nodes: Vec::with_capacity(capacity),
-                pos: Vec::with_capacity(capacity),
-                // Children are nodes too, and strings average a few bytes: guesses
-                // from the node count that save most regrowth (`finish` trims them).
-                items: Vec::with_capacity(capacity / 2),
-                entries: Vec::with_capacity(capacity / 2),
-                strings: String::with_capacity(capacity * 8),
-                keys: Vec::with_capacity(32),
+                nodes: s.nodes,
+                pos: s.pos,
+                items: s.items,
+                entries: s.entries,
+                strings: s.strings,
+                keys: s.keys,
                 key_table: vec![0; 64],
                 lines,
                 file: file.map(Name::from),
@@ -126,13 +189,11 @@ impl<'t> Builder<'t> {
                 read_skipped: ReadFlag::default(),
             },
             key_cache: [u32::MAX; KEY_CACHE],
-            key_meta: Vec::with_capacity(32),
+            key_meta: s.key_meta,
             text: PhantomData,
-            // The stacks of open containers and of their children so far: sizes that
-            // most documents stay within.
-            frames: Vec::with_capacity(16),
-            items: Vec::with_capacity(64),
-            fields: Vec::with_capacity(64),
+            frames: s.frames,
+            items: s.open_items,
+            fields: s.fields,
             copied: 0,
         }
     }
@@ -534,18 +595,23 @@ impl<'t> Builder<'t> {
         self.doc.lines = lines;
     }
 
-    /// Ends the document, with node 0 as the root.
-    pub(crate) fn finish(self) -> Document {
-        let Builder { mut doc, .. } = self;
-        trim(&mut doc.nodes);
-        trim(&mut doc.pos);
-        trim(&mut doc.items);
-        trim(&mut doc.entries);
-        trim(&mut doc.keys);
-        if doc.strings.capacity() - doc.strings.len() > doc.strings.len() / 4 {
-            doc.strings.shrink_to_fit();
+    /// Ends the document, with node 0 as the root: its arrays are copied out at their
+    /// final sizes, and the builder's go back to the thread for the next document.
+    pub(crate) fn finish(mut self) -> Document {
+        let doc = &mut self.doc;
+        Document {
+            nodes: doc.nodes.clone(),
+            pos: doc.pos.clone(),
+            items: doc.items.clone(),
+            entries: doc.entries.clone(),
+            strings: doc.strings.as_str().to_owned(),
+            keys: doc.keys.clone(),
+            key_table: std::mem::take(&mut doc.key_table),
+            lines: std::mem::take(&mut doc.lines),
+            file: doc.file.take(),
+            root: doc.root,
+            read_skipped: ReadFlag::default(),
         }
-        doc
     }
 
     /// Creates a node in the innermost open container.
@@ -590,20 +656,36 @@ impl<'t> Builder<'t> {
     }
 }
 
+impl Drop for Builder<'_> {
+    /// Gives the builder's arrays back to the thread, for the next document.
+    fn drop(&mut self) {
+        let doc = &mut self.doc;
+        let mut strings = std::mem::take(&mut doc.strings);
+        if strings.capacity() > SCRATCH_BYTES {
+            strings = String::new();
+        }
+        strings.clear();
+        SCRATCH.set(Scratch {
+            nodes: recycle(std::mem::take(&mut doc.nodes)),
+            pos: recycle(std::mem::take(&mut doc.pos)),
+            items: recycle(std::mem::take(&mut doc.items)),
+            entries: recycle(std::mem::take(&mut doc.entries)),
+            strings,
+            keys: recycle(std::mem::take(&mut doc.keys)),
+            key_meta: recycle(std::mem::take(&mut self.key_meta)),
+            frames: recycle(std::mem::take(&mut self.frames)),
+            open_items: recycle(std::mem::take(&mut self.items)),
+            fields: recycle(std::mem::take(&mut self.fields)),
+        });
+    }
+}
+
 /// The slot of a key in the builder's cache of recent keys: a multiplicative hash of
 /// its probe (the top bits of the product).
 #[inline]
 fn cache_slot(probe: Probe) -> usize {
     const SHIFT: u32 = u64::BITS - KEY_CACHE.trailing_zeros();
     ((probe.head ^ probe.len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> SHIFT) as usize
-}
-
-/// Gives back the unused capacity of `v` when it is more than a quarter of what is used
-/// (a reallocation each time would cost more than the memory is worth).
-fn trim<T>(v: &mut Vec<T>) {
-    if v.capacity() - v.len() > v.len() / 4 {
-        v.shrink_to_fit();
-    }
 }
 
 #[cfg(test)]
@@ -742,5 +824,58 @@ mod tests {
             clean > 100 && duplicates > 100,
             "{clean} clean, {duplicates} with duplicates"
         );
+    }
+
+    /// What a loaded document says: its value, every node's position and the keys.
+    fn summary(text: &str, format: crate::Format) -> std::result::Result<String, crate::LoadError> {
+        let docs = crate::load(text, format, None)?;
+        Ok(docs
+            .iter()
+            .map(|doc| {
+                let positions: Vec<_> = (0..doc.len() as u32)
+                    .map(|n| doc.position(NodeId(n)))
+                    .collect();
+                format!(
+                    "{} {positions:?} {}",
+                    doc.to_json(doc.root()),
+                    doc.key_count()
+                )
+            })
+            .collect())
+    }
+
+    /// The arrays a thread keeps from one document to the next leave nothing behind:
+    /// documents loaded after others (large, small, failed halfway with containers
+    /// open, YAML streams) are those a fresh thread loads.
+    #[test]
+    fn documents_loaded_after_others_are_those_of_a_fresh_thread() {
+        use crate::Format::{Json, Yaml};
+        let large: String = format!(
+            "{{{}}}",
+            (0..3000)
+                .map(|i| format!("\"k{i}\": [{i}, \"v{i}\", {{\"x\": null}}]"))
+                .collect::<Vec<_>>()
+                .join(",\n")
+        );
+        let inputs = [
+            (large.as_str(), Json),
+            (r#"{"a": [1, {"b": "#, Json),
+            (r#"{"a": {"b": [true, "é"], "c": 2}, "d": "x"}"#, Json),
+            (r#"{"a": 1, "a": 2}"#, Json),
+            ("a: 1\nb: [x, {c: d}]\n---\n- 1\n- {a: b}\n", Yaml),
+            ("a: [1, {b: \n", Yaml),
+            (r#"[]"#, Json),
+        ];
+        let fresh: Vec<_> = inputs
+            .iter()
+            .map(|&(text, format)| {
+                std::thread::scope(|s| s.spawn(|| summary(text, format)).join().unwrap())
+            })
+            .collect();
+        for _ in 0..2 {
+            for (&(text, format), expected) in inputs.iter().zip(&fresh).rev() {
+                assert_eq!(&summary(text, format), expected, "{text:.40}");
+            }
+        }
     }
 }
