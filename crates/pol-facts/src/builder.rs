@@ -597,7 +597,7 @@ impl<'t> Builder<'t> {
 
     /// Ends the document, with node 0 as the root: its arrays are copied out at their
     /// final sizes, and the builder's go back to the thread for the next document.
-    pub(crate) fn finish(mut self) -> Document {
+    pub(crate) fn finish(&mut self) -> Document {
         let doc = &mut self.doc;
         Document {
             nodes: doc.nodes.clone(),

@@ -70,7 +70,7 @@ impl Lines {
 
     /// A table from line starts found by a parser: character offsets, the first 0,
     /// increasing.
-    pub(crate) fn from_starts(starts: Vec<u32>) -> Lines {
+    pub(crate) fn from_starts(starts: &[u32]) -> Lines {
         Lines {
             starts: starts.into(),
         }

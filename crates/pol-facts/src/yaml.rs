@@ -538,7 +538,7 @@ impl<'t> DocumentLoader<'t> {
         }
     }
 
-    fn finish(self) -> Document {
+    fn finish(mut self) -> Document {
         self.builder.finish()
     }
 

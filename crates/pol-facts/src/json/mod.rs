@@ -59,6 +59,40 @@ pub(crate) fn load_shaped(
     }
 }
 
+/// The parser's own working arrays, kept by each thread from one document to the next
+/// (as the builder keeps its own).
+#[derive(Default)]
+struct Scratch {
+    line_starts: Vec<u32>,
+    needs: Vec<Need>,
+    skip: SkipScratch,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::Cell<Scratch> = std::cell::Cell::new(Scratch::default());
+}
+
+/// A line table longer than this many lines is not kept for the next document.
+const SCRATCH_LINES: usize = 1 << 20;
+
+impl<const SHAPED: bool> Drop for Parser<'_, '_, SHAPED> {
+    /// Gives the parser's arrays back to the thread, for the next document.
+    fn drop(&mut self) {
+        let mut line_starts = std::mem::take(&mut self.line_starts);
+        if line_starts.capacity() > SCRATCH_LINES {
+            line_starts = Vec::new();
+        }
+        line_starts.clear();
+        let mut needs = std::mem::take(&mut self.needs);
+        needs.clear();
+        SCRATCH.set(Scratch {
+            line_starts,
+            needs,
+            skip: std::mem::take(&mut self.skip).recycle(),
+        });
+    }
+}
+
 /// An error at a byte offset.
 struct Error {
     at: usize,
@@ -99,30 +133,29 @@ struct Parser<'t, 's, const SHAPED: bool> {
 
 impl<'t, 's, const SHAPED: bool> Parser<'t, 's, SHAPED> {
     fn new(text: &'t str, file: Option<&str>, shape: Option<&'s Shape>, capacity: usize) -> Self {
+        let mut scratch = SCRATCH.take();
+        scratch.line_starts.push(0);
+        scratch.needs.reserve(16);
         Parser {
             text,
             bytes: text.as_bytes(),
             i: 0,
             continuation: 0,
             builder: Builder::new(file, Lines::default(), capacity),
-            line_starts: {
-                let mut starts = Vec::with_capacity(text.len() / 32 + 1);
-                starts.push(0);
-                starts
-            },
+            line_starts: scratch.line_starts,
             shape,
-            needs: Vec::with_capacity(16),
+            needs: scratch.needs,
             all_depth: usize::MAX,
             pending: Need::All,
-            skip: SkipScratch::default(),
+            skip: scratch.skip,
         }
     }
 
     /// The document, with the line table gathered while parsing.
-    fn finish(self) -> Document {
-        let mut builder = self.builder;
-        builder.set_lines(Lines::from_starts(self.line_starts));
-        builder.finish()
+    fn finish(mut self) -> Document {
+        self.builder
+            .set_lines(Lines::from_starts(&self.line_starts));
+        self.builder.finish()
     }
 
     fn document(&mut self) -> Result<()> {

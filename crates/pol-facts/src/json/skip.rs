@@ -18,6 +18,16 @@ pub(super) struct SkipScratch {
     decoded: String,
 }
 
+impl SkipScratch {
+    /// The scratch space for the next document: this one, unless it grew large.
+    pub(super) fn recycle(self) -> SkipScratch {
+        if self.keys.capacity() > 1 << 16 || self.decoded.capacity() > 1 << 20 {
+            return SkipScratch::default();
+        }
+        self
+    }
+}
+
 /// A key of a skipped object: a byte range of the text (a key without escapes) or of
 /// [`SkipScratch::decoded`], with its first bytes and its length, which tell most
 /// different keys apart without reading them.
