@@ -30,7 +30,7 @@ pub struct Findings {
     /// (rule, node, hash of the message) of the findings so far: a finding is a
     /// duplicate when a previous one of the rule has the same message and path, and a
     /// path is one node.
-    seen: FxHashSet<(usize, NodeId, u64)>,
+    seen: FxHashSet<(u32, NodeId, u64)>,
     seen_errors: HashSet<(String, String, Pos)>,
     /// The program's names, shared by every finding.
     names: Names,
@@ -130,8 +130,7 @@ impl Findings {
             self.seen_errors
                 .remove(&(error.rule.to_string(), error.message, pos));
         }
-        self.seen
-            .retain(|(rule, _, _)| !rules.iter().any(|&r| r as usize == *rule));
+        self.seen.retain(|(rule, _, _)| !rules.contains(rule));
     }
 
     /// Records a runtime error once per (owner, message, position).
@@ -160,28 +159,24 @@ impl Findings {
         doc: &Document,
         program: &Program,
     ) -> Result<(), String> {
-        let View::Str(text) = message.view(doc) else {
-            return Err(format!(
-                "a message must be a string, got `{}`",
-                message.view(doc).kind()
-            ));
-        };
-        if self.duplicate(rule, text, node) {
-            return Ok(());
-        }
         // A computed message that nothing else holds moves into the finding.
         let text = match message {
             Value::Str(s) => Rc::try_unwrap(s).unwrap_or_else(|s| s.as_ref().clone()),
             other => match other.view(doc) {
                 View::Str(t) => t.to_owned(),
-                _ => String::new(),
+                not_text => {
+                    return Err(format!(
+                        "a message must be a string, got `{}`",
+                        not_text.kind()
+                    ));
+                }
             },
         };
-        self.push(rule, text, node, doc, program)
+        self.emit_text(rule, text, node, doc, program)
     }
 
-    /// Records a finding whose message the `emit` wrote ([`Findings::emit`] with the
-    /// message as a `String`).
+    /// Records a finding whose message is written already ([`Findings::emit`] with the
+    /// message as a `String`, as an `emit` that writes its f-string gives it).
     pub fn emit_text(
         &mut self,
         rule: usize,
@@ -190,14 +185,25 @@ impl Findings {
         doc: &Document,
         program: &Program,
     ) -> Result<(), String> {
+        let rule = match u32::try_from(rule) {
+            Ok(r) if (r as usize) < program.rules.len() => r,
+            _ => return Err("emit for an unknown rule".to_owned()),
+        };
         if self.duplicate(rule, &message, node) {
             return Ok(());
         }
-        self.push(rule, message, node, doc, program)
+        let path = doc.path_cached(node, &mut self.paths);
+        self.pending.push(Pending {
+            rule,
+            node,
+            message,
+            path,
+        });
+        Ok(())
     }
 
     /// True when rule `rule` has a finding about `node` with this message already.
-    fn duplicate(&mut self, rule: usize, message: &str, node: NodeId) -> bool {
+    fn duplicate(&mut self, rule: u32, message: &str, node: NodeId) -> bool {
         let hash = {
             let mut h = rustc_hash::FxHasher::default();
             message.hash(&mut h);
@@ -209,30 +215,7 @@ impl Findings {
         // A hash collision, or a duplicate: compare.
         self.pending
             .iter()
-            .any(|f| f.rule as usize == rule && f.node == node && f.message == message)
-    }
-
-    /// Adds the finding.
-    fn push(
-        &mut self,
-        rule: usize,
-        message: String,
-        node: NodeId,
-        doc: &Document,
-        program: &Program,
-    ) -> Result<(), String> {
-        let rule = match u32::try_from(rule) {
-            Ok(r) if rule < program.rules.len() => r,
-            _ => return Err("emit for an unknown rule".to_owned()),
-        };
-        let path = doc.path_cached(node, &mut self.paths);
-        self.pending.push(Pending {
-            rule,
-            node,
-            message,
-            path,
-        });
-        Ok(())
+            .any(|f| f.rule == rule && f.node == node && f.message == message)
     }
 
     /// The decision so far: the findings in rule order (each rule's in the order they
