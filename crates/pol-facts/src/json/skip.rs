@@ -107,6 +107,10 @@ impl<'t, 's, const SHAPED: bool> Parser<'t, 's, SHAPED> {
     /// counted from the builder's). Its errors carry no useful message: the caller
     /// loads the text in full to report them.
     pub(super) fn skip_value(&mut self) -> Result<()> {
+        // A scalar (most skipped values) needs none of the scratch space.
+        if !matches!(self.peek(), Some(b'{' | b'[')) {
+            return self.skip_scalar();
+        }
         let mut skip = std::mem::take(&mut self.skip);
         skip.open.clear();
         skip.keys.clear();
@@ -150,12 +154,7 @@ impl<'t, 's, const SHAPED: bool> Parser<'t, 's, SHAPED> {
                         }
                     }
                 }
-                Some(b'"') => self.skip_string()?,
-                Some(b't') => self.skip_literal(b"true")?,
-                Some(b'f') => self.skip_literal(b"false")?,
-                Some(b'n') => self.skip_literal(b"null")?,
-                Some(b'-' | b'0'..=b'9') => self.skip_number()?,
-                _ => return Err(self.skip_error()),
+                _ => self.skip_scalar()?,
             }
             // A value is complete: go on in the innermost open skipped container.
             while let Some(&object) = skip.open.last() {
@@ -181,6 +180,19 @@ impl<'t, 's, const SHAPED: bool> Parser<'t, 's, SHAPED> {
                 }
             }
             return Ok(());
+        }
+    }
+
+    /// Scans over the scalar at `self.i`; anything else is an error.
+    #[inline]
+    fn skip_scalar(&mut self) -> Result<()> {
+        match self.peek() {
+            Some(b'"') => self.skip_string(),
+            Some(b't') => self.skip_literal(b"true"),
+            Some(b'f') => self.skip_literal(b"false"),
+            Some(b'n') => self.skip_literal(b"null"),
+            Some(b'-' | b'0'..=b'9') => self.skip_number(),
+            _ => Err(self.skip_error()),
         }
     }
 
