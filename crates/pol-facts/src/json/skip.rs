@@ -95,6 +95,20 @@ fn string_ends(x: u64) -> u64 {
     !(x | (printable & not_quote & not_backslash)) & HIGH
 }
 
+/// The bytes of eight string bytes (a little-endian word) that stop the ASCII loop of
+/// [`Parser::string_run`]: those [`string_ends`] marks and the bytes of multi-byte
+/// characters, each marked by its high bit. Only the lowest mark is exact (a
+/// subtraction borrows from the byte above a `"`, `\` or control character), and
+/// only the lowest is read: below it, every byte is plain ASCII, which borrows nothing
+/// (`b - 0x20` wraps exactly when `b < 0x20`, `(b ^ c) - 1` exactly when `b == c`).
+#[inline]
+fn run_stops(x: u64) -> u64 {
+    let control = x.wrapping_sub(each(0x20));
+    let quote = (x ^ each(b'"')).wrapping_sub(each(1));
+    let backslash = (x ^ each(b'\\')).wrapping_sub(each(1));
+    (control | quote | backslash | x) & HIGH
+}
+
 /// The UTF-8 continuation bytes (`10xxxxxx`) of a word, each marked by its high bit.
 #[inline]
 fn continuation_bytes(x: u64) -> u64 {
@@ -269,21 +283,21 @@ impl<'t, 's, const SHAPED: bool> Parser<'t, 's, SHAPED> {
     #[inline]
     pub(super) fn string_run(&mut self) -> usize {
         let mut j = self.i;
-        // Eight ASCII bytes at a time: the first byte that ends the run is found in
-        // the word. Multi-byte characters and the last bytes of the text go on out of
-        // line.
-        while let Some(word) = self.bytes.get(j..).and_then(<[u8]>::first_chunk::<8>) {
-            let x = u64::from_le_bytes(*word);
-            let ends = string_ends(x);
-            let marks = (ends | x) & HIGH;
-            if marks != 0 {
-                let at = j + (marks.trailing_zeros() / 8) as usize;
-                if ends & marks & marks.wrapping_neg() != 0 {
+        // Sixteen ASCII bytes (two words) at a time: the first byte that stops the
+        // loop is found in them. Multi-byte characters and the last bytes of the text
+        // go on out of line.
+        while let Some(chunk) = self.bytes.get(j..).and_then(<[u8]>::first_chunk::<16>) {
+            let x = u128::from_le_bytes(*chunk);
+            let stops =
+                u128::from(run_stops(x as u64)) | u128::from(run_stops((x >> 64) as u64)) << 64;
+            if stops != 0 {
+                let at = j + (stops.trailing_zeros() / 8) as usize;
+                if self.bytes.get(at).is_some_and(|&b| b < 0x80) {
                     return at;
                 }
                 return self.string_run_on(at);
             }
-            j += 8;
+            j += 16;
         }
         self.string_run_on(j)
     }
@@ -414,7 +428,7 @@ impl<'t, 's, const SHAPED: bool> Parser<'t, 's, SHAPED> {
 #[cfg(test)]
 mod tests {
     use super::super::Parser;
-    use super::{continuation_bytes, string_ends};
+    use super::{continuation_bytes, run_stops, string_ends};
 
     /// Marks bit 7 of byte `place` for each byte `is` holds of.
     fn marks(word: [u8; 8], is: impl Fn(u8) -> bool) -> u64 {
@@ -430,9 +444,12 @@ mod tests {
     fn string_words() {
         let end = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
         let continuation = |b: u8| b & 0xC0 == 0x80;
+        let stop = |b: u8| end(b) || b >= 0x80;
+        let lowest = |m: u64| m & m.wrapping_neg();
         let check = |word: [u8; 8]| {
             let x = u64::from_le_bytes(word);
             assert_eq!(string_ends(x), marks(word, end), "{word:?}");
+            assert_eq!(lowest(run_stops(x)), lowest(marks(word, stop)), "{word:?}");
             assert_eq!(continuation_bytes(x), marks(word, continuation), "{word:?}");
         };
         for place in 0..8 {
@@ -459,7 +476,18 @@ mod tests {
     /// at every place of a word and near the end of the text.
     #[test]
     fn string_runs_end_where_bytes_say() {
-        let pieces = ["a", "bcdefgh", "é", "日本", "😀", "\"", "\\", "\u{1}", "\t"];
+        let pieces = [
+            "a",
+            "bcdefgh",
+            "ijklmnopqrstuvwxyz0123",
+            "é",
+            "日本",
+            "😀",
+            "\"",
+            "\\",
+            "\u{1}",
+            "\t",
+        ];
         let mut state = 7u64;
         for _ in 0..400 {
             let mut text = String::new();
