@@ -11,10 +11,12 @@ use std::marker::PhantomData;
 
 use crate::decision::Name;
 use crate::document::{
-    Document, KeyId, Kind, MAX_NODES, NO_PARENT, NO_POSITION, Node, NodeId, ReadFlag, key_hash,
+    Document, KeyId, Kind, MAX_NODES, NO_PARENT, Node, NodeId, ReadFlag, key_hash,
 };
 use crate::lines::Lines;
 use crate::shape::Probe;
+
+mod alias;
 
 /// The deepest nesting of lists and objects a document may have.
 pub const MAX_DEPTH: usize = 256;
@@ -520,76 +522,6 @@ impl<'t> Builder<'t> {
         Ok(())
     }
 
-    /// Adds a deep copy of the closed subtree `source` (a YAML alias), with the copy's
-    /// root at `pos` and the nodes under it at their original positions. Strings are
-    /// shared, not copied.
-    pub(crate) fn copy(&mut self, source: NodeId, pos: u32) -> Result<NodeId> {
-        let parent = self.frames.last().map_or(NO_PARENT, |f| f.node.0);
-        let copy = self.copy_node(source, parent, self.frames.len() + 1, Some(pos))?;
-        self.attach(copy);
-        Ok(copy)
-    }
-
-    /// Copies one node; `level` is the nesting level a container copy would have.
-    /// Recursion is bounded by `MAX_DEPTH`.
-    fn copy_node(
-        &mut self,
-        source: NodeId,
-        parent: u32,
-        level: usize,
-        pos: Option<u32>,
-    ) -> Result<NodeId> {
-        self.copied += 1;
-        if self.copied > MAX_ALIAS_NODES {
-            return Err(BuildError::AliasBudget);
-        }
-        let node = self
-            .doc
-            .nodes
-            .get(source.0 as usize)
-            .copied()
-            .unwrap_or(Node::new(Kind::Null, 0, 0, 0));
-        let pos = pos.unwrap_or_else(|| {
-            self.doc
-                .pos
-                .get(source.0 as usize)
-                .copied()
-                .unwrap_or(NO_POSITION)
-        });
-        let kind = node.kind();
-        if !matches!(kind, Kind::List | Kind::Object) {
-            return self.alloc(kind, parent, node.a, node.b, pos);
-        }
-        if level > MAX_DEPTH {
-            return Err(BuildError::TooDeep);
-        }
-        let copy = self.alloc(kind, parent, 0, 0, pos)?;
-        let (start, len) = if kind == Kind::List {
-            let children = self.doc.items_of(source).to_vec();
-            let mut copies = Vec::with_capacity(children.len());
-            for child in children {
-                copies.push(self.copy_node(child, copy.0, level + 1, None)?);
-            }
-            let start = self.doc.items.len();
-            self.doc.items.extend(copies);
-            (start, self.doc.items.len() - start)
-        } else {
-            let children = self.doc.entries_of(source).to_vec();
-            let mut copies = Vec::with_capacity(children.len());
-            for (key, child) in children {
-                copies.push((key, self.copy_node(child, copy.0, level + 1, None)?));
-            }
-            let start = self.doc.entries.len();
-            self.doc.entries.extend(copies);
-            (start, self.doc.entries.len() - start)
-        };
-        if let Some(n) = self.doc.nodes.get_mut(copy.0 as usize) {
-            n.a = u32::try_from(start).map_err(|_| BuildError::TooLarge)?;
-            n.b = u32::try_from(len).map_err(|_| BuildError::TooLarge)?;
-        }
-        Ok(copy)
-    }
-
     /// Replaces the line table (a loader that finds the line breaks as it parses).
     pub(crate) fn set_lines(&mut self, lines: Lines) {
         self.doc.lines = lines;
@@ -614,11 +546,29 @@ impl<'t> Builder<'t> {
         }
     }
 
-    /// Creates a node in the innermost open container.
+    /// Creates a node in the innermost open container: [`Builder::alloc`] and
+    /// [`Builder::attach`] in one look at the container (inline: each caller adds one
+    /// kind of node, and the call itself cost a fifth of the work).
+    #[inline(always)]
     fn add(&mut self, kind: Kind, a: u32, b: u32, pos: u32) -> Result<NodeId> {
-        let parent = self.frames.last().map_or(NO_PARENT, |f| f.node.0);
-        let id = self.alloc(kind, parent, a, b, pos)?;
-        self.attach(id);
+        let id = self.doc.nodes.len();
+        if id >= MAX_NODES {
+            return Err(BuildError::TooLarge);
+        }
+        let id = NodeId(id as u32);
+        let parent = match self.frames.last_mut() {
+            Some(frame) => {
+                if !frame.object {
+                    self.items.push(id);
+                } else if let Some(key) = frame.pending.take() {
+                    self.fields.push((key, id));
+                }
+                frame.node.0
+            }
+            None => NO_PARENT,
+        };
+        self.doc.nodes.push(Node::new(kind, parent, a, b));
+        self.doc.pos.push(pos);
         Ok(id)
     }
 
