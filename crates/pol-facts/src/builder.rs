@@ -86,8 +86,8 @@ struct Frame {
     /// The key of the next value (objects).
     pending: Option<KeyId>,
     /// The keys so far, once the object is too large for linear duplicate checks and
-    /// has needed one.
-    seen: Option<HashSet<KeyId>>,
+    /// has needed one (boxed: a frame is pushed and popped for every container).
+    seen: Option<Box<HashSet<KeyId>>>,
 }
 
 /// Builds one [`Document`]. `'t` is the lifetime of the source text, so that keys can
@@ -290,34 +290,33 @@ impl<'t> Builder<'t> {
         Ok(node)
     }
 
-    /// Closes the innermost open container.
+    /// Closes the innermost open container: its elements move from the stack of open
+    /// containers' elements to the document's, contiguous.
     pub(crate) fn close(&mut self) -> Result<NodeId> {
-        self.close_merged(&[])
-    }
-
-    /// Closes the innermost open object, merging YAML merge-key values into it: each
-    /// `(at, value)` inserts, before the `at`-th explicit entry, the entries of `value`
-    /// (a mapping, or each mapping of a list in turn) whose keys are neither explicit
-    /// nor merged already.
-    pub(crate) fn close_merged(&mut self, merges: &[(usize, NodeId)]) -> Result<NodeId> {
         let Some(frame) = self.frames.pop() else {
             return Ok(self.doc.root);
         };
-        let node = frame.node;
         let (start, len) = if frame.object {
+            let own = self.fields.get(frame.start..).unwrap_or(&[]);
             let start = self.doc.entries.len();
-            if merges.is_empty() {
-                self.doc.entries.extend(self.fields.drain(frame.start..));
-            } else {
-                let explicit: Vec<_> = self.fields.drain(frame.start..).collect();
-                self.merge_fields(node, &explicit, merges)?;
-            }
-            (start, self.doc.entries.len() - start)
+            self.doc.entries.extend_from_slice(own);
+            (start, own.len())
         } else {
+            let own = self.items.get(frame.start..).unwrap_or(&[]);
             let start = self.doc.items.len();
-            self.doc.items.extend(self.items.drain(frame.start..));
-            (start, self.doc.items.len() - start)
+            self.doc.items.extend_from_slice(own);
+            (start, own.len())
         };
+        if frame.object {
+            self.fields.truncate(frame.start);
+        } else {
+            self.items.truncate(frame.start);
+        }
+        self.set_span(frame.node, start, len)
+    }
+
+    /// Sets where a closed container's elements are in the document's side array.
+    fn set_span(&mut self, node: NodeId, start: usize, len: usize) -> Result<NodeId> {
         let start = u32::try_from(start).map_err(|_| BuildError::TooLarge)?;
         let len = u32::try_from(len).map_err(|_| BuildError::TooLarge)?;
         if let Some(n) = self.doc.nodes.get_mut(node.0 as usize) {
@@ -325,6 +324,23 @@ impl<'t> Builder<'t> {
             n.b = len;
         }
         Ok(node)
+    }
+
+    /// Closes the innermost open object, merging YAML merge-key values into it: each
+    /// `(at, value)` inserts, before the `at`-th explicit entry, the entries of `value`
+    /// (a mapping, or each mapping of a list in turn) whose keys are neither explicit
+    /// nor merged already.
+    pub(crate) fn close_merged(&mut self, merges: &[(usize, NodeId)]) -> Result<NodeId> {
+        if merges.is_empty() || !self.in_object() {
+            return self.close();
+        }
+        let Some(frame) = self.frames.pop() else {
+            return Ok(self.doc.root);
+        };
+        let start = self.doc.entries.len();
+        let explicit: Vec<_> = self.fields.drain(frame.start..).collect();
+        self.merge_fields(frame.node, &explicit, merges)?;
+        self.set_span(frame.node, start, self.doc.entries.len() - start)
     }
 
     fn merge_fields(
@@ -508,7 +524,7 @@ impl<'t> Builder<'t> {
                         if fields.len() >= SMALL_OBJECT {
                             let mut seen: HashSet<KeyId> = fields.iter().map(|&(k, _)| k).collect();
                             seen.insert(key);
-                            frame.seen = Some(seen);
+                            frame.seen = Some(Box::new(seen));
                         }
                         duplicate
                     }
