@@ -119,6 +119,7 @@ struct Scratch {
     entries: Vec<(KeyId, NodeId)>,
     strings: String,
     keys: Vec<(u32, u32)>,
+    key_table: Vec<u32>,
     key_meta: Vec<KeyMeta>,
     frames: Vec<Frame>,
     open_items: Vec<NodeId>,
@@ -133,6 +134,7 @@ impl Scratch {
         entries: Vec::new(),
         strings: String::new(),
         keys: Vec::new(),
+        key_table: Vec::new(),
         key_meta: Vec::new(),
         frames: Vec::new(),
         open_items: Vec::new(),
@@ -171,6 +173,8 @@ impl<'t> Builder<'t> {
         s.strings.reserve(capacity * 8);
         s.keys.reserve(32);
         s.key_meta.reserve(32);
+        // The key table starts at 64 empty slots (cleared in place: no allocation).
+        s.key_table.resize(64, 0);
         // The stacks of open containers and of their children so far: sizes that most
         // documents stay within.
         s.frames.reserve(16);
@@ -184,7 +188,7 @@ impl<'t> Builder<'t> {
                 entries: s.entries,
                 strings: s.strings,
                 keys: s.keys,
-                key_table: vec![0; 64],
+                key_table: s.key_table,
                 lines,
                 file: file.map(Name::from),
                 root: NodeId(0),
@@ -554,7 +558,7 @@ impl<'t> Builder<'t> {
             entries: doc.entries.clone(),
             strings: doc.strings.as_str().to_owned(),
             keys: doc.keys.clone(),
-            key_table: std::mem::take(&mut doc.key_table),
+            key_table: doc.key_table.clone(),
             lines: std::mem::take(&mut doc.lines),
             file: doc.file.take(),
             root: doc.root,
@@ -638,6 +642,7 @@ impl Drop for Builder<'_> {
             entries: recycle(std::mem::take(&mut doc.entries)),
             strings,
             keys: recycle(std::mem::take(&mut doc.keys)),
+            key_table: recycle(std::mem::take(&mut doc.key_table)),
             key_meta: recycle(std::mem::take(&mut self.key_meta)),
             frames: recycle(std::mem::take(&mut self.frames)),
             open_items: recycle(std::mem::take(&mut self.items)),

@@ -152,7 +152,7 @@ impl<'t, 's, const SHAPED: bool> Parser<'t, 's, SHAPED> {
     }
 
     /// The document, with the line table gathered while parsing.
-    fn finish(mut self) -> Document {
+    fn finish(&mut self) -> Document {
         self.builder
             .set_lines(Lines::from_starts(&self.line_starts));
         self.builder.finish()
