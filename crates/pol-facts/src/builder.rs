@@ -87,6 +87,10 @@ struct Frame {
     pending: Option<KeyId>,
     /// The keys so far, once the object is too large for linear duplicate checks and
     /// has needed one (boxed: a frame is pushed and popped for every container).
+    #[expect(
+        clippy::box_collection,
+        reason = "a box is one word in the frame, the set three; few objects need one"
+    )]
     seen: Option<Box<HashSet<KeyId>>>,
 }
 
