@@ -76,7 +76,7 @@ fn summary(values: &mut [f64]) -> String {
     let (first, last) = (values.first(), values.last());
     let median = values.get(values.len() / 2);
     match (median, first, last) {
-        (Some(m), Some(lo), Some(hi)) => format!("{m:.1}× (rounds: {lo:.1}–{hi:.1}×)"),
+        (Some(m), Some(lo), Some(hi)) => format!("{m:.2}× (rounds: {lo:.2}–{hi:.2}×)"),
         _ => "—".to_owned(),
     }
 }
