@@ -95,7 +95,7 @@ pub fn write_parts<'a>(
     for part in parts {
         match part {
             Piece::Text(s) => out.push_str(s),
-            Piece::Value(part) => match crate::vm::str_view(part, doc) {
+            Piece::Value(part) => match part.str_view(doc) {
                 View::Str(s) => out.push_str(s),
                 View::Null => out.push_str("null"),
                 // As `to_string` writes them, without building a JSON value first.

@@ -1,7 +1,7 @@
 //! Runtime values: computed values, and references into the input document that keep
 //! their identity (so a finding can point at the node it is about).
 
-use pol_facts::{Document, KeyId, NodeId, NodeRef};
+use pol_facts::{Document, KeyId, NodeId, NodeKind, NodeRef};
 use std::cmp::Ordering;
 use std::rc::Rc;
 
@@ -187,6 +187,41 @@ impl Value {
                     .unwrap_or(""),
             ),
             _ => None,
+        }
+    }
+
+    /// [`Value::view`], with a string's text found inline ([`Value::as_str`]): the
+    /// string instructions match on it, and a string is what they mostly get.
+    #[inline(always)]
+    pub(crate) fn str_view<'a>(&'a self, doc: &'a Document) -> View<'a> {
+        match self.as_str(doc) {
+            Some(text) => View::Str(text),
+            None => self.view(doc),
+        }
+    }
+
+    /// The bit of the value's kind in the `kinds` of `is_kind` and `jump_unless_kind`
+    /// (the index in `KIND_NAMES`).
+    #[inline]
+    pub(crate) fn kind_bit(&self, doc: &Document) -> u8 {
+        match self {
+            Value::Node(id) => match doc.kind(*id) {
+                NodeKind::Null => 0,
+                NodeKind::Bool => 1,
+                NodeKind::Int => 2,
+                NodeKind::Float => 3,
+                NodeKind::Str => 4,
+                NodeKind::List => 5,
+                NodeKind::Object => 7,
+            },
+            Value::Null => 0,
+            Value::Bool(_) => 1,
+            Value::Int(_) => 2,
+            Value::Float(_) => 3,
+            Value::Str(_) | Value::Key(_) | Value::Slice { .. } => 4,
+            Value::List(_) => 5,
+            Value::Set(_) => 6,
+            Value::Object(_) => 7,
         }
     }
 

@@ -21,7 +21,7 @@ impl Evaluator<'_> {
         let Some(Const::Str(sep)) = self.program.code.consts.get(k as usize) else {
             return Ok(Value::Null);
         };
-        let text = match super::str_view(value, doc) {
+        let text = match value.str_view(doc) {
             View::Null => return Ok(Value::Null),
             View::Str(text) => text,
             other => {

@@ -11,7 +11,7 @@ use crate::ops;
 use crate::program::Program;
 use crate::value::{Value, View};
 use pol_bytecode::{BuiltinOp, Chunk, Const, Instr, Message, MessagePart, Reg, StrOp};
-use pol_facts::{Decision, Document, KeyHash, KeyId, NodeId, NodeKind, key_hash};
+use pol_facts::{Decision, Document, KeyHash, KeyId, NodeId, key_hash};
 use std::rc::Rc;
 
 mod access;
@@ -548,7 +548,7 @@ impl<'p> Evaluator<'p> {
                 }
             }
             Instr::JumpUnlessKind { src, kinds, target } => {
-                if kinds & (1 << kind_bit(self.reg(base, src), doc)) == 0 {
+                if kinds & (1 << self.reg(base, src).kind_bit(doc)) == 0 {
                     return Ok(Flow::Jump(target.index()));
                 }
             }
@@ -592,7 +592,7 @@ impl<'p> Evaluator<'p> {
                 self.set(base, dst, v);
             }
             Instr::MatchRegex { dst, s, re } => {
-                let b = match str_view(self.reg(base, s), doc) {
+                let b = match self.reg(base, s).str_view(doc) {
                     View::Null => None,
                     View::Str(text) => Some(self.program.is_match(re.index(), text)?),
                     other => {
@@ -751,13 +751,13 @@ impl<'p> Evaluator<'p> {
                 kinds,
                 negate,
             } => {
-                let bit = kind_bit(self.reg(base, src), doc);
+                let bit = self.reg(base, src).kind_bit(doc);
                 self.set(base, dst, Value::Bool((kinds & (1 << bit) != 0) != negate));
             }
             Instr::StrConst { op, dst, s, k } => {
                 let value = self.reg(base, s);
                 let b = match (
-                    str_view(value, doc),
+                    value.str_view(doc),
                     self.program.code.consts.get(k as usize),
                 ) {
                     (View::Null, _) => None,
@@ -799,7 +799,7 @@ impl<'p> Evaluator<'p> {
                 self.set(base, dst, v);
             }
             Instr::InConst { dst, x, k, negate } => {
-                let b = match str_view(self.reg(base, x), doc) {
+                let b = match self.reg(base, x).str_view(doc) {
                     View::Null => None,
                     View::Str(text) => Some(
                         self.program
@@ -864,39 +864,4 @@ impl<'p> Evaluator<'p> {
 #[inline]
 fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
-}
-
-/// `value.view(doc)`, with a string's text found inline ([`Value::as_str`]): the
-/// string instructions match on it, and a string is what they mostly get.
-#[inline(always)]
-pub(crate) fn str_view<'a>(value: &'a Value, doc: &'a Document) -> View<'a> {
-    match value.as_str(doc) {
-        Some(text) => View::Str(text),
-        None => value.view(doc),
-    }
-}
-
-/// The bit of a value's kind in the `kinds` of `is_kind` and `jump_unless_kind`
-/// (the index in `KIND_NAMES`).
-#[inline]
-fn kind_bit(value: &Value, doc: &Document) -> u8 {
-    match value {
-        Value::Node(id) => match doc.kind(*id) {
-            NodeKind::Null => 0,
-            NodeKind::Bool => 1,
-            NodeKind::Int => 2,
-            NodeKind::Float => 3,
-            NodeKind::Str => 4,
-            NodeKind::List => 5,
-            NodeKind::Object => 7,
-        },
-        Value::Null => 0,
-        Value::Bool(_) => 1,
-        Value::Int(_) => 2,
-        Value::Float(_) => 3,
-        Value::Str(_) | Value::Key(_) | Value::Slice { .. } => 4,
-        Value::List(_) => 5,
-        Value::Set(_) => 6,
-        Value::Object(_) => 7,
-    }
 }
