@@ -32,7 +32,7 @@ pub use builder::{MAX_ALIAS_NODES, MAX_DEPTH};
 pub use decision::{Decision, EvalError, Finding, InputLocation, Name, PolicyLocation};
 pub use document::{Document, KeyHash, KeyId, NodeId, Position, key_hash};
 pub use error::LoadError;
-pub use render::PathCache;
+pub use render::{PathCache, push_decimal};
 pub use shape::{Shape, ShapeNode};
 pub use view::{ListRef, NodeKind, NodeRef, ObjectRef};
 

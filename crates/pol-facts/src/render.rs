@@ -105,25 +105,31 @@ impl Document {
 
 /// Appends `[i]`, without the formatting machinery.
 fn push_index(out: &mut String, i: usize) {
+    out.push('[');
+    push_decimal(out, u64::try_from(i).unwrap_or(u64::MAX));
+    out.push(']');
+}
+
+/// Appends `n` in decimal, as `to_string` writes it, without the formatting
+/// machinery (paths' indexes here, f-strings' ints in the VM).
+pub fn push_decimal(out: &mut String, n: u64) {
     let mut digits = [0u8; 20];
-    let mut n = i;
+    let mut rest = n;
     let mut start = digits.len();
     loop {
         start -= 1;
         if let Some(d) = digits.get_mut(start) {
-            // `n % 10` is below 10.
-            *d = b'0' + (n % 10) as u8;
+            // `rest % 10` is below 10.
+            *d = b'0' + (rest % 10) as u8;
         }
-        n /= 10;
-        if n == 0 || start == 0 {
+        rest /= 10;
+        if rest == 0 || start == 0 {
             break;
         }
     }
-    out.push('[');
     for &d in digits.get(start..).unwrap_or(&[]) {
         out.push(char::from(d));
     }
-    out.push(']');
 }
 
 /// Appends `.key` (or `key` at the start), or `["key"]` when the key is not an

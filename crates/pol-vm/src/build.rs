@@ -113,24 +113,10 @@ pub fn write_parts<'a>(
 
 /// Appends `n` in decimal, as `to_string` writes it, without `fmt`.
 fn push_int(out: &mut String, n: i64) {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    let mut rest = n.unsigned_abs();
-    loop {
-        start -= 1;
-        if let Some(d) = digits.get_mut(start) {
-            // `rest % 10` is below 10.
-            *d = b'0' + (rest % 10) as u8;
-        }
-        rest /= 10;
-        if rest == 0 || start == 0 {
-            break;
-        }
-    }
     if n < 0 {
         out.push('-');
     }
-    out.push_str(std::str::from_utf8(digits.get(start..).unwrap_or(&[])).unwrap_or(""));
+    pol_facts::push_decimal(out, n.unsigned_abs());
 }
 
 #[cfg(test)]
