@@ -215,6 +215,11 @@ pub struct RuleInfo {
     /// A test on the input that must pass for the rule to fire, used to skip the rule
     /// without running it (rule indexing). The rule still runs the test itself.
     pub guard: Option<Guard>,
+    /// The kinds the document's root may have, as its package's `input: T` declares
+    /// them (a bit set of [`KIND_NAMES`](crate::instr::KIND_NAMES)); 0 when any kind
+    /// will do. On a document of another kind the rule does not run: it records a
+    /// runtime error instead (the input is not what the policy is written for).
+    pub input_kinds: u8,
 }
 
 /// A condition a rule's first clause starts with, on a path of the input: when it is

@@ -56,6 +56,7 @@ fn sample() -> Program {
             chunk: 0,
             pos: Pos::default(),
             guard: None,
+            input_kinds: 0,
         }],
         ..Program::default()
     }

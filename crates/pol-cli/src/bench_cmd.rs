@@ -82,7 +82,7 @@ pub fn run(args: &BenchArgs) -> u8 {
 }
 
 fn read_inputs(args: &BenchArgs) -> Result<Vec<Input>, InputError> {
-    find_inputs(&args.inputs, args.input_format.map(Into::into))?
+    find_inputs(&args.inputs, args.input_format.map(Into::into), u64::MAX)?
         .iter()
         .map(|pending| pending.read())
         .collect()

@@ -2,11 +2,13 @@
 
 use crate::batch;
 use crate::inputs::{InputError, Pending, find_inputs};
+use crate::limit_args::LimitArgs;
 use crate::output::{ColorChoice, Format as OutputFormat, write_stdout};
 use crate::policies::{PolicyArgs, load};
 use crate::report::{render_decision, summary};
 use crate::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use pol::{Decision, Evaluator};
+use std::fmt::Write;
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
@@ -35,6 +37,12 @@ pub struct EvalArgs {
     /// is the same whatever the number.
     #[arg(short = 'j', long, value_name = "N")]
     jobs: Option<NonZeroUsize>,
+    /// Accept inputs that hold no document (an empty file or standard input, a YAML
+    /// file of comments only): they are skipped. Without it they are errors.
+    #[arg(long)]
+    allow_empty: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 /// Input formats.
@@ -72,11 +80,16 @@ pub struct Outcome {
 
 /// Runs `pol eval`; returns the exit code.
 pub fn run(args: &EvalArgs) -> u8 {
+    let start = std::time::Instant::now();
     let loaded = match load(&args.policy, args.color) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
-    let inputs = match find_inputs(&args.inputs, args.input_format.map(Into::into)) {
+    let inputs = match find_inputs(
+        &args.inputs,
+        args.input_format.map(Into::into),
+        args.limits.max_input_size,
+    ) {
         Ok(inputs) => inputs,
         Err(e) => {
             eprintln!("error: {}", e.0);
@@ -84,45 +97,89 @@ pub fn run(args: &EvalArgs) -> u8 {
         }
     };
     let jobs = batch::workers(args.jobs);
-    if let Some(name) = &args.query {
-        return query(&loaded.policy, &inputs, name, jobs);
-    }
-    // Nothing is printed before every input is loaded and evaluated: a malformed one
-    // stops the run with its message alone.
-    let evaluated = batch::try_map(&inputs, jobs, || loaded.policy.evaluator(), evaluate);
-    let outcomes: Vec<Outcome> = match evaluated {
-        Ok(per_input) => per_input.into_iter().flatten().collect(),
-        Err(e) => {
-            eprintln!("error: {}", e.0);
-            return EXIT_USAGE;
-        }
+    let deadline = args.limits.deadline(start);
+    let evaluator = || {
+        let mut evaluator = loaded.policy.evaluator();
+        evaluator.set_limits(args.limits.limits());
+        evaluator.set_deadline(deadline);
+        evaluator
     };
+    if let Some(name) = &args.query {
+        return query(&loaded.policy, &inputs, name, jobs, &evaluator);
+    }
+    // Every input is evaluated: one that cannot be read or parsed is an error of its
+    // own, reported with the others' decisions, and the run fails closed.
+    let evaluated = batch::try_map(&inputs, jobs, evaluator, |evaluator, input| {
+        Ok::<_, std::convert::Infallible>(evaluate(evaluator, input, args.allow_empty, deadline))
+    });
+    let per_input = match evaluated {
+        Ok(per_input) => per_input,
+        Err(never) => match never {},
+    };
+    let mut outcomes: Vec<Outcome> = Vec::new();
+    let mut failures: Vec<(String, InputError)> = Vec::new();
+    for (input, result) in inputs.iter().zip(per_input) {
+        match result {
+            Ok(decided) => outcomes.extend(decided),
+            Err(e) => failures.push((input.name.clone(), e)),
+        }
+    }
+    for (_, e) in &failures {
+        eprintln!("error: {}", e.0);
+    }
     let mut out = String::new();
     match args.format {
-        OutputFormat::Json => out = json(&outcomes),
+        OutputFormat::Json => out = json(&outcomes, &failures),
         OutputFormat::Text => {
             let color = args.color.stdout();
             for outcome in &outcomes {
                 render_decision(&mut out, outcome, color);
             }
             out.push_str(&summary(&outcomes));
+            if !failures.is_empty() {
+                let _ = write!(
+                    out,
+                    "; {} not evaluated (errors above)",
+                    crate::output::plural(failures.len(), "input")
+                );
+            }
         }
     }
     out.push('\n');
     if let Err(code) = write_stdout(&out) {
         return code;
     }
-    if outcomes.iter().all(|o| o.decision.allowed) {
+    if !failures.is_empty() {
+        EXIT_USAGE
+    } else if outcomes.iter().all(|o| o.decision.allowed) {
         EXIT_OK
     } else {
         EXIT_FAILED
     }
 }
 
-/// Reads, parses and evaluates one input: one outcome per document.
-fn evaluate(evaluator: &mut Evaluator<'_>, input: &Pending) -> Result<Vec<Outcome>, InputError> {
+/// Reads, parses and evaluates one input: one outcome per document. An input with no
+/// document is an error unless `allow_empty`.
+fn evaluate(
+    evaluator: &mut Evaluator<'_>,
+    input: &Pending,
+    allow_empty: bool,
+    deadline: Option<std::time::Instant>,
+) -> Result<Vec<Outcome>, InputError> {
+    if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+        return Err(InputError(format!(
+            "{}: not evaluated: the run ran out of time (`--total-timeout`)",
+            input.name
+        )));
+    }
     // Selective loading: what no rule reads is skipped (`--query` loads whole).
     let docs = input.load_shaped(evaluator.shape())?;
+    if docs.is_empty() && !allow_empty {
+        return Err(InputError(format!(
+            "{}: empty input: it holds no document (pass `--allow-empty` to accept empty inputs)",
+            input.name
+        )));
+    }
     let documents = docs.len();
     Ok(docs
         .iter()
@@ -136,11 +193,12 @@ fn evaluate(evaluator: &mut Evaluator<'_>, input: &Pending) -> Result<Vec<Outcom
         .collect())
 }
 
-/// One decision: the decision itself. Several: an array, each with its `input`.
-fn json(outcomes: &[Outcome]) -> String {
-    let value = match outcomes {
-        [one] => serde_json::to_value(&one.decision).unwrap_or_default(),
-        many => serde_json::Value::Array(
+/// One decision: the decision itself. Several: an array, each with its `input`; an
+/// input that could not be evaluated is an entry with its `error` (and makes an array).
+fn json(outcomes: &[Outcome], failures: &[(String, InputError)]) -> String {
+    let value = match (outcomes, failures) {
+        ([one], []) => serde_json::to_value(&one.decision).unwrap_or_default(),
+        (many, failures) => serde_json::Value::Array(
             many.iter()
                 .map(|o| {
                     let mut v = serde_json::to_value(&o.decision).unwrap_or_default();
@@ -152,28 +210,36 @@ fn json(outcomes: &[Outcome]) -> String {
                     }
                     v
                 })
+                .chain(failures.iter().map(|(file, e)| {
+                    serde_json::json!({
+                        "allowed": false,
+                        "error": e.0,
+                        "input": {"file": file},
+                    })
+                }))
                 .collect(),
         ),
     };
     serde_json::to_string_pretty(&value).unwrap_or_default()
 }
 
-fn query(policy: &pol::Policy, inputs: &[Pending], name: &str, jobs: usize) -> u8 {
+fn query<'p>(
+    policy: &'p pol::Policy,
+    inputs: &[Pending],
+    name: &str,
+    jobs: usize,
+    evaluator: &(impl Fn() -> Evaluator<'p> + Sync),
+) -> u8 {
     // Every input is loaded and queried first: a malformed one stops the run before
     // anything is printed.
-    let computed = batch::try_map(
-        inputs,
-        jobs,
-        || policy.evaluator(),
-        |evaluator, input| {
-            let docs = input.load()?;
-            Ok::<_, InputError>(
-                docs.iter()
-                    .map(|doc| evaluator.query(doc, name))
-                    .collect::<Vec<_>>(),
-            )
-        },
-    );
+    let computed = batch::try_map(inputs, jobs, evaluator, |evaluator, input| {
+        let docs = input.load()?;
+        Ok::<_, InputError>(
+            docs.iter()
+                .map(|doc| evaluator.query(doc, name))
+                .collect::<Vec<_>>(),
+        )
+    });
     let per_input = match computed {
         Ok(per_input) => per_input,
         Err(e) => {

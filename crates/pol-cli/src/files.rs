@@ -1,5 +1,6 @@
 //! Finding and reading policy files: paths given on the command line, folders walked.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// A path that could not be used, with the reason.
@@ -19,16 +20,19 @@ impl std::fmt::Display for PathError {
 
 /// Every file under `paths` whose extension is one of `extensions` (in any case): files
 /// are taken as given (whatever their extension), folders are walked recursively in
-/// sorted order.
+/// sorted order. Symbolic links are followed, but each real folder is walked once and
+/// each real file found once (a link loop ends; a file reached by two paths is taken
+/// at the first).
 pub fn collect(paths: &[PathBuf], extensions: &[&str]) -> Result<Vec<PathBuf>, PathError> {
     let mut out = Vec::new();
+    let mut seen = Seen::default();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|e| PathError {
             path: path.clone(),
             reason: describe_io(&e),
         })?;
         if meta.is_dir() {
-            walk(path, extensions, &mut out)?;
+            walk(path, extensions, &mut out, &mut seen)?;
         } else {
             out.push(path.clone());
         }
@@ -36,7 +40,34 @@ pub fn collect(paths: &[PathBuf], extensions: &[&str]) -> Result<Vec<PathBuf>, P
     Ok(out)
 }
 
-fn walk(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) -> Result<(), PathError> {
+/// The real (canonical) folders and files a walk has met.
+#[derive(Default)]
+struct Seen {
+    dirs: HashSet<PathBuf>,
+    files: HashSet<PathBuf>,
+}
+
+impl Seen {
+    /// True the first time the real path of `path` is seen in `set`; a path that
+    /// cannot be resolved (a dangling link) counts as new, and its reading fails later
+    /// with its own error.
+    fn first(set: &mut HashSet<PathBuf>, path: &Path) -> bool {
+        match std::fs::canonicalize(path) {
+            Ok(real) => set.insert(real),
+            Err(_) => true,
+        }
+    }
+}
+
+fn walk(
+    dir: &Path,
+    extensions: &[&str],
+    out: &mut Vec<PathBuf>,
+    seen: &mut Seen,
+) -> Result<(), PathError> {
+    if !Seen::first(&mut seen.dirs, dir) {
+        return Ok(());
+    }
     let entries = std::fs::read_dir(dir).map_err(|e| PathError {
         path: dir.to_path_buf(),
         reason: describe_io(&e),
@@ -49,11 +80,12 @@ fn walk(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) -> Result<(), P
             continue;
         }
         if path.is_dir() {
-            walk(&path, extensions, out)?;
+            walk(&path, extensions, out, seen)?;
         } else if path
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| extensions.iter().any(|x| x.eq_ignore_ascii_case(e)))
+            && Seen::first(&mut seen.files, &path)
         {
             out.push(path);
         }

@@ -24,10 +24,13 @@ pub struct Pending {
     pub name: String,
     source: Source,
     forced: Option<Format>,
+    /// The largest input read (`--max-input-size`).
+    max_size: u64,
 }
 
 enum Source {
-    Stdin(String),
+    /// Standard input's text, or why it could not be used.
+    Stdin(Result<String, String>),
     File(PathBuf),
 }
 
@@ -37,19 +40,21 @@ pub struct InputError(pub String);
 const EXTENSIONS: &[&str] = &["json", "yaml", "yml", "toml"];
 
 /// Finds the inputs, in order: `-` reads standard input; folders are walked for
-/// `.json`, `.yaml`, `.yml` and `.toml` files. Files are not read yet.
-pub fn find_inputs(args: &[PathBuf], forced: Option<Format>) -> Result<Vec<Pending>, InputError> {
+/// `.json`, `.yaml`, `.yml` and `.toml` files. Files are not read yet. An input larger
+/// than `max_size` bytes is an error when it is read.
+pub fn find_inputs(
+    args: &[PathBuf],
+    forced: Option<Format>,
+    max_size: u64,
+) -> Result<Vec<Pending>, InputError> {
     let mut out = Vec::new();
     for arg in args {
         if arg.as_os_str() == "-" {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| InputError(format!("cannot read standard input: {e}")))?;
             out.push(Pending {
                 name: "-".to_owned(),
-                source: Source::Stdin(text),
+                source: Source::Stdin(read_stdin(max_size)),
                 forced,
+                max_size,
             });
             continue;
         }
@@ -65,17 +70,39 @@ pub fn find_inputs(args: &[PathBuf], forced: Option<Format>) -> Result<Vec<Pendi
             name: display_name(&path),
             source: Source::File(path),
             forced,
+            max_size,
         }));
     }
     Ok(out)
+}
+
+/// Reads standard input, at most `max_size` bytes of it.
+fn read_stdin(max_size: u64) -> Result<String, String> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(max_size.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read standard input: {e}"))?;
+    if bytes.len() as u64 > max_size {
+        return Err(too_large("-", max_size));
+    }
+    String::from_utf8(bytes)
+        .map_err(|e| format!("-: not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))
+}
+
+fn too_large(name: &str, max_size: u64) -> String {
+    format!(
+        "{name}: the input is larger than {max_size} bytes (resource limit; raise it with `--max-input-size`)"
+    )
 }
 
 impl Pending {
     /// Reads the input's text (standard input's was read when it was found).
     pub fn read(&self) -> Result<Input, InputError> {
         let (text, path) = match &self.source {
-            Source::Stdin(text) => (text.clone(), None),
-            Source::File(path) => (read_utf8(path)?, Some(path)),
+            Source::Stdin(text) => (text.clone().map_err(InputError)?, None),
+            Source::File(path) => (read_utf8(path, self.max_size)?, Some(path)),
         };
         let format = self
             .forced
@@ -100,14 +127,23 @@ impl Pending {
     }
 }
 
-fn read_utf8(path: &Path) -> Result<String, InputError> {
-    let bytes = std::fs::read(path).map_err(|e| {
+fn read_utf8(path: &Path, max_size: u64) -> Result<String, InputError> {
+    let cannot = |e: std::io::Error| {
         InputError(format!(
             "cannot read `{}`: {}",
             path.display(),
             describe_io(&e)
         ))
-    })?;
+    };
+    // Read through `take`: the size the file has when read is what counts (a file
+    // that grows, or a device, is cut at the limit and refused).
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(max_size.saturating_add(1)).read_to_end(&mut bytes))
+        .map_err(cannot)?;
+    if bytes.len() as u64 > max_size {
+        return Err(InputError(too_large(&display_name(path), max_size)));
+    }
     String::from_utf8(bytes).map_err(|e| {
         InputError(format!(
             "{}: not valid UTF-8 (byte {})",

@@ -8,6 +8,7 @@ mod check;
 mod eval;
 mod files;
 mod inputs;
+mod limit_args;
 mod output;
 mod policies;
 mod report;

@@ -305,7 +305,8 @@ fn malformed_inputs_exit_2_and_point_at_the_line() {
         ("bad.yml", "bad.yml:4:7: "),
         ("dup.json", "dup.json:1:16: duplicate key `on`"),
     ] {
-        // A malformed file stops the run, even after a good one: nothing is printed.
+        // A malformed file is an error of its own: the good one is still evaluated
+        // and reported, and the run fails closed.
         let out = pol_in(&dir, &["eval", "-p", &gha(), "good.yml", file]);
         assert_code(&out, 2);
         assert_no_panic(&out);
@@ -314,7 +315,26 @@ fn malformed_inputs_exit_2_and_point_at_the_line() {
             stderr.starts_with(&format!("error: {at}")),
             "{file}: {stderr}"
         );
-        assert_eq!(text(&out.stdout), "", "{file}");
+        assert_eq!(
+            text(&out.stdout),
+            "1 document: 0 denied, 1 allowed (0 violations, 0 warnings, 0 errors); \
+             1 input not evaluated (errors above)\n",
+            "{file}"
+        );
+        let out = pol_in(
+            &dir,
+            &["eval", "-p", &gha(), "--format", "json", file, "good.yml"],
+        );
+        assert_code(&out, 2);
+        let decisions = json(&out);
+        assert_eq!(decisions.as_array().map(Vec::len), Some(2), "{decisions}");
+        assert_eq!(decisions[0]["allowed"], true, "{decisions}");
+        assert_eq!(decisions[1]["allowed"], false, "{decisions}");
+        assert_eq!(decisions[1]["input"]["file"], file, "{decisions}");
+        assert!(
+            decisions[1]["error"].as_str().unwrap().starts_with(at),
+            "{decisions}"
+        );
     }
 }
 
@@ -664,20 +684,39 @@ fn many_inputs_on_many_threads_print_what_one_thread_prints() {
 }
 
 #[test]
-fn a_malformed_input_among_many_stops_the_run_with_its_message_alone() {
+fn malformed_inputs_among_many_are_reported_and_hide_nothing() {
     let mut files = many_inputs(120);
     files.push(("in/041-bad.json".to_owned(), "{\"on\": }".to_owned()));
     files.push(("in/081-bad.yaml".to_owned(), "a: [".to_owned()));
     let dir = scratch_owned("eval-jobs-bad", &files);
+    let mut expected = None;
     for jobs in ["1", "2", "6"] {
         let out = pol_in(&dir, &["eval", "-p", &gha(), "--jobs", jobs, "in"]);
         assert_code(&out, 2);
-        assert_eq!(text(&out.stdout), "");
-        assert_eq!(
-            text(&out.stderr),
-            "error: in/041-bad.json:1:8: expected a value\n"
+        let stdout = text(&out.stdout);
+        assert!(
+            stdout.ends_with(
+                "150 documents: 60 denied, 90 allowed (60 violations, 30 warnings, 0 errors); \
+                 2 inputs not evaluated (errors above)\n"
+            ),
+            "{stdout}"
         );
+        assert!(stdout.starts_with("in/"), "the others' findings: {stdout}");
+        assert_eq!(
+            expected.get_or_insert_with(|| stdout.clone()),
+            &stdout,
+            "-j {jobs}"
+        );
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.starts_with(
+                "error: in/041-bad.json:1:8: expected a value\nerror: in/081-bad.yaml:"
+            ),
+            "{stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 2, "{stderr}");
     }
+
     let out = pol_in(&dir, &["eval", "-p", &gha(), "--jobs", "0", "in"]);
     assert_code(&out, 2);
     assert_no_panic(&out);

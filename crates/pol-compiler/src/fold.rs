@@ -5,9 +5,17 @@
 //!
 //! Propagation: a top-level let whose value folds (`let limit = 3`) is that constant
 //! wherever it is read.
+//!
+//! Folding never makes a string longer than [`MAX_FOLDED_LEN`]: a longer one is left
+//! for the VM to build, under the limits of the evaluation (so `len(big + big)` is the
+//! VM's answer or its error, whatever the limits, and a small policy cannot compile to
+//! a huge `.polc`).
 
 use crate::Compiler;
 use pol_check::hir::{self, BinaryOp, ExprKind, UnaryOp};
+
+/// The longest string folding makes (bytes).
+pub const MAX_FOLDED_LEN: usize = 4096;
 
 /// A value known when compiling.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,8 +47,17 @@ impl Compiler<'_> {
             ExprKind::Int(n) => Known::Int(*n),
             ExprKind::Str(s) => Known::Str(s.clone()),
             ExprKind::Let(id) => {
+                if let Some(known) = self.folded_lets.borrow().get(id) {
+                    return known.clone();
+                }
                 let def = self.hir.let_def(*id)?;
-                fold(&def.value)?
+                let known = fold(&def.value);
+                // Only a complete answer is kept: one cut short by the depth limit
+                // may differ from the let's own, folded at depth 0.
+                if depth == 0 || known.is_some() {
+                    self.folded_lets.borrow_mut().insert(*id, known.clone());
+                }
+                known?
             }
             ExprKind::Unary {
                 op: UnaryOp::Not,
@@ -131,7 +148,7 @@ fn binary(op: BinaryOp, a: Known, b: Known) -> Option<Known> {
         (BinaryOp::Sub, Int(x), Int(y)) => Int(x.checked_sub(y)?),
         (BinaryOp::Mul, Int(x), Int(y)) => Int(x.checked_mul(y)?),
         (BinaryOp::Rem, Int(x), Int(y)) if y != 0 => Int(x.wrapping_rem(y)),
-        (BinaryOp::Add, Str(x), Str(y)) => Str(x + &y),
+        (BinaryOp::Add, Str(x), Str(y)) if x.len() + y.len() <= MAX_FOLDED_LEN => Str(x + &y),
         (BinaryOp::Lt, Int(x), Int(y)) => Bool(x < y),
         (BinaryOp::Le, Int(x), Int(y)) => Bool(x <= y),
         (BinaryOp::Gt, Int(x), Int(y)) => Bool(x > y),

@@ -62,6 +62,7 @@ pub fn compile_with(
         sources,
         tables: Tables::default(),
         chunks: Vec::new(),
+        folded_lets: std::cell::RefCell::default(),
     };
     let mut out = Program::default();
     let mut input_use = purity::InputUse::new(program);
@@ -98,6 +99,7 @@ pub fn compile_with(
             chunk,
             pos,
             guard: index::guard(rule, &mut compiler.tables),
+            input_kinds: input_kinds(program, rule.info.package),
         });
     }
     if options.optimize {
@@ -125,6 +127,49 @@ pub fn compile_with(
     Ok(out)
 }
 
+/// The kinds a document's root may have for the rules of `package`, from its
+/// `input: T` (a bit set of `KIND_NAMES`; 0 for any kind, or no declaration).
+fn input_kinds(program: &hir::Program, package: hir::PackageId) -> u8 {
+    program
+        .packages
+        .get(package.index())
+        .and_then(|p| p.input_type.as_ref())
+        .map_or(0, |ty| top_kinds(program, ty, 0))
+}
+
+/// The kind bits of a type's values (0 for `any`, which every kind satisfies).
+fn top_kinds(program: &hir::Program, ty: &hir::Type, depth: usize) -> u8 {
+    use hir::Type;
+    // Bits in the order of `pol_bytecode::KIND_NAMES`: null bool int float string
+    // list set object. An int is a float's value too (`1` in a float field).
+    match ty {
+        Type::Any => 0,
+        Type::Null => 1,
+        Type::Bool => 1 << 1,
+        Type::Int => 1 << 2,
+        Type::Float | Type::Number => 1 << 2 | 1 << 3,
+        Type::String => 1 << 4,
+        Type::List(_) => 1 << 5,
+        Type::Set(_) => 1 << 6,
+        Type::Map(_) | Type::Record(_) => 1 << 7,
+        Type::Union(members) => {
+            let mut bits = 0;
+            for member in members {
+                match top_kinds(program, member, depth + 1) {
+                    0 => return 0,
+                    b => bits |= b,
+                }
+            }
+            bits
+        }
+        // Named types may refer to each other: past a few steps, any kind.
+        Type::Named(id) if depth < 16 => program
+            .type_def(*id)
+            .map_or(0, |def| top_kinds(program, &def.ty, depth + 1)),
+        Type::Named(_) => 0,
+    }
+}
+
 /// State shared by the chunks of one program.
 struct Compiler<'a> {
     /// Optimizations that change the code's shape (hoisting) are on.
@@ -141,6 +186,9 @@ struct Compiler<'a> {
     sources: &'a SourceMap,
     tables: Tables,
     chunks: Vec<pol_bytecode::Chunk>,
+    /// What each top-level let folds to, once known (fold.rs): a let read twice by
+    /// another is folded once, so folding is linear in the program.
+    folded_lets: std::cell::RefCell<std::collections::HashMap<hir::LetId, Option<fold::Known>>>,
 }
 
 impl Compiler<'_> {

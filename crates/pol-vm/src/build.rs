@@ -1,7 +1,8 @@
 //! Building objects and f-strings.
 
-use crate::ops::{Fault, SIZE_LIMIT};
-use crate::value::{Text, Value, View, to_json};
+use crate::meter::{ENTRY_BYTES, Meter};
+use crate::ops::{Fault, LIMIT, SIZE_LIMIT};
+use crate::value::{Text, Value, View, write_json};
 use pol_facts::Document;
 use std::rc::Rc;
 
@@ -13,8 +14,14 @@ pub struct ObjectBuilder {
 
 impl ObjectBuilder {
     /// Adds an entry; a repeated key keeps the last value.
-    pub fn insert(&mut self, key: &Value, value: Value, doc: &Document) -> Result<(), Fault> {
-        insert_sorted(&mut self.entries, key, value, doc)
+    pub fn insert(
+        &mut self,
+        key: &Value,
+        value: Value,
+        doc: &Document,
+        meter: &Meter,
+    ) -> Result<(), Fault> {
+        insert_sorted(&mut self.entries, key, value, doc, meter)
     }
 
     /// The object.
@@ -23,12 +30,14 @@ impl ObjectBuilder {
     }
 }
 
-/// Inserts into entries kept sorted by key; the key must be a string.
+/// Inserts into entries kept sorted by key; the key must be a string. The entries moved
+/// to make room are charged to `meter`.
 pub fn insert_sorted(
     entries: &mut Vec<(Text, Value)>,
     key: &Value,
     value: Value,
     doc: &Document,
+    meter: &Meter,
 ) -> Result<(), Fault> {
     let text = match key.view(doc) {
         View::Str(s) => s,
@@ -49,6 +58,10 @@ pub fn insert_sorted(
             if entries.len() >= SIZE_LIMIT {
                 return Err("object too large (resource limit)".to_owned());
             }
+            let moved = (entries.len() - i) * ENTRY_BYTES;
+            if !meter.alloc(ENTRY_BYTES + text.len()) || !meter.charge_bytes(moved) {
+                return Err(LIMIT.to_owned());
+            }
             let key: Text = match key {
                 Value::Str(s) => s.clone(),
                 _ => Rc::new(text.to_owned()),
@@ -61,8 +74,8 @@ pub fn insert_sorted(
 
 /// The text of an f-string: strings as they are, `null` as `null`, everything else as
 /// `to_string` gives it.
-pub fn format(parts: &[Value], doc: &Document) -> Result<Value, Fault> {
-    let text = write_parts(parts.iter().map(Piece::Value), doc)?;
+pub fn format(parts: &[Value], doc: &Document, meter: &Meter) -> Result<Value, Fault> {
+    let text = write_parts(parts.iter().map(Piece::Value), doc, meter)?;
     Ok(Value::Str(Rc::new(text)))
 }
 
@@ -76,10 +89,11 @@ pub enum Piece<'a> {
 }
 
 /// The text of an f-string's parts, as [`format`] writes them: an `emit` writes its
-/// message with it, without a `format` instruction.
+/// message with it, without a `format` instruction. Charged to `meter`.
 pub fn write_parts<'a>(
     parts: impl Iterator<Item = Piece<'a>> + Clone,
     doc: &Document,
+    meter: &Meter,
 ) -> Result<String, Fault> {
     // Sized once, mostly: the literal text exactly, and room for a short value in
     // each `{}` (a finding's message is built on every firing, and reading the
@@ -101,12 +115,19 @@ pub fn write_parts<'a>(
                 // As `to_string` writes them, without building a JSON value first.
                 View::Bool(b) => out.push_str(if b { "true" } else { "false" }),
                 View::Int(n) => push_int(&mut out, n),
-                _ => out.push_str(&to_json(part, doc).to_string()),
+                _ => {
+                    let mut json = Vec::new();
+                    write_json(&mut json, part, doc, meter, SIZE_LIMIT - out.len())?;
+                    out.push_str(&String::from_utf8(json).map_err(|e| e.to_string())?);
+                }
             },
         }
         if out.len() > SIZE_LIMIT {
             return Err("string too long (resource limit)".to_owned());
         }
+    }
+    if !meter.alloc(out.len()) {
+        return Err(LIMIT.to_owned());
     }
     Ok(out)
 }
@@ -147,9 +168,10 @@ mod tests {
         .collect();
         values.extend([Value::Bool(true), Value::Bool(false), Value::Float(2.5)]);
         for v in values {
-            let expected = format!("<{}>", to_json(&v, doc));
+            let meter = Meter::unlimited();
+            let expected = format!("<{}>", crate::value::to_json(&v, doc, &meter));
             let parts = [Value::str("<"), v.clone(), Value::str(">")];
-            let Value::Str(text) = format(&parts, doc).unwrap() else {
+            let Value::Str(text) = format(&parts, doc, &meter).unwrap() else {
                 panic!("not a string")
             };
             assert_eq!(*text, expected, "{v:?}");

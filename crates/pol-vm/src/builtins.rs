@@ -1,7 +1,8 @@
 //! The builtin functions of LANGUAGE.md §8, as docs/evaluation.md defines them.
 
-use crate::ops::{Fault, SIZE_LIMIT, contains};
-use crate::value::{Value, View, canonical, equal, normalize_set, to_json};
+use crate::meter::{Meter, VALUE_BYTES};
+use crate::ops::{Fault, LIMIT, SIZE_LIMIT, contains};
+use crate::value::{Value, View, canonical, equal, normalize_set, sort_cost, write_json};
 use pol_bytecode::BuiltinOp;
 use pol_facts::Document;
 use std::collections::HashMap;
@@ -16,17 +17,33 @@ pub struct PatternCache {
     kind_names: Vec<(&'static str, Value)>,
 }
 
-const CACHE_LIMIT: usize = 256;
+/// How many patterns computed at run time are kept compiled (each takes at most
+/// [`PATTERN_SIZE_LIMIT`] bytes and as much again of matching cache).
+const CACHE_LIMIT: usize = 64;
+
+/// The largest compiled form of a pattern computed at run time (regex's `size_limit`
+/// and `dfa_size_limit`): a pattern that needs more is an error, so that a pattern
+/// taken from the input cannot take seconds and gigabytes to compile.
+pub const PATTERN_SIZE_LIMIT: usize = 1 << 20;
+
+/// The steps a compilation of a pattern computed at run time is charged (compiling up
+/// to [`PATTERN_SIZE_LIMIT`] takes milliseconds: about as long as this many steps).
+pub const PATTERN_COMPILE_STEPS: u64 = 100_000;
 
 impl PatternCache {
-    fn regex(&mut self, pattern: &str) -> Result<&regex::Regex, Fault> {
+    fn regex(&mut self, pattern: &str, meter: &Meter) -> Result<&regex::Regex, Fault> {
         if self.regexes.len() >= CACHE_LIMIT && !self.regexes.contains_key(pattern) {
             self.regexes.clear();
+        }
+        if !self.regexes.contains_key(pattern)
+            && !meter.charge(PATTERN_COMPILE_STEPS.saturating_add(pattern.len() as u64))
+        {
+            return Err(LIMIT.to_owned());
         }
         let entry = self
             .regexes
             .entry(pattern.to_owned())
-            .or_insert_with(|| compile_regex(pattern));
+            .or_insert_with(|| compile_input_regex(pattern));
         entry
             .as_ref()
             .map_err(|e| format!("invalid regular expression {pattern:?}: {e}"))
@@ -41,14 +58,19 @@ impl PatternCache {
         v
     }
 
-    fn glob(&mut self, pattern: &str) -> Result<&regex::bytes::Regex, Fault> {
+    fn glob(&mut self, pattern: &str, meter: &Meter) -> Result<&regex::bytes::Regex, Fault> {
         if self.globs.len() >= CACHE_LIMIT && !self.globs.contains_key(pattern) {
             self.globs.clear();
+        }
+        if !self.globs.contains_key(pattern)
+            && !meter.charge(PATTERN_COMPILE_STEPS.saturating_add(pattern.len() as u64))
+        {
+            return Err(LIMIT.to_owned());
         }
         let entry = self
             .globs
             .entry(pattern.to_owned())
-            .or_insert_with(|| compile_glob(pattern));
+            .or_insert_with(|| compile_input_glob(pattern));
         entry
             .as_ref()
             .map_err(|e| format!("invalid glob {pattern:?}: {e}"))
@@ -60,15 +82,38 @@ pub fn compile_regex(pattern: &str) -> Result<regex::Regex, String> {
     regex::Regex::new(pattern).map_err(|e| e.to_string())
 }
 
+/// Compiles a regex computed at run time: as [`compile_regex`], within
+/// [`PATTERN_SIZE_LIMIT`].
+fn compile_input_regex(pattern: &str) -> Result<regex::Regex, String> {
+    regex::RegexBuilder::new(pattern)
+        .size_limit(PATTERN_SIZE_LIMIT)
+        .dfa_size_limit(PATTERN_SIZE_LIMIT)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
 /// Compiles a glob as `glob` uses it (`*` stops at `/`, `**` does not).
 pub fn compile_glob(pattern: &str) -> Result<regex::bytes::Regex, String> {
+    glob_regex(pattern, usize::MAX)
+}
+
+/// Compiles a glob computed at run time, within [`PATTERN_SIZE_LIMIT`].
+fn compile_input_glob(pattern: &str) -> Result<regex::bytes::Regex, String> {
+    glob_regex(pattern, PATTERN_SIZE_LIMIT)
+}
+
+fn glob_regex(pattern: &str, size_limit: usize) -> Result<regex::bytes::Regex, String> {
     // The glob's own regex, matched on the string's bytes: `GlobMatcher::is_match`
     // would copy the string into a path candidate on every call.
     let glob = globset::GlobBuilder::new(pattern)
         .literal_separator(true)
         .build()
         .map_err(|e| e.to_string())?;
-    regex::bytes::Regex::new(glob.regex()).map_err(|e| e.to_string())
+    let mut builder = regex::bytes::RegexBuilder::new(glob.regex());
+    if size_limit != usize::MAX {
+        builder.size_limit(size_limit).dfa_size_limit(size_limit);
+    }
+    builder.build().map_err(|e| e.to_string())
 }
 
 fn wrong(name: &str, expected: &str, got: &View<'_>) -> Fault {
@@ -79,28 +124,65 @@ fn string(s: String) -> Value {
     Value::Str(Rc::new(s))
 }
 
-fn list(items: Vec<Value>) -> Result<Value, Fault> {
+fn list(items: Vec<Value>, meter: &Meter) -> Result<Value, Fault> {
     if items.len() > SIZE_LIMIT {
         return Err("list too long (resource limit)".to_owned());
+    }
+    if !meter.alloc(items.len() * VALUE_BYTES) {
+        return Err(LIMIT.to_owned());
     }
     Ok(Value::List(Rc::new(items)))
 }
 
-/// The elements of a list or set.
-fn elements(name: &str, v: View<'_>) -> Result<Vec<Value>, Fault> {
-    match v {
-        View::List(l) => Ok(l.iter().collect()),
-        View::Set(s) => Ok(s.to_vec()),
-        other => Err(wrong(name, "a list or set", &other)),
+/// A computed string, charged to the meter.
+fn text_value(s: String, meter: &Meter) -> Result<Value, Fault> {
+    if !meter.alloc(s.len()) {
+        return Err(LIMIT.to_owned());
     }
+    Ok(string(s))
 }
 
-/// Calls a builtin on evaluated arguments.
+/// The elements of a list or set (a step each, to copy them).
+fn elements(name: &str, v: View<'_>, meter: &Meter) -> Result<Vec<Value>, Fault> {
+    let items = match v {
+        View::List(l) => {
+            meter.charge(l.len() as u64);
+            l.iter().collect()
+        }
+        View::Set(s) => {
+            meter.charge(s.len() as u64);
+            s.to_vec()
+        }
+        other => return Err(wrong(name, "a list or set", &other)),
+    };
+    if meter.exhausted().is_some() {
+        return Err(LIMIT.to_owned());
+    }
+    Ok(items)
+}
+
+/// Calls a builtin on evaluated arguments. Its work is charged to `meter`: when the
+/// meter runs out, the builtin stops with an error (see [`LIMIT`]).
 pub fn call(
     op: BuiltinOp,
     args: &[Value],
     doc: &Document,
     cache: &mut PatternCache,
+    meter: &Meter,
+) -> Result<Value, Fault> {
+    let result = call_metered(op, args, doc, cache, meter);
+    if meter.exhausted().is_some() {
+        return Err(LIMIT.to_owned());
+    }
+    result
+}
+
+fn call_metered(
+    op: BuiltinOp,
+    args: &[Value],
+    doc: &Document,
+    cache: &mut PatternCache,
+    meter: &Meter,
 ) -> Result<Value, Fault> {
     // Builtins take at most three arguments: no allocation for their views.
     let mut views = [View::Null; 3];
@@ -113,37 +195,52 @@ pub fn call(
     }
     let name = op.name();
     let arg = |i: usize| views.get(i).copied().unwrap_or(View::Null);
+    // Every string argument read is charged as scanned (most builtins read all of it).
     let text = |i: usize| match arg(i) {
-        View::Str(s) => Ok(s),
+        View::Str(s) => {
+            meter.charge_bytes(s.len());
+            Ok(s)
+        }
         other => Err(wrong(name, "a string", &other)),
     };
     match op {
         BuiltinOp::Len | BuiltinOp::Count => length(name, arg(0)),
-        BuiltinOp::Lower => Ok(string(text(0)?.to_lowercase())),
-        BuiltinOp::Upper => Ok(string(text(0)?.to_uppercase())),
-        BuiltinOp::Trim => Ok(Value::str(text(0)?.trim())),
+        BuiltinOp::Lower => text_value(text(0)?.to_lowercase(), meter),
+        BuiltinOp::Upper => text_value(text(0)?.to_uppercase(), meter),
+        BuiltinOp::Trim => text_value(text(0)?.trim().to_owned(), meter),
         BuiltinOp::StartsWith => Ok(Value::Bool(text(0)?.starts_with(text(1)?))),
         BuiltinOp::EndsWith => Ok(Value::Bool(text(0)?.ends_with(text(1)?))),
         BuiltinOp::Contains => match arg(0) {
-            View::Str(s) => Ok(Value::Bool(s.contains(text(1)?))),
+            View::Str(_) => Ok(Value::Bool(text(0)?.contains(text(1)?))),
             haystack => {
                 let needle = args.get(1).cloned().unwrap_or_default();
-                contains(haystack, &needle, arg(1), doc).map(Value::Bool)
+                contains(haystack, &needle, arg(1), doc, meter).map(Value::Bool)
             }
         },
         BuiltinOp::Split => {
             let (s, sep) = (text(0)?, text(1)?);
-            let parts: Vec<Value> = if sep.is_empty() {
-                s.chars().map(|c| string(c.to_string())).collect()
-            } else {
-                s.split(sep).map(Value::str).collect()
+            let mut parts: Vec<Value> = Vec::new();
+            let mut push = |part: &str| {
+                if !meter.alloc(part.len() + VALUE_BYTES) || parts.len() >= SIZE_LIMIT {
+                    return false;
+                }
+                parts.push(Value::str(part));
+                true
             };
-            list(parts)
+            let complete = if sep.is_empty() {
+                s.chars().all(|c| push(c.encode_utf8(&mut [0; 4])))
+            } else {
+                s.split(sep).all(&mut push)
+            };
+            if !complete && meter.exhausted().is_none() {
+                return Err("list too long (resource limit)".to_owned());
+            }
+            list(parts, meter)
         }
         BuiltinOp::Join => {
             let sep = text(1)?;
             let mut out = String::new();
-            for (i, item) in elements(name, arg(0))?.iter().enumerate() {
+            for (i, item) in elements(name, arg(0), meter)?.iter().enumerate() {
                 match item.view(doc) {
                     View::Str(s) => {
                         if i > 0 {
@@ -157,26 +254,30 @@ pub fn call(
                     return Err("string too long (resource limit)".to_owned());
                 }
             }
-            Ok(string(out))
+            text_value(out, meter)
         }
         BuiltinOp::Replace => {
             let (s, old, new) = (text(0)?, text(1)?, text(2)?);
             if old.is_empty() {
                 return Err("`replace` cannot replace the empty string".to_owned());
             }
-            let out = s.replace(old, new);
-            if out.len() > SIZE_LIMIT {
+            // The result's length, before building it.
+            let count = s.matches(old).count();
+            let len = (s.len() - count * old.len()).saturating_add(count.saturating_mul(new.len()));
+            if len > SIZE_LIMIT {
                 return Err("string too long (resource limit)".to_owned());
             }
-            Ok(string(out))
+            text_value(s.replace(old, new), meter)
         }
         BuiltinOp::Matches => {
             let s = text(0)?;
-            Ok(Value::Bool(cache.regex(text(1)?)?.is_match(s)))
+            Ok(Value::Bool(cache.regex(text(1)?, meter)?.is_match(s)))
         }
         BuiltinOp::Glob => {
             let s = text(0)?;
-            Ok(Value::Bool(cache.glob(text(1)?)?.is_match(s.as_bytes())))
+            Ok(Value::Bool(
+                cache.glob(text(1)?, meter)?.is_match(s.as_bytes()),
+            ))
         }
         BuiltinOp::ToString => Ok(match (args.first(), arg(0)) {
             // The same text, read in place; but a computed value, not the input node
@@ -190,28 +291,41 @@ pub fn call(
                 Err(_) => string(s.to_owned()),
             },
             (Some(v), View::Str(_)) => v.clone(),
-            (v, _) => string(to_json(v.unwrap_or(&Value::Null), doc).to_string()),
+            (v, _) => {
+                let mut out = Vec::new();
+                write_json(&mut out, v.unwrap_or(&Value::Null), doc, meter, SIZE_LIMIT)?;
+                let text = String::from_utf8(out).map_err(|e| e.to_string())?;
+                text_value(text, meter)?
+            }
         }),
         BuiltinOp::ToInt => to_int(arg(0)),
         BuiltinOp::ToFloat => to_float(arg(0)),
         BuiltinOp::Keys => match arg(0) {
-            View::Object(o) => list(
-                o.sorted(doc)
-                    .into_iter()
-                    .map(|(k, _)| Value::str(k))
-                    .collect(),
-            ),
+            View::Object(o) => {
+                meter.charge(sort_cost(o.len()));
+                let mut keys = Vec::with_capacity(o.len());
+                for (k, _) in o.sorted(doc) {
+                    if !meter.alloc(k.len()) {
+                        return Err(LIMIT.to_owned());
+                    }
+                    keys.push(Value::str(k));
+                }
+                list(keys, meter)
+            }
             other => Err(wrong(name, "an object", &other)),
         },
         BuiltinOp::Values => match arg(0) {
-            View::Object(o) => list(o.sorted(doc).into_iter().map(|(_, v)| v).collect()),
+            View::Object(o) => {
+                meter.charge(sort_cost(o.len()));
+                list(o.sorted(doc).into_iter().map(|(_, v)| v).collect(), meter)
+            }
             other => Err(wrong(name, "an object", &other)),
         },
-        BuiltinOp::Sum => sum(&elements(name, arg(0))?, doc),
+        BuiltinOp::Sum => sum(&elements(name, arg(0), meter)?, doc),
         BuiltinOp::Min | BuiltinOp::Max => {
-            let items = elements(name, arg(0))?;
+            let items = elements(name, arg(0), meter)?;
             let pick = items.into_iter().reduce(|best, v| {
-                let o = canonical(&v, &best, doc);
+                let o = canonical(&v, &best, doc, meter);
                 let better = if op == BuiltinOp::Min {
                     o.is_lt()
                 } else {
@@ -222,24 +336,35 @@ pub fn call(
             Ok(pick.unwrap_or_default())
         }
         BuiltinOp::Sort => {
-            let mut items = elements(name, arg(0))?;
-            items.sort_by(|a, b| canonical(a, b, doc));
-            list(items)
+            let mut items = elements(name, arg(0), meter)?;
+            if !meter.charge(sort_cost(items.len())) {
+                return Err(LIMIT.to_owned());
+            }
+            items.sort_by(|a, b| canonical(a, b, doc, meter));
+            list(items, meter)
         }
-        BuiltinOp::Unique => unique(elements(name, arg(0))?, doc),
+        BuiltinOp::Unique => unique(elements(name, arg(0), meter)?, doc, meter),
         BuiltinOp::Flatten => {
             let mut out = Vec::new();
-            for item in elements(name, arg(0))? {
+            for item in elements(name, arg(0), meter)? {
+                let len = match item.view(doc) {
+                    View::List(l) => l.len(),
+                    View::Set(s) => s.len(),
+                    _ => 1,
+                };
+                if out.len() + len > SIZE_LIMIT {
+                    return Err("list too long (resource limit)".to_owned());
+                }
+                if !meter.charge(len as u64) {
+                    return Err(LIMIT.to_owned());
+                }
                 match item.view(doc) {
                     View::List(l) => out.extend(l.iter()),
                     View::Set(s) => out.extend(s.iter().cloned()),
                     _ => out.push(item.clone()),
                 }
-                if out.len() > SIZE_LIMIT {
-                    return Err("list too long (resource limit)".to_owned());
-                }
             }
-            list(out)
+            list(out, meter)
         }
         BuiltinOp::TypeOf => Ok(cache.kind_name(arg(0).kind())),
         BuiltinOp::SemverCompare => {
@@ -337,12 +462,15 @@ fn float(v: View<'_>) -> f64 {
 }
 
 /// The list without repeated elements, first occurrences kept, in order.
-fn unique(items: Vec<Value>, doc: &Document) -> Result<Value, Fault> {
+fn unique(items: Vec<Value>, doc: &Document, meter: &Meter) -> Result<Value, Fault> {
+    if !meter.charge(sort_cost(items.len())) {
+        return Err(LIMIT.to_owned());
+    }
     let mut order: Vec<usize> = (0..items.len()).collect();
     order.sort_by(|&a, &b| {
         let (x, y) = (items.get(a), items.get(b));
         match (x, y) {
-            (Some(x), Some(y)) => canonical(x, y, doc).then(a.cmp(&b)),
+            (Some(x), Some(y)) => canonical(x, y, doc, meter).then(a.cmp(&b)),
             _ => a.cmp(&b),
         }
     });
@@ -351,7 +479,7 @@ fn unique(items: Vec<Value>, doc: &Document) -> Result<Value, Fault> {
     for &i in &order {
         let duplicate = previous
             .and_then(|p| items.get(p).zip(items.get(i)))
-            .is_some_and(|(p, v)| equal(p, v, doc));
+            .is_some_and(|(p, v)| equal(p, v, doc, meter));
         if !duplicate {
             if let Some(k) = keep.get_mut(i) {
                 *k = true;
@@ -365,6 +493,7 @@ fn unique(items: Vec<Value>, doc: &Document) -> Result<Value, Fault> {
             .zip(keep)
             .filter_map(|(v, k)| k.then_some(v))
             .collect(),
+        meter,
     )
 }
 
@@ -375,11 +504,18 @@ fn version(s: &str) -> Result<semver::Version, Fault> {
 }
 
 /// Builds a set from values (canonical order, no duplicates).
-pub fn make_set(items: Vec<Value>, doc: &Document) -> Result<Value, Fault> {
+pub fn make_set(items: Vec<Value>, doc: &Document, meter: &Meter) -> Result<Value, Fault> {
     if items.len() > SIZE_LIMIT {
         return Err("set too large (resource limit)".to_owned());
     }
-    Ok(Value::Set(Rc::new(normalize_set(items, doc))))
+    if !meter.alloc(items.len() * VALUE_BYTES) {
+        return Err(LIMIT.to_owned());
+    }
+    let set = normalize_set(items, doc, meter);
+    if meter.exhausted().is_some() {
+        return Err(LIMIT.to_owned());
+    }
+    Ok(Value::Set(Rc::new(set)))
 }
 
 /// The byte range of part `n` of `text` split at `sep` (negative `n` from the end;

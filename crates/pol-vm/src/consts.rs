@@ -24,24 +24,30 @@ pub(crate) fn constants(consts: &[Const]) -> Vec<Value> {
             Const::Set(items) => {
                 let values: Vec<Value> = items.iter().map(item).collect();
                 match &empty {
-                    Some(doc) => Value::Set(Rc::new(crate::value::normalize_set(values, doc))),
+                    Some(doc) => Value::Set(Rc::new(crate::value::normalize_set(
+                        values,
+                        doc,
+                        &crate::meter::Meter::unlimited(),
+                    ))),
                     None => Value::Set(Rc::new(values)),
                 }
             }
             Const::Object(entries) => {
-                let mut sorted: Vec<(Text, Value)> = Vec::with_capacity(entries.len());
-                for (k, v) in entries {
-                    let v = item(v);
-                    match sorted.binary_search_by(|(key, _)| key.as_str().cmp(k.as_str())) {
-                        Ok(i) => {
-                            if let Some(slot) = sorted.get_mut(i) {
-                                slot.1 = v;
-                            }
-                        }
-                        Err(i) => sorted.insert(i, (Rc::new(k.clone()), v)),
+                // Sorted once, stably, the last of equal keys kept (inserting each in
+                // place would be quadratic in a hostile program's object).
+                let mut sorted: Vec<(Text, Value)> = entries
+                    .iter()
+                    .map(|(k, v)| (Rc::new(k.clone()), item(v)))
+                    .collect();
+                sorted.sort_by(|a, b| a.0.cmp(&b.0));
+                let mut unique: Vec<(Text, Value)> = Vec::with_capacity(sorted.len());
+                for entry in sorted {
+                    match unique.last_mut() {
+                        Some(last) if last.0 == entry.0 => *last = entry,
+                        _ => unique.push(entry),
                     }
                 }
-                Value::Object(Rc::new(sorted))
+                Value::Object(Rc::new(unique))
             }
         };
         out.push(v);

@@ -15,12 +15,13 @@ mod findings;
 mod index;
 mod iter;
 mod limits;
+mod meter;
 mod ops;
 mod program;
 mod required;
 mod value;
 mod vm;
 
-pub use limits::Limits;
+pub use limits::{Limit, Limits, MAX_VALUE_DEPTH};
 pub use program::{LoadError, Program};
 pub use vm::{Evaluator, QueryError};

@@ -1,6 +1,7 @@
 //! Operators: arithmetic with checked overflow and exact division, ordering,
 //! membership, and SQL's three-valued logic (docs/evaluation.md).
 
+use crate::meter::{Meter, VALUE_BYTES};
 use crate::value::{ListView, ObjectView, Value, View, compare_numbers, equal};
 use pol_bytecode::BinOp;
 use pol_facts::Document;
@@ -13,15 +14,31 @@ pub type Fault = String;
 /// Largest collection or string the policy may build.
 pub const SIZE_LIMIT: usize = 10_000_000;
 
+/// The error of an operation stopped by its [`Meter`]: the dispatch loop replaces it
+/// with the message of the limit that was hit.
+pub const LIMIT: &str = "resource limit";
+
 fn type_error(op: &str, a: &View<'_>, b: &View<'_>) -> Fault {
     format!("cannot apply `{op}` to `{}` and `{}`", a.kind(), b.kind())
 }
 
 /// `a op b` for every binary operator except the short-circuit parts of `and`/`or`.
-pub fn binary(op: BinOp, a: &Value, b: &Value, doc: &Document) -> Result<Value, Fault> {
+/// Work on collections and long strings is charged to `meter`.
+pub fn binary(
+    op: BinOp,
+    a: &Value,
+    b: &Value,
+    doc: &Document,
+    meter: &Meter,
+) -> Result<Value, Fault> {
     match op {
-        BinOp::Eq => return Ok(Value::Bool(equal(a, b, doc))),
-        BinOp::Ne => return Ok(Value::Bool(!equal(a, b, doc))),
+        BinOp::Eq | BinOp::Ne => {
+            let same = equal(a, b, doc, meter);
+            if meter.exhausted().is_some() {
+                return Err(LIMIT.to_owned());
+            }
+            return Ok(Value::Bool(same == (op == BinOp::Eq)));
+        }
         BinOp::And => return logic(true, a, b, doc),
         BinOp::Or => return logic(false, a, b, doc),
         _ => {}
@@ -31,7 +48,7 @@ pub fn binary(op: BinOp, a: &Value, b: &Value, doc: &Document) -> Result<Value, 
         return Ok(Value::Null);
     }
     match op {
-        BinOp::Add => add(x, y),
+        BinOp::Add => add(x, y, meter),
         BinOp::Sub => arith("-", x, y, i64::checked_sub, |p, q| p - q),
         BinOp::Mul => arith("*", x, y, i64::checked_mul, |p, q| p * q),
         BinOp::Div => divide(x, y),
@@ -53,8 +70,8 @@ pub fn binary(op: BinOp, a: &Value, b: &Value, doc: &Document) -> Result<Value, 
                 _ => ord != Ordering::Less,
             }))
         }
-        BinOp::In => contains(y, a, x, doc).map(Value::Bool),
-        BinOp::NotIn => contains(y, a, x, doc).map(|found| Value::Bool(!found)),
+        BinOp::In => contains(y, a, x, doc, meter).map(Value::Bool),
+        BinOp::NotIn => contains(y, a, x, doc, meter).map(|found| Value::Bool(!found)),
         BinOp::Eq | BinOp::Ne | BinOp::And | BinOp::Or => Ok(Value::Null),
     }
 }
@@ -108,11 +125,14 @@ fn arith(
     }
 }
 
-fn add(x: View<'_>, y: View<'_>) -> Result<Value, Fault> {
+fn add(x: View<'_>, y: View<'_>, meter: &Meter) -> Result<Value, Fault> {
     match (x, y) {
         (View::Str(p), View::Str(q)) => {
             if p.len() + q.len() > SIZE_LIMIT {
                 return Err("string too long (resource limit)".to_owned());
+            }
+            if !meter.alloc(p.len() + q.len()) {
+                return Err(LIMIT.to_owned());
             }
             let mut s = String::with_capacity(p.len() + q.len());
             s.push_str(p);
@@ -122,6 +142,9 @@ fn add(x: View<'_>, y: View<'_>) -> Result<Value, Fault> {
         (View::List(p), View::List(q)) => {
             if p.len() + q.len() > SIZE_LIMIT {
                 return Err("list too long (resource limit)".to_owned());
+            }
+            if !meter.alloc((p.len() + q.len()) * VALUE_BYTES) {
+                return Err(LIMIT.to_owned());
             }
             Ok(Value::List(Rc::new(p.iter().chain(q.iter()).collect())))
         }
@@ -151,29 +174,44 @@ fn divide(x: View<'_>, y: View<'_>) -> Result<Value, Fault> {
     }
 }
 
-/// `needle in haystack`.
+/// `needle in haystack`: a step per element compared (and what comparing it walks).
 pub fn contains(
     haystack: View<'_>,
     needle: &Value,
     needle_view: View<'_>,
     doc: &Document,
+    meter: &Meter,
 ) -> Result<bool, Fault> {
-    match haystack {
-        View::List(ListView::Values(items)) | View::Set(items) => {
-            Ok(items.iter().any(|v| equal(v, needle, doc)))
-        }
-        View::List(l @ ListView::Nodes(_)) => Ok(l.iter().any(|v| equal(&v, needle, doc))),
+    let found = match haystack {
+        View::List(ListView::Values(items)) | View::Set(items) => items
+            .iter()
+            .any(|v| !meter.charge(1) || equal(v, needle, doc, meter)),
+        View::List(l @ ListView::Nodes(_)) => l
+            .iter()
+            .any(|v| !meter.charge(1) || equal(&v, needle, doc, meter)),
         // Keys are strings: anything else is simply not a key.
-        View::Object(o) => Ok(matches!(needle_view, View::Str(key) if object_has(o, key, doc))),
+        View::Object(o) => {
+            meter.charge(o.len() as u64 / 8);
+            matches!(needle_view, View::Str(key) if object_has(o, key, doc))
+        }
         View::Str(s) => match needle_view {
-            View::Str(part) => Ok(s.contains(part)),
-            other => Err(format!(
-                "`in` on a string needs a string, got `{}`",
-                other.kind()
-            )),
+            View::Str(part) => {
+                meter.charge_bytes(s.len());
+                s.contains(part)
+            }
+            other => {
+                return Err(format!(
+                    "`in` on a string needs a string, got `{}`",
+                    other.kind()
+                ));
+            }
         },
-        other => Err(format!("cannot test membership in `{}`", other.kind())),
+        other => return Err(format!("cannot test membership in `{}`", other.kind())),
+    };
+    if meter.exhausted().is_some() {
+        return Err(LIMIT.to_owned());
     }
+    Ok(found)
 }
 
 fn object_has(o: ObjectView<'_>, key: &str, doc: &Document) -> bool {

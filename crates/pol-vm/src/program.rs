@@ -29,6 +29,9 @@ pub struct Program {
     pub(crate) shape: pol_facts::Shape,
     /// The group of fused rules each rule is in, if any (from `groups`).
     rule_groups: Vec<Option<u32>>,
+    /// The kinds of document root every rule accepts (`RuleInfo::input_kinds`): on
+    /// those, no rule needs its kind checked.
+    pub(crate) accepted_roots: u8,
 }
 
 /// Why a program could not be loaded.
@@ -112,7 +115,19 @@ impl Program {
                 }
             }
         }
+        let accepted_roots = code
+            .rules
+            .iter()
+            .map(|r| {
+                if r.input_kinds == 0 {
+                    u8::MAX
+                } else {
+                    r.input_kinds
+                }
+            })
+            .fold(u8::MAX, |all, kinds| all & kinds);
         Ok(Program {
+            accepted_roots,
             code,
             regexes,
             required,

@@ -1,6 +1,7 @@
 //! Runtime values: computed values, and references into the input document that keep
 //! their identity (so a finding can point at the node it is about).
 
+use crate::meter::Meter;
 use pol_facts::{Document, KeyId, NodeId, NodeKind, NodeRef};
 use std::cmp::Ordering;
 use std::rc::Rc;
@@ -276,11 +277,19 @@ impl View<'_> {
 }
 
 /// Structural equality (docs/evaluation.md): `1 == 1.0`, objects by keys and values.
-pub fn equal(a: &Value, b: &Value, doc: &Document) -> bool {
-    view_equal(a.view(doc), b.view(doc), doc)
+/// The walk is charged to `meter`, a step per element; when the meter runs out the
+/// answer is `false` and the evaluation stops (see [`Meter::exhausted`]).
+pub fn equal(a: &Value, b: &Value, doc: &Document, meter: &Meter) -> bool {
+    view_equal(a.view(doc), b.view(doc), doc, meter, 0)
 }
 
-fn view_equal(a: View<'_>, b: View<'_>, doc: &Document) -> bool {
+/// Strings shorter than this compare without a charge (at most a few steps' work).
+const FREE_BYTES: usize = 1024;
+
+fn view_equal(a: View<'_>, b: View<'_>, doc: &Document, meter: &Meter, depth: usize) -> bool {
+    let inner = |p: &Value, q: &Value| {
+        meter.charge(1) && view_equal(p.view(doc), q.view(doc), doc, meter, depth + 1)
+    };
     match (a, b) {
         (View::Null, View::Null) => true,
         (View::Bool(x), View::Bool(y)) => x == y,
@@ -288,19 +297,30 @@ fn view_equal(a: View<'_>, b: View<'_>, doc: &Document) -> bool {
         (View::Int(_) | View::Float(_), View::Int(_) | View::Float(_)) => {
             compare_numbers(a, b) == Some(Ordering::Equal)
         }
-        (View::Str(x), View::Str(y)) => x == y,
+        (View::Str(x), View::Str(y)) => {
+            if x.len() == y.len() && x.len() > FREE_BYTES && !meter.charge_bytes(x.len()) {
+                return false;
+            }
+            x == y
+        }
         (View::List(x), View::List(y)) => {
-            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| equal(&p, &q, doc))
+            x.len() == y.len()
+                && meter.descend(depth + 1)
+                && x.iter().zip(y.iter()).all(|(p, q)| inner(&p, &q))
         }
         (View::Set(x), View::Set(y)) => {
-            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| equal(p, q, doc))
+            x.len() == y.len()
+                && meter.descend(depth + 1)
+                && x.iter().zip(y.iter()).all(|(p, q)| inner(p, q))
         }
         (View::Object(x), View::Object(y)) => {
             x.len() == y.len()
+                && meter.descend(depth + 1)
+                && meter.charge(2 * x.len() as u64)
                 && x.sorted(doc)
                     .iter()
                     .zip(y.sorted(doc).iter())
-                    .all(|((k1, v1), (k2, v2))| k1 == k2 && equal(v1, v2, doc))
+                    .all(|((k1, v1), (k2, v2))| k1 == k2 && inner(v1, v2))
         }
         _ => false,
     }
@@ -355,36 +375,55 @@ fn rank(v: &View<'_>) -> u8 {
 
 /// The canonical total order (docs/evaluation.md): null < bools < numbers < strings <
 /// lists < sets < objects. Equal values compare `Equal`; NaN sorts after every number.
-pub fn canonical(a: &Value, b: &Value, doc: &Document) -> Ordering {
-    canonical_view(a.view(doc), b.view(doc), doc)
+/// Charged to `meter` like [`equal`]; when it runs out the answer is `Equal`.
+pub fn canonical(a: &Value, b: &Value, doc: &Document, meter: &Meter) -> Ordering {
+    canonical_view(a.view(doc), b.view(doc), doc, meter, 0)
 }
 
-fn canonical_view(a: View<'_>, b: View<'_>, doc: &Document) -> Ordering {
+fn canonical_view(
+    a: View<'_>,
+    b: View<'_>,
+    doc: &Document,
+    meter: &Meter,
+    depth: usize,
+) -> Ordering {
     let (ra, rb) = (rank(&a), rank(&b));
     if ra != rb {
         return ra.cmp(&rb);
     }
+    let inner = |p: &Value, q: &Value| {
+        if meter.charge(1) {
+            canonical_view(p.view(doc), q.view(doc), doc, meter, depth + 1)
+        } else {
+            Ordering::Equal
+        }
+    };
     match (a, b) {
         (View::Bool(x), View::Bool(y)) => x.cmp(&y),
         (View::Int(_) | View::Float(_), _) => compare_numbers(a, b).unwrap_or_else(|| {
             let nan = |v: View<'_>| matches!(v, View::Float(f) if f.is_nan());
             nan(a).cmp(&nan(b))
         }),
-        (View::Str(x), View::Str(y)) => x.cmp(y),
-        (View::List(x), View::List(y)) => lexicographic(
-            x.iter().collect::<Vec<_>>().iter(),
-            y.iter().collect::<Vec<_>>().iter(),
-            doc,
-        ),
-        (View::Set(x), View::Set(y)) => lexicographic(x.iter(), y.iter(), doc),
+        (View::Str(x), View::Str(y)) => {
+            if x.len().min(y.len()) > FREE_BYTES && !meter.charge_bytes(x.len().min(y.len())) {
+                return Ordering::Equal;
+            }
+            x.cmp(y)
+        }
+        _ if !meter.descend(depth + 1) => Ordering::Equal,
+        (View::List(x), View::List(y)) => lexicographic(x.iter(), y.iter(), &inner),
+        (View::Set(x), View::Set(y)) => lexicographic(x.iter(), y.iter(), &inner),
         (View::Object(x), View::Object(y)) => {
+            if !meter.charge((x.len() + y.len()) as u64) {
+                return Ordering::Equal;
+            }
             // The sorted key lists first, then the values in key order.
             let (xs, ys) = (x.sorted(doc), y.sorted(doc));
             let keys = xs.iter().map(|(k, _)| *k).cmp(ys.iter().map(|(k, _)| *k));
             keys.then_with(|| {
                 xs.iter()
                     .zip(ys.iter())
-                    .map(|((_, v1), (_, v2))| canonical(v1, v2, doc))
+                    .map(|((_, v1), (_, v2))| inner(v1, v2))
                     .find(|o| *o != Ordering::Equal)
                     .unwrap_or(Ordering::Equal)
             })
@@ -393,10 +432,10 @@ fn canonical_view(a: View<'_>, b: View<'_>, doc: &Document) -> Ordering {
     }
 }
 
-fn lexicographic<'v>(
-    mut x: impl Iterator<Item = &'v Value>,
-    mut y: impl Iterator<Item = &'v Value>,
-    doc: &Document,
+fn lexicographic<V: std::borrow::Borrow<Value>>(
+    mut x: impl Iterator<Item = V>,
+    mut y: impl Iterator<Item = V>,
+    inner: &impl Fn(&Value, &Value) -> Ordering,
 ) -> Ordering {
     loop {
         match (x.next(), y.next()) {
@@ -404,7 +443,7 @@ fn lexicographic<'v>(
             (None, Some(_)) => return Ordering::Less,
             (Some(_), None) => return Ordering::Greater,
             (Some(p), Some(q)) => {
-                let o = canonical(p, q, doc);
+                let o = inner(p.borrow(), q.borrow());
                 if o != Ordering::Equal {
                     return o;
                 }
@@ -413,37 +452,247 @@ fn lexicographic<'v>(
     }
 }
 
+/// The steps a sort of `n` values is charged before it starts (n log2 n comparisons);
+/// comparisons that walk collections are charged on top, as they go.
+pub fn sort_cost(n: usize) -> u64 {
+    let n = n as u64;
+    n.saturating_mul(u64::from(64 - n.leading_zeros()))
+}
+
 /// Sorts values into canonical order and removes duplicates (the first of equal values
-/// is kept): the representation of a set.
-pub fn normalize_set(mut items: Vec<Value>, doc: &Document) -> Vec<Value> {
-    items.sort_by(|a, b| canonical(a, b, doc));
-    items.dedup_by(|later, earlier| equal(later, earlier, doc));
+/// is kept): the representation of a set. Charged to `meter` (see [`sort_cost`]); when
+/// it runs out the order is unspecified and the evaluation stops.
+pub fn normalize_set(mut items: Vec<Value>, doc: &Document, meter: &Meter) -> Vec<Value> {
+    if !meter.charge(sort_cost(items.len())) {
+        return items;
+    }
+    items.sort_by(|a, b| canonical(a, b, doc, meter));
+    items.dedup_by(|later, earlier| equal(later, earlier, doc, meter));
     items
 }
 
-/// The value as JSON (sets as arrays), for output and `to_string`.
-pub fn to_json(v: &Value, doc: &Document) -> serde_json::Value {
+/// The value as JSON (sets as arrays), for `--query`'s output. Charged to `meter`: when
+/// it runs out, the rest is `null` and the evaluation stops.
+pub fn to_json(v: &Value, doc: &Document, meter: &Meter) -> serde_json::Value {
+    to_json_at(v, doc, meter, 0)
+}
+
+fn to_json_at(v: &Value, doc: &Document, meter: &Meter, depth: usize) -> serde_json::Value {
     use serde_json::Value as J;
+    if !meter.descend(depth) {
+        return J::Null;
+    }
+    let inner = |e: &Value| to_json_at(e, doc, meter, depth + 1);
     match v.view(doc) {
         View::Null => J::Null,
         View::Bool(b) => J::Bool(b),
         View::Int(n) => J::from(n),
         View::Float(f) => serde_json::Number::from_f64(f).map_or(J::Null, J::Number),
-        View::Str(s) => J::String(s.to_owned()),
-        View::List(l) => J::Array(l.iter().map(|e| to_json(&e, doc)).collect()),
-        View::Set(s) => J::Array(s.iter().map(|e| to_json(e, doc)).collect()),
+        View::Str(s) => {
+            if !meter.charge_bytes(s.len()) {
+                return J::Null;
+            }
+            J::String(s.to_owned())
+        }
+        View::List(l) => J::Array(l.iter().map(|e| inner(&e)).collect()),
+        View::Set(s) => J::Array(s.iter().map(inner).collect()),
         View::Object(o) => J::Object(
             o.sorted(doc)
                 .into_iter()
-                .map(|(k, v)| (k.to_owned(), to_json(&v, doc)))
+                .map(|(k, v)| (k.to_owned(), inner(&v)))
                 .collect(),
         ),
     }
 }
 
+/// Appends the value as compact JSON (sets as arrays, object keys sorted), as
+/// `to_string` writes it: charged to `meter`, a step per value and per 64 bytes, and at
+/// most `max_len` bytes long.
+pub fn write_json(
+    out: &mut Vec<u8>,
+    v: &Value,
+    doc: &Document,
+    meter: &Meter,
+    max_len: usize,
+) -> Result<(), String> {
+    write_json_at(out, v, doc, meter, max_len, 0)
+}
+
+fn write_json_at(
+    out: &mut Vec<u8>,
+    v: &Value,
+    doc: &Document,
+    meter: &Meter,
+    max_len: usize,
+    depth: usize,
+) -> Result<(), String> {
+    let too_long = || "string too long (resource limit)".to_owned();
+    if !meter.descend(depth) {
+        return Err(too_long());
+    }
+    let inner =
+        |out: &mut Vec<u8>, e: &Value| write_json_at(out, e, doc, meter, max_len, depth + 1);
+    match v.view(doc) {
+        View::Null => out.extend_from_slice(b"null"),
+        View::Bool(b) => out.extend_from_slice(if b { b"true" } else { b"false" }),
+        View::Int(n) => {
+            let mut text = String::new();
+            pol_facts::push_decimal(&mut text, n.unsigned_abs());
+            if n < 0 {
+                out.push(b'-');
+            }
+            out.extend_from_slice(text.as_bytes());
+        }
+        View::Float(f) => match serde_json::Number::from_f64(f) {
+            Some(n) => out.extend_from_slice(n.to_string().as_bytes()),
+            None => out.extend_from_slice(b"null"),
+        },
+        View::Str(s) => {
+            if out.len() + s.len() > max_len || !meter.charge_bytes(s.len()) {
+                return Err(too_long());
+            }
+            serde_json::to_writer(&mut *out, s).map_err(|e| e.to_string())?;
+        }
+        View::List(l) => {
+            out.push(b'[');
+            for (i, e) in l.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                inner(out, &e)?;
+            }
+            out.push(b']');
+        }
+        View::Set(s) => {
+            out.push(b'[');
+            for (i, e) in s.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                inner(out, e)?;
+            }
+            out.push(b']');
+        }
+        View::Object(o) => {
+            if !meter.charge(o.len() as u64) {
+                return Err(too_long());
+            }
+            out.push(b'{');
+            for (i, (k, e)) in o.sorted(doc).into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                if !meter.charge_bytes(k.len()) {
+                    return Err(too_long());
+                }
+                serde_json::to_writer(&mut *out, k).map_err(|e| e.to_string())?;
+                out.push(b':');
+                inner(out, &e)?;
+            }
+            out.push(b'}');
+        }
+    }
+    if out.len() > max_len {
+        return Err(too_long());
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn write(v: &Value, doc: &Document, meter: &Meter, max: usize) -> Result<String, String> {
+        let mut out = Vec::new();
+        write_json(&mut out, v, doc, meter, max)?;
+        Ok(String::from_utf8(out).unwrap())
+    }
+
+    /// `to_string` writes what serde_json writes of the same value.
+    #[test]
+    fn written_json_is_serde_jsons() {
+        let docs = pol_facts::load(
+            r#"{"b": [1, 2.5, "q\"\n\u0001é"], "a": {"z": null, "y": true}, "n": -7}"#,
+            pol_facts::Format::Json,
+            None,
+        )
+        .unwrap();
+        let doc = &docs[0];
+        let meter = Meter::unlimited();
+        let computed = Value::Object(Rc::new(vec![
+            (Rc::new("k\"".to_owned()), Value::Float(1e300)),
+            (Rc::new("l".to_owned()), Value::Float(f64::NAN)),
+            (
+                Rc::new("s".to_owned()),
+                Value::Set(Rc::new(vec![Value::Int(i64::MIN), Value::Node(doc.root())])),
+            ),
+        ]));
+        for v in [
+            Value::Node(doc.root()),
+            computed,
+            Value::Float(-0.0),
+            Value::Null,
+        ] {
+            let expected = to_json(&v, doc, &meter).to_string();
+            assert_eq!(write(&v, doc, &meter, usize::MAX).unwrap(), expected);
+        }
+    }
+
+    /// A value that shares structure is small in memory and huge when walked: the
+    /// walk stops at the meter's budget, or at the length limit.
+    #[test]
+    fn walks_of_shared_values_stop_at_the_budget() {
+        let docs = pol_facts::load("null", pol_facts::Format::Json, None).unwrap();
+        let doc = &docs[0];
+        let mut v = Value::List(Rc::new(vec![Value::Int(1)]));
+        for _ in 0..60 {
+            v = Value::List(Rc::new(vec![v.clone(), v]));
+        }
+        let mut meter = Meter::unlimited();
+        meter.reset(100_000, &crate::Limits::default(), None);
+        assert!(!equal(&v, &v.clone(), doc, &meter));
+        assert!(matches!(
+            meter.exhausted(),
+            Some(crate::Limit::Steps(100_000))
+        ));
+
+        meter.reset(u64::MAX / 2, &crate::Limits::default(), None);
+        assert!(
+            write(&v, doc, &meter, 1 << 20).is_err(),
+            "longer than the limit"
+        );
+        assert!(meter.exhausted().is_none());
+
+        meter.reset(100_000, &crate::Limits::default(), None);
+        let sorted = normalize_set(vec![v.clone(), v.clone(), v], doc, &meter);
+        assert_eq!(sorted.len(), 3, "cut short, not deduplicated");
+        assert!(meter.exhausted().is_some());
+    }
+
+    #[test]
+    fn deeply_nested_values_stop_at_the_depth_limit() {
+        let docs = pol_facts::load("null", pol_facts::Format::Json, None).unwrap();
+        let doc = &docs[0];
+        let mut v = Value::Int(1);
+        for _ in 0..100_000 {
+            v = Value::List(Rc::new(vec![v]));
+        }
+        let meter = Meter::unlimited();
+        assert!(!equal(&v, &v.clone(), doc, &meter));
+        assert_eq!(meter.exhausted(), Some(crate::Limit::Depth));
+        // Dropping such a value must not overflow the stack either.
+        drop_nested(v);
+    }
+
+    /// Drops a deeply nested list iteratively (the test's own value).
+    fn drop_nested(mut v: Value) {
+        while let Value::List(items) = v {
+            v = Rc::try_unwrap(items)
+                .ok()
+                .and_then(|mut items| items.pop())
+                .unwrap_or_default();
+        }
+    }
 
     #[test]
     fn a_value_moves_in_two_machine_words() {

@@ -53,7 +53,7 @@ impl Evaluator<'_> {
             return false;
         };
         let mark = self.findings.mark();
-        let steps = self.steps;
+        let spent = self.meter.mark();
         self.pending_lets.clear();
         self.pending_lets.extend(
             self.lets
@@ -70,7 +70,7 @@ impl Evaluator<'_> {
         }
         self.findings.rollback(mark, &info.rules);
         doc.clear_read_skipped();
-        self.steps = steps;
+        self.meter.rewind(spent);
         for &i in &self.pending_lets {
             if let Some(state) = self.lets.get_mut(i) {
                 *state = LetState::Pending;

@@ -7,6 +7,7 @@ use crate::builtins::{self, PatternCache};
 use crate::findings::Findings;
 use crate::iter::Iter;
 use crate::limits::Limits;
+use crate::meter::{Meter, VALUE_BYTES};
 use crate::ops;
 use crate::program::Program;
 use crate::value::{Value, View};
@@ -84,14 +85,15 @@ pub struct Evaluator<'p> {
     generation: u32,
     patterns: PatternCache,
     limits: Limits,
-    steps: u64,
+    /// A deadline for every evaluation, set by the embedder (the end of a whole run).
+    deadline: Option<std::time::Instant>,
+    /// What the current evaluation has spent of its limits.
+    meter: Meter,
     depth: usize,
     owner: Owner,
     findings: Findings,
     /// The value a chunk returns (see `Flow::Return`).
     ret: Value,
-    /// The step budget of the current evaluation (see [`Limits`]).
-    budget: u64,
     /// The rules to run on the current document (rule indexing).
     selected: Vec<u32>,
     /// What became of each group of fused rules on the current document.
@@ -115,7 +117,8 @@ impl<'p> Evaluator<'p> {
             generation: 0,
             patterns: PatternCache::default(),
             limits: Limits::default(),
-            steps: 0,
+            deadline: None,
+            meter: Meter::unlimited(),
             depth: 0,
             owner: Owner::Rule(0),
             findings: Findings::default(),
@@ -123,7 +126,6 @@ impl<'p> Evaluator<'p> {
             groups: Vec::new(),
             pending_lets: Vec::new(),
             ret: Value::Null,
-            budget: 0,
         }
     }
 
@@ -138,13 +140,27 @@ impl<'p> Evaluator<'p> {
         self.limits = limits;
     }
 
+    /// The resource limits.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Sets a deadline that every later evaluation ends by, whatever its own
+    /// [`Limits::time`] (the end of a whole run of many documents); `None` removes it.
+    /// An evaluation that reaches it stops with a runtime error, as on its own time
+    /// limit.
+    pub fn set_deadline(&mut self, deadline: Option<std::time::Instant>) {
+        self.deadline = deadline;
+    }
+
     fn reset(&mut self, doc: &Document) {
         doc.clear_read_skipped();
         let nodes = u64::try_from(doc.len()).unwrap_or(u64::MAX);
-        self.budget = self
+        let budget = self
             .limits
             .steps
             .saturating_add(self.limits.steps_per_node.saturating_mul(nodes));
+        self.meter.reset(budget, &self.limits, self.deadline);
         self.regs.clear();
         self.iters.clear();
         let lets = &self.program.code.lets;
@@ -169,7 +185,6 @@ impl<'p> Evaluator<'p> {
                 .collect();
             self.generation = 1;
         }
-        self.steps = 0;
         self.depth = 0;
         self.findings.clear();
         self.groups.clear();
@@ -181,8 +196,14 @@ impl<'p> Evaluator<'p> {
     pub fn evaluate(&mut self, doc: &Document) -> Decision {
         self.reset(doc);
         self.select_rules(doc);
+        let root = self.root_kinds(doc);
         for i in 0..self.selected.len() {
             let index = self.selected.get(i).map_or(0, |r| *r as usize);
+            if let Some(bit) = root
+                && !self.accepts_root(index, bit)
+            {
+                continue;
+            }
             let go_on = match self.program.rule_group(index) {
                 Some(group) => self.run_grouped(group, index, doc),
                 None => {
@@ -209,8 +230,14 @@ impl<'p> Evaluator<'p> {
     ) -> Decision {
         self.reset(doc);
         self.select_rules(doc);
+        let root = self.root_kinds(doc);
         for i in 0..self.selected.len() {
             let index = self.selected.get(i).map_or(0, |r| *r as usize);
+            if let Some(bit) = root
+                && !self.accepts_root(index, bit)
+            {
+                continue;
+            }
             let start = std::time::Instant::now();
             let go_on = self.run_rule(index, doc);
             if let Some(t) = timings.get_mut(index) {
@@ -222,6 +249,54 @@ impl<'p> Evaluator<'p> {
             }
         }
         self.findings.take_decision(doc, &self.program.code)
+    }
+
+    /// `Some(kind bit of the root)` when some rule does not accept the kind of
+    /// `doc`'s root (its package's `input: T` declares another). Each such rule gets
+    /// an error that says so — whether or not rule indexing would have run it — and
+    /// does not run; groups of fused rules are undone, so that each member is checked,
+    /// and runs, on its own.
+    fn root_kinds(&mut self, doc: &Document) -> Option<u8> {
+        let bit = Value::Node(doc.root()).kind_bit(doc);
+        if self.program.accepted_roots & (1 << bit) != 0 {
+            return None;
+        }
+        self.refuse_root(bit);
+        Some(bit)
+    }
+
+    #[cold]
+    fn refuse_root(&mut self, bit: u8) {
+        self.groups.fill(GroupState::Unfused);
+        let names = |kinds: u8| -> String {
+            pol_bytecode::KIND_NAMES
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| kinds & (1 << i) != 0)
+                .map(|(_, n)| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        };
+        let code = &self.program.code;
+        for rule in &code.rules {
+            if !accepts(rule.input_kinds, bit) {
+                let message = format!(
+                    "the input is {}, not {} as the package's `input:` type declares (the rule did not run)",
+                    names(1 << bit),
+                    names(rule.input_kinds)
+                );
+                self.findings.error(&rule.name, message, rule.pos, code);
+            }
+        }
+    }
+
+    /// Whether rule `index` accepts a document whose root has kind bit `bit`.
+    fn accepts_root(&self, index: usize, bit: u8) -> bool {
+        self.program
+            .code
+            .rules
+            .get(index)
+            .is_none_or(|rule| accepts(rule.input_kinds, bit))
     }
 
     /// The rules to run on `doc` (all of them unless some have guards).
@@ -255,10 +330,17 @@ impl<'p> Evaluator<'p> {
             return true;
         };
         self.owner = Owner::Rule(index);
-        !matches!(
-            self.call_chunk(rule.chunk as usize, 0, 0, doc),
-            Err(Fault::Abort)
-        )
+        match self.call_chunk(rule.chunk as usize, 0, 0, doc) {
+            Err(Fault::Abort) => false,
+            // The rule's chunk could not start (validated programs always can): an
+            // error of the rule, never a silent pass.
+            Err(Fault::Error(message)) => {
+                let (name, pos) = (rule.name.as_str(), rule.pos);
+                self.findings.error(name, *message, pos, &self.program.code);
+                true
+            }
+            Ok(_) | Err(Fault::Failed) => true,
+        }
     }
 
     /// Runs a chunk in a new frame whose first registers receive `argc` values copied
@@ -309,11 +391,8 @@ impl<'p> Evaluator<'p> {
     ) -> Result<Value, Fault> {
         let mut pc = 0usize;
         loop {
-            self.steps += 1;
-            if self.steps > self.budget {
-                let message = format!("evaluation exceeded {} steps (resource limit)", self.budget);
-                self.record(chunk, pc, message);
-                return Err(Fault::Abort);
+            if !self.meter.step() {
+                return Err(self.stop(chunk, pc));
             }
             // By reference: each arm reads its own operands (taken by value, the
             // instruction's every field was unpacked before the jump table; callgrind:
@@ -328,6 +407,8 @@ impl<'p> Evaluator<'p> {
                 Ok(Flow::Jump(target)) => pc = target,
                 Ok(Flow::Return) => return Ok(std::mem::take(&mut self.ret)),
                 Err(Fault::Abort) => return Err(Fault::Abort),
+                // An operation stopped by the meter: the limit's error, and stop.
+                Err(_) if self.meter.exhausted().is_some() => return Err(self.stop(chunk, pc)),
                 Err(fault) => {
                     if let Fault::Error(message) = fault {
                         self.record(chunk, pc, *message);
@@ -345,6 +426,15 @@ impl<'p> Evaluator<'p> {
                 }
             }
         }
+    }
+
+    /// Records the limit the meter ran into, at `pc`: the evaluation stops.
+    #[cold]
+    fn stop(&mut self, chunk: &Chunk, pc: usize) -> Fault {
+        if let Some(limit) = self.meter.exhausted() {
+            self.record(chunk, pc, limit.message());
+        }
+        Fault::Abort
     }
 
     fn record(&mut self, chunk: &Chunk, pc: usize, message: String) {
@@ -445,13 +535,11 @@ impl<'p> Evaluator<'p> {
         if let Some(slot) = self.lets.get_mut(index) {
             *slot = state;
         }
-        result.map_err(|f| {
-            if let Fault::Abort = f {
-                Fault::Abort
-            } else {
-                Fault::Failed
-            }
-        })
+        // An error inside the let's chunk was recorded there (as the let's): `Failed`.
+        // One raised before it could run (calls nested too deep) is still to be
+        // recorded, by the instruction that asked for the let: passed on as it is, or
+        // the rule would lose its path without an error.
+        result
     }
 
     #[expect(
@@ -511,7 +599,7 @@ impl<'p> Evaluator<'p> {
                 self.set(base, dst, v);
             }
             Instr::Binary { op, dst, a, b } => {
-                let v = ops::binary(op, self.reg(base, a), self.reg(base, b), doc)?;
+                let v = ops::binary(op, self.reg(base, a), self.reg(base, b), doc, &self.meter)?;
                 self.set(base, dst, v);
             }
             Instr::Jump { target } => return Ok(Flow::Jump(target.index())),
@@ -588,7 +676,7 @@ impl<'p> Evaluator<'p> {
                     .regs
                     .get(start..start + argc as usize)
                     .unwrap_or_default();
-                let v = builtins::call(builtin, argv, doc, &mut self.patterns)?;
+                let v = builtins::call(builtin, argv, doc, &mut self.patterns, &self.meter)?;
                 self.set(base, dst, v);
             }
             Instr::MatchRegex { dst, s, re } => {
@@ -667,6 +755,9 @@ impl<'p> Evaluator<'p> {
                 }
             }
             Instr::MakeList { dst, start, len } => {
+                if !self.meter.alloc(len as usize * VALUE_BYTES) {
+                    return Err(Fault::from(ops::LIMIT.to_owned()));
+                }
                 let s = base + start.index();
                 let items = self
                     .regs
@@ -682,7 +773,7 @@ impl<'p> Evaluator<'p> {
                     .get(s..s + len as usize)
                     .unwrap_or_default()
                     .to_vec();
-                let v = builtins::make_set(items, doc)?;
+                let v = builtins::make_set(items, doc, &self.meter)?;
                 self.set(base, dst, v);
             }
             Instr::MakeObject { dst, start, pairs } => {
@@ -698,7 +789,7 @@ impl<'p> Evaluator<'p> {
                         .get(base + start.index() + 2 * i + 1)
                         .cloned()
                         .unwrap_or_default();
-                    object.insert(&k, v, doc)?;
+                    object.insert(&k, v, doc, &self.meter)?;
                 }
                 self.set(base, dst, object.finish());
             }
@@ -715,6 +806,15 @@ impl<'p> Evaluator<'p> {
                             "collection too large (resource limit)".to_owned(),
                         ));
                     }
+                    // A shared collection is copied before it is changed.
+                    let copied = if Rc::strong_count(items) > 1 {
+                        items.len()
+                    } else {
+                        0
+                    };
+                    if !self.meter.alloc((copied + 1) * VALUE_BYTES) {
+                        return Err(Fault::from(ops::LIMIT.to_owned()));
+                    }
                     Rc::make_mut(items).push(v);
                 } else {
                     return Err(Fault::from(
@@ -725,14 +825,17 @@ impl<'p> Evaluator<'p> {
             Instr::FinishSet { dst } => {
                 if let Some(Value::Set(items)) = self.regs.get_mut(base + dst.index()) {
                     let taken = std::mem::take(Rc::make_mut(items));
-                    *items = Rc::new(crate::value::normalize_set(taken, doc));
+                    *items = Rc::new(crate::value::normalize_set(taken, doc, &self.meter));
+                }
+                if self.meter.exhausted().is_some() {
+                    return Err(Fault::from(ops::LIMIT.to_owned()));
                 }
             }
             Instr::Insert { dst, key, value } => {
                 let k = self.reg(base, key).clone();
                 let v = self.reg(base, value).clone();
                 if let Some(Value::Object(entries)) = self.regs.get_mut(base + dst.index()) {
-                    crate::build::insert_sorted(Rc::make_mut(entries), &k, v, doc)?;
+                    crate::build::insert_sorted(Rc::make_mut(entries), &k, v, doc, &self.meter)?;
                 } else {
                     return Err(Fault::from(
                         "`insert` into a value that is not being built".to_owned(),
@@ -742,7 +845,7 @@ impl<'p> Evaluator<'p> {
             Instr::Format { dst, start, len } => {
                 let s = base + start.index();
                 let parts = self.regs.get(s..s + len as usize).unwrap_or_default();
-                let text = crate::build::format(parts, doc)?;
+                let text = crate::build::format(parts, doc, &self.meter)?;
                 self.set(base, dst, text);
             }
             Instr::IsKind {
@@ -787,7 +890,8 @@ impl<'p> Evaluator<'p> {
                             value.clone(),
                             self.consts.get(k as usize).cloned().unwrap_or_default(),
                         ];
-                        let v = builtins::call(builtin, &args, doc, &mut self.patterns)?;
+                        let v =
+                            builtins::call(builtin, &args, doc, &mut self.patterns, &self.meter)?;
                         self.set(base, dst, v);
                         return Ok(Flow::Next);
                     }
@@ -836,7 +940,7 @@ impl<'p> Evaluator<'p> {
                             MessagePart::Text(text) => Piece::Text(text),
                             MessagePart::Value(r) => Piece::Value(self.reg(base, *r)),
                         });
-                        let text = crate::build::write_parts(pieces, doc)?;
+                        let text = crate::build::write_parts(pieces, doc, &self.meter)?;
                         self.findings
                             .emit_text(rule, text, node, doc, &self.program.code)?;
                     }
@@ -857,6 +961,12 @@ impl<'p> Evaluator<'p> {
         }
         Ok(Flow::Next)
     }
+}
+
+/// Whether a rule whose package declares input kinds `kinds` (0: any) accepts a root
+/// of kind bit `bit`.
+fn accepts(kinds: u8, bit: u8) -> bool {
+    kinds == 0 || kinds & (1 << bit) != 0
 }
 
 /// `a == b` for the short constants of `starts_with` and `ends_with` (`"./"`,

@@ -1,7 +1,7 @@
 //! Queries of a top-level let (`--query`), and the fail-closed check of selective
 //! loading: a rule that read a value the loader skipped gets a runtime error.
 
-use super::Evaluator;
+use super::{Evaluator, Fault};
 use pol_facts::{Decision, Document};
 
 impl Evaluator<'_> {
@@ -15,24 +15,37 @@ impl Evaluator<'_> {
             .ok_or_else(|| QueryError::UnknownLet(name.to_owned()))?;
         self.reset(doc);
         let result = self.get_let(index, doc);
-        let json = result.as_ref().ok().map(|v| crate::value::to_json(v, doc));
+        let mut json = result
+            .as_ref()
+            .ok()
+            .map(|v| crate::value::to_json(v, doc, &self.meter));
+        let code = &self.program.code;
+        let let_pos = code.lets.get(index).map(|info| {
+            let pos = code
+                .chunks
+                .get(info.chunk as usize)
+                .and_then(|c| c.positions.first().copied())
+                .unwrap_or_default();
+            (info.name.as_str(), pos)
+        });
+        let mut fail = |message: String| {
+            if let Some((name, pos)) = let_pos {
+                self.findings.error(name, message, pos, code);
+            }
+        };
+        // Raised before the let could run (calls nested too deep): not recorded yet.
+        if let Err(Fault::Error(message)) = result {
+            fail(*message);
+        }
+        if let Some(limit) = self.meter.exhausted() {
+            // Stopped while computing the let, or while writing its value out.
+            fail(limit.message());
+            json = None;
+        }
         let skipped = doc.read_skipped();
         if skipped {
             doc.clear_read_skipped();
-            let code = &self.program.code;
-            if let Some(info) = code.lets.get(index) {
-                let pos = code
-                    .chunks
-                    .get(info.chunk as usize)
-                    .and_then(|c| c.positions.first().copied())
-                    .unwrap_or_default();
-                self.findings.error(
-                    &info.name,
-                    "read a part of the input that was not loaded (load the document whole to query it)".to_owned(),
-                    pos,
-                    code,
-                );
-            }
+            fail("read a part of the input that was not loaded (load the document whole to query it)".to_owned());
         }
         let decision = self.findings.take_decision(doc, &self.program.code);
         match json {
