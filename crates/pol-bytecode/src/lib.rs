@@ -4,12 +4,14 @@
 //! This crate is shared by the compiler (which produces programs) and the VM (which
 //! runs them); it depends on neither.
 
+mod digest;
 mod disasm;
 mod encode;
 mod instr;
 mod program;
 mod validate;
 
+pub use digest::Digest;
 pub use disasm::disassemble;
 pub use encode::{DecodeError, FORMAT_VERSION, MAGIC, decode, encode};
 pub use instr::{

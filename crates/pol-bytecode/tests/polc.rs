@@ -89,7 +89,11 @@ fn damaged_files_are_rejected() {
     let mut flipped = bytes.clone();
     let last = flipped.len() - 1;
     flipped[last] ^= 0x40;
-    assert_eq!(decode(&flipped), Err(DecodeError::ChecksumMismatch));
+    assert_eq!(decode(&flipped), Err(DecodeError::DigestMismatch));
+    assert_eq!(
+        DecodeError::DigestMismatch.to_string(),
+        "the .polc file is corrupt or altered: its SHA-256 digest does not match"
+    );
     let mut future = bytes.clone();
     future[8] = 99;
     assert_eq!(
@@ -229,6 +233,8 @@ fn hostile_rule_groups_fail_validation() {
     assert!(err.to_string().contains("has a guard"), "{err}");
 }
 
+/// Every flipped bit is caught: in the header by the check of its field, in the body
+/// and the digest by the digest, before anything of the body is decoded.
 #[test]
 fn every_single_byte_corruption_is_an_error_not_a_panic() {
     let bytes = encode(&sample());
@@ -236,8 +242,135 @@ fn every_single_byte_corruption_is_an_error_not_a_panic() {
         for flip in [0x01u8, 0x80, 0xff] {
             let mut damaged = bytes.clone();
             damaged[i] ^= flip;
-            assert!(decode(&damaged).is_err(), "flip {flip:#x} at {i} accepted");
+            let err = decode(&damaged).unwrap_err();
+            if i >= HEADER_LEN {
+                assert_eq!(err, DecodeError::DigestMismatch, "flip {flip:#x} at {i}");
+            }
         }
-        let _ = decode(&bytes[..i]);
+        assert!(decode(&bytes[..i]).is_err());
     }
+}
+
+/// Magic, version and body length.
+const HEADER_LEN: usize = 20;
+
+/// A `.polc` file around `body`, with the right length and digest, as a forger would
+/// write it.
+fn framed(version: u32, body: &[u8]) -> Vec<u8> {
+    let mut bytes = MAGIC.to_vec();
+    bytes.extend_from_slice(&version.to_le_bytes());
+    bytes.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    bytes.extend_from_slice(body);
+    let digest = Digest::of(&bytes);
+    bytes.extend_from_slice(digest.as_bytes());
+    bytes
+}
+
+fn body(bytes: &[u8]) -> &[u8] {
+    &bytes[HEADER_LEN..bytes.len() - 32]
+}
+
+#[test]
+fn the_layout_is_header_body_digest() {
+    let bytes = encode(&sample());
+    assert_eq!(u32::from_le_bytes(bytes[8..12].try_into().unwrap()), 5);
+    assert_eq!(FORMAT_VERSION, 5);
+    let body_len = u64::from_le_bytes(bytes[12..20].try_into().unwrap());
+    assert_eq!(bytes.len() as u64, 20 + body_len + 32);
+    assert_eq!(framed(FORMAT_VERSION, body(&bytes)), bytes);
+}
+
+/// A file of the previous format (version 4: a CRC-32 of the body in the header) gets
+/// the version message, not a digest error.
+#[test]
+fn files_of_version_4_are_told_to_rebuild() {
+    let bytes = encode(&sample());
+    let mut old = MAGIC.to_vec();
+    old.extend_from_slice(&4u32.to_le_bytes());
+    old.extend_from_slice(&(body(&bytes).len() as u64).to_le_bytes());
+    old.extend_from_slice(&[0x12, 0x34, 0x56, 0x78]);
+    old.extend_from_slice(body(&bytes));
+    let err = decode(&old).unwrap_err();
+    assert_eq!(err, DecodeError::UnsupportedVersion { found: 4 });
+    assert_eq!(
+        err.to_string(),
+        "compiled with format version 4, but this pol reads version 5: rebuild it with `pol build`"
+    );
+}
+
+/// A body changed into another valid program: with the digest left as it was, the
+/// file is rejected; with a recomputed trailer of the old kind (a 4-byte checksum), too.
+/// With a recomputed SHA-256 it loads — a digest in the file cannot say who wrote it —
+/// but its digest is not the original's, which is what a pinned or signed digest checks.
+#[test]
+fn an_altered_body_is_rejected_unless_its_digest_is_forged_and_then_it_shows() {
+    let original = sample();
+    let bytes = encode(&original);
+    let mut altered = original.clone();
+    altered.consts[0] = Const::Str("n".into());
+    let altered_body = body(&encode(&altered)).to_vec();
+    assert_eq!(altered_body.len(), body(&bytes).len());
+
+    let mut kept_digest = bytes.clone();
+    kept_digest[HEADER_LEN..HEADER_LEN + altered_body.len()].copy_from_slice(&altered_body);
+    assert_eq!(decode(&kept_digest), Err(DecodeError::DigestMismatch));
+
+    let mut short_trailer = framed(FORMAT_VERSION, &altered_body);
+    short_trailer.truncate(short_trailer.len() - 28);
+    assert!(matches!(
+        decode(&short_trailer),
+        Err(DecodeError::Truncated { .. })
+    ));
+
+    let forged = framed(FORMAT_VERSION, &altered_body);
+    assert_eq!(decode(&forged), Ok(altered.clone()));
+    assert_ne!(Digest::of(&forged), Digest::of(&bytes));
+    assert_ne!(altered.digest(), original.digest());
+}
+
+/// A body that writes an integer with more bytes than it needs decodes to the same
+/// program: the file's digest names its bytes, the program's digest the file pol
+/// writes for it. Bytes after the program inside the body are rejected.
+#[test]
+fn a_body_in_another_encoding_names_its_own_bytes() {
+    let bytes = encode(&sample());
+    let body = body(&bytes);
+    // The body begins with the number of constants, 1, as one byte; 0x81 0x00 is 1 too.
+    assert_eq!(body[0], 1);
+    let mut padded = vec![0x81, 0x00];
+    padded.extend_from_slice(&body[1..]);
+    let other = framed(FORMAT_VERSION, &padded);
+    assert_eq!(decode(&other), Ok(sample()));
+    assert_ne!(Digest::of(&other), sample().digest());
+
+    let mut longer = body.to_vec();
+    longer.push(0);
+    assert_eq!(
+        decode(&framed(FORMAT_VERSION, &longer)),
+        Err(DecodeError::TrailingBytes)
+    );
+}
+
+#[test]
+fn the_digest_names_the_file() {
+    assert_eq!(
+        Digest::of(b"abc").to_string(),
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    );
+    let program = sample();
+    let bytes = encode(&program);
+    // The same program gives the same bytes, so the same digest.
+    assert_eq!(encode(&program.clone()), bytes);
+    assert_eq!(program.digest(), Digest::of(&bytes));
+    assert_eq!(decode(&bytes).unwrap().digest(), Digest::of(&bytes));
+    let hex = program.digest().to_string();
+    assert_eq!(hex.len(), 64);
+    assert!(
+        hex.bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    );
+    assert_eq!(format!("{:?}", program.digest()), format!("Digest({hex})"));
+    let mut other = sample();
+    other.rules[0].severity = "high".into();
+    assert_ne!(other.digest(), program.digest());
 }

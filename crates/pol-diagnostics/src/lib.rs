@@ -7,6 +7,7 @@
 
 mod code;
 mod diagnostic;
+mod excerpt;
 mod render;
 mod source;
 mod span;

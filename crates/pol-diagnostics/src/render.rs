@@ -1,7 +1,9 @@
 //! Rendering diagnostics: for people with ariadne, for tools as JSON.
 
 use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::excerpt::Excerpt;
 use crate::source::SourceMap;
+use crate::span::FileId;
 use ariadne::{CharSet, Config, IndexType, ReportKind};
 use serde_json::{Value, json};
 
@@ -16,14 +18,25 @@ pub struct RenderOptions {
 
 type AriadneSpan = (String, std::ops::Range<usize>);
 
+/// Marks, in the file name ariadne is given, a file whose long lines were cut, so that
+/// the column in the report's header can be put back ([`restore_columns`]).
+const CUT_MARK: char = '\u{1}';
+
+fn file_name(sources: &SourceMap, file: FileId) -> String {
+    sources
+        .get(file)
+        .map_or_else(String::new, |f| f.name.clone())
+}
+
 fn ariadne_span(sources: &SourceMap, label: &Label) -> AriadneSpan {
-    let name = sources
-        .get(label.span.file)
-        .map_or_else(String::new, |f| f.name.clone());
-    (name, label.span.range())
+    (file_name(sources, label.span.file), label.span.range())
 }
 
 /// Renders diagnostics for a person: source excerpt, labels, `help` notes, codes.
+///
+/// A source line of more than 200 characters is shown as windows around the labels on
+/// it, with `…` (`...` in ASCII) where text is left out; the line and column in the
+/// header are those of the whole line.
 pub fn render_text(
     sources: &SourceMap,
     diagnostics: &[Diagnostic],
@@ -42,49 +55,166 @@ pub fn render_text(
         } else {
             CharSet::Unicode
         });
+    let ellipsis = if options.ascii { "..." } else { "\u{2026}" };
     let mut out = Vec::new();
     for d in diagnostics {
-        let kind = match d.severity {
-            Severity::Error => ReportKind::Error,
-            Severity::Warning => ReportKind::Warning,
+        let cuts = excerpts(sources, d, ellipsis);
+        let written = if cuts.is_empty() {
+            report(d, config, options, |label| ariadne_span(sources, label))
+                .write(&mut cache, &mut out)
+        } else {
+            write_cut(sources, d, &cuts, config, options, &mut out)
         };
-        let mut report = ariadne::Report::build(kind, ariadne_span(sources, &d.primary))
-            .with_config(config)
-            .with_code(d.code.as_str())
-            .with_message(&d.message);
-        let mut primary = ariadne::Label::new(ariadne_span(sources, &d.primary)).with_order(0);
-        if !d.primary.message.is_empty() {
-            primary = primary.with_message(&d.primary.message);
-        }
-        if options.color {
-            primary = primary.with_color(match d.severity {
-                Severity::Error => ariadne::Color::Red,
-                Severity::Warning => ariadne::Color::Yellow,
-            });
-        }
-        report = report.with_label(primary);
-        for (i, label) in d.secondary.iter().enumerate() {
-            let mut l = ariadne::Label::new(ariadne_span(sources, label))
-                .with_order(i32::try_from(i + 1).unwrap_or(i32::MAX));
-            if !label.message.is_empty() {
-                l = l.with_message(&label.message);
-            }
-            if options.color {
-                l = l.with_color(ariadne::Color::Blue);
-            }
-            report = report.with_label(l);
-        }
-        if let Some(help) = &d.help {
-            report = report.with_help(help);
-        }
         // Writing into a Vec cannot fail; a source missing from the cache only loses the
         // excerpt, so fall back to the one-line form.
-        if report.finish().write(&mut cache, &mut out).is_err() {
+        if written.is_err() {
             out.extend_from_slice(one_line(sources, d).as_bytes());
             out.push(b'\n');
         }
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The ariadne report of a diagnostic, with spans given by `span`.
+fn report(
+    d: &Diagnostic,
+    config: Config,
+    options: RenderOptions,
+    span: impl Fn(&Label) -> AriadneSpan,
+) -> ariadne::Report<'_, AriadneSpan> {
+    let kind = match d.severity {
+        Severity::Error => ReportKind::Error,
+        Severity::Warning => ReportKind::Warning,
+    };
+    let mut report = ariadne::Report::build(kind, span(&d.primary))
+        .with_config(config)
+        .with_code(d.code.as_str())
+        .with_message(&d.message);
+    let mut primary = ariadne::Label::new(span(&d.primary)).with_order(0);
+    if !d.primary.message.is_empty() {
+        primary = primary.with_message(&d.primary.message);
+    }
+    if options.color {
+        primary = primary.with_color(match d.severity {
+            Severity::Error => ariadne::Color::Red,
+            Severity::Warning => ariadne::Color::Yellow,
+        });
+    }
+    report = report.with_label(primary);
+    for (i, label) in d.secondary.iter().enumerate() {
+        let mut l =
+            ariadne::Label::new(span(label)).with_order(i32::try_from(i + 1).unwrap_or(i32::MAX));
+        if !label.message.is_empty() {
+            l = l.with_message(&label.message);
+        }
+        if options.color {
+            l = l.with_color(ariadne::Color::Blue);
+        }
+        report = report.with_label(l);
+    }
+    if let Some(help) = &d.help {
+        report = report.with_help(help);
+    }
+    report.finish()
+}
+
+/// The files of a diagnostic's labels whose long lines are cut for showing it.
+fn excerpts(sources: &SourceMap, d: &Diagnostic, ellipsis: &str) -> Vec<(FileId, Excerpt)> {
+    let mut points: Vec<(FileId, Vec<usize>)> = Vec::new();
+    for label in std::iter::once(&d.primary).chain(&d.secondary) {
+        let span = label.span;
+        let ends = [span.start as usize, span.end as usize];
+        match points.iter_mut().find(|(file, _)| *file == span.file) {
+            Some((_, list)) => list.extend(ends),
+            None => points.push((span.file, ends.to_vec())),
+        }
+    }
+    points
+        .into_iter()
+        .filter_map(|(file, points)| {
+            let text = &sources.get(file)?.text;
+            Some((file, Excerpt::new(text, &points, ellipsis)?))
+        })
+        .collect()
+}
+
+/// Writes a diagnostic whose labels stand on long lines: ariadne is given the cut
+/// text of those files, then the columns in the headers are put back.
+fn write_cut(
+    sources: &SourceMap,
+    d: &Diagnostic,
+    cuts: &[(FileId, Excerpt)],
+    config: Config,
+    options: RenderOptions,
+    out: &mut Vec<u8>,
+) -> std::io::Result<()> {
+    let cut_of = |file: FileId| cuts.iter().find(|(f, _)| *f == file).map(|(_, e)| e);
+    let span = |label: &Label| match cut_of(label.span.file) {
+        Some(excerpt) => (
+            format!("{}{CUT_MARK}", file_name(sources, label.span.file)),
+            excerpt.map(label.span.start as usize)..excerpt.map(label.span.end as usize),
+        ),
+        None => ariadne_span(sources, label),
+    };
+    let mut files: Vec<(String, String)> = Vec::new();
+    for label in std::iter::once(&d.primary).chain(&d.secondary) {
+        let (name, _) = span(label);
+        if files.iter().any(|(n, _)| *n == name) {
+            continue;
+        }
+        let text = match (cut_of(label.span.file), sources.get(label.span.file)) {
+            (Some(excerpt), _) => excerpt.text.clone(),
+            (None, Some(file)) => file.text.clone(),
+            (None, None) => String::new(),
+        };
+        files.push((name, text));
+    }
+    let mut rendered = Vec::new();
+    report(d, config, options, span).write(ariadne::sources(files), &mut rendered)?;
+    let rendered = String::from_utf8_lossy(&rendered);
+    let restored = cuts
+        .iter()
+        .fold(rendered.into_owned(), |text, (file, excerpt)| {
+            restore_columns(&text, &file_name(sources, *file), excerpt)
+        });
+    out.extend_from_slice(restored.as_bytes());
+    Ok(())
+}
+
+/// Replaces each `NAME<mark>:LINE:COLUMN` that ariadne wrote in a header, a position
+/// in the cut text, by `NAME:LINE:COLUMN` in the whole text.
+fn restore_columns(rendered: &str, name: &str, excerpt: &Excerpt) -> String {
+    let marked = format!("{name}{CUT_MARK}:");
+    let mut out = String::with_capacity(rendered.len());
+    let mut rest = rendered;
+    while let Some(at) = rest.find(&marked) {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        rest = rest.get(at + marked.len()..).unwrap_or_default();
+        let (line, after) = split_number(rest);
+        let (column, after) = match after.strip_prefix(':') {
+            Some(after) => split_number(after),
+            None => (None, after),
+        };
+        out.push_str(name);
+        match (line, column) {
+            (Some(line), Some(column)) => {
+                let column = excerpt.original_column(line, column);
+                out.push_str(&format!(":{line}:{column}"));
+                rest = after;
+            }
+            // Not a position: leave the text as it was, without the mark.
+            _ => out.push(':'),
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The decimal number at the start of `text`, and what follows it.
+fn split_number(text: &str) -> (Option<usize>, &str) {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    let (number, rest) = text.split_at_checked(digits).unwrap_or(("", text));
+    (number.parse().ok(), rest)
 }
 
 /// `file:line:col: error[E0100]: message` — the compact form.

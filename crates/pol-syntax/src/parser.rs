@@ -78,7 +78,7 @@ impl Ctx {
                 self.span(start + offset, end + offset),
             ));
         }
-        let mut tokens = self.prepare(tokens, source.len());
+        let (mut tokens, cut) = self.prepare(tokens, offset);
         if expr {
             tokens.insert(0, (0, Token::ExprStart, 0));
         }
@@ -87,21 +87,23 @@ impl Ctx {
             .map(|(l, t, r)| Ok::<_, LexError>((l + offset, t, r + offset)));
         let mut recovered = Vec::new();
         let result = generated::EntryParser::new().parse(self, &mut recovered, stream);
-        for recovery in recovered {
-            self.report(self.parse_diagnostic(recovery.error, source.len() + offset));
-        }
-        match result {
-            Ok(entry) => Some(entry),
-            Err(error) => {
+        // A file cut off where brackets nest too deeply ends early: that was reported
+        // once, as E0007, and not again as an unexpected end of file.
+        let report = |error: ParseError<usize, Token, LexError>| {
+            if !(cut && matches!(error, ParseError::UnrecognizedEof { .. })) {
                 self.report(self.parse_diagnostic(error, source.len() + offset));
-                None
             }
+        };
+        for recovery in recovered {
+            report(recovery.error);
         }
+        result.map_err(report).ok()
     }
 
     /// Drops doc comments that do not stand before a top-level item (they are ordinary
-    /// comments there) and cuts the file off where brackets nest too deeply.
-    fn prepare(&self, tokens: Vec<Spanned>, len: usize) -> Vec<Spanned> {
+    /// comments there) and cuts the file off where brackets nest too deeply (reporting
+    /// it); says whether it did. Tokens are at `offset` in the file.
+    fn prepare(&self, tokens: Vec<Spanned>, offset: usize) -> (Vec<Spanned>, bool) {
         let mut out: Vec<Spanned> = Vec::with_capacity(tokens.len());
         let mut depth = 0usize;
         for (index, (l, token, r)) in tokens.iter().enumerate() {
@@ -137,14 +139,13 @@ impl Ctx {
                         self.report(
                             Diagnostic::error(
                                 Code::NestingTooDeep,
-                                self.span(*l, *r),
+                                self.span(l + offset, r + offset),
                                 format!("brackets nest more than {MAX_NESTING} levels deep"),
                             )
                             .with_label("too deep")
                             .with_help("name inner parts with `let` to flatten the expression"),
                         );
-                        let _ = len;
-                        return out;
+                        return (out, true);
                     }
                 }
                 Token::RParen | Token::RBracket | Token::RBrace => depth = depth.saturating_sub(1),
@@ -152,7 +153,7 @@ impl Ctx {
             }
             out.push((*l, token.clone(), *r));
         }
-        out
+        (out, false)
     }
 
     fn report(&self, diagnostic: Diagnostic) {

@@ -300,7 +300,7 @@ fn syntax_errors_say_what_was_expected() {
 #[test]
 fn deep_nesting_is_an_error_not_a_crash() {
     let src = format!("let x = {}1{}", "[".repeat(100_000), "]".repeat(100_000));
-    assert!(codes(&src).contains(&Code::NestingTooDeep));
+    assert_eq!(codes(&src), vec![Code::NestingTooDeep]);
     let src = format!("let x = 1{}", " + 1".repeat(100_000));
     assert!(codes(&src).contains(&Code::NestingTooDeep));
     let src = format!("let x = {}1", "not ".repeat(100_000));
@@ -329,4 +329,61 @@ fn lexical_errors_do_not_stop_parsing() {
         ]
     );
     assert_eq!(file.items.len(), 4);
+}
+
+/// Brackets nested deeper than [`MAX_NESTING`], closed or not, of every kind, in an
+/// expression or an f-string part: one diagnostic, E0007 at the first bracket too deep,
+/// and no "unexpected end of file" for the file the parser cut off there.
+#[test]
+fn brackets_nested_too_deeply_are_one_diagnostic() {
+    for (open, close) in [("[", "]"), ("(", ")"), ("{", "}")] {
+        for closed in [true, false] {
+            // In an f-string, `{{` is a brace, not a part.
+            let fstrings: &[bool] = if open == "{" {
+                &[false]
+            } else {
+                &[false, true]
+            };
+            for &fstring in fstrings {
+                let inner = format!(
+                    "{}1{}",
+                    open.repeat(200),
+                    if closed {
+                        close.repeat(200)
+                    } else {
+                        String::new()
+                    }
+                );
+                let value = if fstring {
+                    format!("f\"{{{inner}}}\"")
+                } else {
+                    inner
+                };
+                let src = format!("package p\nlet x = {value}\n");
+                let (_, diagnostics) = parse(FileId(0), &src);
+                let case = format!("{open} closed: {closed}, f-string: {fstring}");
+                let got: Vec<_> = diagnostics.iter().map(|d| d.code).collect();
+                assert_eq!(got, vec![Code::NestingTooDeep], "{case}: {diagnostics:#?}");
+                let deepest = src.match_indices(open).nth(MAX_NESTING).unwrap().0;
+                assert_eq!(
+                    diagnostics[0].primary.span.range(),
+                    deepest..deepest + 1,
+                    "{case}"
+                );
+            }
+        }
+    }
+    // Unclosed but not too deep: the end of the file is the error.
+    assert_eq!(
+        codes(&format!("package p\nlet x = {}1", "[".repeat(MAX_NESTING))),
+        vec![Code::UnexpectedEof]
+    );
+    // A syntax error before the cut is still reported.
+    assert_eq!(
+        codes(&format!(
+            "package p\nlet = 1\nlet x = {}",
+            "(".repeat(MAX_NESTING + 1)
+        )),
+        vec![Code::UnexpectedToken, Code::NestingTooDeep]
+    );
 }
