@@ -39,12 +39,13 @@ pub fn build(args: &BuildArgs) -> u8 {
     }
     let code = compiled.policy.program().bytecode();
     eprintln!(
-        "wrote {} ({} bytes: {} rules, {} lets, {} functions)",
+        "wrote {} ({} bytes: {} rules, {} lets, {} functions; sha256 {})",
         args.output.display(),
         bytes.len(),
         code.rules.len(),
         code.lets.len(),
-        code.functions.len()
+        code.functions.len(),
+        pol::Digest::of(&bytes)
     );
     EXIT_OK
 }
@@ -62,7 +63,11 @@ pub struct DisasmArgs {
 /// Runs `pol disasm`; returns the exit code.
 pub fn disasm(args: &DisasmArgs) -> u8 {
     match load(&args.policy, args.color) {
-        Ok(loaded) => match write_stdout(&loaded.policy.disassemble()) {
+        Ok(loaded) => match write_stdout(&format!(
+            "{}; sha256 {}\n",
+            loaded.policy.disassemble(),
+            loaded.policy.program().digest()
+        )) {
             Ok(()) => EXIT_OK,
             Err(code) => code,
         },

@@ -121,7 +121,7 @@ fn damaged_programs_are_refused_with_exit_2() {
         (
             "corrupted.polc",
             corrupted,
-            "corrupt: the checksum does not match",
+            "SHA-256 digest does not match",
         ),
         ("version.polc", other_version, "rebuild it with `pol build`"),
         (

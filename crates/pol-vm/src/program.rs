@@ -32,6 +32,9 @@ pub struct Program {
     /// The kinds of document root every rule accepts (`RuleInfo::input_kinds`): on
     /// those, no rule needs its kind checked.
     pub(crate) accepted_roots: u8,
+    /// The SHA-256 of the program's `.polc` file: of the bytes it was loaded from, or
+    /// computed (by encoding it) when first asked for.
+    digest: std::sync::OnceLock<pol_bytecode::Digest>,
 }
 
 /// Why a program could not be loaded.
@@ -127,6 +130,7 @@ impl Program {
             })
             .fold(u8::MAX, |all, kinds| all & kinds);
         Ok(Program {
+            digest: std::sync::OnceLock::new(),
             accepted_roots,
             code,
             regexes,
@@ -166,7 +170,16 @@ impl Program {
 
     /// Loads a program from `.polc` bytes (see `pol_bytecode::decode`).
     pub fn from_bytes(bytes: &[u8]) -> Result<Program, LoadError> {
-        Program::new(pol_bytecode::decode(bytes)?)
+        let program = Program::new(pol_bytecode::decode(bytes)?)?;
+        let _ = program.digest.set(pol_bytecode::Digest::of(bytes));
+        Ok(program)
+    }
+
+    /// The SHA-256 digest that names the program: of the `.polc` file it was loaded
+    /// from, or of the file it would be written to (the same for every file `pol build`
+    /// writes). Computed once.
+    pub fn digest(&self) -> pol_bytecode::Digest {
+        *self.digest.get_or_init(|| self.code.digest())
     }
 
     /// The program as `.polc` bytes.

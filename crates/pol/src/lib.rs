@@ -51,7 +51,8 @@ pub use pol_facts::{
     PolicyLocation, Shape, load, load_shaped,
 };
 
-pub use pol_vm::{Evaluator, Limits, QueryError};
+pub use pol_bytecode::Digest;
+pub use pol_vm::{Evaluator, Limit, Limits, QueryError};
 
 /// The syntax tree, for tools that want to look at policies (formatters, linters).
 pub use pol_syntax::ast;
