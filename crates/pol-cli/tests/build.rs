@@ -118,11 +118,7 @@ fn damaged_programs_are_refused_with_exit_2() {
             "truncated",
         ),
         ("header-only.polc", bytes[..5].to_vec(), "truncated"),
-        (
-            "corrupted.polc",
-            corrupted,
-            "SHA-256 digest does not match",
-        ),
+        ("corrupted.polc", corrupted, "SHA-256 digest does not match"),
         ("version.polc", other_version, "rebuild it with `pol build`"),
         (
             "workflow.polc",
