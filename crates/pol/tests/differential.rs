@@ -441,3 +441,95 @@ fn many_cases_skip_part_of_the_document() {
     }
     assert!(skipping > 60, "only {skipping} of 300 cases skip anything");
 }
+
+/// Lowering a limit can only add errors: a decision under lower limits is the full
+/// decision, or it has an error — never "allowed" where the full one denies.
+fn run_limits_case(seed: u64) -> Result<(), TestCaseError> {
+    let mut generator = Gen::new(seed);
+    let program = generator.program();
+    let document = generator.json(3);
+    let mut sources = SourceMap::new();
+    let file = sources.add("gen.pol", program.clone());
+    let (hir, _) = pol::check_program(&mut sources, &[file]);
+    let policy = pol::compile_checked(&hir, &sources).expect("compiles");
+    let docs = pol::load(&document, pol::Format::Json, Some("doc.json")).expect("valid JSON");
+    let full = policy.evaluate(&docs[0]);
+    let mut rng = Rng(seed.rotate_left(17) | 1);
+    let mut evaluator = policy.evaluator();
+    for _ in 0..8 {
+        let limits = pol::Limits {
+            steps: rng.below(60) as u64,
+            steps_per_node: rng.below(3) as u64,
+            call_depth: rng.below(5),
+            memory: rng.below(3000) as u64,
+            time: None,
+        };
+        evaluator.set_limits(limits);
+        let lowered = evaluator.evaluate(&docs[0]);
+        if !full.allowed {
+            prop_assert!(
+                !lowered.allowed,
+                "lower limits {:?} allowed what the full limits deny (seed {}):\n{}\n{}",
+                limits,
+                seed,
+                program,
+                document
+            );
+        }
+        if lowered.errors.is_empty() {
+            prop_assert_eq!(
+                &lowered,
+                &full,
+                "no limit was hit under {:?}, yet the decision differs (seed {}):\n{}\n{}",
+                limits,
+                seed,
+                program,
+                document
+            );
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn lowering_a_limit_never_turns_a_denial_into_an_allow(seed in any::<u64>()) {
+        run_limits_case(seed)?;
+    }
+}
+
+/// The limits case does hit limits, and does run to the end under some.
+#[test]
+fn lowered_limits_are_hit_and_missed() {
+    let (mut hit, mut missed) = (0, 0);
+    for seed in 0..200u64 {
+        let seed = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let mut generator = Gen::new(seed);
+        let program = generator.program();
+        let document = generator.json(3);
+        let mut sources = SourceMap::new();
+        let file = sources.add("gen.pol", program);
+        let (hir, _) = pol::check_program(&mut sources, &[file]);
+        let policy = pol::compile_checked(&hir, &sources).expect("compiles");
+        let docs = pol::load(&document, pol::Format::Json, None).expect("valid JSON");
+        let mut evaluator = policy.evaluator();
+        evaluator.set_limits(pol::Limits {
+            steps: 15,
+            steps_per_node: 0,
+            ..pol::Limits::default()
+        });
+        let decision = evaluator.evaluate(&docs[0]);
+        if decision
+            .errors
+            .iter()
+            .any(|e| e.message.contains("steps (resource limit"))
+        {
+            hit += 1;
+        } else {
+            missed += 1;
+        }
+    }
+    assert!(hit > 20 && missed > 20, "hit {hit}, missed {missed} of 200");
+}
