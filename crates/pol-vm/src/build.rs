@@ -2,14 +2,14 @@
 
 use crate::meter::{ENTRY_BYTES, Meter};
 use crate::ops::{Fault, LIMIT, SIZE_LIMIT};
-use crate::value::{Text, Value, View, write_json};
+use crate::value::{Items, Text, Value, View, write_json};
 use pol_facts::Document;
 use std::rc::Rc;
 
 /// Accumulates the entries of an object literal.
 #[derive(Default)]
 pub struct ObjectBuilder {
-    entries: Vec<(Text, Value)>,
+    entries: Items<(Text, Value)>,
 }
 
 impl ObjectBuilder {
@@ -24,16 +24,17 @@ impl ObjectBuilder {
         insert_sorted(&mut self.entries, key, value, doc, meter)
     }
 
-    /// The object.
-    pub fn finish(self) -> Value {
-        Value::Object(Rc::new(self.entries))
+    /// The object; an error when it nests too deep.
+    pub fn finish(self) -> Result<Value, Fault> {
+        self.entries.check_depth()?;
+        Ok(Value::Object(Rc::new(self.entries)))
     }
 }
 
 /// Inserts into entries kept sorted by key; the key must be a string. The entries moved
 /// to make room are charged to `meter`.
 pub fn insert_sorted(
-    entries: &mut Vec<(Text, Value)>,
+    entries: &mut Items<(Text, Value)>,
     key: &Value,
     value: Value,
     doc: &Document,
@@ -50,9 +51,8 @@ pub fn insert_sorted(
     };
     match entries.binary_search_by(|(k, _)| k.as_str().cmp(text)) {
         Ok(i) => {
-            if let Some(entry) = entries.get_mut(i) {
-                entry.1 = value;
-            }
+            let key = entries.get(i).map(|(k, _)| k.clone()).unwrap_or_default();
+            entries.set(i, (key, value));
         }
         Err(i) => {
             if entries.len() >= SIZE_LIMIT {

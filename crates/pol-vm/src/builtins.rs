@@ -131,7 +131,7 @@ fn list(items: Vec<Value>, meter: &Meter) -> Result<Value, Fault> {
     if !meter.alloc(items.len() * VALUE_BYTES) {
         return Err(LIMIT.to_owned());
     }
-    Ok(Value::List(Rc::new(items)))
+    Ok(Value::list(items))
 }
 
 /// A computed string, charged to the meter.
@@ -515,7 +515,11 @@ pub fn make_set(items: Vec<Value>, doc: &Document, meter: &Meter) -> Result<Valu
     if meter.exhausted().is_some() {
         return Err(LIMIT.to_owned());
     }
-    Ok(Value::Set(Rc::new(set)))
+    let set = Value::set_of_normalized(set);
+    if let Value::Set(items) = &set {
+        items.check_depth()?;
+    }
+    Ok(set)
 }
 
 /// The byte range of part `n` of `text` split at `sep` (negative `n` from the end;

@@ -20,16 +20,16 @@ pub(crate) fn constants(consts: &[Const]) -> Vec<Value> {
             Const::Int(n) => Value::Int(*n),
             Const::Float(f) => Value::Float(*f),
             Const::Str(s) => Value::str(s),
-            Const::List(items) => Value::List(Rc::new(items.iter().map(item).collect())),
+            Const::List(items) => Value::list(items.iter().map(item).collect()),
             Const::Set(items) => {
                 let values: Vec<Value> = items.iter().map(item).collect();
                 match &empty {
-                    Some(doc) => Value::Set(Rc::new(crate::value::normalize_set(
+                    Some(doc) => Value::set_of_normalized(crate::value::normalize_set(
                         values,
                         doc,
                         &crate::meter::Meter::unlimited(),
-                    ))),
-                    None => Value::Set(Rc::new(values)),
+                    )),
+                    None => Value::set_of_normalized(values),
                 }
             }
             Const::Object(entries) => {
@@ -47,7 +47,7 @@ pub(crate) fn constants(consts: &[Const]) -> Vec<Value> {
                         _ => unique.push(entry),
                     }
                 }
-                Value::Object(Rc::new(unique))
+                Value::object(unique)
             }
         };
         out.push(v);

@@ -1,6 +1,6 @@
 //! Iterator slots: the state of one `for` loop, comprehension or quantifier.
 
-use crate::value::{Text, Value};
+use crate::value::{Items, Text, Value};
 use pol_facts::{Document, NodeId, NodeRef};
 use std::rc::Rc;
 
@@ -11,10 +11,10 @@ pub enum Iter {
     #[default]
     Empty,
     /// A computed list or set.
-    Values { items: Rc<Vec<Value>>, pos: usize },
+    Values { items: Rc<Items<Value>>, pos: usize },
     /// A computed object (its values; keys for `iter_key`).
     Entries {
-        items: Rc<Vec<(Text, Value)>>,
+        items: Rc<Items<(Text, Value)>>,
         pos: usize,
     },
     /// A list node of the document.

@@ -192,11 +192,14 @@ impl Meter {
         (self.steps.get(), self.bytes.get())
     }
 
-    /// Goes back to a [`Meter::mark`]. A limit already hit stays hit: what ran out
-    /// would run out again.
+    /// Goes back to a [`Meter::mark`], as if nothing had run since: a limit hit since
+    /// is forgotten (what runs again meets it again where it does; the clock is read
+    /// again at the next look).
     pub fn rewind(&self, (steps, bytes): (u64, u64)) {
         self.steps.set(steps);
         self.bytes.set(bytes);
+        self.hit.set(None);
+        self.check_at.set(self.next_check());
     }
 }
 
@@ -249,6 +252,18 @@ mod tests {
             assert!(n <= 2 * CLOCK_EVERY, "the clock was never read");
         }
         assert_eq!(m.exhausted(), Some(Limit::Time));
+    }
+
+    #[test]
+    fn a_rewind_forgets_the_limit_hit_since_the_mark() {
+        let m = meter(100, 1000, None);
+        assert!(m.charge(50));
+        let mark = m.mark();
+        assert!(!m.charge(60));
+        m.rewind(mark);
+        assert_eq!(m.exhausted(), None);
+        assert!(m.charge(50), "the same budget left as at the mark");
+        assert!(!m.step());
     }
 
     #[test]

@@ -146,7 +146,7 @@ fn add(x: View<'_>, y: View<'_>, meter: &Meter) -> Result<Value, Fault> {
             if !meter.alloc((p.len() + q.len()) * VALUE_BYTES) {
                 return Err(LIMIT.to_owned());
             }
-            Ok(Value::List(Rc::new(p.iter().chain(q.iter()).collect())))
+            Ok(Value::list(p.iter().chain(q.iter()).collect()))
         }
         _ => arith("+", x, y, i64::checked_add, |p, q| p + q),
     }

@@ -59,6 +59,7 @@ impl Program {
     /// Validates a program and compiles its patterns.
     pub fn new(code: pol_bytecode::Program) -> Result<Program, LoadError> {
         validate(&code).map_err(|e| LoadError(format!("invalid program: {e}")))?;
+        constant_depths(&code.consts)?;
         let mut required = Vec::with_capacity(code.regexes.len());
         let regexes = code
             .regexes
@@ -215,6 +216,30 @@ impl Program {
     pub fn bytecode(&self) -> &pol_bytecode::Program {
         &self.code
     }
+}
+
+/// Checks that no constant collection nests deeper than a value may
+/// ([`crate::MAX_VALUE_DEPTH`]): constants refer to the constants before them, so a
+/// hostile program could nest one a million deep in a few megabytes.
+fn constant_depths(consts: &[pol_bytecode::Const]) -> Result<(), LoadError> {
+    use pol_bytecode::Const;
+    let mut depths: Vec<usize> = Vec::with_capacity(consts.len());
+    for c in consts {
+        let of = |i: &u32| depths.get(*i as usize).copied().unwrap_or(0);
+        let depth = match c {
+            Const::List(items) | Const::Set(items) => 1 + items.iter().map(of).max().unwrap_or(0),
+            Const::Object(entries) => 1 + entries.iter().map(|(_, v)| of(v)).max().unwrap_or(0),
+            _ => 0,
+        };
+        if depth > crate::MAX_VALUE_DEPTH {
+            return Err(LoadError(format!(
+                "invalid program: a constant nests more than {} deep",
+                crate::MAX_VALUE_DEPTH
+            )));
+        }
+        depths.push(depth);
+    }
+    Ok(())
 }
 
 /// The constants that are sets or lists of strings only, as hash sets.

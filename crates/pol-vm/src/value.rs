@@ -1,6 +1,7 @@
 //! Runtime values: computed values, and references into the input document that keep
 //! their identity (so a finding can point at the node it is about).
 
+use crate::limits::MAX_VALUE_DEPTH;
 use crate::meter::Meter;
 use pol_facts::{Document, KeyId, NodeId, NodeKind, NodeRef};
 use std::cmp::Ordering;
@@ -25,11 +26,11 @@ pub enum Value {
     /// A string computed by the policy.
     Str(Text),
     /// A list computed by the policy.
-    List(Rc<Vec<Value>>),
+    List(Rc<Items<Value>>),
     /// A set: members in canonical order, without duplicates.
-    Set(Rc<Vec<Value>>),
+    Set(Rc<Items<Value>>),
     /// An object computed by the policy: entries sorted by key, keys unique.
-    Object(Rc<Vec<(Text, Value)>>),
+    Object(Rc<Items<(Text, Value)>>),
     /// A node of the input document.
     Node(NodeId),
     /// A key of an object of the input document (a string).
@@ -44,6 +45,125 @@ pub enum Value {
         /// One past the last byte.
         end: u32,
     },
+}
+
+/// The elements of a computed list or set, or the entries of a computed object, with
+/// how deeply the value nests (1 for a container of scalars or document nodes): a value
+/// is dropped, compared and written by recursion, so building one deeper than
+/// [`MAX_VALUE_DEPTH`] is an error ([`Items::check_depth`]). Read as a `Vec` (`Deref`);
+/// changed only through methods that keep the depth.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Items<T> {
+    depth: u32,
+    items: Vec<T>,
+}
+
+/// Something held in a computed container: how deeply it nests.
+pub trait Nested {
+    /// 0 for a scalar or a document node; a computed container's depth.
+    fn depth(&self) -> u32;
+}
+
+impl Nested for Value {
+    #[inline]
+    fn depth(&self) -> u32 {
+        match self {
+            Value::List(items) | Value::Set(items) => items.depth,
+            Value::Object(entries) => entries.depth,
+            _ => 0,
+        }
+    }
+}
+
+impl Nested for (Text, Value) {
+    #[inline]
+    fn depth(&self) -> u32 {
+        self.1.depth()
+    }
+}
+
+impl<T: Nested> Items<T> {
+    /// A container of `items`.
+    pub fn new(items: Vec<T>) -> Items<T> {
+        let depth = 1 + items.iter().map(Nested::depth).max().unwrap_or(0);
+        Items { depth, items }
+    }
+
+    /// Adds an item at the end.
+    pub fn push(&mut self, item: T) {
+        self.depth = self.depth.max(item.depth() + 1);
+        self.items.push(item);
+    }
+
+    /// Inserts an item at `index` (see [`Vec::insert`]).
+    pub fn insert(&mut self, index: usize, item: T) {
+        self.depth = self.depth.max(item.depth() + 1);
+        self.items.insert(index, item);
+    }
+
+    /// Replaces the item at `index`; false when there is none.
+    pub fn set(&mut self, index: usize, item: T) -> bool {
+        let depth = item.depth() + 1;
+        match self.items.get_mut(index) {
+            Some(slot) => {
+                *slot = item;
+                self.depth = self.depth.max(depth);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Takes the items out, leaving the container empty.
+    pub fn take(&mut self) -> Vec<T> {
+        self.depth = 1;
+        std::mem::take(&mut self.items)
+    }
+
+    /// An error when the value nests deeper than [`MAX_VALUE_DEPTH`].
+    pub fn check_depth(&self) -> Result<(), String> {
+        if self.depth as usize > MAX_VALUE_DEPTH {
+            Err(crate::limits::Limit::Depth.message())
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl<T> Default for Items<T> {
+    /// An empty container (depth 1).
+    fn default() -> Items<T> {
+        Items {
+            depth: 1,
+            items: Vec::new(),
+        }
+    }
+}
+
+impl<T> std::ops::Deref for Items<T> {
+    type Target = Vec<T>;
+
+    #[inline]
+    fn deref(&self) -> &Vec<T> {
+        &self.items
+    }
+}
+
+impl Value {
+    /// A computed list.
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Rc::new(Items::new(items)))
+    }
+
+    /// A computed set of members already in canonical order, without duplicates.
+    pub fn set_of_normalized(items: Vec<Value>) -> Value {
+        Value::Set(Rc::new(Items::new(items)))
+    }
+
+    /// A computed object of entries sorted by key, keys unique.
+    pub fn object(entries: Vec<(Text, Value)>) -> Value {
+        Value::Object(Rc::new(Items::new(entries)))
+    }
 }
 
 /// A list as the operations see it: computed values or document nodes.
@@ -619,14 +739,14 @@ mod tests {
         .unwrap();
         let doc = &docs[0];
         let meter = Meter::unlimited();
-        let computed = Value::Object(Rc::new(vec![
+        let computed = Value::object(vec![
             (Rc::new("k\"".to_owned()), Value::Float(1e300)),
             (Rc::new("l".to_owned()), Value::Float(f64::NAN)),
             (
                 Rc::new("s".to_owned()),
-                Value::Set(Rc::new(vec![Value::Int(i64::MIN), Value::Node(doc.root())])),
+                Value::set_of_normalized(vec![Value::Int(i64::MIN), Value::Node(doc.root())]),
             ),
-        ]));
+        ]);
         for v in [
             Value::Node(doc.root()),
             computed,
@@ -644,9 +764,9 @@ mod tests {
     fn walks_of_shared_values_stop_at_the_budget() {
         let docs = pol_facts::load("null", pol_facts::Format::Json, None).unwrap();
         let doc = &docs[0];
-        let mut v = Value::List(Rc::new(vec![Value::Int(1)]));
+        let mut v = Value::list(vec![Value::Int(1)]);
         for _ in 0..60 {
-            v = Value::List(Rc::new(vec![v.clone(), v]));
+            v = Value::list(vec![v.clone(), v]);
         }
         let mut meter = Meter::unlimited();
         meter.reset(100_000, &crate::Limits::default(), None);
@@ -675,7 +795,7 @@ mod tests {
         let doc = &docs[0];
         let mut v = Value::Int(1);
         for _ in 0..100_000 {
-            v = Value::List(Rc::new(vec![v]));
+            v = Value::list(vec![v]);
         }
         let meter = Meter::unlimited();
         assert!(!equal(&v, &v.clone(), doc, &meter));
@@ -689,9 +809,37 @@ mod tests {
         while let Value::List(items) = v {
             v = Rc::try_unwrap(items)
                 .ok()
-                .and_then(|mut items| items.pop())
+                .and_then(|mut items| items.take().pop())
                 .unwrap_or_default();
         }
+    }
+
+    /// Containers know how deeply they nest, whichever way they are built, and one
+    /// deeper than the limit is an error before it exists.
+    #[test]
+    fn containers_know_their_depth() {
+        let mut v = Value::Int(1);
+        for depth in 1..=MAX_VALUE_DEPTH {
+            v = match depth % 3 {
+                0 => Value::list(vec![Value::Null, v]),
+                1 => Value::object(vec![(Rc::new("k".to_owned()), v)]),
+                _ => {
+                    let mut items = Items::default();
+                    items.push(Value::Null);
+                    items.push(v);
+                    Value::Set(Rc::new(items))
+                }
+            };
+            assert_eq!(v.depth() as usize, depth);
+        }
+        let mut items = Items::new(vec![Value::Int(0)]);
+        items.insert(0, v.clone());
+        assert!(items.check_depth().is_err());
+        let mut entries = Items::new(vec![(Rc::new("a".to_owned()), Value::Null)]);
+        assert!(entries.set(0, (Rc::new("a".to_owned()), v)));
+        assert!(entries.check_depth().is_err());
+        assert_eq!(entries.take().len(), 1);
+        assert!(entries.check_depth().is_ok(), "empty again");
     }
 
     #[test]

@@ -764,7 +764,9 @@ impl<'p> Evaluator<'p> {
                     .get(s..s + len as usize)
                     .unwrap_or_default()
                     .to_vec();
-                self.set(base, dst, Value::List(Rc::new(items)));
+                let list = crate::value::Items::new(items);
+                list.check_depth()?;
+                self.set(base, dst, Value::List(Rc::new(list)));
             }
             Instr::MakeSet { dst, start, len } => {
                 let s = base + start.index();
@@ -791,11 +793,12 @@ impl<'p> Evaluator<'p> {
                         .unwrap_or_default();
                     object.insert(&k, v, doc, &self.meter)?;
                 }
-                self.set(base, dst, object.finish());
+                let object = object.finish()?;
+                self.set(base, dst, object);
             }
-            Instr::NewList { dst } => self.set(base, dst, Value::List(Rc::new(Vec::new()))),
-            Instr::NewSet { dst } => self.set(base, dst, Value::Set(Rc::new(Vec::new()))),
-            Instr::NewObject { dst } => self.set(base, dst, Value::Object(Rc::new(Vec::new()))),
+            Instr::NewList { dst } => self.set(base, dst, Value::List(Rc::default())),
+            Instr::NewSet { dst } => self.set(base, dst, Value::Set(Rc::default())),
+            Instr::NewObject { dst } => self.set(base, dst, Value::Object(Rc::default())),
             Instr::Push { dst, value } => {
                 let v = self.reg(base, value).clone();
                 if let Some(Value::List(items) | Value::Set(items)) =
@@ -815,7 +818,9 @@ impl<'p> Evaluator<'p> {
                     if !self.meter.alloc((copied + 1) * VALUE_BYTES) {
                         return Err(Fault::from(ops::LIMIT.to_owned()));
                     }
-                    Rc::make_mut(items).push(v);
+                    let items = Rc::make_mut(items);
+                    items.push(v);
+                    items.check_depth()?;
                 } else {
                     return Err(Fault::from(
                         "`push` into a value that is not being built".to_owned(),
@@ -824,8 +829,9 @@ impl<'p> Evaluator<'p> {
             }
             Instr::FinishSet { dst } => {
                 if let Some(Value::Set(items)) = self.regs.get_mut(base + dst.index()) {
-                    let taken = std::mem::take(Rc::make_mut(items));
-                    *items = Rc::new(crate::value::normalize_set(taken, doc, &self.meter));
+                    let taken = Rc::make_mut(items).take();
+                    let set = crate::value::normalize_set(taken, doc, &self.meter);
+                    *items = Rc::new(crate::value::Items::new(set));
                 }
                 if self.meter.exhausted().is_some() {
                     return Err(Fault::from(ops::LIMIT.to_owned()));
@@ -835,7 +841,9 @@ impl<'p> Evaluator<'p> {
                 let k = self.reg(base, key).clone();
                 let v = self.reg(base, value).clone();
                 if let Some(Value::Object(entries)) = self.regs.get_mut(base + dst.index()) {
-                    crate::build::insert_sorted(Rc::make_mut(entries), &k, v, doc, &self.meter)?;
+                    let entries = Rc::make_mut(entries);
+                    crate::build::insert_sorted(entries, &k, v, doc, &self.meter)?;
+                    entries.check_depth()?;
                 } else {
                     return Err(Fault::from(
                         "`insert` into a value that is not being built".to_owned(),
