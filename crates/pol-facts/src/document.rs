@@ -67,8 +67,9 @@ impl Kind {
 pub(crate) const KIND_BITS: u32 = 3;
 /// The parent of the root (and of nodes that no container holds).
 pub(crate) const NO_PARENT: u32 = u32::MAX >> KIND_BITS;
-/// The most nodes a document can have (the parent field is 29 bits wide).
-pub(crate) const MAX_NODES: usize = NO_PARENT as usize;
+/// The most nodes a document can have, 536,870,911 (a node's parent is 29 bits wide):
+/// the default, and the most, of [`LoadLimits::max_nodes`](crate::LoadLimits::max_nodes).
+pub const MAX_NODES: usize = NO_PARENT as usize;
 /// [`Document::pos`] of a node whose position is unknown.
 pub(crate) const NO_POSITION: u32 = u32::MAX;
 

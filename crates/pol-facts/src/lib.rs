@@ -18,6 +18,7 @@ pub mod decision;
 mod document;
 mod error;
 mod json;
+mod limits;
 mod lines;
 mod render;
 mod shape;
@@ -28,10 +29,10 @@ mod yaml_scalar;
 
 use std::path::Path;
 
-pub use builder::{MAX_ALIAS_NODES, MAX_DEPTH};
 pub use decision::{Decision, EvalError, Finding, InputLocation, Name, PolicyLocation};
-pub use document::{Document, KeyHash, KeyId, NodeId, Position, key_hash};
+pub use document::{Document, KeyHash, KeyId, MAX_NODES, NodeId, Position, key_hash};
 pub use error::LoadError;
+pub use limits::{Limit, LoadLimits, MAX_ALIAS_NODES, MAX_DEPTH, MAX_INPUT_BYTES};
 pub use render::{PathCache, push_decimal};
 pub use shape::{Shape, ShapeNode};
 pub use view::{ListRef, NodeKind, NodeRef, ObjectRef};
@@ -63,12 +64,24 @@ impl Format {
 
 /// Loads the documents of `text`: exactly one for JSON and TOML, one per document of a
 /// YAML stream (an empty YAML stream gives one `null` document). `file` is the display
-/// name used in positions and errors.
+/// name used in positions and errors. The [`LoadLimits`] are the defaults.
 pub fn load(text: &str, format: Format, file: Option<&str>) -> Result<Vec<Document>, LoadError> {
+    load_with(text, format, file, &LoadLimits::DEFAULT)
+}
+
+/// [`load`] within `limits`, which bound the whole input: all the documents of a YAML
+/// stream count against one budget of nodes and of alias copies.
+pub fn load_with(
+    text: &str,
+    format: Format,
+    file: Option<&str>,
+    limits: &LoadLimits,
+) -> Result<Vec<Document>, LoadError> {
+    check_size(text.as_bytes(), file, limits)?;
     match format {
-        Format::Json => json::load(text, file).map(|doc| vec![doc]),
-        Format::Yaml => yaml::load(text, file),
-        Format::Toml => toml::load(text, file).map(|doc| vec![doc]),
+        Format::Json => json::load(text, file, limits).map(|doc| vec![doc]),
+        Format::Yaml => yaml::load(text, file, limits),
+        Format::Toml => toml::load(text, file, limits).map(|doc| vec![doc]),
     }
 }
 
@@ -79,7 +92,19 @@ pub fn load_bytes(
     format: Format,
     file: Option<&str>,
 ) -> Result<Vec<Document>, LoadError> {
-    load(utf8(bytes, file)?, format, file)
+    load_bytes_with(bytes, format, file, &LoadLimits::DEFAULT)
+}
+
+/// [`load_bytes`] within `limits` (see [`load_with`]); the size limit is checked
+/// before the bytes are.
+pub fn load_bytes_with(
+    bytes: &[u8],
+    format: Format,
+    file: Option<&str>,
+    limits: &LoadLimits,
+) -> Result<Vec<Document>, LoadError> {
+    check_size(bytes, file, limits)?;
+    load_with(utf8(bytes, file)?, format, file, limits)
 }
 
 /// Loads the documents of `text` like [`load`], but builds only the values `shape`
@@ -94,17 +119,32 @@ pub fn load_bytes(
 /// error, an anchor or alias anywhere, a merge key `<<` or a collection as a key
 /// outside a value needed whole) is loaded whole, exactly as [`load`] does, and so is
 /// any format with [`Shape::everything`]. TOML is parsed whole by the `toml` crate;
-/// only the needed values are built.
+/// only the needed values are built. The [`LoadLimits`] are the defaults.
 pub fn load_shaped(
     text: &str,
     format: Format,
     file: Option<&str>,
     shape: &Shape,
 ) -> Result<Vec<Document>, LoadError> {
+    load_shaped_with(text, format, file, shape, &LoadLimits::DEFAULT)
+}
+
+/// [`load_shaped`] within `limits` (see [`load_with`]). Placeholders are nodes and
+/// count against the node limit, but shaped loading goes over a limit exactly when
+/// [`load_with`] does: text too large for the node limit to be ruled out is loaded in
+/// full.
+pub fn load_shaped_with(
+    text: &str,
+    format: Format,
+    file: Option<&str>,
+    shape: &Shape,
+    limits: &LoadLimits,
+) -> Result<Vec<Document>, LoadError> {
+    check_size(text.as_bytes(), file, limits)?;
     match format {
-        Format::Json => json::load_shaped(text, file, shape).map(|doc| vec![doc]),
-        Format::Yaml => yaml::load_shaped(text, file, shape),
-        Format::Toml => toml::load_shaped(text, file, shape).map(|doc| vec![doc]),
+        Format::Json => json::load_shaped(text, file, shape, limits).map(|doc| vec![doc]),
+        Format::Yaml => yaml::load_shaped(text, file, shape, limits),
+        Format::Toml => toml::load_shaped(text, file, shape, limits).map(|doc| vec![doc]),
     }
 }
 
@@ -116,7 +156,35 @@ pub fn load_bytes_shaped(
     file: Option<&str>,
     shape: &Shape,
 ) -> Result<Vec<Document>, LoadError> {
-    load_shaped(utf8(bytes, file)?, format, file, shape)
+    load_bytes_shaped_with(bytes, format, file, shape, &LoadLimits::DEFAULT)
+}
+
+/// [`load_bytes_shaped`] within `limits` (see [`load_with`]).
+pub fn load_bytes_shaped_with(
+    bytes: &[u8],
+    format: Format,
+    file: Option<&str>,
+    shape: &Shape,
+    limits: &LoadLimits,
+) -> Result<Vec<Document>, LoadError> {
+    check_size(bytes, file, limits)?;
+    load_shaped_with(utf8(bytes, file)?, format, file, shape, limits)
+}
+
+/// An error if the input is larger than `limits` allow, at the first byte past the
+/// limit.
+fn check_size(bytes: &[u8], file: Option<&str>, limits: &LoadLimits) -> Result<(), LoadError> {
+    let max = limits.max_input_bytes;
+    if bytes.len() <= max {
+        return Ok(());
+    }
+    let head = bytes.get(..max).unwrap_or(bytes);
+    let valid = match std::str::from_utf8(head) {
+        Ok(text) => text,
+        Err(e) => std::str::from_utf8(head.get(..e.valid_up_to()).unwrap_or(&[])).unwrap_or(""),
+    };
+    let message = limits::Over(Limit::InputBytes, max).to_string();
+    Err(LoadError::at_byte(file, valid, valid.len(), message).about(Some(Limit::InputBytes)))
 }
 
 /// The bytes as text, or a load error at the first byte that is not UTF-8.

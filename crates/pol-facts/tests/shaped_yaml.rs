@@ -389,7 +389,7 @@ fn nesting_depth_counts_from_the_real_depth() {
             }
             Err(e) => {
                 assert!(n >= MAX_DEPTH, "{n}: {e}");
-                assert!(e.contains("nesting deeper than"), "{e}");
+                assert!(e.contains("nesting is deeper than"), "{e}");
             }
         }
         let text = format!("keep:\n  skip:\n    {nested}");

@@ -124,7 +124,7 @@ fn alias_expansion_is_limited() {
     }
     let e = error(&text);
     assert!(
-        e.ends_with("aliases expand to more than 1000000 nodes"),
+        e.ends_with("aliases expand to more nodes than the limit of 1000000"),
         "{e}"
     );
     assert_eq!(
@@ -213,14 +213,17 @@ fn nesting_is_limited() {
     // 257 nested mappings: the innermost one is one too many.
     block.push_str(&" ".repeat(MAX_DEPTH + 1));
     block.push_str("b: 1\n");
-    assert_eq!(error(&block), "257:257: nesting deeper than 256 levels");
+    assert_eq!(
+        error(&block),
+        "257:257: nesting is deeper than the limit of 256 levels"
+    );
     // An alias copied into a deep place counts its own depth too: the root mapping and
     // `n` lists hold a copy of three more lists.
     let aliased = |n: usize| format!("d: &d [[[1]]]\ne: {}*d{}\n", "[".repeat(n), "]".repeat(n));
     assert!(load(&aliased(MAX_DEPTH - 4), Format::Yaml, None).is_ok());
     assert_eq!(
         error(&aliased(MAX_DEPTH - 3)),
-        "2:257: nesting deeper than 256 levels"
+        "2:257: nesting is deeper than the limit of 256 levels"
     );
 }
 

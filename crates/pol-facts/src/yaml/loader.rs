@@ -8,6 +8,7 @@ use saphyr_parser::{Event, ScalarStyle, Tag};
 
 use crate::builder::{BuildError, Builder};
 use crate::document::{Document, NodeId};
+use crate::limits::{Budget, Limit};
 use crate::lines::Lines;
 use crate::view::NodeRef;
 use crate::yaml_scalar::resolve;
@@ -15,11 +16,27 @@ use crate::yaml_scalar::resolve;
 pub(super) struct EventError {
     pub(super) at: Option<u32>,
     pub(super) message: String,
+    /// The limit the input went over, if that is the error.
+    pub(super) limit: Option<Limit>,
 }
 
 impl From<String> for EventError {
     fn from(message: String) -> EventError {
-        EventError { at: None, message }
+        EventError {
+            at: None,
+            message,
+            limit: None,
+        }
+    }
+}
+
+impl From<BuildError> for EventError {
+    fn from(e: BuildError) -> EventError {
+        EventError {
+            at: None,
+            message: e.to_string(),
+            limit: e.limit(),
+        }
     }
 }
 
@@ -56,27 +73,29 @@ pub(super) struct DocumentLoader<'t> {
 }
 
 impl<'t> DocumentLoader<'t> {
-    pub(super) fn new(file: Option<&str>, lines: Lines) -> DocumentLoader<'t> {
+    /// A loader that may spend what is left of `budget`.
+    pub(super) fn new(file: Option<&str>, lines: Lines, budget: &Budget) -> DocumentLoader<'t> {
         DocumentLoader {
-            builder: Builder::new(file, lines, 64),
+            builder: Builder::new(file, lines, 64, budget),
             frames: Vec::new(),
             anchors: HashMap::new(),
         }
     }
 
-    pub(super) fn finish(mut self) -> Document {
-        self.builder.finish()
+    /// The document, and the budget left after it.
+    pub(super) fn finish(mut self) -> (Document, Budget) {
+        (self.builder.finish(), self.builder.budget_left())
     }
 
     /// Handles one event inside the document; errors are messages at the event.
     pub(super) fn event(&mut self, event: Event<'t>, pos: u32) -> Result<(), EventError> {
         match event {
             Event::Scalar(value, style, anchor, tag) => {
-                Ok(self.scalar(value, style, anchor, tag.as_deref(), pos)?)
+                self.scalar(value, style, anchor, tag.as_deref(), pos)
             }
-            Event::Alias(anchor) => Ok(self.alias(anchor, pos)?),
-            Event::SequenceStart(anchor, _) => Ok(self.open(false, anchor, pos)?),
-            Event::MappingStart(anchor, _) => Ok(self.open(true, anchor, pos)?),
+            Event::Alias(anchor) => self.alias(anchor, pos),
+            Event::SequenceStart(anchor, _) => self.open(false, anchor, pos),
+            Event::MappingStart(anchor, _) => self.open(true, anchor, pos),
             Event::SequenceEnd | Event::MappingEnd => self.close(),
             _ => Ok(()),
         }
@@ -89,7 +108,7 @@ impl<'t> DocumentLoader<'t> {
         anchor: usize,
         tag: Option<&Tag>,
         pos: u32,
-    ) -> Result<(), String> {
+    ) -> Result<(), EventError> {
         let role = self.role();
         if role == Role::Key && anchor == 0 {
             if style == ScalarStyle::Plain && tag.is_none() && value == "<<" {
@@ -115,19 +134,23 @@ impl<'t> DocumentLoader<'t> {
         self.complete(role, node)
     }
 
-    fn alias(&mut self, anchor: usize, pos: u32) -> Result<(), String> {
+    fn alias(&mut self, anchor: usize, pos: u32) -> Result<(), EventError> {
         let Some(&source) = self.anchors.get(&anchor) else {
-            return Err("alias to its own anchor (recursive alias)".to_owned());
+            return Err("alias to its own anchor (recursive alias)"
+                .to_owned()
+                .into());
         };
         let role = self.role();
         if role == Role::Key {
+            // The key is the value as JSON text: as costly as a copy.
+            built(self.builder.count_copy(source))?;
             return self.complete(role, source);
         }
         let node = built(self.builder.copy(source, pos))?;
         self.complete(role, node)
     }
 
-    fn open(&mut self, object: bool, anchor: usize, pos: u32) -> Result<(), String> {
+    fn open(&mut self, object: bool, anchor: usize, pos: u32) -> Result<(), EventError> {
         let role = self.role();
         built(self.builder.open(object, pos))?;
         self.frames.push(Frame {
@@ -149,10 +172,10 @@ impl<'t> DocumentLoader<'t> {
         if frame.anchor != 0 {
             self.anchors.insert(frame.anchor, node);
         }
-        self.complete(frame.role, node).map_err(|message| {
+        self.complete(frame.role, node).map_err(|mut e| {
             // Report a bad merge value where it starts, not where it ends.
-            let at = self.builder.doc().pos.get(node.0 as usize).copied();
-            EventError { at, message }
+            e.at = self.builder.doc().pos.get(node.0 as usize).copied();
+            e
         })
     }
 
@@ -171,7 +194,7 @@ impl<'t> DocumentLoader<'t> {
     }
 
     /// Ends a node (a closed container, a scalar, an alias's copy) in its role.
-    pub(super) fn complete(&mut self, role: Role, node: NodeId) -> Result<(), String> {
+    pub(super) fn complete(&mut self, role: Role, node: NodeId) -> Result<(), EventError> {
         match role {
             Role::Root | Role::Item => {}
             Role::Key => {
@@ -207,6 +230,6 @@ fn key_text(doc: &Document, node: NodeId) -> String {
     }
 }
 
-fn built<T>(result: Result<T, BuildError>) -> Result<T, String> {
-    result.map_err(|e| e.to_string())
+fn built<T>(result: Result<T, BuildError>) -> Result<T, EventError> {
+    result.map_err(EventError::from)
 }

@@ -1,8 +1,8 @@
 //! The YAML loader: builds documents from the events of `saphyr-parser`.
 //!
-//! Anchors and aliases are expanded (an alias is a copy of the anchored subtree,
-//! limited to `MAX_ALIAS_NODES` copied nodes per document; the copy's root is at the
-//! alias, the nodes under it where the anchored ones are). Merge keys `<<` (a plain
+//! Anchors and aliases are expanded (an alias is a copy of the anchored subtree, the
+//! copies of all documents of a stream limited by `LoadLimits::max_alias_nodes`; the
+//! copy's root is at the alias, the nodes under it where the anchored ones are). Merge keys `<<` (a plain
 //! `<<` whose value is a mapping or a list of mappings) insert the merged entries where
 //! the merge key is, explicit keys winning, then earlier mappings. Keys are strings: a
 //! scalar key is its text as written (`1: x` and `0x1F: x` give "1" and "0x1F"), an
@@ -24,8 +24,9 @@ use std::borrow::Cow;
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError};
 
 use crate::builder::{Builder, Scalar};
-use crate::document::{Document, MAX_NODES};
+use crate::document::Document;
 use crate::error::LoadError;
+use crate::limits::{Budget, Limit, LoadLimits};
 use crate::lines::{Lines, to_u32};
 use crate::shape::Shape;
 use loader::DocumentLoader;
@@ -40,7 +41,11 @@ use shaped::{ShapedLoader, SkipScratch};
 /// reads the files those tools run, such a line is indented a little more (which does
 /// not change its meaning in a flow collection) and the stream parsed again, at most
 /// `MAX_REPAIRS` times; positions are reported in the original text.
-pub(crate) fn load(text: &str, file: Option<&str>) -> Result<Vec<Document>, LoadError> {
+pub(crate) fn load(
+    text: &str,
+    file: Option<&str>,
+    limits: &LoadLimits,
+) -> Result<Vec<Document>, LoadError> {
     let lines = Lines::new(text);
     // Extra spaces put at the start of each line (by 0-based line number).
     let mut pads: Vec<usize> = Vec::new();
@@ -48,7 +53,7 @@ pub(crate) fn load(text: &str, file: Option<&str>) -> Result<Vec<Document>, Load
     let mut repairs = 0;
     loop {
         let source = if pads.is_empty() { text } else { &repaired };
-        let failure = match load_stream(source, file, &lines, &pads) {
+        let failure = match load_stream(source, file, &lines, &pads, limits) {
             Ok(docs) => return Ok(docs),
             Err(failure) => failure,
         };
@@ -85,6 +90,7 @@ pub(crate) fn load(text: &str, file: Option<&str>) -> Result<Vec<Document>, Load
             line,
             column,
             message,
+            limit: failure.limit,
         });
     }
 }
@@ -99,29 +105,41 @@ pub(crate) fn load(text: &str, file: Option<&str>) -> Result<Vec<Document>, Load
 /// result is [`load`]'s whenever anything is unusual: on any parser error, any anchor
 /// or alias anywhere in the stream, a merge key or a collection as a key outside a
 /// value needed in full, and any error, the stream is loaded again in full (which also
-/// gives the exact error). Text too large for the arena's limits to be ruled out is
-/// loaded in full.
+/// gives the exact error). Text too large for the node limit to be ruled out is loaded
+/// in full.
 pub(crate) fn load_shaped(
     text: &str,
     file: Option<&str>,
     shape: &Shape,
+    limits: &LoadLimits,
 ) -> Result<Vec<Document>, LoadError> {
-    // Without aliases (which make the shaped loader give up), each node of a skipped
-    // value comes from at least one character of text (a scalar key is not a node), so
-    // below this size, with a margin, full loading cannot fail with "document too
-    // large" in a skipped value, which the skip path does not count.
-    if shape.is_everything() || text.len() > MAX_NODES / 4 {
-        return load(text, file);
+    if shape.is_everything() || !below_node_limit(text, limits) {
+        return load(text, file, limits);
     }
-    match load_stream_shaped(text, file, shape) {
+    match load_stream_shaped(text, file, shape, limits) {
         Some(docs) => Ok(docs),
-        None => load(text, file),
+        None => load(text, file, limits),
     }
+}
+
+/// Whether full loading of `text` cannot go over the node limit, which the skip path
+/// of the shaped loader does not count: apart from alias copies, each node comes from
+/// at least a character of text (a scalar key is not a node), and a margin.
+fn below_node_limit(text: &str, limits: &LoadLimits) -> bool {
+    let budget = Budget::new(limits);
+    let copies = budget.alias_nodes_left();
+    text.len().saturating_mul(4).saturating_add(copies) < budget.nodes_left()
 }
 
 /// The shaped counterpart of [`load_stream`] on the text as it is; `None` whenever
 /// the result might differ from full loading (see [`load_shaped`]).
-fn load_stream_shaped(text: &str, file: Option<&str>, shape: &Shape) -> Option<Vec<Document>> {
+fn load_stream_shaped(
+    text: &str,
+    file: Option<&str>,
+    shape: &Shape,
+    limits: &LoadLimits,
+) -> Option<Vec<Document>> {
+    let mut budget = Budget::new(limits);
     let lines = Lines::new(text);
     let unterminated_end = if text.ends_with(['\n', '\r']) {
         None
@@ -136,11 +154,13 @@ fn load_stream_shaped(text: &str, file: Option<&str>, shape: &Shape) -> Option<V
         let (event, span) = event.ok()?;
         match event {
             Event::DocumentStart(_) => {
-                current = Some(ShapedLoader::new(file, lines.clone(), shape));
+                current = Some(ShapedLoader::new(file, lines.clone(), shape, &budget));
             }
             Event::DocumentEnd => {
                 if let Some(doc) = current.take() {
-                    docs.push(doc.finish()?);
+                    let (doc, left) = doc.finish()?;
+                    budget = left;
+                    docs.push(doc);
                 }
             }
             Event::StreamEnd => break,
@@ -155,7 +175,7 @@ fn load_stream_shaped(text: &str, file: Option<&str>, shape: &Shape) -> Option<V
         }
     }
     if docs.is_empty() {
-        let mut builder = Builder::new(file, lines.clone(), 1);
+        let mut builder = Builder::new(file, lines.clone(), 1, &budget);
         builder.scalar(Scalar::Null, 0).ok()?;
         docs.push(builder.finish());
     }
@@ -168,6 +188,7 @@ struct Failure {
     marker: Marker,
     at: Option<u32>,
     message: String,
+    limit: Option<Limit>,
 }
 
 impl Failure {
@@ -176,6 +197,7 @@ impl Failure {
             marker,
             at: None,
             message,
+            limit: None,
         }
     }
 }
@@ -203,7 +225,9 @@ fn load_stream(
     file: Option<&str>,
     lines: &Lines,
     pads: &[usize],
+    limits: &LoadLimits,
 ) -> Result<Vec<Document>, Failure> {
+    let mut budget = Budget::new(limits);
     let offset = |marker: Marker| {
         let pad = pads
             .get(marker.line().saturating_sub(1))
@@ -226,11 +250,13 @@ fn load_stream(
             event.map_err(|e: ScanError| Failure::new(*e.marker(), e.info().to_owned()))?;
         match event {
             Event::DocumentStart(_) => {
-                current = Some(DocumentLoader::new(file, lines.clone()));
+                current = Some(DocumentLoader::new(file, lines.clone(), &budget));
             }
             Event::DocumentEnd => {
                 if let Some(doc) = current.take() {
-                    docs.push(doc.finish());
+                    let (doc, left) = doc.finish();
+                    budget = left;
+                    docs.push(doc);
                 }
             }
             Event::StreamEnd => break,
@@ -242,13 +268,14 @@ fn load_stream(
                         marker: span.start,
                         at: e.at,
                         message: e.message,
+                        limit: e.limit,
                     })?;
                 }
             }
         }
     }
     if docs.is_empty() {
-        let mut builder = Builder::new(file, lines.clone(), 1);
+        let mut builder = Builder::new(file, lines.clone(), 1, &budget);
         builder
             .scalar(Scalar::Null, 0)
             .map_err(|e| Failure::new(Marker::new(0, 1, 0), e.to_string()))?;

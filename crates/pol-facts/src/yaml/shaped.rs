@@ -6,8 +6,8 @@ use std::borrow::Cow;
 use saphyr_parser::{Event, ScalarStyle};
 
 use super::loader::{DocumentLoader, Role};
-use crate::builder::MAX_DEPTH;
 use crate::document::Document;
+use crate::limits::Budget;
 use crate::lines::Lines;
 use crate::shape::{Need, Shape};
 use crate::yaml_scalar::resolve;
@@ -46,9 +46,14 @@ pub(super) struct SkipScratch<'t> {
 const SMALL_SKIPPED_MAPPING: usize = 16;
 
 impl<'t, 's> ShapedLoader<'t, 's> {
-    pub(super) fn new(file: Option<&str>, lines: Lines, shape: &'s Shape) -> ShapedLoader<'t, 's> {
+    pub(super) fn new(
+        file: Option<&str>,
+        lines: Lines,
+        shape: &'s Shape,
+        budget: &Budget,
+    ) -> ShapedLoader<'t, 's> {
         ShapedLoader {
-            inner: DocumentLoader::new(file, lines),
+            inner: DocumentLoader::new(file, lines, budget),
             shape,
             needs: Vec::new(),
             all_depth: usize::MAX,
@@ -59,7 +64,7 @@ impl<'t, 's> ShapedLoader<'t, 's> {
 
     /// The document, or `None` when it ended inside a value (which a parser that
     /// reported no error does not do).
-    pub(super) fn finish(self) -> Option<Document> {
+    pub(super) fn finish(self) -> Option<(Document, Budget)> {
         if self.skipping.is_some() || !self.inner.frames.is_empty() {
             return None;
         }
@@ -181,7 +186,8 @@ impl<'t, 's> ShapedLoader<'t, 's> {
                     Some(Some(expect_key)) => *expect_key = true,
                     _ => {}
                 }
-                if self.inner.builder.depth() + scratch.open.len() >= MAX_DEPTH {
+                if self.inner.builder.depth() + scratch.open.len() >= self.inner.builder.max_depth()
+                {
                     return None;
                 }
                 if matches!(event, Event::MappingStart(..)) {
