@@ -11,50 +11,135 @@
 //! first line of content); flow collections nest at most 255 deep (saphyr-parser's
 //! limit).
 //!
-//! Selective loading ([`load_shaped`]) feeds the same document loader only the events
-//! of values a [`Shape`] needs; the events of other values are consumed (and checked
-//! for the errors full loading would report there) and leave a placeholder. Anything
-//! unusual makes it load the stream in full instead.
+//! Documents are handed out one by one as they end ([`load_each`]), so a stream is
+//! never held whole. Selective loading (`shaped.rs`) feeds the same document loader
+//! only the events of values a [`Shape`] needs; the events of other values are
+//! consumed (and checked for the errors full loading would report there) and leave a
+//! placeholder. Anything unusual makes it load the rest of the stream in full instead.
 
 mod loader;
 mod shaped;
 
 use std::borrow::Cow;
+use std::ops::ControlFlow;
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError};
 
-use crate::builder::{Builder, Scalar};
+use crate::builder::{BuildError, Builder, Scalar};
 use crate::document::Document;
 use crate::error::LoadError;
 use crate::limits::{Budget, Limit, LoadLimits};
 use crate::lines::{Lines, to_u32};
 use crate::shape::Shape;
 use loader::DocumentLoader;
-use shaped::{ShapedLoader, SkipScratch};
 
-/// Loads every document of a YAML stream. A stream with no document (empty, or only
-/// comments) gives one `null` document.
+/// What a YAML stream hands out: the callback that takes each document, the budget
+/// the documents handed out so far left, and how many there were.
+pub(crate) struct Handout<'f> {
+    each: &'f mut dyn FnMut(Document) -> ControlFlow<()>,
+    budget: Budget,
+    /// The documents of the stream handed out: a stream parsed again (after a repair,
+    /// or in full after selective loading gave up) skips them.
+    done: usize,
+    /// Whether the callback asked to stop.
+    stopped: bool,
+}
+
+impl<'f> Handout<'f> {
+    pub(crate) fn new(
+        limits: &LoadLimits,
+        each: &'f mut dyn FnMut(Document) -> ControlFlow<()>,
+    ) -> Handout<'f> {
+        Handout {
+            each,
+            budget: Budget::new(limits),
+            done: 0,
+            stopped: false,
+        }
+    }
+
+    /// Hands out a finished document, with the budget left after it; `Break` when the
+    /// callback asks to stop.
+    fn hand(&mut self, doc: Document, left: Budget) -> ControlFlow<()> {
+        self.budget = left;
+        self.done += 1;
+        let flow = (self.each)(doc);
+        self.stopped = flow.is_break();
+        flow
+    }
+
+    /// Ends a stream parsed to its end: one `null` document if it had none.
+    fn end(&mut self, file: Option<&str>, lines: &Lines) -> Result<(), BuildError> {
+        if self.done == 0 {
+            let mut builder = Builder::new(file, lines.clone(), 1, &self.budget);
+            builder.scalar(Scalar::Null, 0)?;
+            let doc = builder.finish();
+            let left = builder.budget_left();
+            let _ = self.hand(doc, left);
+        }
+        Ok(())
+    }
+}
+
+/// Loads the documents of a YAML stream one by one, building only what `shape` needs
+/// when there is one, and hands each to `out` as soon as it ends; the number of
+/// documents handed out. A stream with no document (empty, or only comments) gives one
+/// `null` document. On an error in a document, the documents before it have been
+/// handed out already.
+///
+/// With a shape, each document is shaped from its root, and every other value is a
+/// placeholder at the position full loading gives it. A skipped value's events are
+/// consumed without building nodes, but checked for the errors full loading would
+/// report there: scalars that do not resolve, nesting depth and duplicate keys
+/// (compared as full loading compares them: a scalar key is its text). From the first
+/// document with anything unusual on (a parser error, an anchor or alias, a merge key
+/// or a collection as a key outside a value needed in full, any error), the stream is
+/// loaded in full: it is parsed again, the documents handed out already skipped,
+/// which also gives the exact error. Text too large for the node limit to be ruled
+/// out is loaded in full.
 ///
 /// Lines inside a flow collection (`[...]`, `{...}`) that are indented less than the
 /// block around it — typically a closing `]` in line with its key — break YAML 1.2's
 /// indentation rule, yet libyaml, go-yaml and GitHub Actions accept them. So that pol
 /// reads the files those tools run, such a line is indented a little more (which does
 /// not change its meaning in a flow collection) and the stream parsed again, at most
-/// `MAX_REPAIRS` times; positions are reported in the original text.
-pub(crate) fn load(
+/// `MAX_REPAIRS` times; positions are reported in the original text. The scanner
+/// fails at or after the lines of every document it has ended, so a repair changes no
+/// document handed out already.
+pub(crate) fn load_each(
     text: &str,
     file: Option<&str>,
-    limits: &LoadLimits,
-) -> Result<Vec<Document>, LoadError> {
+    shape: Option<&Shape>,
+    out: &mut Handout<'_>,
+) -> Result<usize, LoadError> {
     let lines = Lines::new(text);
+    if let Some(shape) = shape
+        && !shape.is_everything()
+        && below_node_limit(text, out.budget.limits())
+        && shaped::load_stream(text, file, &lines, shape, out).is_some()
+    {
+        return Ok(out.done);
+    }
+    load_full(text, file, &lines, out)?;
+    Ok(out.done)
+}
+
+/// Loads the documents of the stream not handed out yet in full, repairing lines
+/// indented less than their flow collection (see [`load_each`]).
+fn load_full(
+    text: &str,
+    file: Option<&str>,
+    lines: &Lines,
+    out: &mut Handout<'_>,
+) -> Result<(), LoadError> {
     // Extra spaces put at the start of each line (by 0-based line number).
     let mut pads: Vec<usize> = Vec::new();
     let mut repaired = String::new();
     let mut repairs = 0;
     loop {
         let source = if pads.is_empty() { text } else { &repaired };
-        let failure = match load_stream(source, file, &lines, &pads, limits) {
-            Ok(docs) => return Ok(docs),
+        let failure = match load_stream(source, file, lines, &pads, out) {
+            Ok(()) => return Ok(()),
             Err(failure) => failure,
         };
         let line = failure.marker.line().saturating_sub(1);
@@ -95,91 +180,25 @@ pub(crate) fn load(
     }
 }
 
-/// Loads every document of a YAML stream like [`load`], building only the values
-/// `shape` needs (each document is shaped from its root); every other value is a
-/// placeholder at the position [`load`] gives it.
-///
-/// A skipped value's events are consumed without building nodes, but checked for the
-/// errors [`load`] would report there: scalars that do not resolve, nesting depth and
-/// duplicate keys (compared as [`load`] compares them: a scalar key is its text). The
-/// result is [`load`]'s whenever anything is unusual: on any parser error, any anchor
-/// or alias anywhere in the stream, a merge key or a collection as a key outside a
-/// value needed in full, and any error, the stream is loaded again in full (which also
-/// gives the exact error). Text too large for the node limit to be ruled out is loaded
-/// in full.
-pub(crate) fn load_shaped(
-    text: &str,
-    file: Option<&str>,
-    shape: &Shape,
-    limits: &LoadLimits,
-) -> Result<Vec<Document>, LoadError> {
-    if shape.is_everything() || !below_node_limit(text, limits) {
-        return load(text, file, limits);
-    }
-    match load_stream_shaped(text, file, shape, limits) {
-        Some(docs) => Ok(docs),
-        None => load(text, file, limits),
-    }
-}
-
 /// Whether full loading of `text` cannot go over the node limit, which the skip path
 /// of the shaped loader does not count: apart from alias copies, each node comes from
-/// at least a character of text (a scalar key is not a node), and a margin.
+/// at least a character of text (a scalar key is not a node), and a margin. (Documents
+/// loaded with a shape have fewer nodes than in full; those after them may be loaded
+/// in full, aliases and all.)
 fn below_node_limit(text: &str, limits: &LoadLimits) -> bool {
     let budget = Budget::new(limits);
     let copies = budget.alias_nodes_left();
     text.len().saturating_mul(4).saturating_add(copies) < budget.nodes_left()
 }
 
-/// The shaped counterpart of [`load_stream`] on the text as it is; `None` whenever
-/// the result might differ from full loading (see [`load_shaped`]).
-fn load_stream_shaped(
-    text: &str,
-    file: Option<&str>,
-    shape: &Shape,
-    limits: &LoadLimits,
-) -> Option<Vec<Document>> {
-    let mut budget = Budget::new(limits);
-    let lines = Lines::new(text);
-    let unterminated_end = if text.ends_with(['\n', '\r']) {
+/// Where a block scalar ends when it runs to the end of a text without a final line
+/// break: the text's length in characters, or `None` if it ends with a line break.
+fn unterminated_end(text: &str) -> Option<usize> {
+    if text.ends_with(['\n', '\r']) {
         None
     } else {
         Some(text.chars().count())
-    };
-    let mut parser = Parser::new_from_str(text);
-    let mut docs = Vec::new();
-    let mut current: Option<ShapedLoader<'_, '_>> = None;
-    let mut scratch = SkipScratch::default();
-    while let Some(event) = parser.next_event() {
-        let (event, span) = event.ok()?;
-        match event {
-            Event::DocumentStart(_) => {
-                current = Some(ShapedLoader::new(file, lines.clone(), shape, &budget));
-            }
-            Event::DocumentEnd => {
-                if let Some(doc) = current.take() {
-                    let (doc, left) = doc.finish()?;
-                    budget = left;
-                    docs.push(doc);
-                }
-            }
-            Event::StreamEnd => break,
-            Event::StreamStart | Event::Nothing => {}
-            event => {
-                let event = chomped(event, unterminated_end == Some(span.end.index()));
-                if let Some(doc) = &mut current {
-                    let pos = lines.offset(span.start.line(), span.start.col());
-                    doc.event(event, pos, &mut scratch)?;
-                }
-            }
-        }
     }
-    if docs.is_empty() {
-        let mut builder = Builder::new(file, lines.clone(), 1, &budget);
-        builder.scalar(Scalar::Null, 0).ok()?;
-        docs.push(builder.finish());
-    }
-    Some(docs)
 }
 
 /// Why a stream did not load: a message at an event's marker (in the padded text), or
@@ -218,16 +237,15 @@ fn pad_lines(text: &str, pads: &[usize]) -> String {
     out
 }
 
-/// Loads a stream whose lines were padded by `pads`; an error is a marker in the
-/// padded text and a message.
+/// Loads the documents not handed out yet of a stream whose lines were padded by
+/// `pads`, and hands them out; an error is a marker in the padded text and a message.
 fn load_stream(
     text: &str,
     file: Option<&str>,
     lines: &Lines,
     pads: &[usize],
-    limits: &LoadLimits,
-) -> Result<Vec<Document>, Failure> {
-    let mut budget = Budget::new(limits);
+    out: &mut Handout<'_>,
+) -> Result<(), Failure> {
     let offset = |marker: Marker| {
         let pad = pads
             .get(marker.line().saturating_sub(1))
@@ -235,28 +253,27 @@ fn load_stream(
             .unwrap_or(0);
         lines.offset(marker.line(), marker.col().saturating_sub(pad))
     };
-    // Where a block scalar ends when it runs to the end of a text without a final line
-    // break.
-    let unterminated_end = if text.ends_with(['\n', '\r']) {
-        None
-    } else {
-        Some(text.chars().count())
-    };
+    let unterminated_end = unterminated_end(text);
     let mut parser = Parser::new_from_str(text);
-    let mut docs = Vec::new();
     let mut current: Option<DocumentLoader<'_>> = None;
+    // The documents started so far.
+    let mut started = 0;
     while let Some(event) = parser.next_event() {
         let (event, span) =
             event.map_err(|e: ScanError| Failure::new(*e.marker(), e.info().to_owned()))?;
         match event {
             Event::DocumentStart(_) => {
-                current = Some(DocumentLoader::new(file, lines.clone(), &budget));
+                // Documents handed out already are parsed, not built.
+                current = (started >= out.done)
+                    .then(|| DocumentLoader::new(file, lines.clone(), &out.budget));
+                started += 1;
             }
             Event::DocumentEnd => {
                 if let Some(doc) = current.take() {
                     let (doc, left) = doc.finish();
-                    budget = left;
-                    docs.push(doc);
+                    if out.hand(doc, left).is_break() {
+                        return Ok(());
+                    }
                 }
             }
             Event::StreamEnd => break,
@@ -274,14 +291,12 @@ fn load_stream(
             }
         }
     }
-    if docs.is_empty() {
-        let mut builder = Builder::new(file, lines.clone(), 1, &budget);
-        builder
-            .scalar(Scalar::Null, 0)
-            .map_err(|e| Failure::new(Marker::new(0, 1, 0), e.to_string()))?;
-        docs.push(builder.finish());
-    }
-    Ok(docs)
+    out.end(file, lines).map_err(|e| Failure {
+        marker: Marker::new(0, 1, 0),
+        at: None,
+        message: e.to_string(),
+        limit: e.limit(),
+    })
 }
 
 /// The event, with [`chomp_at_end`] applied to a scalar that ends the text (`at_end`).

@@ -3,18 +3,62 @@
 
 use std::borrow::Cow;
 
-use saphyr_parser::{Event, ScalarStyle};
+use saphyr_parser::{Event, Parser, ScalarStyle};
 
 use super::loader::{DocumentLoader, Role};
+use super::{Handout, chomped, unterminated_end};
 use crate::document::Document;
 use crate::limits::Budget;
 use crate::lines::Lines;
 use crate::shape::{Need, Shape};
 use crate::yaml_scalar::resolve;
 
+/// Loads the documents of a stream with a shape and hands them out (see
+/// [`load_each`](super::load_each)); `None` as soon as anything is unusual, for the
+/// rest of the stream, from the document where it is, to be loaded in full. `Some`
+/// when the stream ended, or the callback asked to stop.
+pub(super) fn load_stream(
+    text: &str,
+    file: Option<&str>,
+    lines: &Lines,
+    shape: &Shape,
+    out: &mut Handout<'_>,
+) -> Option<()> {
+    let unterminated_end = unterminated_end(text);
+    let mut parser = Parser::new_from_str(text);
+    let mut current: Option<ShapedLoader<'_, '_>> = None;
+    let mut scratch = SkipScratch::default();
+    while let Some(event) = parser.next_event() {
+        let (event, span) = event.ok()?;
+        match event {
+            Event::DocumentStart(_) => {
+                current = Some(ShapedLoader::new(file, lines.clone(), shape, &out.budget));
+            }
+            Event::DocumentEnd => {
+                if let Some(doc) = current.take() {
+                    let (doc, left) = doc.finish()?;
+                    if out.hand(doc, left).is_break() {
+                        return Some(());
+                    }
+                }
+            }
+            Event::StreamEnd => break,
+            Event::StreamStart | Event::Nothing => {}
+            event => {
+                let event = chomped(event, unterminated_end == Some(span.end.index()));
+                if let Some(doc) = &mut current {
+                    let pos = lines.offset(span.start.line(), span.start.col());
+                    doc.event(event, pos, &mut scratch)?;
+                }
+            }
+        }
+    }
+    out.end(file, lines).ok()
+}
+
 /// Builds one document of the stream with a shape: a [`DocumentLoader`] that is given
 /// only the events of needed values, and placeholders for the others.
-pub(super) struct ShapedLoader<'t, 's> {
+struct ShapedLoader<'t, 's> {
     inner: DocumentLoader<'t>,
     shape: &'s Shape,
     /// The needs of the open containers loaded with a shape node, innermost last (those
@@ -31,7 +75,7 @@ pub(super) struct ShapedLoader<'t, 's> {
 
 /// The scratch space of skipped collections, reused from one to the next.
 #[derive(Default)]
-pub(super) struct SkipScratch<'t> {
+struct SkipScratch<'t> {
     /// The open skipped collections, innermost last: `None` for a sequence, whether
     /// the next node is a key for a mapping.
     open: Vec<Option<bool>>,
@@ -46,7 +90,7 @@ pub(super) struct SkipScratch<'t> {
 const SMALL_SKIPPED_MAPPING: usize = 16;
 
 impl<'t, 's> ShapedLoader<'t, 's> {
-    pub(super) fn new(
+    fn new(
         file: Option<&str>,
         lines: Lines,
         shape: &'s Shape,
@@ -64,7 +108,7 @@ impl<'t, 's> ShapedLoader<'t, 's> {
 
     /// The document, or `None` when it ended inside a value (which a parser that
     /// reported no error does not do).
-    pub(super) fn finish(self) -> Option<(Document, Budget)> {
+    fn finish(self) -> Option<(Document, Budget)> {
         if self.skipping.is_some() || !self.inner.frames.is_empty() {
             return None;
         }
@@ -72,12 +116,7 @@ impl<'t, 's> ShapedLoader<'t, 's> {
     }
 
     /// Handles one event inside the document; `None` to load the stream in full.
-    pub(super) fn event(
-        &mut self,
-        event: Event<'t>,
-        pos: u32,
-        scratch: &mut SkipScratch<'t>,
-    ) -> Option<()> {
+    fn event(&mut self, event: Event<'t>, pos: u32, scratch: &mut SkipScratch<'t>) -> Option<()> {
         match &event {
             Event::Alias(_) => return None,
             Event::Scalar(_, _, anchor, _)
