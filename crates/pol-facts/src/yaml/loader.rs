@@ -12,7 +12,9 @@ use crate::limits::{Budget, Limit};
 use crate::lines::Lines;
 use crate::view::NodeRef;
 use crate::yaml_scalar::resolve;
+
 /// An error of one event: a message, reported at the event unless `at` is given.
+/// Boxed where it is returned ([`Step`]), so that the `Ok` of every event is one word.
 pub(super) struct EventError {
     pub(super) at: Option<u32>,
     pub(super) message: String,
@@ -20,23 +22,26 @@ pub(super) struct EventError {
     pub(super) limit: Option<Limit>,
 }
 
-impl From<String> for EventError {
-    fn from(message: String) -> EventError {
-        EventError {
+/// What handling an event gives.
+pub(super) type Step = Result<(), Box<EventError>>;
+
+impl From<String> for Box<EventError> {
+    fn from(message: String) -> Box<EventError> {
+        Box::new(EventError {
             at: None,
             message,
             limit: None,
-        }
+        })
     }
 }
 
-impl From<BuildError> for EventError {
-    fn from(e: BuildError) -> EventError {
-        EventError {
+impl From<BuildError> for Box<EventError> {
+    fn from(e: BuildError) -> Box<EventError> {
+        Box::new(EventError {
             at: None,
             message: e.to_string(),
             limit: e.limit(),
-        }
+        })
     }
 }
 
@@ -88,7 +93,7 @@ impl<'t> DocumentLoader<'t> {
     }
 
     /// Handles one event inside the document; errors are messages at the event.
-    pub(super) fn event(&mut self, event: Event<'t>, pos: u32) -> Result<(), EventError> {
+    pub(super) fn event(&mut self, event: Event<'t>, pos: u32) -> Step {
         match event {
             Event::Scalar(value, style, anchor, tag) => {
                 self.scalar(value, style, anchor, tag.as_deref(), pos)
@@ -108,7 +113,7 @@ impl<'t> DocumentLoader<'t> {
         anchor: usize,
         tag: Option<&Tag>,
         pos: u32,
-    ) -> Result<(), EventError> {
+    ) -> Step {
         let role = self.role();
         if role == Role::Key && anchor == 0 {
             if style == ScalarStyle::Plain && tag.is_none() && value == "<<" {
@@ -134,7 +139,7 @@ impl<'t> DocumentLoader<'t> {
         self.complete(role, node)
     }
 
-    fn alias(&mut self, anchor: usize, pos: u32) -> Result<(), EventError> {
+    fn alias(&mut self, anchor: usize, pos: u32) -> Step {
         let Some(&source) = self.anchors.get(&anchor) else {
             return Err("alias to its own anchor (recursive alias)"
                 .to_owned()
@@ -150,7 +155,7 @@ impl<'t> DocumentLoader<'t> {
         self.complete(role, node)
     }
 
-    fn open(&mut self, object: bool, anchor: usize, pos: u32) -> Result<(), EventError> {
+    fn open(&mut self, object: bool, anchor: usize, pos: u32) -> Step {
         let role = self.role();
         built(self.builder.open(object, pos))?;
         self.frames.push(Frame {
@@ -164,7 +169,7 @@ impl<'t> DocumentLoader<'t> {
         Ok(())
     }
 
-    pub(super) fn close(&mut self) -> Result<(), EventError> {
+    pub(super) fn close(&mut self) -> Step {
         let Some(frame) = self.frames.pop() else {
             return Ok(());
         };
@@ -194,7 +199,7 @@ impl<'t> DocumentLoader<'t> {
     }
 
     /// Ends a node (a closed container, a scalar, an alias's copy) in its role.
-    pub(super) fn complete(&mut self, role: Role, node: NodeId) -> Result<(), EventError> {
+    pub(super) fn complete(&mut self, role: Role, node: NodeId) -> Step {
         match role {
             Role::Root | Role::Item => {}
             Role::Key => {
@@ -230,6 +235,6 @@ fn key_text(doc: &Document, node: NodeId) -> String {
     }
 }
 
-fn built<T>(result: Result<T, BuildError>) -> Result<T, EventError> {
-    result.map_err(EventError::from)
+fn built<T>(result: Result<T, BuildError>) -> Result<T, Box<EventError>> {
+    result.map_err(Box::from)
 }

@@ -202,7 +202,8 @@ fn unterminated_end(text: &str) -> Option<usize> {
 }
 
 /// Why a stream did not load: a message at an event's marker (in the padded text), or
-/// at a node's character offset `at` (in the original text).
+/// at a node's character offset `at` (in the original text). Boxed where it is
+/// returned, so that the `Ok` of every event is small.
 struct Failure {
     marker: Marker,
     at: Option<u32>,
@@ -211,13 +212,13 @@ struct Failure {
 }
 
 impl Failure {
-    fn new(marker: Marker, message: String) -> Failure {
-        Failure {
+    fn new(marker: Marker, message: String) -> Box<Failure> {
+        Box::new(Failure {
             marker,
             at: None,
             message,
             limit: None,
-        }
+        })
     }
 }
 
@@ -245,7 +246,7 @@ fn load_stream(
     lines: &Lines,
     pads: &[usize],
     out: &mut Handout<'_>,
-) -> Result<(), Failure> {
+) -> Result<(), Box<Failure>> {
     let offset = |marker: Marker| {
         let pad = pads
             .get(marker.line().saturating_sub(1))
@@ -281,21 +282,25 @@ fn load_stream(
             event => {
                 let event = chomped(event, unterminated_end == Some(span.end.index()));
                 if let Some(doc) = &mut current {
-                    doc.event(event, offset(span.start)).map_err(|e| Failure {
-                        marker: span.start,
-                        at: e.at,
-                        message: e.message,
-                        limit: e.limit,
+                    doc.event(event, offset(span.start)).map_err(|e| {
+                        Box::new(Failure {
+                            marker: span.start,
+                            at: e.at,
+                            message: e.message,
+                            limit: e.limit,
+                        })
                     })?;
                 }
             }
         }
     }
-    out.end(file, lines).map_err(|e| Failure {
-        marker: Marker::new(0, 1, 0),
-        at: None,
-        message: e.to_string(),
-        limit: e.limit(),
+    out.end(file, lines).map_err(|e| {
+        Box::new(Failure {
+            marker: Marker::new(0, 1, 0),
+            at: None,
+            message: e.to_string(),
+            limit: e.limit(),
+        })
     })
 }
 
