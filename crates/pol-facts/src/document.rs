@@ -216,6 +216,24 @@ impl Clone for ReadFlag {
 }
 
 impl Document {
+    /// A document that is one `null` at character offset `pos`, with the file and line
+    /// table of `like` (another document of its stream).
+    pub(crate) fn null_like(like: &Document, pos: u32) -> Document {
+        Document {
+            nodes: vec![Node::new(Kind::Null, NO_PARENT, 0, 0)],
+            pos: vec![pos],
+            items: Vec::new(),
+            entries: Vec::new(),
+            strings: String::new(),
+            keys: Vec::new(),
+            key_table: Vec::new(),
+            lines: like.lines.clone(),
+            file: like.file.clone(),
+            root: NodeId(0),
+            read_skipped: ReadFlag::default(),
+        }
+    }
+
     /// The root node.
     pub fn root(&self) -> NodeId {
         self.root

@@ -25,8 +25,12 @@ use crate::{Format, json, toml, yaml};
 /// returns [`ControlFlow::Break`] to stop loading: the rest of the stream is not read
 /// (nor checked for errors).
 ///
-/// A YAML stream without content (empty text, only comments, or documents that are
-/// all empty, such as a lone `---`) hands out a `null` document.
+/// An input without content hands out no document, so that a caller can refuse it:
+/// a YAML stream that is empty, only comments and blank lines, or only empty
+/// documents (a lone `---`, `---` and comments). A YAML stream with content keeps its
+/// empty documents, as `null` documents (YAML's reading). JSON text without a value
+/// is an error ("unexpected end of input"), and TOML text without content is a valid
+/// empty table: one document.
 pub fn load_each(
     text: &str,
     format: Format,
@@ -65,8 +69,8 @@ pub fn load_bytes_each(
 }
 
 /// Loads the documents of `text`: exactly one for JSON and TOML, one per document of a
-/// YAML stream (an empty YAML stream gives one `null` document). `file` is the display
-/// name used in positions and errors. The [`LoadLimits`] are the defaults.
+/// YAML stream, none for a YAML stream without content (see [`load_each`]). `file` is
+/// the display name used in positions and errors. The [`LoadLimits`] are the defaults.
 pub fn load(text: &str, format: Format, file: Option<&str>) -> Result<Vec<Document>, LoadError> {
     load_with(text, format, file, &LoadLimits::DEFAULT)
 }

@@ -87,6 +87,11 @@ impl<'t> DocumentLoader<'t> {
         }
     }
 
+    /// Whether no node has been added yet.
+    pub(super) fn is_empty(&self) -> bool {
+        self.builder.doc().is_empty()
+    }
+
     /// The document, and the budget left after it.
     pub(super) fn finish(mut self) -> (Document, Budget) {
         (self.builder.finish(), self.builder.budget_left())

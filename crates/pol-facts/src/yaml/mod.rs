@@ -25,7 +25,6 @@ use std::ops::ControlFlow;
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError};
 
-use crate::builder::{BuildError, Builder, Scalar};
 use crate::document::Document;
 use crate::error::LoadError;
 use crate::limits::{Budget, Limit, LoadLimits};
@@ -34,15 +33,24 @@ use crate::shape::Shape;
 use loader::DocumentLoader;
 
 /// What a YAML stream hands out: the callback that takes each document, the budget
-/// the documents handed out so far left, and how many there were.
+/// the documents so far left, and how many there were.
 pub(crate) struct Handout<'f> {
     each: &'f mut dyn FnMut(Document) -> ControlFlow<()>,
     budget: Budget,
-    /// The documents of the stream handed out: a stream parsed again (after a repair,
-    /// or in full after selective loading gave up) skips them.
+    /// The documents of the stream done with (handed out, or held back as empty): a
+    /// stream parsed again (after a repair, or in full after selective loading gave
+    /// up) skips them.
     done: usize,
-    /// Whether the callback asked to stop.
-    stopped: bool,
+    /// The documents handed out.
+    handed: usize,
+    /// Whether a document with content has been handed out.
+    content: bool,
+    /// The root positions of the empty documents (no node at all: a lone `---`) met
+    /// before any document with content. They are handed out as `null` documents
+    /// before the first document with content, and dropped if none comes: a stream
+    /// without content has no documents. Positions, not documents, so that a stream
+    /// of a million `---` holds 4 MB.
+    empties: Vec<u32>,
 }
 
 impl<'f> Handout<'f> {
@@ -54,38 +62,44 @@ impl<'f> Handout<'f> {
             each,
             budget: Budget::new(limits),
             done: 0,
-            stopped: false,
+            handed: 0,
+            content: false,
+            empties: Vec::new(),
         }
     }
 
-    /// Hands out a finished document, with the budget left after it; `Break` when the
-    /// callback asks to stop.
-    fn hand(&mut self, doc: Document, left: Budget) -> ControlFlow<()> {
+    /// Hands out a finished document (`empty` if it has no node at all), with the
+    /// budget left after it; `Break` when the callback asks to stop.
+    fn hand(&mut self, doc: Document, left: Budget, empty: bool) -> ControlFlow<()> {
         self.budget = left;
         self.done += 1;
-        let flow = (self.each)(doc);
-        self.stopped = flow.is_break();
-        flow
-    }
-
-    /// Ends a stream parsed to its end: one `null` document if it had none.
-    fn end(&mut self, file: Option<&str>, lines: &Lines) -> Result<(), BuildError> {
-        if self.done == 0 {
-            let mut builder = Builder::new(file, lines.clone(), 1, &self.budget);
-            builder.scalar(Scalar::Null, 0)?;
-            let doc = builder.finish();
-            let left = builder.budget_left();
-            let _ = self.hand(doc, left);
+        if empty && !self.content {
+            self.empties.push(doc.pos.first().copied().unwrap_or(0));
+            return ControlFlow::Continue(());
         }
-        Ok(())
+        self.content = true;
+        for pos in std::mem::take(&mut self.empties) {
+            self.handed += 1;
+            (self.each)(Document::null_like(&doc, pos))?;
+        }
+        self.handed += 1;
+        (self.each)(doc)
     }
+}
+
+/// Whether `event`, the first of a document, is that of an empty document: an empty
+/// plain scalar without tag or anchor, which is what the parser gives for a document
+/// with no node (`---` alone, or `---` and comments).
+fn is_empty_root(event: &Event<'_>) -> bool {
+    matches!(event, Event::Scalar(value, ScalarStyle::Plain, 0, None) if value.is_empty())
 }
 
 /// Loads the documents of a YAML stream one by one, building only what `shape` needs
 /// when there is one, and hands each to `out` as soon as it ends; the number of
-/// documents handed out. A stream with no document (empty, or only comments) gives one
-/// `null` document. On an error in a document, the documents before it have been
-/// handed out already.
+/// documents handed out. A stream without content (empty, only comments, or only
+/// empty documents such as a lone `---`) has no documents; a stream with content
+/// keeps its empty documents (as `null` documents, as YAML reads them). On an error in
+/// a document, the documents before it have been handed out already.
 ///
 /// With a shape, each document is shaped from its root, and every other value is a
 /// placeholder at the position full loading gives it. A skipped value's events are
@@ -118,10 +132,10 @@ pub(crate) fn load_each(
         && below_node_limit(text, out.budget.limits())
         && shaped::load_stream(text, file, &lines, shape, out).is_some()
     {
-        return Ok(out.done);
+        return Ok(out.handed);
     }
     load_full(text, file, &lines, out)?;
-    Ok(out.done)
+    Ok(out.handed)
 }
 
 /// Loads the documents of the stream not handed out yet in full, repairing lines
@@ -259,6 +273,9 @@ fn load_stream(
     let mut current: Option<DocumentLoader<'_>> = None;
     // The documents started so far.
     let mut started = 0;
+    // Whether the current document is empty so far (no event since its start) or
+    // has an empty root.
+    let mut empty = true;
     while let Some(event) = parser.next_event() {
         let (event, span) =
             event.map_err(|e: ScanError| Failure::new(*e.marker(), e.info().to_owned()))?;
@@ -268,11 +285,12 @@ fn load_stream(
                 current = (started >= out.done)
                     .then(|| DocumentLoader::new(file, lines.clone(), &out.budget));
                 started += 1;
+                empty = true;
             }
             Event::DocumentEnd => {
                 if let Some(doc) = current.take() {
                     let (doc, left) = doc.finish();
-                    if out.hand(doc, left).is_break() {
+                    if out.hand(doc, left, empty).is_break() {
                         return Ok(());
                     }
                 }
@@ -282,6 +300,7 @@ fn load_stream(
             event => {
                 let event = chomped(event, unterminated_end == Some(span.end.index()));
                 if let Some(doc) = &mut current {
+                    empty = empty && doc.is_empty() && is_empty_root(&event);
                     doc.event(event, offset(span.start)).map_err(|e| {
                         Box::new(Failure {
                             marker: span.start,
@@ -294,14 +313,7 @@ fn load_stream(
             }
         }
     }
-    out.end(file, lines).map_err(|e| {
-        Box::new(Failure {
-            marker: Marker::new(0, 1, 0),
-            at: None,
-            message: e.to_string(),
-            limit: e.limit(),
-        })
-    })
+    Ok(())
 }
 
 /// The event, with [`chomp_at_end`] applied to a scalar that ends the text (`at_end`).

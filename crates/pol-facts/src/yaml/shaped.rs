@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
 use super::loader::{DocumentLoader, Role};
-use super::{Handout, chomped, unterminated_end};
+use super::{Handout, chomped, is_empty_root, unterminated_end};
 use crate::document::Document;
 use crate::limits::Budget;
 use crate::lines::Lines;
@@ -28,16 +28,19 @@ pub(super) fn load_stream(
     let mut parser = Parser::new_from_str(text);
     let mut current: Option<ShapedLoader<'_, '_>> = None;
     let mut scratch = SkipScratch::default();
+    // Whether the current document is empty so far or has an empty root.
+    let mut empty = true;
     while let Some(event) = parser.next_event() {
         let (event, span) = event.ok()?;
         match event {
             Event::DocumentStart(_) => {
                 current = Some(ShapedLoader::new(file, lines.clone(), shape, &out.budget));
+                empty = true;
             }
             Event::DocumentEnd => {
                 if let Some(doc) = current.take() {
                     let (doc, left) = doc.finish()?;
-                    if out.hand(doc, left).is_break() {
+                    if out.hand(doc, left, empty).is_break() {
                         return Some(());
                     }
                 }
@@ -47,13 +50,14 @@ pub(super) fn load_stream(
             event => {
                 let event = chomped(event, unterminated_end == Some(span.end.index()));
                 if let Some(doc) = &mut current {
+                    empty = empty && doc.inner.is_empty() && is_empty_root(&event);
                     let pos = lines.offset(span.start.line(), span.start.col());
                     doc.event(event, pos, &mut scratch)?;
                 }
             }
         }
     }
-    out.end(file, lines).ok()
+    Some(())
 }
 
 /// Builds one document of the stream with a shape: a [`DocumentLoader`] that is given
