@@ -20,7 +20,8 @@ use crate::{Format, json, toml, yaml};
 /// one budget of nodes and of alias copies.
 ///
 /// An error in a document of a YAML stream comes after the documents before it have
-/// been handed out: a caller that must not act on part of an input (a gate deciding
+/// been handed out (but the size limit, invalid UTF-8 and a control character YAML
+/// forbids are found before any document): a caller that must not act on part of an input (a gate deciding
 /// on all of it) keeps what it made of them until the loader returns `Ok`. `each`
 /// returns [`ControlFlow::Break`] to stop loading: the rest of the stream is not read
 /// (nor checked for errors).

@@ -96,7 +96,9 @@ fn is_empty_root(event: &Event<'_>) -> bool {
 
 /// Loads the documents of a YAML stream one by one, building only what `shape` needs
 /// when there is one, and hands each to `out` as soon as it ends; the number of
-/// documents handed out. A stream without content (empty, only comments, or only
+/// documents handed out. A C0 control character other than tab, line feed and
+/// carriage return anywhere in the text (YAML 1.2 allows none, even in quoted
+/// scalars) is an error before any document is handed out. A stream without content (empty, only comments, or only
 /// empty documents such as a lone `---`) has no documents; a stream with content
 /// keeps its empty documents (as `null` documents, as YAML reads them). On an error in
 /// a document, the documents before it have been handed out already.
@@ -126,7 +128,7 @@ pub(crate) fn load_each(
     shape: Option<&Shape>,
     out: &mut Handout<'_>,
 ) -> Result<usize, LoadError> {
-    let lines = Lines::new(text);
+    let lines = Lines::new_yaml(text).map_err(|at| control_character(text, file, at))?;
     if let Some(shape) = shape
         && !shape.is_everything()
         && below_node_limit(text, out.budget.limits())
@@ -192,6 +194,14 @@ fn load_full(
             limit: failure.limit,
         });
     }
+}
+
+/// The error of a C0 control character that YAML does not allow, at byte `at`.
+#[cold]
+fn control_character(text: &str, file: Option<&str>, at: usize) -> LoadError {
+    let code = text.as_bytes().get(at).copied().unwrap_or(0);
+    let message = format!("control character U+{code:04X} is not allowed in YAML");
+    LoadError::at_byte(file, text, at, message)
 }
 
 /// Whether full loading of `text` cannot go over the node limit, which the skip path
