@@ -2,9 +2,10 @@
 //!
 //! Anchors and aliases are expanded (an alias is a copy of the anchored subtree, the
 //! copies of all documents of a stream limited by `LoadLimits::max_alias_nodes`; the
-//! copy's root is at the alias, the nodes under it where the anchored ones are). Merge keys `<<` (a plain
-//! `<<` whose value is a mapping or a list of mappings) insert the merged entries where
-//! the merge key is, explicit keys winning, then earlier mappings. Keys are strings: a
+//! copy's root is at the alias, the nodes under it where the anchored ones are).
+//! Merge keys `<<` (a plain `<<` whose value is a mapping or a list of mappings)
+//! insert the merged entries where the merge key is, explicit keys winning, then
+//! earlier mappings. Keys are strings: a
 //! scalar key is its text as written (`1: x` and `0x1F: x` give "1" and "0x1F"), an
 //! alias or a collection used as a key is its value as compact JSON. Duplicate keys are
 //! an error. Each node's position is the start of its event (a block scalar's is its
@@ -98,10 +99,11 @@ fn is_empty_root(event: &Event<'_>) -> bool {
 /// when there is one, and hands each to `out` as soon as it ends; the number of
 /// documents handed out. A C0 control character other than tab, line feed and
 /// carriage return anywhere in the text (YAML 1.2 allows none, even in quoted
-/// scalars) is an error before any document is handed out. A stream without content (empty, only comments, or only
-/// empty documents such as a lone `---`) has no documents; a stream with content
-/// keeps its empty documents (as `null` documents, as YAML reads them). On an error in
-/// a document, the documents before it have been handed out already.
+/// scalars) is an error before any document is handed out. A stream without content
+/// (empty, only comments, or only empty documents such as a lone `---`) has no
+/// documents; a stream with content keeps its empty documents (as `null` documents,
+/// as YAML reads them). On an error in a document, the documents before it have been
+/// handed out already.
 ///
 /// With a shape, each document is shaped from its root, and every other value is a
 /// placeholder at the position full loading gives it. A skipped value's events are
