@@ -329,6 +329,8 @@ fn load_stream(
 }
 
 /// The event, with [`chomp_at_end`] applied to a scalar that ends the text (`at_end`).
+/// Inline: called for every event, by the full and the shaped loader.
+#[inline(always)]
 fn chomped(event: Event<'_>, at_end: bool) -> Event<'_> {
     match event {
         Event::Scalar(value, style, anchor, tag) if at_end => {
