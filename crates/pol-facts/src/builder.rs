@@ -10,18 +10,13 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use crate::decision::Name;
-use crate::document::{
-    Document, KeyId, Kind, MAX_NODES, NO_PARENT, Node, NodeId, ReadFlag, key_hash,
-};
+use crate::document::{Document, KeyId, Kind, NO_PARENT, Node, NodeId, ReadFlag, key_hash};
+use crate::limits::{Budget, Limit, Over};
 use crate::lines::Lines;
 use crate::shape::Probe;
 
 mod alias;
 
-/// The deepest nesting of lists and objects a document may have.
-pub const MAX_DEPTH: usize = 256;
-/// The most nodes that YAML alias expansion may create in one document.
-pub const MAX_ALIAS_NODES: usize = 1_000_000;
 /// Objects with more entries than this check duplicate keys with a hash set, when a
 /// key's last object does not tell ([`Builder::set_key`]).
 const SMALL_OBJECT: usize = 16;
@@ -39,22 +34,30 @@ pub(crate) enum Scalar<'s> {
 /// Why a value could not be added; the loader adds the position.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum BuildError {
-    TooDeep,
+    /// Over one of the input's limits, whose value is given.
+    Over(Limit, usize),
+    /// Strings or side arrays past 4 GiB, which positions in them cannot address.
     TooLarge,
     DuplicateKey(String),
-    AliasBudget,
     BadMerge,
+}
+
+impl BuildError {
+    /// The limit the error is about, if any.
+    pub(crate) fn limit(&self) -> Option<Limit> {
+        match self {
+            BuildError::Over(limit, _) => Some(*limit),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BuildError::TooDeep => write!(f, "nesting deeper than {MAX_DEPTH} levels"),
+            BuildError::Over(limit, value) => Over(*limit, *value).fmt(f),
             BuildError::TooLarge => write!(f, "document too large"),
             BuildError::DuplicateKey(key) => write!(f, "duplicate key `{key}`"),
-            BuildError::AliasBudget => {
-                write!(f, "aliases expand to more than {MAX_ALIAS_NODES} nodes")
-            }
             BuildError::BadMerge => {
                 write!(f, "merge key `<<` needs a mapping or a list of mappings")
             }
@@ -109,7 +112,16 @@ pub(crate) struct Builder<'t> {
     frames: Vec<Frame>,
     items: Vec<NodeId>,
     fields: Vec<(KeyId, NodeId)>,
+    /// The nodes this document may create: what is left of the input's budget.
+    node_cap: usize,
+    /// The deepest nesting allowed.
+    max_depth: usize,
+    /// The nodes aliases of this document may copy: what is left of the budget.
+    alias_cap: usize,
+    /// The nodes aliases copied so far.
     copied: usize,
+    /// The input's limits, for messages.
+    budget: Budget,
 }
 
 /// The working arrays of builders, kept by each thread from one document to the next
@@ -164,8 +176,14 @@ fn recycle<T>(mut v: Vec<T>) -> Vec<T> {
 }
 
 impl<'t> Builder<'t> {
-    /// An empty builder; `capacity` is a guess of the number of nodes.
-    pub(crate) fn new(file: Option<&str>, lines: Lines, capacity: usize) -> Builder<'t> {
+    /// An empty builder, which may spend what is left of `budget`; `capacity` is a
+    /// guess of the number of nodes.
+    pub(crate) fn new(
+        file: Option<&str>,
+        lines: Lines,
+        capacity: usize,
+        budget: &Budget,
+    ) -> Builder<'t> {
         let mut s = SCRATCH.take();
         // Children are nodes too, and strings average a few bytes: guesses from the
         // node count that save most regrowth (arrays kept from an earlier document
@@ -204,8 +222,36 @@ impl<'t> Builder<'t> {
             frames: s.frames,
             items: s.open_items,
             fields: s.fields,
+            node_cap: budget.nodes_left(),
+            max_depth: budget.limits().max_depth,
+            alias_cap: budget.alias_nodes_left(),
             copied: 0,
+            budget: *budget,
         }
+    }
+
+    /// The budget left after this document: the input's, less this document's nodes
+    /// and alias copies.
+    pub(crate) fn budget_left(&self) -> Budget {
+        let mut budget = self.budget;
+        budget.spend(self.doc.nodes.len(), self.copied);
+        budget
+    }
+
+    /// The deepest nesting allowed.
+    pub(crate) fn max_depth(&self) -> usize {
+        self.max_depth
+    }
+
+    /// The error of a document nested deeper than allowed.
+    pub(crate) fn too_deep(&self) -> BuildError {
+        BuildError::Over(Limit::Depth, self.max_depth)
+    }
+
+    /// The error of a document with more nodes than allowed.
+    #[cold]
+    fn too_many_nodes(&self) -> BuildError {
+        BuildError::Over(Limit::Nodes, self.budget.limits().max_nodes)
     }
 
     /// The document built so far (closed containers are complete).
@@ -278,8 +324,8 @@ impl<'t> Builder<'t> {
 
     /// Opens a list or an object in the innermost open container (or as the root).
     pub(crate) fn open(&mut self, object: bool, pos: u32) -> Result<NodeId> {
-        if self.frames.len() >= MAX_DEPTH {
-            return Err(BuildError::TooDeep);
+        if self.frames.len() >= self.max_depth {
+            return Err(self.too_deep());
         }
         let kind = if object { Kind::Object } else { Kind::List };
         let node = self.add(kind, 0, 0, pos)?;
@@ -576,8 +622,8 @@ impl<'t> Builder<'t> {
     #[inline(always)]
     fn add(&mut self, kind: Kind, a: u32, b: u32, pos: u32) -> Result<NodeId> {
         let id = self.doc.nodes.len();
-        if id >= MAX_NODES {
-            return Err(BuildError::TooLarge);
+        if id >= self.node_cap {
+            return Err(self.too_many_nodes());
         }
         let id = NodeId(id as u32);
         let parent = match self.frames.last_mut() {
@@ -613,8 +659,8 @@ impl<'t> Builder<'t> {
 
     fn alloc(&mut self, kind: Kind, parent: u32, a: u32, b: u32, pos: u32) -> Result<NodeId> {
         let id = self.doc.nodes.len();
-        if id >= MAX_NODES {
-            return Err(BuildError::TooLarge);
+        if id >= self.node_cap {
+            return Err(self.too_many_nodes());
         }
         self.doc.nodes.push(Node::new(kind, parent, a, b));
         self.doc.pos.push(pos);
@@ -696,7 +742,12 @@ mod tests {
         keys.push("uses".to_owned());
         for rotation in 0..keys.len() {
             keys.rotate_left(1);
-            let mut builder = Builder::new(None, Lines::default(), 16);
+            let mut builder = Builder::new(
+                None,
+                Lines::default(),
+                16,
+                &Budget::new(&crate::LoadLimits::DEFAULT),
+            );
             let mut ids = Vec::new();
             builder.open(true, 0).unwrap();
             for key in keys.iter().chain(&keys) {

@@ -67,8 +67,9 @@ impl Kind {
 pub(crate) const KIND_BITS: u32 = 3;
 /// The parent of the root (and of nodes that no container holds).
 pub(crate) const NO_PARENT: u32 = u32::MAX >> KIND_BITS;
-/// The most nodes a document can have (the parent field is 29 bits wide).
-pub(crate) const MAX_NODES: usize = NO_PARENT as usize;
+/// The most nodes a document can have, 536,870,911 (a node's parent is 29 bits wide):
+/// the default, and the most, of [`LoadLimits::max_nodes`](crate::LoadLimits::max_nodes).
+pub const MAX_NODES: usize = NO_PARENT as usize;
 /// [`Document::pos`] of a node whose position is unknown.
 pub(crate) const NO_POSITION: u32 = u32::MAX;
 
@@ -215,6 +216,24 @@ impl Clone for ReadFlag {
 }
 
 impl Document {
+    /// A document that is one `null` at character offset `pos`, with the file and line
+    /// table of `like` (another document of its stream).
+    pub(crate) fn null_like(like: &Document, pos: u32) -> Document {
+        Document {
+            nodes: vec![Node::new(Kind::Null, NO_PARENT, 0, 0)],
+            pos: vec![pos],
+            items: Vec::new(),
+            entries: Vec::new(),
+            strings: String::new(),
+            keys: Vec::new(),
+            key_table: Vec::new(),
+            lines: like.lines.clone(),
+            file: like.file.clone(),
+            root: NodeId(0),
+            read_skipped: ReadFlag::default(),
+        }
+    }
+
     /// The root node.
     pub fn root(&self) -> NodeId {
         self.root

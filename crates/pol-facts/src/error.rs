@@ -2,10 +2,12 @@
 
 use std::fmt;
 
+use crate::limits::Limit;
 use crate::lines::line_col_of_byte;
 
 /// A document that could not be loaded: its file, the 1-based line and column (in
-/// characters) of the problem, and a lowercase message.
+/// characters) of the problem, and a lowercase message; for an input over one of the
+/// [`LoadLimits`](crate::LoadLimits), which one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoadError {
     /// The display name of the file, if the caller gave one.
@@ -16,6 +18,9 @@ pub struct LoadError {
     pub column: u32,
     /// What is wrong, e.g. "duplicate key `name`" or "expected `,` or `}`".
     pub message: String,
+    /// The limit the input went over, if that is the problem (the message names it
+    /// and its value), so that a caller can say how to raise it.
+    pub limit: Option<Limit>,
 }
 
 impl LoadError {
@@ -27,7 +32,14 @@ impl LoadError {
             line,
             column,
             message,
+            limit: None,
         }
+    }
+
+    /// The error, about `limit`.
+    pub(crate) fn about(mut self, limit: Option<Limit>) -> Self {
+        self.limit = limit;
+        self
     }
 }
 

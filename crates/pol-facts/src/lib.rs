@@ -7,6 +7,9 @@
 //! - [`load_shaped`] loads only the parts of a document a [`Shape`] says a program can
 //!   read (selective loading); the rest become placeholders that fail an evaluation
 //!   closed if it reads them.
+//! - [`load_each`] hands the documents of a YAML stream out one by one, so a stream is
+//!   never held whole; [`LoadLimits`] bound what one input may make loading build
+//!   (the `*_with` loaders take them, the others use the defaults).
 //! - [`Decision`] is what an evaluation produces: findings and errors, shaped for JSON
 //!   output.
 //!
@@ -18,7 +21,9 @@ pub mod decision;
 mod document;
 mod error;
 mod json;
+mod limits;
 mod lines;
+mod load;
 mod render;
 mod shape;
 mod toml;
@@ -28,10 +33,14 @@ mod yaml_scalar;
 
 use std::path::Path;
 
-pub use builder::{MAX_ALIAS_NODES, MAX_DEPTH};
 pub use decision::{Decision, EvalError, Finding, InputLocation, Name, PolicyLocation};
-pub use document::{Document, KeyHash, KeyId, NodeId, Position, key_hash};
+pub use document::{Document, KeyHash, KeyId, MAX_NODES, NodeId, Position, key_hash};
 pub use error::LoadError;
+pub use limits::{Limit, LoadLimits, MAX_ALIAS_NODES, MAX_DEPTH, MAX_INPUT_BYTES};
+pub use load::{
+    load, load_bytes, load_bytes_each, load_bytes_shaped, load_bytes_shaped_with, load_bytes_with,
+    load_each, load_shaped, load_shaped_with, load_with,
+};
 pub use render::{PathCache, push_decimal};
 pub use shape::{Shape, ShapeNode};
 pub use view::{ListRef, NodeKind, NodeRef, ObjectRef};
@@ -59,71 +68,4 @@ impl Format {
             _ => None,
         }
     }
-}
-
-/// Loads the documents of `text`: exactly one for JSON and TOML, one per document of a
-/// YAML stream (an empty YAML stream gives one `null` document). `file` is the display
-/// name used in positions and errors.
-pub fn load(text: &str, format: Format, file: Option<&str>) -> Result<Vec<Document>, LoadError> {
-    match format {
-        Format::Json => json::load(text, file).map(|doc| vec![doc]),
-        Format::Yaml => yaml::load(text, file),
-        Format::Toml => toml::load(text, file).map(|doc| vec![doc]),
-    }
-}
-
-/// [`load`] for bytes: text that is not UTF-8 is a load error at the first invalid
-/// byte.
-pub fn load_bytes(
-    bytes: &[u8],
-    format: Format,
-    file: Option<&str>,
-) -> Result<Vec<Document>, LoadError> {
-    load(utf8(bytes, file)?, format, file)
-}
-
-/// Loads the documents of `text` like [`load`], but builds only the values `shape`
-/// needs: every other value is a placeholder node that keeps its parent and position
-/// (so the paths and positions of all other values, the keys of objects and the
-/// lengths of lists are those of [`load`]) and that sets the document's read-skipped
-/// flag when it is read ([`Document::read_skipped`]).
-///
-/// Errors are exactly those of [`load`], including errors inside skipped values
-/// (syntax, escapes, numbers, nesting depth, duplicate keys). Each document of a YAML
-/// stream is shaped from its root. A YAML stream with anything unusual (a parser
-/// error, an anchor or alias anywhere, a merge key `<<` or a collection as a key
-/// outside a value needed whole) is loaded whole, exactly as [`load`] does, and so is
-/// any format with [`Shape::everything`]. TOML is parsed whole by the `toml` crate;
-/// only the needed values are built.
-pub fn load_shaped(
-    text: &str,
-    format: Format,
-    file: Option<&str>,
-    shape: &Shape,
-) -> Result<Vec<Document>, LoadError> {
-    match format {
-        Format::Json => json::load_shaped(text, file, shape).map(|doc| vec![doc]),
-        Format::Yaml => yaml::load_shaped(text, file, shape),
-        Format::Toml => toml::load_shaped(text, file, shape).map(|doc| vec![doc]),
-    }
-}
-
-/// [`load_shaped`] for bytes: text that is not UTF-8 is a load error at the first
-/// invalid byte, as for [`load_bytes`].
-pub fn load_bytes_shaped(
-    bytes: &[u8],
-    format: Format,
-    file: Option<&str>,
-    shape: &Shape,
-) -> Result<Vec<Document>, LoadError> {
-    load_shaped(utf8(bytes, file)?, format, file, shape)
-}
-
-/// The bytes as text, or a load error at the first byte that is not UTF-8.
-fn utf8<'b>(bytes: &'b [u8], file: Option<&str>) -> Result<&'b str, LoadError> {
-    std::str::from_utf8(bytes).map_err(|e| {
-        let valid = bytes.get(..e.valid_up_to()).unwrap_or(&[]);
-        let text = std::str::from_utf8(valid).unwrap_or("");
-        LoadError::at_byte(file, text, text.len(), "invalid UTF-8".to_owned())
-    })
 }

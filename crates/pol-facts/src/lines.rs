@@ -68,6 +68,16 @@ impl Lines {
         }
     }
 
+    /// [`Lines::new`] for YAML text, which must not hold C0 control characters other
+    /// than tab, line feed and carriage return (YAML 1.2 `c-printable`, and `nb-json`
+    /// in quoted scalars, leave them out): the byte offset of the first one in `text`.
+    pub(crate) fn new_yaml(text: &str) -> Result<Lines, usize> {
+        match first_control(text.as_bytes()) {
+            Some(at) => Err(at),
+            None => Ok(Lines::new(text)),
+        }
+    }
+
     /// A table from line starts found by a parser: character offsets, the first 0,
     /// increasing.
     pub(crate) fn from_starts(starts: &[u32]) -> Lines {
@@ -100,6 +110,22 @@ impl Lines {
             offset.saturating_sub(start).saturating_add(1),
         )
     }
+}
+
+/// The offset of the first C0 control character other than tab, line feed and
+/// carriage return in `bytes`. Blocks of 32 bytes are checked with bitwise operations
+/// and no branch, which the compiler turns into a few vector instructions a block;
+/// the first block that has one is then searched.
+fn first_control(bytes: &[u8]) -> Option<usize> {
+    const BLOCK: usize = 32;
+    let forbidden = |b: u8| (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r');
+    let clean = bytes
+        .chunks_exact(BLOCK)
+        .take_while(|block| !block.iter().fold(false, |any, &b| any | forbidden(b)))
+        .count();
+    let start = clean * BLOCK;
+    let found = bytes.get(start..)?.iter().position(|&b| forbidden(b))?;
+    Some(start + found)
 }
 
 const LOW_BITS: u64 = 0x0101_0101_0101_0101;
@@ -216,6 +242,60 @@ mod tests {
                 "{text:?}"
             );
         }
+    }
+
+    /// The first C0 control character other than tab, line feed and carriage return,
+    /// one byte at a time.
+    fn naive_control(text: &str) -> Option<usize> {
+        text.bytes()
+            .position(|b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+    }
+
+    #[test]
+    fn the_block_at_a_time_control_check_agrees_with_the_byte_at_a_time_one() {
+        let pieces = [
+            "a", "\n", "\r\n", "\t", "é", "😀", "\u{1}", "\u{1f}", "\u{0}", "\u{1b}", "\u{7f}",
+            "\u{85}", " ", "\u{feff}", "\u{b}", "xyz",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let (mut found, mut clean, mut far) = (0, 0, 0);
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let mut s = seed;
+            // Up to a few blocks of text, with control characters in some.
+            let controls = s % 97;
+            for i in 0..(s % 120) {
+                s /= 3;
+                let piece = if i == controls || (s.is_multiple_of(64) && i > 60) {
+                    pieces[(s / 4 % pieces.len() as u64) as usize]
+                } else {
+                    ["a", "\n", "é", " ", "\r\n", "\t"][(s / 4 % 6) as usize]
+                };
+                text.push_str(piece);
+                s = s.rotate_left(11) ^ seed;
+                s ^= s >> 7;
+            }
+            let expected = naive_control(&text);
+            match Lines::new_yaml(&text) {
+                Ok(lines) => {
+                    assert_eq!(expected, None, "{text:?}");
+                    assert_eq!(lines, Lines::new(&text), "{text:?}");
+                    clean += 1;
+                }
+                Err(at) => {
+                    assert_eq!(Some(at), expected, "{text:?}");
+                    found += 1;
+                    far += usize::from(at >= 64);
+                }
+            }
+        }
+        assert!(
+            found > 1000 && clean > 1000 && far > 500,
+            "{found} found ({far} past two blocks), {clean} clean"
+        );
     }
 
     #[test]

@@ -8,8 +8,9 @@
 //! Selective loading ([`load_shaped`]): the `toml` parser reads the whole text (its
 //! errors come first, as for a whole load), and only the values the shape needs are
 //! built; a skipped value becomes a placeholder at its position. Skipped values are
-//! still checked for the errors this loader adds (integers and floats out of range),
-//! so a document loads, or fails, the same either way.
+//! still checked for the errors this loader adds (integers and floats out of range,
+//! nesting deeper than the depth limit), so a document loads, or fails, the same
+//! either way; text too large for the node limit to be ruled out is loaded in full.
 
 use ::toml::Spanned;
 use ::toml::de::{DeTable, DeValue};
@@ -17,12 +18,18 @@ use ::toml::de::{DeTable, DeValue};
 use crate::builder::{BuildError, Builder, Scalar};
 use crate::document::Document;
 use crate::error::LoadError;
+use crate::limits::{Budget, Limit, LoadLimits};
 use crate::lines::{ByteOffsets, Lines};
 use crate::shape::{Need, Shape};
 
-/// Loads a TOML document (always a table).
-pub(crate) fn load(text: &str, file: Option<&str>) -> Result<Document, LoadError> {
-    load_shaped(text, file, &Shape::everything())
+/// Loads a TOML document (always a table: empty text is an empty table) within
+/// `limits`.
+pub(crate) fn load(
+    text: &str,
+    file: Option<&str>,
+    limits: &LoadLimits,
+) -> Result<Document, LoadError> {
+    load_shaped(text, file, &Shape::everything(), limits)
 }
 
 /// Loads the parts of a TOML document that `shape` needs; see the module docs.
@@ -30,7 +37,15 @@ pub(crate) fn load_shaped(
     text: &str,
     file: Option<&str>,
     shape: &Shape,
+    limits: &LoadLimits,
 ) -> Result<Document, LoadError> {
+    let budget = Budget::new(limits);
+    // Every node but the root table takes at least a byte of text (`a=1`, `[]`, `x.`
+    // of a dotted key), so below this size full loading cannot go over the node
+    // limit, which skipped values do not count.
+    if !shape.is_everything() && text.len() >= budget.nodes_left() {
+        return load(text, file, limits);
+    }
     let root = DeTable::parse(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         let mut message = message(e.message());
@@ -45,13 +60,13 @@ pub(crate) fn load_shaped(
     let lines = Lines::new(text);
     let mut loader = Loader {
         offsets: ByteOffsets::new(text, lines.clone()),
-        builder: Builder::new(file, lines, 64),
+        builder: Builder::new(file, lines, 64, &budget),
         shape,
     };
     let start = root.span().start;
     loader
         .table(root.get_ref(), start, shape.root())
-        .map_err(|(at, e)| LoadError::at_byte(file, text, at, e))?;
+        .map_err(|e| LoadError::at_byte(file, text, e.at, e.message).about(e.limit))?;
     Ok(loader.builder.finish())
 }
 
@@ -70,8 +85,22 @@ fn message(message: &str) -> String {
     out
 }
 
-/// An error: a byte offset and a message.
-type Error = (usize, String);
+/// An error: a byte offset, a message, and the limit it is about.
+struct Error {
+    at: usize,
+    message: String,
+    limit: Option<Limit>,
+}
+
+impl Error {
+    fn new(at: usize, message: String) -> Error {
+        Error {
+            at,
+            message,
+            limit: None,
+        }
+    }
+}
 
 struct Loader<'t, 's> {
     offsets: ByteOffsets<'t>,
@@ -98,7 +127,7 @@ impl<'t> Loader<'t, '_> {
         let at = value.span().start;
         let pos = self.offsets.char_offset(at);
         if need == Need::Skip {
-            check(value)?;
+            check(value, self.builder.depth(), &self.builder)?;
             built(at, self.builder.skipped(pos))?;
             return Ok(());
         }
@@ -128,19 +157,26 @@ impl<'t> Loader<'t, '_> {
     }
 }
 
-/// The errors a skipped value would have given when loaded: numbers out of range.
-/// Recursion is bounded by the `toml` parser's own nesting limit.
-fn check(value: &Spanned<DeValue<'_>>) -> Result<(), Error> {
+/// The errors a skipped value would have given when loaded at `depth` (the number of
+/// containers open around it): numbers out of range, nesting too deep. Recursion is
+/// bounded by the `toml` parser's own nesting limit.
+fn check(value: &Spanned<DeValue<'_>>, depth: usize, builder: &Builder<'_>) -> Result<(), Error> {
     let at = value.span().start;
+    let container = matches!(value.get_ref(), DeValue::Array(_) | DeValue::Table(_));
+    if container && depth >= builder.max_depth() {
+        return built(at, Err(builder.too_deep()));
+    }
     match value.get_ref() {
         DeValue::Integer(i) => integer(i, at).map(drop),
         DeValue::Float(f) => checked_float(f.as_str(), at).map(drop),
-        DeValue::Array(items) => items.iter().try_for_each(check),
+        DeValue::Array(items) => items
+            .iter()
+            .try_for_each(|item| check(item, depth + 1, builder)),
         DeValue::Table(table) => {
             // In the loader's order, so the first error is the one it meets.
             in_file_order(table)
                 .into_iter()
-                .try_for_each(|(_, v)| check(v))
+                .try_for_each(|(_, v)| check(v, depth + 1, builder))
         }
         DeValue::String(_) | DeValue::Boolean(_) | DeValue::Datetime(_) => Ok(()),
     }
@@ -161,12 +197,12 @@ fn in_file_order<'a, 't>(
 /// A TOML integer in any radix, or the out-of-range error.
 fn integer(i: &::toml::de::DeInteger<'_>, at: usize) -> Result<i64, Error> {
     i64::from_str_radix(i.as_str(), i.radix())
-        .map_err(|_| (at, format!("integer `{i}` is out of range")))
+        .map_err(|_| Error::new(at, format!("integer `{i}` is out of range")))
 }
 
 /// A TOML float, or the out-of-range error.
 fn checked_float(text: &str, at: usize) -> Result<f64, Error> {
-    float(text).ok_or_else(|| (at, format!("float `{text}` is out of range")))
+    float(text).ok_or_else(|| Error::new(at, format!("float `{text}` is out of range")))
 }
 
 /// A TOML float (`1.5`, `1e3`, `inf`, `+inf`, `-nan`, ...); `None` if out of range.
@@ -190,5 +226,9 @@ fn float(text: &str) -> Option<f64> {
 }
 
 fn built<T>(at: usize, result: Result<T, BuildError>) -> Result<T, Error> {
-    result.map_err(|e| (at, e.to_string()))
+    result.map_err(|e| Error {
+        at,
+        message: e.to_string(),
+        limit: e.limit(),
+    })
 }

@@ -96,6 +96,7 @@ fn error_display_names_the_file() {
             line: 1,
             column: 4,
             message: "expected a value".to_owned(),
+            limit: None,
         }
     );
     assert_eq!(e.to_string(), "plan.json:1:4: expected a value");
@@ -114,10 +115,16 @@ fn nesting_is_limited_without_recursion() {
     let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
     assert!(load(&ok, Format::Json, None).is_ok());
     let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
-    assert_eq!(error(&deep), "1:257: nesting deeper than 256 levels");
+    assert_eq!(
+        error(&deep),
+        "1:257: nesting is deeper than the limit of 256 levels"
+    );
     // Far deeper input fails the same way, without touching the stack.
     let very_deep = "{\"a\":".repeat(1_000_000);
-    assert_eq!(error(&very_deep), "1:1281: nesting deeper than 256 levels");
+    assert_eq!(
+        error(&very_deep),
+        "1:1281: nesting is deeper than the limit of 256 levels"
+    );
 }
 
 #[test]

@@ -407,7 +407,7 @@ fn nesting_depth_counts_from_the_real_depth() {
     agree(&ok, &keep("keep")).unwrap();
     let deep = nested(MAX_DEPTH);
     let whole = full(&deep).unwrap_err();
-    assert!(whole.contains("nesting deeper than"), "{whole}");
+    assert!(whole.contains("nesting is deeper than"), "{whole}");
     assert_eq!(shaped(&deep, &keep("keep")).unwrap_err(), whole);
     // Deeper in the loaded part, shallower in the skipped part.
     let mixed = |levels: usize| {
@@ -428,7 +428,7 @@ fn nesting_depth_counts_from_the_real_depth() {
     agree(&mixed(MAX_DEPTH - 11), &shape).unwrap();
     let deep = mixed(MAX_DEPTH - 10);
     let whole = full(&deep).unwrap_err();
-    assert!(whole.contains("nesting deeper than"), "{whole}");
+    assert!(whole.contains("nesting is deeper than"), "{whole}");
     assert_eq!(shaped(&deep, &shape).unwrap_err(), whole);
     // Far deeper input fails the same way, without touching the stack.
     let very_deep = format!("{{\"skip\": {}", "{\"a\":".repeat(1_000_000));

@@ -9,7 +9,14 @@
     reason = "test code: a failure should stop the test loudly"
 )]
 
-use pol_facts::{Document, Format, MAX_DEPTH, NodeRef, Position, load};
+mod common;
+
+use std::ops::ControlFlow;
+
+use common::keep;
+use pol_facts::{
+    Document, Format, LoadLimits, MAX_DEPTH, NodeRef, Position, load, load_each, load_shaped,
+};
 use serde_json::{Value, json};
 
 fn docs(text: &str) -> Vec<Document> {
@@ -62,10 +69,6 @@ fn tags() {
 
 #[test]
 fn streams() {
-    // No document at all: one null document.
-    for text in ["", "# only a comment\n", "\n\n"] {
-        assert_eq!(value(text), Value::Null, "{text:?}");
-    }
     let all: Vec<_> = docs("a: 1\n---\nb: 2\n---\n...\n--- [3]\n")
         .iter()
         .map(|d| d.to_json(d.root()))
@@ -79,6 +82,73 @@ fn streams() {
         .object_get_str(docs[1].object_get_str(docs[1].root(), "b").unwrap(), "c")
         .unwrap();
     assert_eq!(docs[1].position(c), Some(Position { line: 4, column: 6 }));
+}
+
+/// An input without content has no documents, so that a caller can refuse it rather
+/// than evaluate a `null`; a stream with content keeps its empty documents.
+#[test]
+fn streams_without_content_have_no_documents() {
+    for text in [
+        "",
+        "# only a comment\n",
+        "\n\n",
+        "  \n\t\n# c",
+        "\u{feff}",
+        "---\n",
+        "--- # a comment\n",
+        "---\n---\n",
+        "---\n...\n",
+        "...\n",
+        "%YAML 1.2\n---\n",
+    ] {
+        for shape in [None, Some(keep("a"))] {
+            let mut n = 0;
+            let handed = load_each(
+                text,
+                Format::Yaml,
+                None,
+                shape.as_ref(),
+                &LoadLimits::DEFAULT,
+                |_| {
+                    n += 1;
+                    ControlFlow::Continue(())
+                },
+            );
+            assert_eq!((handed.unwrap(), n), (0, 0), "{text:?}");
+        }
+        assert!(docs(text).is_empty(), "{text:?}");
+    }
+    // Content, even a null, makes a document.
+    for (text, expected) in [
+        ("null", Value::Null),
+        ("~\n", Value::Null),
+        ("--- !!null\n", Value::Null),
+        ("--- ''\n", json!("")),
+        ("--- &a\n", Value::Null),
+    ] {
+        assert_eq!(value(text), expected, "{text:?}");
+    }
+    // A stream with content keeps its empty documents, before and after it.
+    let all: Vec<_> = docs("---\n---\na: 1\n---\n")
+        .iter()
+        .map(|d| d.to_json(d.root()))
+        .collect();
+    assert_eq!(all, [Value::Null, json!({"a": 1}), Value::Null]);
+    let shaped = load_shaped("---\n---\na: 1\n---\n", Format::Yaml, None, &keep("a")).unwrap();
+    assert_eq!(shaped.len(), 3);
+    // An empty document held back keeps its position, that of one not held back.
+    let held = docs("# c\n---\n---\na: 1\n");
+    let not_held = docs("x\n---\n---\na: 1\n");
+    let position = |d: &Document| d.position(d.root());
+    assert_eq!(position(&held[0]), position(&not_held[1]));
+    // JSON needs a value; TOML text without content is an empty table.
+    for text in ["", " \n"] {
+        let e = load(text, Format::Json, None).unwrap_err();
+        assert!(e.message.starts_with("unexpected end of input"), "{e}");
+        let docs = load(text, Format::Toml, None).unwrap();
+        assert_eq!(docs.len(), 1);
+        assert_eq!(docs[0].to_json(docs[0].root()), json!({}));
+    }
 }
 
 #[test]
@@ -124,7 +194,7 @@ fn alias_expansion_is_limited() {
     }
     let e = error(&text);
     assert!(
-        e.ends_with("aliases expand to more than 1000000 nodes"),
+        e.ends_with("aliases expand to more nodes than the limit of 1000000"),
         "{e}"
     );
     assert_eq!(
@@ -213,14 +283,17 @@ fn nesting_is_limited() {
     // 257 nested mappings: the innermost one is one too many.
     block.push_str(&" ".repeat(MAX_DEPTH + 1));
     block.push_str("b: 1\n");
-    assert_eq!(error(&block), "257:257: nesting deeper than 256 levels");
+    assert_eq!(
+        error(&block),
+        "257:257: nesting is deeper than the limit of 256 levels"
+    );
     // An alias copied into a deep place counts its own depth too: the root mapping and
     // `n` lists hold a copy of three more lists.
     let aliased = |n: usize| format!("d: &d [[[1]]]\ne: {}*d{}\n", "[".repeat(n), "]".repeat(n));
     assert!(load(&aliased(MAX_DEPTH - 4), Format::Yaml, None).is_ok());
     assert_eq!(
         error(&aliased(MAX_DEPTH - 3)),
-        "2:257: nesting deeper than 256 levels"
+        "2:257: nesting is deeper than the limit of 256 levels"
     );
 }
 

@@ -1,7 +1,8 @@
 //! YAML aliases in the builder: deep copies of closed subtrees.
 
-use super::{BuildError, Builder, MAX_ALIAS_NODES, MAX_DEPTH, Result};
+use super::{BuildError, Builder, Result};
 use crate::document::{Kind, NO_PARENT, NO_POSITION, Node, NodeId};
+use crate::limits::Limit;
 
 impl Builder<'_> {
     /// Adds a deep copy of the closed subtree `source` (a YAML alias), with the copy's
@@ -14,8 +15,29 @@ impl Builder<'_> {
         Ok(copy)
     }
 
+    /// Counts the nodes of the closed subtree `source` against the alias budget, as a
+    /// copy would: for an alias used as a key, whose text is its value as JSON.
+    pub(crate) fn count_copy(&mut self, source: NodeId) -> Result<()> {
+        let mut stack = vec![source];
+        while let Some(node) = stack.pop() {
+            self.copied += 1;
+            if self.copied > self.alias_cap {
+                return Err(self.too_many_copies());
+            }
+            stack.extend_from_slice(self.doc.items_of(node));
+            stack.extend(self.doc.entries_of(node).iter().map(|&(_, child)| child));
+        }
+        Ok(())
+    }
+
+    /// The error of aliases that copy more nodes than allowed.
+    #[cold]
+    fn too_many_copies(&self) -> BuildError {
+        BuildError::Over(Limit::AliasNodes, self.budget.limits().max_alias_nodes)
+    }
+
     /// Copies one node; `level` is the nesting level a container copy would have.
-    /// Recursion is bounded by `MAX_DEPTH`.
+    /// Recursion is bounded by the depth limit (at most `MAX_DEPTH`).
     fn copy_node(
         &mut self,
         source: NodeId,
@@ -24,8 +46,8 @@ impl Builder<'_> {
         pos: Option<u32>,
     ) -> Result<NodeId> {
         self.copied += 1;
-        if self.copied > MAX_ALIAS_NODES {
-            return Err(BuildError::AliasBudget);
+        if self.copied > self.alias_cap {
+            return Err(self.too_many_copies());
         }
         let node = self
             .doc
@@ -44,8 +66,8 @@ impl Builder<'_> {
         if !matches!(kind, Kind::List | Kind::Object) {
             return self.alloc(kind, parent, node.a, node.b, pos);
         }
-        if level > MAX_DEPTH {
-            return Err(BuildError::TooDeep);
+        if level > self.max_depth {
+            return Err(self.too_deep());
         }
         let copy = self.alloc(kind, parent, 0, 0, pos)?;
         let (start, len) = if kind == Kind::List {

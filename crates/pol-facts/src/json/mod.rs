@@ -11,22 +11,29 @@
 use std::borrow::Cow;
 
 use crate::builder::{BuildError, Builder, Scalar};
-use crate::document::{Document, MAX_NODES};
+use crate::document::Document;
 use crate::error::LoadError;
+use crate::limits::{Budget, Limit, LoadLimits};
 use crate::lines::{Lines, to_u32};
 use crate::shape::{Need, Probe, Shape};
 
 mod skip;
 use skip::SkipScratch;
 
-/// Loads one JSON document. A leading byte-order mark is skipped.
-pub(crate) fn load(text: &str, file: Option<&str>) -> std::result::Result<Document, LoadError> {
+/// Loads one JSON document within `limits`. A leading byte-order mark is skipped.
+pub(crate) fn load(
+    text: &str,
+    file: Option<&str>,
+    limits: &LoadLimits,
+) -> std::result::Result<Document, LoadError> {
     // A guess of the node count that avoids most regrowth for pretty-printed files.
     let capacity = text.len() / 24;
-    let mut parser = Parser::<false>::new(text, file, None, capacity);
+    let mut parser = Parser::<false>::new(text, file, None, capacity, limits);
     match parser.document() {
         Ok(()) => Ok(parser.finish()),
-        Err(Error { at, message }) => Err(LoadError::at_byte(file, text, at, message)),
+        Err(Error { at, message, limit }) => {
+            Err(LoadError::at_byte(file, text, at, message).about(limit))
+        }
     }
 }
 
@@ -37,25 +44,25 @@ pub(crate) fn load(text: &str, file: Option<&str>) -> std::result::Result<Docume
 /// values for every error the full parser reports (syntax, escapes, control
 /// characters, numbers and their range, nesting depth, duplicate keys), and on any
 /// error the text is loaded again in full for the exact message and position. Text too
-/// large for the arena's limits to be ruled out is loaded in full.
+/// large for the node limit to be ruled out is loaded in full.
 pub(crate) fn load_shaped(
     text: &str,
     file: Option<&str>,
     shape: &Shape,
+    limits: &LoadLimits,
 ) -> std::result::Result<Document, LoadError> {
-    // Every node takes at least one byte of text and every string at most its text,
-    // so below this size full loading cannot fail with "document too large", which the
-    // skip scanner does not count.
-    if shape.is_everything() || text.len() > MAX_NODES {
-        return load(text, file);
+    // Every node takes at least one byte of text, so below this size full loading
+    // cannot go over the node limit, which the skip scanner does not count.
+    if shape.is_everything() || text.len() >= Budget::new(limits).nodes_left() {
+        return load(text, file, limits);
     }
     // Placeholders are nodes too: most keys of the text get one (about one node per
     // 16 bytes of compact JSON).
     let capacity = text.len() / 16;
-    let mut parser = Parser::<true>::new(text, file, Some(shape), capacity);
+    let mut parser = Parser::<true>::new(text, file, Some(shape), capacity, limits);
     match parser.document() {
         Ok(()) => Ok(parser.finish()),
-        Err(_) => load(text, file),
+        Err(_) => load(text, file, limits),
     }
 }
 
@@ -97,6 +104,8 @@ impl<const SHAPED: bool> Drop for Parser<'_, '_, SHAPED> {
 struct Error {
     at: usize,
     message: String,
+    /// The limit the input went over, if that is the error.
+    limit: Option<Limit>,
 }
 
 type Result<T> = std::result::Result<T, Error>;
@@ -132,7 +141,13 @@ struct Parser<'t, 's, const SHAPED: bool> {
 }
 
 impl<'t, 's, const SHAPED: bool> Parser<'t, 's, SHAPED> {
-    fn new(text: &'t str, file: Option<&str>, shape: Option<&'s Shape>, capacity: usize) -> Self {
+    fn new(
+        text: &'t str,
+        file: Option<&str>,
+        shape: Option<&'s Shape>,
+        capacity: usize,
+        limits: &LoadLimits,
+    ) -> Self {
         let mut scratch = SCRATCH.take();
         scratch.line_starts.push(0);
         scratch.needs.reserve(16);
@@ -141,7 +156,7 @@ impl<'t, 's, const SHAPED: bool> Parser<'t, 's, SHAPED> {
             bytes: text.as_bytes(),
             i: 0,
             continuation: 0,
-            builder: Builder::new(file, Lines::default(), capacity),
+            builder: Builder::new(file, Lines::default(), capacity, &Budget::new(limits)),
             line_starts: scratch.line_starts,
             shape,
             needs: scratch.needs,
@@ -567,7 +582,11 @@ impl<'t, 's, const SHAPED: bool> Parser<'t, 's, SHAPED> {
         at: usize,
         step: impl FnOnce(&mut Builder<'t>) -> std::result::Result<T, BuildError>,
     ) -> Result<T> {
-        step(&mut self.builder).map_err(|e| self.error(at, e.to_string()))
+        step(&mut self.builder).map_err(|e| Error {
+            at,
+            message: e.to_string(),
+            limit: e.limit(),
+        })
     }
 
     /// "expected X" at the current byte, or at the end of the input.
@@ -587,6 +606,7 @@ impl<'t, 's, const SHAPED: bool> Parser<'t, 's, SHAPED> {
         Error {
             at,
             message: message.into(),
+            limit: None,
         }
     }
 }
@@ -650,9 +670,10 @@ mod tests {
         let nothing = Shape::from_nodes(vec![ShapeNode::default()]).unwrap();
         for seed in 1..400 {
             let text = text(seed);
-            let full = load(&text, None).unwrap_or_else(|e| panic!("{e}: {text:?}"));
+            let full =
+                load(&text, None, &LoadLimits::DEFAULT).unwrap_or_else(|e| panic!("{e}: {text:?}"));
             assert_eq!(full.lines, Lines::new(&text), "{text:?}");
-            let shaped = load_shaped(&text, None, &nothing).unwrap();
+            let shaped = load_shaped(&text, None, &nothing, &LoadLimits::DEFAULT).unwrap();
             assert_eq!(shaped.lines, Lines::new(&text), "{text:?}");
         }
     }

@@ -2,7 +2,6 @@
 //! without building anything, and still finds every error the full parser reports.
 
 use super::{Error, Parser, Result};
-use crate::builder::MAX_DEPTH;
 
 /// The skip scanner's scratch space.
 #[derive(Default)]
@@ -141,7 +140,7 @@ impl<'t, 's, const SHAPED: bool> Parser<'t, 's, SHAPED> {
             self.skip_whitespace();
             match self.peek() {
                 Some(open @ (b'{' | b'[')) => {
-                    if base + skip.open.len() >= MAX_DEPTH {
+                    if base + skip.open.len() >= self.builder.max_depth() {
                         return Err(self.skip_error());
                     }
                     self.i += 1;
@@ -504,7 +503,8 @@ mod tests {
                     .position(|&b| b < 0x20 || b == b'"' || b == b'\\')
                     .unwrap_or(bytes.len());
                 let continuation = bytes[..len].iter().filter(|&&b| b & 0xC0 == 0x80).count();
-                let mut parser = Parser::<false>::new(&text, None, None, 0);
+                let mut parser =
+                    Parser::<false>::new(&text, None, None, 0, &crate::LoadLimits::DEFAULT);
                 parser.i = start;
                 assert_eq!(parser.string_run(), start + len, "{text:?} from {start}");
                 assert_eq!(parser.continuation, continuation, "{text:?} from {start}");
