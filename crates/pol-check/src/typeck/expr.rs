@@ -119,8 +119,12 @@ impl Checker<'_> {
                         out,
                         match m {
                             Ty::Any => Ty::Any,
-                            Ty::List(t) if idyn || ik.has(Kinds::INT) => (*t).nullable(),
-                            Ty::Map(t) if idyn || ik.has(Kinds::STR) => (*t).nullable(),
+                            Ty::List(t) if idyn || ik.has(Kinds::INT) => {
+                                Rc::unwrap_or_clone(t).nullable()
+                            }
+                            Ty::Map(t) if idyn || ik.has(Kinds::STR) => {
+                                Rc::unwrap_or_clone(t).nullable()
+                            }
                             Ty::Record(fields) if idyn || ik.has(Kinds::STR) => {
                                 union_all(fields.iter().map(|(_, f)| f.ty.clone())).nullable()
                             }
@@ -226,11 +230,11 @@ impl Checker<'_> {
             }
             ExprKind::List(items) => {
                 let elem = union_all(items.iter().map(|i| self.infer(env, i).ty));
-                Typed::of(Ty::List(Box::new(elem)))
+                Typed::of(Ty::List(Rc::new(elem)))
             }
             ExprKind::Set(items) => {
                 let elem = union_all(items.iter().map(|i| self.infer(env, i).ty));
-                Typed::of(Ty::Set(Box::new(elem)))
+                Typed::of(Ty::Set(Rc::new(elem)))
             }
             ExprKind::Object(pairs) => {
                 let mut fields: Vec<(String, super::ty::Field)> = Vec::new();
@@ -259,18 +263,18 @@ impl Checker<'_> {
                     fields.sort_by(|a, b| a.0.cmp(&b.0));
                     Typed::of(Ty::Record(Rc::new(fields)))
                 } else {
-                    Typed::of(Ty::Map(Box::new(computed)))
+                    Typed::of(Ty::Map(Rc::new(computed)))
                 }
             }
             ExprKind::ListComp { elem, clauses } => {
                 self.comp_clauses(env, clauses);
                 let t = self.infer(env, elem);
-                Typed::of(Ty::List(Box::new(t.ty)))
+                Typed::of(Ty::List(Rc::new(t.ty)))
             }
             ExprKind::SetComp { elem, clauses } => {
                 self.comp_clauses(env, clauses);
                 let t = self.infer(env, elem);
-                Typed::of(Ty::Set(Box::new(t.ty)))
+                Typed::of(Ty::Set(Rc::new(t.ty)))
             }
             ExprKind::ObjectComp {
                 key,
@@ -281,7 +285,7 @@ impl Checker<'_> {
                 let kt = self.infer(env, key);
                 self.object_key(&kt, key.span);
                 let vt = self.infer(env, value);
-                Typed::of(Ty::Map(Box::new(vt.ty)))
+                Typed::of(Ty::Map(Rc::new(vt.ty)))
             }
         }
     }
@@ -682,7 +686,7 @@ impl Checker<'_> {
                 } else if na == Kinds::LIST {
                     let ea = self.types.elements(&a.ty).1;
                     let eb = self.types.elements(&b.ty).1;
-                    Ty::List(Box::new(union(ea, eb)))
+                    Ty::List(Rc::new(union(ea, eb)))
                 } else {
                     arith(na, nb)
                 }

@@ -7,6 +7,7 @@
 use super::ty::{Ty, Types, union_all};
 use crate::builtins::Builtin;
 use crate::hir::{BinaryOp, Callee, Expr, ExprKind, UnaryOp};
+use std::rc::Rc;
 
 /// The key of a path expression, if `e` is one.
 pub fn path(e: &Expr) -> Option<String> {
@@ -45,9 +46,9 @@ fn general(kind: &str) -> Option<Ty> {
         "int" => Ty::Int,
         "float" => Ty::Float,
         "string" => Ty::Str,
-        "list" => Ty::List(Box::new(Ty::Any)),
-        "set" => Ty::Set(Box::new(Ty::Any)),
-        "object" => Ty::Map(Box::new(Ty::Any)),
+        "list" => Ty::List(Rc::new(Ty::Any)),
+        "set" => Ty::Set(Rc::new(Ty::Any)),
+        "object" => Ty::Map(Rc::new(Ty::Any)),
         _ => return None,
     })
 }

@@ -7,7 +7,11 @@ use crate::hir::{self, Program, TypeId};
 use std::rc::Rc;
 
 /// A type as the checker reasons about it.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Parts are shared (`Rc`), so cloning a type is cheap, and, `Ty` being `Eq`, comparing
+/// two `Rc`s to the same part does not walk it (std's `Rc` compares pointers first for
+/// `Eq` types).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ty {
     /// Unknown: checked at run time.
     Any,
@@ -24,11 +28,11 @@ pub enum Ty {
     /// `string`
     Str,
     /// `[T]`
-    List(Box<Ty>),
+    List(Rc<Ty>),
     /// `set<T>`
-    Set(Box<Ty>),
+    Set(Rc<Ty>),
     /// `map<T>`
-    Map(Box<Ty>),
+    Map(Rc<Ty>),
     /// A record: fields sorted by name.
     Record(Rc<Vec<(String, Field)>>),
     /// Two or more members, none of them `Any`, `Never` or a union.
@@ -38,7 +42,7 @@ pub enum Ty {
 }
 
 /// A field of a record type.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {
     /// Its type.
     pub ty: Ty,
@@ -103,9 +107,9 @@ pub fn from_hir(ty: &hir::Type) -> Ty {
         hir::Type::Float => Ty::Float,
         hir::Type::Number => Ty::Union(vec![Ty::Int, Ty::Float]),
         hir::Type::String => Ty::Str,
-        hir::Type::List(t) => Ty::List(Box::new(from_hir(t))),
-        hir::Type::Set(t) => Ty::Set(Box::new(from_hir(t))),
-        hir::Type::Map(t) => Ty::Map(Box::new(from_hir(t))),
+        hir::Type::List(t) => Ty::List(Rc::new(from_hir(t))),
+        hir::Type::Set(t) => Ty::Set(Rc::new(from_hir(t))),
+        hir::Type::Map(t) => Ty::Map(Rc::new(from_hir(t))),
         hir::Type::Record(fields) => {
             let mut fs: Vec<(String, Field)> = fields
                 .iter()
@@ -198,7 +202,7 @@ impl Types<'_> {
                 }
                 Ty::Map(v) => {
                     open = true;
-                    (*v).clone().nullable()
+                    Rc::unwrap_or_clone(v).nullable()
                 }
                 Ty::Record(fields) => {
                     records += 1;
@@ -238,8 +242,8 @@ impl Types<'_> {
         for m in self.members(ty) {
             let (k, v) = match m {
                 Ty::Any => (Ty::Any, Ty::Any),
-                Ty::List(t) | Ty::Set(t) => (Ty::Int, *t),
-                Ty::Map(t) => (Ty::Str, *t),
+                Ty::List(t) | Ty::Set(t) => (Ty::Int, Rc::unwrap_or_clone(t)),
+                Ty::Map(t) => (Ty::Str, Rc::unwrap_or_clone(t)),
                 Ty::Record(fields) => (
                     Ty::Str,
                     union_all(fields.iter().map(|(_, f)| {
