@@ -1,6 +1,7 @@
 //! Tests of the checks, through `check_files` on small sources.
 
 mod annotations;
+mod big_types;
 mod names;
 mod packages;
 mod programs;

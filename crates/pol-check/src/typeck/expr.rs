@@ -230,11 +230,11 @@ impl Checker<'_> {
             }
             ExprKind::List(items) => {
                 let elem = union_all(items.iter().map(|i| self.infer(env, i).ty));
-                Typed::of(Ty::List(Rc::new(elem)))
+                Typed::of(Ty::list(elem))
             }
             ExprKind::Set(items) => {
                 let elem = union_all(items.iter().map(|i| self.infer(env, i).ty));
-                Typed::of(Ty::Set(Rc::new(elem)))
+                Typed::of(Ty::set(elem))
             }
             ExprKind::Object(pairs) => {
                 let mut fields: Vec<(String, super::ty::Field)> = Vec::new();
@@ -246,7 +246,6 @@ impl Checker<'_> {
                     let vt = self.infer(env, v);
                     match &k.kind {
                         ExprKind::Str(name) => {
-                            fields.retain(|(n, _)| n != name);
                             fields.push((
                                 name.clone(),
                                 super::ty::Field {
@@ -260,21 +259,20 @@ impl Checker<'_> {
                     computed = union(computed, vt.ty);
                 }
                 if literal_keys {
-                    fields.sort_by(|a, b| a.0.cmp(&b.0));
-                    Typed::of(Ty::Record(Rc::new(fields)))
+                    Typed::of(Ty::record(fields))
                 } else {
-                    Typed::of(Ty::Map(Rc::new(computed)))
+                    Typed::of(Ty::map(computed))
                 }
             }
             ExprKind::ListComp { elem, clauses } => {
                 self.comp_clauses(env, clauses);
                 let t = self.infer(env, elem);
-                Typed::of(Ty::List(Rc::new(t.ty)))
+                Typed::of(Ty::list(t.ty))
             }
             ExprKind::SetComp { elem, clauses } => {
                 self.comp_clauses(env, clauses);
                 let t = self.infer(env, elem);
-                Typed::of(Ty::Set(Rc::new(t.ty)))
+                Typed::of(Ty::set(t.ty))
             }
             ExprKind::ObjectComp {
                 key,
@@ -285,7 +283,7 @@ impl Checker<'_> {
                 let kt = self.infer(env, key);
                 self.object_key(&kt, key.span);
                 let vt = self.infer(env, value);
-                Typed::of(Ty::Map(Rc::new(vt.ty)))
+                Typed::of(Ty::map(vt.ty))
             }
         }
     }
@@ -686,7 +684,7 @@ impl Checker<'_> {
                 } else if na == Kinds::LIST {
                     let ea = self.types.elements(&a.ty).1;
                     let eb = self.types.elements(&b.ty).1;
-                    Ty::List(Rc::new(union(ea, eb)))
+                    Ty::list(union(ea, eb))
                 } else {
                     arith(na, nb)
                 }

@@ -13,6 +13,8 @@ mod expr;
 mod narrow;
 mod rules;
 mod sigs;
+#[cfg(test)]
+mod tests;
 mod ty;
 mod unused;
 

@@ -7,7 +7,6 @@
 use super::ty::{Ty, Types, union_all};
 use crate::builtins::Builtin;
 use crate::hir::{BinaryOp, Callee, Expr, ExprKind, UnaryOp};
-use std::rc::Rc;
 
 /// The key of a path expression, if `e` is one.
 pub fn path(e: &Expr) -> Option<String> {
@@ -46,9 +45,9 @@ fn general(kind: &str) -> Option<Ty> {
         "int" => Ty::Int,
         "float" => Ty::Float,
         "string" => Ty::Str,
-        "list" => Ty::List(Rc::new(Ty::Any)),
-        "set" => Ty::Set(Rc::new(Ty::Any)),
-        "object" => Ty::Map(Rc::new(Ty::Any)),
+        "list" => Ty::list(Ty::Any),
+        "set" => Ty::set(Ty::Any),
+        "object" => Ty::map(Ty::Any),
         _ => return None,
     })
 }

@@ -71,7 +71,7 @@ pub fn call(types: &Types<'_>, builtin: Builtin, args: &[Ty], sound: bool) -> Re
         B::Split => {
             string(0)?;
             string(1)?;
-            Ty::List(Rc::new(Ty::Str))
+            Ty::list(Ty::Str)
         }
         B::Join => {
             accepts(types, args, 0, COLLECTION, "a list of strings")?;
@@ -103,11 +103,11 @@ pub fn call(types: &Types<'_>, builtin: Builtin, args: &[Ty], sound: bool) -> Re
         }
         B::Keys => {
             accepts(types, args, 0, Kinds::OBJECT, "an object")?;
-            Ty::List(Rc::new(Ty::Str))
+            Ty::list(Ty::Str)
         }
         B::Values => {
             accepts(types, args, 0, Kinds::OBJECT, "an object")?;
-            Ty::List(Rc::new(element(types, args.first().unwrap_or(&Ty::Any))))
+            Ty::list(element(types, args.first().unwrap_or(&Ty::Any)))
         }
         B::Sum => {
             accepts(types, args, 0, COLLECTION, "a list of numbers")?;
@@ -131,7 +131,7 @@ pub fn call(types: &Types<'_>, builtin: Builtin, args: &[Ty], sound: bool) -> Re
         }
         B::Sort | B::Unique => {
             accepts(types, args, 0, COLLECTION, "a list or set")?;
-            Ty::List(Rc::new(element(types, args.first().unwrap_or(&Ty::Any))))
+            Ty::list(element(types, args.first().unwrap_or(&Ty::Any)))
         }
         B::Flatten => {
             accepts(types, args, 0, COLLECTION, "a list or set")?;
@@ -140,7 +140,7 @@ pub fn call(types: &Types<'_>, builtin: Builtin, args: &[Ty], sound: bool) -> Re
                 Ty::List(t) | Ty::Set(t) => Rc::unwrap_or_clone(t),
                 other => other,
             }));
-            Ty::List(Rc::new(inner))
+            Ty::list(inner)
         }
         B::TypeOf => return Ok(Ty::Str),
         B::SemverCompare => {

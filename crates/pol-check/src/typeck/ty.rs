@@ -56,10 +56,103 @@ const UNFOLD_LIMIT: usize = 24;
 /// Unions larger than this become `any`, to keep checking fast.
 const UNION_LIMIT: usize = 24;
 
+/// Types larger than this (in nodes, see [`fits`]) keep only their kinds (see
+/// [`widen`]), so that no type the checker builds, and no walk over one, is big: a
+/// chain of lets that doubles a type at each step would otherwise make one of
+/// 2^40 nodes from a policy of 40 lines (issue 13).
+pub(super) const SIZE_LIMIT: usize = 2048;
+
 impl Ty {
     /// `T | null`
     pub fn nullable(self) -> Ty {
         union(self, Ty::Null)
+    }
+
+    /// `[T]`
+    pub fn list(elem: Ty) -> Ty {
+        bounded(Ty::List(Rc::new(elem)))
+    }
+
+    /// `set<T>`
+    pub fn set(elem: Ty) -> Ty {
+        bounded(Ty::Set(Rc::new(elem)))
+    }
+
+    /// `map<T>`
+    pub fn map(values: Ty) -> Ty {
+        bounded(Ty::Map(Rc::new(values)))
+    }
+
+    /// A record with these fields, sorted here by name; of a name given twice, the
+    /// last field counts (as in an object literal).
+    pub fn record(mut fields: Vec<(String, Field)>) -> Ty {
+        // A stable sort: fields of one name stay in their order.
+        fields.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut unique: Vec<(String, Field)> = Vec::with_capacity(fields.len());
+        for field in fields {
+            match unique.last_mut() {
+                Some(last) if last.0 == field.0 => *last = field,
+                _ => unique.push(field),
+            }
+        }
+        bounded(Ty::Record(Rc::new(unique)))
+    }
+}
+
+/// `ty` if it [`fits`], else `ty` [`widen`]ed. Every list, set, map, record and union
+/// type is built through this, so every type has at most `SIZE_LIMIT` nodes (a few
+/// more when widened, see [`widen`]).
+fn bounded(ty: Ty) -> Ty {
+    if fits(&ty) { ty } else { widen(&ty) }
+}
+
+/// Whether `ty` has at most `SIZE_LIMIT` nodes, a part shared twice counted twice (a
+/// walk over the type visits it twice) and a named type counted as one (it is
+/// unfolded only when asked, one level at a time). Counting stops at the limit, so
+/// this takes at most `SIZE_LIMIT` steps whatever the size of `ty`.
+pub fn fits(ty: &Ty) -> bool {
+    let mut left = SIZE_LIMIT;
+    within(ty, &mut left)
+}
+
+fn within(ty: &Ty, left: &mut usize) -> bool {
+    let Some(rest) = left.checked_sub(1) else {
+        return false;
+    };
+    *left = rest;
+    match ty {
+        Ty::List(t) | Ty::Set(t) | Ty::Map(t) => within(t, left),
+        Ty::Record(fields) => fields.iter().all(|(_, f)| within(&f.ty, left)),
+        Ty::Union(ms) => ms.iter().all(|m| within(m, left)),
+        Ty::Any | Ty::Never | Ty::Null | Ty::Bool | Ty::Int | Ty::Float | Ty::Str => true,
+        Ty::Named(_) => true,
+    }
+}
+
+/// `ty` with only its kinds kept: a list becomes `[any]`, a set `set<any>`, a map or
+/// a record `map<any>`, each member of a union so. A value of `ty` is a value of the
+/// result, whose kinds are those of `ty`, so checks stay sound: what the widened
+/// parts held is checked at run time, as for `any`. The result has at most
+/// `1 + 2 * UNION_LIMIT` nodes.
+fn widen(ty: &Ty) -> Ty {
+    match ty {
+        Ty::List(_) => Ty::List(Rc::new(Ty::Any)),
+        Ty::Set(_) => Ty::Set(Rc::new(Ty::Any)),
+        Ty::Map(_) | Ty::Record(_) => Ty::Map(Rc::new(Ty::Any)),
+        Ty::Union(ms) => {
+            let mut members: Vec<Ty> = Vec::new();
+            for m in ms.iter().map(widen) {
+                if !members.contains(&m) {
+                    members.push(m);
+                }
+            }
+            match members.len() {
+                0 => Ty::Never,
+                1 => members.pop().unwrap_or(Ty::Never),
+                _ => Ty::Union(members),
+            }
+        }
+        other => other.clone(),
     }
 }
 
@@ -88,7 +181,7 @@ pub fn union(a: Ty, b: Ty) -> Ty {
         0 => Ty::Never,
         1 => members.pop().unwrap_or(Ty::Never),
         n if n > UNION_LIMIT => Ty::Any,
-        _ => Ty::Union(members),
+        _ => bounded(Ty::Union(members)),
     }
 }
 
@@ -107,11 +200,11 @@ pub fn from_hir(ty: &hir::Type) -> Ty {
         hir::Type::Float => Ty::Float,
         hir::Type::Number => Ty::Union(vec![Ty::Int, Ty::Float]),
         hir::Type::String => Ty::Str,
-        hir::Type::List(t) => Ty::List(Rc::new(from_hir(t))),
-        hir::Type::Set(t) => Ty::Set(Rc::new(from_hir(t))),
-        hir::Type::Map(t) => Ty::Map(Rc::new(from_hir(t))),
-        hir::Type::Record(fields) => {
-            let mut fs: Vec<(String, Field)> = fields
+        hir::Type::List(t) => Ty::list(from_hir(t)),
+        hir::Type::Set(t) => Ty::set(from_hir(t)),
+        hir::Type::Map(t) => Ty::map(from_hir(t)),
+        hir::Type::Record(fields) => Ty::record(
+            fields
                 .iter()
                 .map(|f| {
                     (
@@ -122,10 +215,8 @@ pub fn from_hir(ty: &hir::Type) -> Ty {
                         },
                     )
                 })
-                .collect();
-            fs.sort_by(|a, b| a.0.cmp(&b.0));
-            Ty::Record(Rc::new(fs))
-        }
+                .collect(),
+        ),
         hir::Type::Union(members) => union_all(members.iter().map(from_hir)),
         hir::Type::Named(id) => Ty::Named(*id),
     }

@@ -1,0 +1,121 @@
+//! Types that share their parts (issue 13, "no policy may hang pol"): a policy whose
+//! inferred types double at each let checks in time linear in its length, a type past
+//! the size limit keeps only its kinds, and a message shows a type in bounded length.
+//! Speed is not asserted: a regression would make these tests run (nearly) forever.
+
+use super::*;
+use crate::hir::Kinds;
+
+/// A policy of `package p`, `let t0 = {first}`, `let t{i} = {step}` for i in 1..=n
+/// with `PREV` in `step` standing for `t{i-1}`, then `tail`, with `LAST` in it
+/// standing for `t{n}`.
+fn chain(first: &str, step: &str, n: usize, tail: &str) -> String {
+    let mut src = format!("package p\n\nlet t0 = {first}\n");
+    for i in 1..=n {
+        let prev = format!("t{}", i - 1);
+        src.push_str(&format!("let t{i} = {}\n", step.replace("PREV", &prev)));
+    }
+    src.push_str(&tail.replace("LAST", &format!("t{n}")));
+    src.push('\n');
+    src
+}
+
+const COMPARE_LAST: &str = "deny d { if LAST == LAST message \"x\" }";
+
+#[test]
+fn records_that_double_at_each_let_check() {
+    let src = chain("[input.n]", "{\"a\": PREV, \"b\": PREV}", 40, COMPARE_LAST);
+    check(&src).assert_clean();
+}
+
+#[test]
+fn sets_of_unions_that_double_at_each_let_check() {
+    // `{t, [t]}` is a set of `T | [T]`: twice T's size at each step.
+    let src = chain("input.n", "{PREV, [PREV]}", 40, COMPARE_LAST);
+    check(&src).assert_clean();
+}
+
+#[test]
+fn lists_and_maps_that_double_at_each_let_check() {
+    let src = chain(
+        "[input.n]",
+        "[PREV, {PREV: 1}, {\"k\": [PREV]}]",
+        40,
+        COMPARE_LAST,
+    );
+    let c = check(&src);
+    // `{PREV: 1}` has a key that is not a string: one error per let, nothing more.
+    assert!(
+        c.diags.iter().all(|d| d.code == Code::IncompatibleOperands),
+        "{:#?}",
+        c.diags
+    );
+    let src = chain("[input.n]", "[PREV, PREV]", 40, COMPARE_LAST);
+    check(&src).assert_clean();
+}
+
+#[test]
+fn types_built_apart_that_are_equal_check() {
+    // No part is shared between `a{i}` and `b{i}`, so comparing them walks both.
+    let mut src = String::from("package p\n\nlet a0 = [input.n]\nlet b0 = [input.n]\n");
+    for i in 1..=40 {
+        for x in ["a", "b"] {
+            src.push_str(&format!(
+                "let {x}{i} = {{\"a\": {x}{p}, \"b\": {x}{p}}}\n",
+                p = i - 1
+            ));
+        }
+    }
+    src.push_str("deny d { if len([a40, b40, {a40, b40}]) == 1 message \"x\" }\n");
+    check(&src).assert_clean();
+}
+
+#[test]
+fn function_results_that_double_at_each_call_check() {
+    let src = chain(
+        "[input.n]",
+        "f(PREV)",
+        40,
+        "fn f(x) = {\"a\": x, \"b\": [x, g(x)]}\nfn g(y) = {y, [y]}\n\
+         deny d { if LAST == f(LAST) message \"x\" }",
+    );
+    check(&src).assert_clean();
+}
+
+#[test]
+fn a_type_past_the_limit_keeps_its_kind() {
+    // A record of 2^40 nodes is widened to an object whose fields are `any`: adding
+    // it to an int is still an error, and its kind is still proved for the compiler.
+    let src = chain(
+        "[input.n]",
+        "{\"a\": PREV, \"b\": PREV}",
+        40,
+        "let sum = LAST + 1",
+    );
+    let c = check(&src);
+    let d = c.only_at(Code::IncompatibleOperands, "t40 + 1");
+    assert!(d.message.contains("`object` and `int`"), "{d:#?}");
+    let last = c.program.lets.get(40).map(|l| &l.value);
+    assert_eq!(
+        last.and_then(|v| c.program.kinds.of(v)),
+        Some(Kinds::OBJECT)
+    );
+    let src = chain("input.n", "{PREV, [PREV]}", 40, "let sum = LAST + 1");
+    let d = check(&src)
+        .only_at(Code::IncompatibleOperands, "t40 + 1")
+        .clone();
+    assert!(d.message.contains("`set` and `int`"), "{d:#?}");
+}
+
+#[test]
+fn types_of_the_standard_library_are_not_widened() {
+    // `std.github.Step` is reached through `Workflow`, `NormalJob` and their inline
+    // records: a widened type would take the misspelt field without a word.
+    let c = check(
+        "package p\nimport std.github\ninput: github.Workflow\n\
+         deny d {\n  for _, job in input.jobs\n  for step in job.steps\n  \
+         if step.usses != null\n  message \"x\"\n}\n",
+    );
+    let d = c.only_at(Code::UnknownField, "step.usses");
+    assert_eq!(help(d), "did you mean `uses`?");
+}
