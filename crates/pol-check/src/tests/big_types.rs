@@ -107,6 +107,30 @@ fn a_type_past_the_limit_keeps_its_kind() {
     assert!(d.message.contains("`set` and `int`"), "{d:#?}");
 }
 
+/// `type T0 = {name: int}` and, for i in 1..=n, `T{i} = A{i} | B{i} | C{i} | D{i}`
+/// where each of these four is `T{i-1}`: 4^n paths from `T{n}` down to `T0`.
+fn diamonds(n: usize) -> String {
+    let mut src = String::from("package p\n\ntype T0 = {name: int}\n");
+    for i in 1..=n {
+        for x in ["A", "B", "C", "D"] {
+            src.push_str(&format!("type {x}{i} = T{}\n", i - 1));
+        }
+        src.push_str(&format!("type T{i} = A{i} | B{i} | C{i} | D{i}\n"));
+    }
+    src
+}
+
+#[test]
+fn named_types_reached_by_many_paths_check() {
+    let src = diamonds(40) + "fn f(x: T40) = x.name + 1\nlet v = f(input)\n";
+    check(&src).assert_clean();
+    // Near enough to unfold down to the record: its fields are still checked.
+    let src = diamonds(4) + "fn f(x: T4) = x.nmae + 1\n";
+    let c = check(&src);
+    let d = c.only_at(Code::UnknownField, "x.nmae");
+    assert_eq!(help(d), "did you mean `name`?");
+}
+
 #[test]
 fn types_of_the_standard_library_are_not_widened() {
     // `std.github.Step` is reached through `Workflow`, `NormalJob` and their inline

@@ -4,6 +4,7 @@
 
 pub use crate::hir::Kinds;
 use crate::hir::{self, Program, TypeId};
+use std::collections::HashSet;
 use std::rc::Rc;
 
 /// A type as the checker reasons about it.
@@ -228,27 +229,41 @@ pub struct Types<'p> {
 }
 
 impl Types<'_> {
-    /// The members of `ty` with named types unfolded (a non-union type is one member).
+    /// The members of `ty` with named types unfolded (a non-union type is one member);
+    /// `[any]` when there are more than `UNION_LIMIT`, as for a union.
     pub fn members(&self, ty: &Ty) -> Vec<Ty> {
-        let mut out = Vec::new();
-        self.collect_members(ty, 0, &mut out);
-        out
+        let mut walk = Members::default();
+        self.collect_members(ty, &mut walk);
+        if walk.out.len() > UNION_LIMIT {
+            return vec![Ty::Any];
+        }
+        walk.out
     }
 
-    fn collect_members(&self, ty: &Ty, depth: usize, out: &mut Vec<Ty>) {
+    fn collect_members(&self, ty: &Ty, walk: &mut Members) {
+        if walk.out.len() > UNION_LIMIT {
+            return;
+        }
         match ty {
-            Ty::Union(ms) => ms.iter().for_each(|m| self.collect_members(m, depth, out)),
-            Ty::Named(id) if depth < UNFOLD_LIMIT => match self.program.type_def(*id) {
-                Some(def) => self.collect_members(&from_hir(&def.ty), depth + 1, out),
-                None => out.push(Ty::Any),
-            },
-            Ty::Named(_) => out.push(Ty::Any),
-            Ty::Never => {}
-            other => {
-                if !out.contains(other) {
-                    out.push(other.clone());
+            Ty::Union(ms) => ms.iter().for_each(|m| self.collect_members(m, walk)),
+            // Its members are in already: a named type reached by two paths (`type T
+            // = A | B` where `A` and `B` are both `C`) is unfolded once, not once per
+            // path, which would be exponential in the depth of such diamonds.
+            Ty::Named(id) if walk.unfolded.contains(id) => {}
+            Ty::Named(id) => match self.program.type_def(*id) {
+                Some(def)
+                    if walk.unfolding.len() < UNFOLD_LIMIT && !walk.unfolding.contains(id) =>
+                {
+                    walk.unfolding.push(*id);
+                    self.collect_members(&from_hir(&def.ty), walk);
+                    walk.unfolding.pop();
+                    walk.unfolded.insert(*id);
                 }
-            }
+                // Unknown, unfolded too deep, or a member of itself (`type T = T | int`).
+                _ => walk.push(Ty::Any),
+            },
+            Ty::Never => {}
+            other => walk.push(other.clone()),
         }
     }
 
@@ -405,6 +420,24 @@ impl Types<'_> {
                 .program
                 .type_def(*id)
                 .map_or_else(|| "?".to_owned(), |d| d.info.name.clone()),
+        }
+    }
+}
+
+/// The state of [`Types::members`].
+#[derive(Default)]
+struct Members {
+    out: Vec<Ty>,
+    /// The named types being unfolded, outermost first.
+    unfolding: Vec<TypeId>,
+    /// The named types whose members are in `out`.
+    unfolded: HashSet<TypeId>,
+}
+
+impl Members {
+    fn push(&mut self, ty: Ty) {
+        if !self.out.contains(&ty) {
+            self.out.push(ty);
         }
     }
 }
