@@ -107,6 +107,25 @@ fn a_type_past_the_limit_keeps_its_kind() {
     assert!(d.message.contains("`set` and `int`"), "{d:#?}");
 }
 
+#[test]
+fn a_type_in_a_message_is_cut_to_a_bounded_length() {
+    // A union of records with long field names: thousands of characters in full.
+    let records: Vec<String> = (0..20)
+        .map(|i| format!("{{\"{}{i}\": [1]}}", "field_with_a_long_name_".repeat(4)))
+        .collect();
+    let src = format!(
+        "package p\n\nlet xs = [{}]\nlet sum = xs + 1\n",
+        records.join(", ")
+    );
+    let c = check(&src);
+    let d = c.only_at(Code::IncompatibleOperands, "xs + 1");
+    let label = d.secondary.first().map_or("", |l| l.message.as_str());
+    for text in [d.message.as_str(), label] {
+        assert!(text.chars().count() < 400, "{text}");
+        assert!(text.contains('…'), "{text}");
+    }
+}
+
 /// `type T0 = {name: int}` and, for i in 1..=n, `T{i} = A{i} | B{i} | C{i} | D{i}`
 /// where each of these four is `T{i-1}`: 4^n paths from `T{n}` down to `T0`.
 fn diamonds(n: usize) -> String {

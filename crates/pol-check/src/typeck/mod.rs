@@ -12,6 +12,7 @@
 mod expr;
 mod narrow;
 mod rules;
+mod show;
 mod sigs;
 #[cfg(test)]
 mod tests;

@@ -376,52 +376,6 @@ impl Types<'_> {
                 .filter(|m| !matches!(m, Ty::Null)),
         )
     }
-
-    /// How the type reads in a message: `string`, `[int]`, `Step`, `string | null`.
-    pub fn show(&self, ty: &Ty) -> String {
-        self.show_depth(ty, 0)
-    }
-
-    fn show_depth(&self, ty: &Ty, depth: usize) -> String {
-        if depth > 3 {
-            return "...".to_owned();
-        }
-        match ty {
-            Ty::Any => "any".into(),
-            Ty::Never => "nothing".into(),
-            Ty::Null => "null".into(),
-            Ty::Bool => "bool".into(),
-            Ty::Int => "int".into(),
-            Ty::Float => "float".into(),
-            Ty::Str => "string".into(),
-            Ty::List(t) => format!("[{}]", self.show_depth(t, depth + 1)),
-            Ty::Set(t) => format!("set<{}>", self.show_depth(t, depth + 1)),
-            Ty::Map(t) => format!("map<{}>", self.show_depth(t, depth + 1)),
-            Ty::Record(fields) => {
-                let shown: Vec<String> = fields
-                    .iter()
-                    .take(4)
-                    .map(|(n, f)| {
-                        format!(
-                            "{n}{}: {}",
-                            if f.optional { "?" } else { "" },
-                            self.show_depth(&f.ty, depth + 1)
-                        )
-                    })
-                    .collect();
-                let more = if fields.len() > 4 { ", ..." } else { "" };
-                format!("{{{}{more}}}", shown.join(", "))
-            }
-            Ty::Union(ms) => {
-                let shown: Vec<String> = ms.iter().map(|m| self.show_depth(m, depth + 1)).collect();
-                shown.join(" | ")
-            }
-            Ty::Named(id) => self
-                .program
-                .type_def(*id)
-                .map_or_else(|| "?".to_owned(), |d| d.info.name.clone()),
-        }
-    }
 }
 
 /// The state of [`Types::members`].
