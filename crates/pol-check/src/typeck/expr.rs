@@ -193,7 +193,7 @@ impl Checker<'_> {
             ExprKind::Binary { op, lhs, rhs } => self.binary(env, *op, lhs, rhs, e.span),
             ExprKind::If { cond, then, els } => {
                 self.condition(env, cond);
-                let mark = env.facts.len();
+                let mark = env.facts.mark();
                 let yes = self.facts_of(env, cond, true);
                 env.facts.extend(yes);
                 let a = self.infer(env, then);
@@ -310,23 +310,19 @@ impl Checker<'_> {
 
     /// The facts `cond` gives when it is true (`positive`) or not.
     pub(super) fn facts_of(
-        &mut self,
-        env: &mut Env,
+        &self,
+        env: &Env,
         cond: &hir::Expr,
         positive: bool,
     ) -> Vec<(String, Ty)> {
-        let types = super::ty::Types {
-            program: self.program,
-        };
-        let snapshot = env.clone();
-        let type_of = |e: &hir::Expr| -> Ty { self.peek(&snapshot, e) };
-        super::narrow::facts(&types, cond, positive, &type_of)
+        let type_of = |e: &hir::Expr| -> Ty { self.peek(env, e) };
+        super::narrow::facts(&self.types, cond, positive, &type_of)
     }
 
     /// The type of a path expression, without reporting anything.
     fn peek(&self, env: &Env, e: &hir::Expr) -> Ty {
         if let Some(key) = super::narrow::path(e)
-            && let Some(t) = env.fact(&key)
+            && let Some(t) = env.facts.get(&key)
         {
             return t.clone();
         }
@@ -344,7 +340,7 @@ impl Checker<'_> {
 
     /// Infers a path expression: its narrowed type when a condition gave one.
     fn narrowed(&self, env: &Env, e: &hir::Expr, t: Typed) -> Typed {
-        match super::narrow::path(e).and_then(|key| env.fact(&key).cloned()) {
+        match super::narrow::path(e).and_then(|key| env.facts.get(&key).cloned()) {
             Some(ty) => Typed { ty, ..t },
             None => t,
         }
@@ -594,7 +590,7 @@ impl Checker<'_> {
     ) -> Typed {
         let a = self.infer(env, lhs);
         // `a and b` reads `b` only when `a` is true; `a or b` only when it is not.
-        let mark = env.facts.len();
+        let mark = env.facts.mark();
         if matches!(op, BinaryOp::And | BinaryOp::Or) {
             let facts = self.facts_of(env, lhs, op == BinaryOp::And);
             env.facts.extend(facts);

@@ -57,27 +57,17 @@ impl Typed {
 
 /// The types of a body's locals while checking it, and the narrowed types of paths
 /// in the code a condition guards.
-#[derive(Clone)]
 pub(crate) struct Env {
     locals: Vec<Option<Typed>>,
-    facts: Vec<(String, Ty)>,
+    facts: narrow::Facts,
 }
 
 impl Env {
     fn new(len: usize) -> Env {
         Env {
             locals: vec![None; len],
-            facts: Vec::new(),
+            facts: narrow::Facts::default(),
         }
-    }
-
-    /// The narrowed type of a path, if a condition gave one (the latest wins).
-    fn fact(&self, key: &str) -> Option<&Ty> {
-        self.facts
-            .iter()
-            .rev()
-            .find(|(k, _)| k == key)
-            .map(|(_, t)| t)
     }
 
     fn get(&self, id: LocalId) -> Typed {
