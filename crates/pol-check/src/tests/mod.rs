@@ -3,6 +3,7 @@
 mod annotations;
 mod big_types;
 mod names;
+mod narrowing;
 mod packages;
 mod programs;
 mod rules;

@@ -265,13 +265,17 @@ impl Checker<'_> {
                 }
             }
             ExprKind::ListComp { elem, clauses } => {
+                let mark = env.facts.mark();
                 self.comp_clauses(env, clauses);
                 let t = self.infer(env, elem);
+                env.facts.truncate(mark);
                 Typed::of(Ty::list(t.ty))
             }
             ExprKind::SetComp { elem, clauses } => {
+                let mark = env.facts.mark();
                 self.comp_clauses(env, clauses);
                 let t = self.infer(env, elem);
+                env.facts.truncate(mark);
                 Typed::of(Ty::set(t.ty))
             }
             ExprKind::ObjectComp {
@@ -279,10 +283,12 @@ impl Checker<'_> {
                 value,
                 clauses,
             } => {
+                let mark = env.facts.mark();
                 self.comp_clauses(env, clauses);
                 let kt = self.infer(env, key);
                 self.object_key(&kt, key.span);
                 let vt = self.infer(env, value);
+                env.facts.truncate(mark);
                 Typed::of(Ty::map(vt.ty))
             }
         }
@@ -464,6 +470,8 @@ impl Checker<'_> {
         );
     }
 
+    /// Checks a comprehension's clauses; the facts of its conditions hold until the
+    /// caller truncates them, after the element.
     fn comp_clauses(&mut self, env: &mut Env, clauses: &[Clause]) {
         for clause in clauses {
             match clause {
