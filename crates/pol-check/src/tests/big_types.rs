@@ -1,7 +1,8 @@
-//! Types that share their parts (issue 13, "no policy may hang pol"): a policy whose
+//! Hostile shapes of types (issue 13, "no policy may hang pol"): a policy whose
 //! inferred types double at each let checks in time linear in its length, a type past
-//! the size limit keeps only its kinds, and a message shows a type in bounded length.
-//! Speed is not asserted: a regression would make these tests run (nearly) forever.
+//! the size limit keeps only its kinds, a message shows a type in bounded length, and
+//! long chains of lets or calls do not overflow the stack. Speed is not asserted: a
+//! regression would make these tests run (nearly) forever, or crash.
 
 use super::*;
 use crate::hir::Kinds;
@@ -161,4 +162,22 @@ fn types_of_the_standard_library_are_not_widened() {
     );
     let d = c.only_at(Code::UnknownField, "step.usses");
     assert_eq!(help(d), "did you mean `uses`?");
+}
+
+#[test]
+fn long_chains_of_lets_and_calls_check() {
+    // Each let uses the next one, so inferring the first would recurse through all.
+    let mut src = String::from("package p\n\nlet v = t0 + 1\n");
+    for i in 0..3000 {
+        src.push_str(&format!("let t{i} = [t{}]\n", i + 1));
+    }
+    src.push_str("let t3000 = input.n\n");
+    let c = check(&src);
+    // `v` is a list plus an int: still found, from wherever the chain was cut.
+    c.only_at(Code::IncompatibleOperands, "t0 + 1");
+    let mut src = String::from("package p\n\nfn f0(x) = [x]\nlet v = f3000(1) + 1\n");
+    for i in 1..=3000 {
+        src.push_str(&format!("fn f{i}(x) = f{}(x)\n", i - 1));
+    }
+    check(&src).assert_clean();
 }

@@ -57,7 +57,9 @@ impl Checker<'_> {
     /// Infers the type of `e`, reporting type errors in it (and, when proving kinds
     /// for the compiler, recording them).
     pub(super) fn infer(&mut self, env: &mut Env, e: &hir::Expr) -> Typed {
+        self.depth += 1;
         let t = self.infer_kind(env, e);
+        self.depth -= 1;
         if let Some(table) = &mut self.record {
             let (kinds, dynamic) = self.types.kinds(&t.ty);
             table.record(e.span, if dynamic { Kinds::ALL } else { kinds });

@@ -102,7 +102,18 @@ pub(crate) struct Checker<'p> {
     /// When proving kinds for the compiler (`sound_kinds`): what each expression may
     /// be. Declared types (`input`, parameters) are then taken as `any`.
     record: Option<hir::KindTable>,
+    /// How many `infer` calls are under way (see `NESTING_LIMIT`).
+    depth: usize,
 }
+
+/// How deeply inference may nest — expressions, and the lets and function bodies
+/// inferred where they are used — before a let or a call not inferred yet is taken as
+/// `any` (checked at run time). A chain of lets each using the next one, or of
+/// functions each calling the next, would otherwise recurse once per link and
+/// overflow the stack. A let cut off so is inferred on its own later. Expressions
+/// themselves nest at most `ast::MAX_DEPTH` deep, so inference nests at most about
+/// twice this.
+const NESTING_LIMIT: usize = 256;
 
 /// Checks the types of a program that resolved without errors; returns the
 /// diagnostics (errors and warnings).
@@ -134,6 +145,7 @@ impl<'p> Checker<'p> {
             own: Vec::new(),
             package: hir::PackageId(0),
             record,
+            depth: 0,
         }
     }
 
@@ -172,6 +184,9 @@ impl Checker<'_> {
             return Typed::any();
         };
         let outer = std::mem::replace(&mut self.package, def.info.package);
+        if self.depth > NESTING_LIMIT {
+            return Typed::any();
+        }
         // A placeholder guards against cycles (reported elsewhere).
         if let Some(slot) = self.lets.get_mut(id.index()) {
             *slot = Some(Typed::any());
@@ -223,7 +238,7 @@ impl Checker<'_> {
         if let Some((_, _, t)) = self.calls.iter().find(|(f, a, _)| *f == id && *a == args) {
             return t.clone();
         }
-        if self.calls.len() > 4096 {
+        if self.calls.len() > 4096 || self.depth > NESTING_LIMIT {
             return Typed::any();
         }
         let mut env = Env::new(def.body.locals.len());
