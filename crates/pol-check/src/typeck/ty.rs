@@ -1,6 +1,6 @@
 //! `Ty`: the checker's view of types — unions flattened, named types unfolded on
-//! demand — and the questions it asks of them: which runtime kinds a value may have,
-//! what reading a field gives, what iterating gives.
+//! demand, sizes bounded (`SIZE_LIMIT`) — and the questions it asks of them: which
+//! runtime kinds a value may have, what reading a field gives, what iterating gives.
 
 pub use crate::hir::Kinds;
 use crate::hir::{self, Program, TypeId};
