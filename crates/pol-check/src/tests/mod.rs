@@ -1,7 +1,9 @@
 //! Tests of the checks, through `check_files` on small sources.
 
 mod annotations;
+mod big_types;
 mod names;
+mod narrowing;
 mod packages;
 mod programs;
 mod rules;

@@ -57,7 +57,9 @@ impl Checker<'_> {
     /// Infers the type of `e`, reporting type errors in it (and, when proving kinds
     /// for the compiler, recording them).
     pub(super) fn infer(&mut self, env: &mut Env, e: &hir::Expr) -> Typed {
+        self.depth += 1;
         let t = self.infer_kind(env, e);
+        self.depth -= 1;
         if let Some(table) = &mut self.record {
             let (kinds, dynamic) = self.types.kinds(&t.ty);
             table.record(e.span, if dynamic { Kinds::ALL } else { kinds });
@@ -119,8 +121,12 @@ impl Checker<'_> {
                         out,
                         match m {
                             Ty::Any => Ty::Any,
-                            Ty::List(t) if idyn || ik.has(Kinds::INT) => (*t).nullable(),
-                            Ty::Map(t) if idyn || ik.has(Kinds::STR) => (*t).nullable(),
+                            Ty::List(t) if idyn || ik.has(Kinds::INT) => {
+                                Rc::unwrap_or_clone(t).nullable()
+                            }
+                            Ty::Map(t) if idyn || ik.has(Kinds::STR) => {
+                                Rc::unwrap_or_clone(t).nullable()
+                            }
                             Ty::Record(fields) if idyn || ik.has(Kinds::STR) => {
                                 union_all(fields.iter().map(|(_, f)| f.ty.clone())).nullable()
                             }
@@ -189,7 +195,7 @@ impl Checker<'_> {
             ExprKind::Binary { op, lhs, rhs } => self.binary(env, *op, lhs, rhs, e.span),
             ExprKind::If { cond, then, els } => {
                 self.condition(env, cond);
-                let mark = env.facts.len();
+                let mark = env.facts.mark();
                 let yes = self.facts_of(env, cond, true);
                 env.facts.extend(yes);
                 let a = self.infer(env, then);
@@ -226,11 +232,11 @@ impl Checker<'_> {
             }
             ExprKind::List(items) => {
                 let elem = union_all(items.iter().map(|i| self.infer(env, i).ty));
-                Typed::of(Ty::List(Box::new(elem)))
+                Typed::of(Ty::list(elem))
             }
             ExprKind::Set(items) => {
                 let elem = union_all(items.iter().map(|i| self.infer(env, i).ty));
-                Typed::of(Ty::Set(Box::new(elem)))
+                Typed::of(Ty::set(elem))
             }
             ExprKind::Object(pairs) => {
                 let mut fields: Vec<(String, super::ty::Field)> = Vec::new();
@@ -242,7 +248,6 @@ impl Checker<'_> {
                     let vt = self.infer(env, v);
                     match &k.kind {
                         ExprKind::Str(name) => {
-                            fields.retain(|(n, _)| n != name);
                             fields.push((
                                 name.clone(),
                                 super::ty::Field {
@@ -256,32 +261,37 @@ impl Checker<'_> {
                     computed = union(computed, vt.ty);
                 }
                 if literal_keys {
-                    fields.sort_by(|a, b| a.0.cmp(&b.0));
-                    Typed::of(Ty::Record(Rc::new(fields)))
+                    Typed::of(Ty::record(fields))
                 } else {
-                    Typed::of(Ty::Map(Box::new(computed)))
+                    Typed::of(Ty::map(computed))
                 }
             }
             ExprKind::ListComp { elem, clauses } => {
+                let mark = env.facts.mark();
                 self.comp_clauses(env, clauses);
                 let t = self.infer(env, elem);
-                Typed::of(Ty::List(Box::new(t.ty)))
+                env.facts.truncate(mark);
+                Typed::of(Ty::list(t.ty))
             }
             ExprKind::SetComp { elem, clauses } => {
+                let mark = env.facts.mark();
                 self.comp_clauses(env, clauses);
                 let t = self.infer(env, elem);
-                Typed::of(Ty::Set(Box::new(t.ty)))
+                env.facts.truncate(mark);
+                Typed::of(Ty::set(t.ty))
             }
             ExprKind::ObjectComp {
                 key,
                 value,
                 clauses,
             } => {
+                let mark = env.facts.mark();
                 self.comp_clauses(env, clauses);
                 let kt = self.infer(env, key);
                 self.object_key(&kt, key.span);
                 let vt = self.infer(env, value);
-                Typed::of(Ty::Map(Box::new(vt.ty)))
+                env.facts.truncate(mark);
+                Typed::of(Ty::map(vt.ty))
             }
         }
     }
@@ -308,23 +318,19 @@ impl Checker<'_> {
 
     /// The facts `cond` gives when it is true (`positive`) or not.
     pub(super) fn facts_of(
-        &mut self,
-        env: &mut Env,
+        &self,
+        env: &Env,
         cond: &hir::Expr,
         positive: bool,
     ) -> Vec<(String, Ty)> {
-        let types = super::ty::Types {
-            program: self.program,
-        };
-        let snapshot = env.clone();
-        let type_of = |e: &hir::Expr| -> Ty { self.peek(&snapshot, e) };
-        super::narrow::facts(&types, cond, positive, &type_of)
+        let type_of = |e: &hir::Expr| -> Ty { self.peek(env, e) };
+        super::narrow::facts(&self.types, cond, positive, &type_of)
     }
 
     /// The type of a path expression, without reporting anything.
     fn peek(&self, env: &Env, e: &hir::Expr) -> Ty {
         if let Some(key) = super::narrow::path(e)
-            && let Some(t) = env.fact(&key)
+            && let Some(t) = env.facts.get(&key)
         {
             return t.clone();
         }
@@ -342,7 +348,7 @@ impl Checker<'_> {
 
     /// Infers a path expression: its narrowed type when a condition gave one.
     fn narrowed(&self, env: &Env, e: &hir::Expr, t: Typed) -> Typed {
-        match super::narrow::path(e).and_then(|key| env.fact(&key).cloned()) {
+        match super::narrow::path(e).and_then(|key| env.facts.get(&key).cloned()) {
             Some(ty) => Typed { ty, ..t },
             None => t,
         }
@@ -466,6 +472,8 @@ impl Checker<'_> {
         );
     }
 
+    /// Checks a comprehension's clauses; the facts of its conditions hold until the
+    /// caller truncates them, after the element.
     fn comp_clauses(&mut self, env: &mut Env, clauses: &[Clause]) {
         for clause in clauses {
             match clause {
@@ -592,7 +600,7 @@ impl Checker<'_> {
     ) -> Typed {
         let a = self.infer(env, lhs);
         // `a and b` reads `b` only when `a` is true; `a or b` only when it is not.
-        let mark = env.facts.len();
+        let mark = env.facts.mark();
         if matches!(op, BinaryOp::And | BinaryOp::Or) {
             let facts = self.facts_of(env, lhs, op == BinaryOp::And);
             env.facts.extend(facts);
@@ -682,7 +690,7 @@ impl Checker<'_> {
                 } else if na == Kinds::LIST {
                     let ea = self.types.elements(&a.ty).1;
                     let eb = self.types.elements(&b.ty).1;
-                    Ty::List(Box::new(union(ea, eb)))
+                    Ty::list(union(ea, eb))
                 } else {
                     arith(na, nb)
                 }

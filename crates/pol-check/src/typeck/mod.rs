@@ -12,7 +12,10 @@
 mod expr;
 mod narrow;
 mod rules;
+mod show;
 mod sigs;
+#[cfg(test)]
+mod tests;
 mod ty;
 mod unused;
 
@@ -54,27 +57,17 @@ impl Typed {
 
 /// The types of a body's locals while checking it, and the narrowed types of paths
 /// in the code a condition guards.
-#[derive(Clone)]
 pub(crate) struct Env {
     locals: Vec<Option<Typed>>,
-    facts: Vec<(String, Ty)>,
+    facts: narrow::Facts,
 }
 
 impl Env {
     fn new(len: usize) -> Env {
         Env {
             locals: vec![None; len],
-            facts: Vec::new(),
+            facts: narrow::Facts::default(),
         }
-    }
-
-    /// The narrowed type of a path, if a condition gave one (the latest wins).
-    fn fact(&self, key: &str) -> Option<&Ty> {
-        self.facts
-            .iter()
-            .rev()
-            .find(|(k, _)| k == key)
-            .map(|(_, t)| t)
     }
 
     fn get(&self, id: LocalId) -> Typed {
@@ -109,7 +102,18 @@ pub(crate) struct Checker<'p> {
     /// When proving kinds for the compiler (`sound_kinds`): what each expression may
     /// be. Declared types (`input`, parameters) are then taken as `any`.
     record: Option<hir::KindTable>,
+    /// How many `infer` calls are under way (see `NESTING_LIMIT`).
+    depth: usize,
 }
+
+/// How deeply inference may nest — expressions, and the lets and function bodies
+/// inferred where they are used — before a let or a call not inferred yet is taken as
+/// `any` (checked at run time). A chain of lets each using the next one, or of
+/// functions each calling the next, would otherwise recurse once per link and
+/// overflow the stack. A let cut off so is inferred on its own later. Expressions
+/// themselves nest at most `ast::MAX_DEPTH` deep, so inference nests at most about
+/// twice this.
+const NESTING_LIMIT: usize = 256;
 
 /// Checks the types of a program that resolved without errors; returns the
 /// diagnostics (errors and warnings).
@@ -141,6 +145,7 @@ impl<'p> Checker<'p> {
             own: Vec::new(),
             package: hir::PackageId(0),
             record,
+            depth: 0,
         }
     }
 
@@ -179,6 +184,9 @@ impl Checker<'_> {
             return Typed::any();
         };
         let outer = std::mem::replace(&mut self.package, def.info.package);
+        if self.depth > NESTING_LIMIT {
+            return Typed::any();
+        }
         // A placeholder guards against cycles (reported elsewhere).
         if let Some(slot) = self.lets.get_mut(id.index()) {
             *slot = Some(Typed::any());
@@ -230,7 +238,7 @@ impl Checker<'_> {
         if let Some((_, _, t)) = self.calls.iter().find(|(f, a, _)| *f == id && *a == args) {
             return t.clone();
         }
-        if self.calls.len() > 4096 {
+        if self.calls.len() > 4096 || self.depth > NESTING_LIMIT {
             return Typed::any();
         }
         let mut env = Env::new(def.body.locals.len());

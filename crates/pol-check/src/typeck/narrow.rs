@@ -7,6 +7,56 @@
 use super::ty::{Ty, Types, union_all};
 use crate::builtins::Builtin;
 use crate::hir::{BinaryOp, Callee, Expr, ExprKind, UnaryOp};
+use std::collections::HashMap;
+
+/// The narrowed types of paths in the code that conditions guard: a stack, the facts
+/// of the latest condition on top, indexed by path so that reading a path does not
+/// scan every condition before it (a rule may have thousands).
+#[derive(Default)]
+pub struct Facts {
+    stack: Vec<(String, Ty)>,
+    /// For each path with facts, their positions in `stack`, in order.
+    by_path: HashMap<String, Vec<usize>>,
+}
+
+impl Facts {
+    /// The narrowed type of a path, if a condition gave one (the latest wins).
+    pub fn get(&self, path: &str) -> Option<&Ty> {
+        let at = *self.by_path.get(path)?.last()?;
+        self.stack.get(at).map(|(_, ty)| ty)
+    }
+
+    /// Adds facts on top.
+    pub fn extend(&mut self, facts: Vec<(String, Ty)>) {
+        for (path, ty) in facts {
+            self.by_path
+                .entry(path.clone())
+                .or_default()
+                .push(self.stack.len());
+            self.stack.push((path, ty));
+        }
+    }
+
+    /// A mark to `truncate` to: the facts added after it are dropped.
+    pub fn mark(&self) -> usize {
+        self.stack.len()
+    }
+
+    /// Drops the facts added since `mark`.
+    pub fn truncate(&mut self, mark: usize) {
+        while self.stack.len() > mark {
+            let Some((path, _)) = self.stack.pop() else {
+                break;
+            };
+            if let Some(at) = self.by_path.get_mut(&path) {
+                at.pop();
+                if at.is_empty() {
+                    self.by_path.remove(&path);
+                }
+            }
+        }
+    }
+}
 
 /// The key of a path expression, if `e` is one.
 pub fn path(e: &Expr) -> Option<String> {
@@ -45,9 +95,9 @@ fn general(kind: &str) -> Option<Ty> {
         "int" => Ty::Int,
         "float" => Ty::Float,
         "string" => Ty::Str,
-        "list" => Ty::List(Box::new(Ty::Any)),
-        "set" => Ty::Set(Box::new(Ty::Any)),
-        "object" => Ty::Map(Box::new(Ty::Any)),
+        "list" => Ty::list(Ty::Any),
+        "set" => Ty::set(Ty::Any),
+        "object" => Ty::map(Ty::Any),
         _ => return None,
     })
 }

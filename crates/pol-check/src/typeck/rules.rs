@@ -35,7 +35,7 @@ impl Checker<'_> {
                         self.constant_condition(rule, cond.span, &t);
                     }
                     // What the condition tells holds for the clauses after it.
-                    let facts = self.facts_of(&mut env, cond, true);
+                    let facts = self.facts_of(&env, cond, true);
                     env.facts.extend(facts);
                 }
                 Clause::Let { local, value } => {

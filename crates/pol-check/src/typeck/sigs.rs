@@ -3,6 +3,7 @@
 
 use super::ty::{Kinds, Ty, Types, union, union_all};
 use crate::builtins::Builtin;
+use std::rc::Rc;
 
 /// An argument of the wrong kind.
 pub struct ArgError {
@@ -70,7 +71,7 @@ pub fn call(types: &Types<'_>, builtin: Builtin, args: &[Ty], sound: bool) -> Re
         B::Split => {
             string(0)?;
             string(1)?;
-            Ty::List(Box::new(Ty::Str))
+            Ty::list(Ty::Str)
         }
         B::Join => {
             accepts(types, args, 0, COLLECTION, "a list of strings")?;
@@ -102,11 +103,11 @@ pub fn call(types: &Types<'_>, builtin: Builtin, args: &[Ty], sound: bool) -> Re
         }
         B::Keys => {
             accepts(types, args, 0, Kinds::OBJECT, "an object")?;
-            Ty::List(Box::new(Ty::Str))
+            Ty::list(Ty::Str)
         }
         B::Values => {
             accepts(types, args, 0, Kinds::OBJECT, "an object")?;
-            Ty::List(Box::new(element(types, args.first().unwrap_or(&Ty::Any))))
+            Ty::list(element(types, args.first().unwrap_or(&Ty::Any)))
         }
         B::Sum => {
             accepts(types, args, 0, COLLECTION, "a list of numbers")?;
@@ -130,16 +131,16 @@ pub fn call(types: &Types<'_>, builtin: Builtin, args: &[Ty], sound: bool) -> Re
         }
         B::Sort | B::Unique => {
             accepts(types, args, 0, COLLECTION, "a list or set")?;
-            Ty::List(Box::new(element(types, args.first().unwrap_or(&Ty::Any))))
+            Ty::list(element(types, args.first().unwrap_or(&Ty::Any)))
         }
         B::Flatten => {
             accepts(types, args, 0, COLLECTION, "a list or set")?;
             let elem = element(types, args.first().unwrap_or(&Ty::Any));
             let inner = union_all(types.members(&elem).into_iter().map(|m| match m {
-                Ty::List(t) | Ty::Set(t) => *t,
+                Ty::List(t) | Ty::Set(t) => Rc::unwrap_or_clone(t),
                 other => other,
             }));
-            Ty::List(Box::new(inner))
+            Ty::list(inner)
         }
         B::TypeOf => return Ok(Ty::Str),
         B::SemverCompare => {

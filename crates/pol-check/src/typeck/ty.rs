@@ -1,13 +1,18 @@
 //! `Ty`: the checker's view of types — unions flattened, named types unfolded on
-//! demand — and the questions it asks of them: which runtime kinds a value may have,
-//! what reading a field gives, what iterating gives.
+//! demand, sizes bounded (`SIZE_LIMIT`) — and the questions it asks of them: which
+//! runtime kinds a value may have, what reading a field gives, what iterating gives.
 
 pub use crate::hir::Kinds;
 use crate::hir::{self, Program, TypeId};
+use std::collections::HashSet;
 use std::rc::Rc;
 
 /// A type as the checker reasons about it.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Parts are shared (`Rc`), so cloning a type is cheap, and, `Ty` being `Eq`, comparing
+/// two `Rc`s to the same part does not walk it (std's `Rc` compares pointers first for
+/// `Eq` types).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ty {
     /// Unknown: checked at run time.
     Any,
@@ -24,11 +29,11 @@ pub enum Ty {
     /// `string`
     Str,
     /// `[T]`
-    List(Box<Ty>),
+    List(Rc<Ty>),
     /// `set<T>`
-    Set(Box<Ty>),
+    Set(Rc<Ty>),
     /// `map<T>`
-    Map(Box<Ty>),
+    Map(Rc<Ty>),
     /// A record: fields sorted by name.
     Record(Rc<Vec<(String, Field)>>),
     /// Two or more members, none of them `Any`, `Never` or a union.
@@ -38,7 +43,7 @@ pub enum Ty {
 }
 
 /// A field of a record type.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {
     /// Its type.
     pub ty: Ty,
@@ -52,10 +57,103 @@ const UNFOLD_LIMIT: usize = 24;
 /// Unions larger than this become `any`, to keep checking fast.
 const UNION_LIMIT: usize = 24;
 
+/// Types larger than this (in nodes, see [`fits`]) keep only their kinds (see
+/// [`widen`]), so that no type the checker builds, and no walk over one, is big: a
+/// chain of lets that doubles a type at each step would otherwise make one of
+/// 2^40 nodes from a policy of 40 lines (issue 13).
+pub(super) const SIZE_LIMIT: usize = 2048;
+
 impl Ty {
     /// `T | null`
     pub fn nullable(self) -> Ty {
         union(self, Ty::Null)
+    }
+
+    /// `[T]`
+    pub fn list(elem: Ty) -> Ty {
+        bounded(Ty::List(Rc::new(elem)))
+    }
+
+    /// `set<T>`
+    pub fn set(elem: Ty) -> Ty {
+        bounded(Ty::Set(Rc::new(elem)))
+    }
+
+    /// `map<T>`
+    pub fn map(values: Ty) -> Ty {
+        bounded(Ty::Map(Rc::new(values)))
+    }
+
+    /// A record with these fields, sorted here by name; of a name given twice, the
+    /// last field counts (as in an object literal).
+    pub fn record(mut fields: Vec<(String, Field)>) -> Ty {
+        // A stable sort: fields of one name stay in their order.
+        fields.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut unique: Vec<(String, Field)> = Vec::with_capacity(fields.len());
+        for field in fields {
+            match unique.last_mut() {
+                Some(last) if last.0 == field.0 => *last = field,
+                _ => unique.push(field),
+            }
+        }
+        bounded(Ty::Record(Rc::new(unique)))
+    }
+}
+
+/// `ty` if it [`fits`], else `ty` [`widen`]ed. Every list, set, map, record and union
+/// type is built through this, so every type has at most `SIZE_LIMIT` nodes (a few
+/// more when widened, see [`widen`]).
+fn bounded(ty: Ty) -> Ty {
+    if fits(&ty) { ty } else { widen(&ty) }
+}
+
+/// Whether `ty` has at most `SIZE_LIMIT` nodes, a part shared twice counted twice (a
+/// walk over the type visits it twice) and a named type counted as one (it is
+/// unfolded only when asked, one level at a time). Counting stops at the limit, so
+/// this takes at most `SIZE_LIMIT` steps whatever the size of `ty`.
+pub fn fits(ty: &Ty) -> bool {
+    let mut left = SIZE_LIMIT;
+    within(ty, &mut left)
+}
+
+fn within(ty: &Ty, left: &mut usize) -> bool {
+    let Some(rest) = left.checked_sub(1) else {
+        return false;
+    };
+    *left = rest;
+    match ty {
+        Ty::List(t) | Ty::Set(t) | Ty::Map(t) => within(t, left),
+        Ty::Record(fields) => fields.iter().all(|(_, f)| within(&f.ty, left)),
+        Ty::Union(ms) => ms.iter().all(|m| within(m, left)),
+        Ty::Any | Ty::Never | Ty::Null | Ty::Bool | Ty::Int | Ty::Float | Ty::Str => true,
+        Ty::Named(_) => true,
+    }
+}
+
+/// `ty` with only its kinds kept: a list becomes `[any]`, a set `set<any>`, a map or
+/// a record `map<any>`, each member of a union so. A value of `ty` is a value of the
+/// result, whose kinds are those of `ty`, so checks stay sound: what the widened
+/// parts held is checked at run time, as for `any`. The result has at most
+/// `1 + 2 * UNION_LIMIT` nodes.
+fn widen(ty: &Ty) -> Ty {
+    match ty {
+        Ty::List(_) => Ty::List(Rc::new(Ty::Any)),
+        Ty::Set(_) => Ty::Set(Rc::new(Ty::Any)),
+        Ty::Map(_) | Ty::Record(_) => Ty::Map(Rc::new(Ty::Any)),
+        Ty::Union(ms) => {
+            let mut members: Vec<Ty> = Vec::new();
+            for m in ms.iter().map(widen) {
+                if !members.contains(&m) {
+                    members.push(m);
+                }
+            }
+            match members.len() {
+                0 => Ty::Never,
+                1 => members.pop().unwrap_or(Ty::Never),
+                _ => Ty::Union(members),
+            }
+        }
+        other => other.clone(),
     }
 }
 
@@ -84,7 +182,7 @@ pub fn union(a: Ty, b: Ty) -> Ty {
         0 => Ty::Never,
         1 => members.pop().unwrap_or(Ty::Never),
         n if n > UNION_LIMIT => Ty::Any,
-        _ => Ty::Union(members),
+        _ => bounded(Ty::Union(members)),
     }
 }
 
@@ -103,11 +201,11 @@ pub fn from_hir(ty: &hir::Type) -> Ty {
         hir::Type::Float => Ty::Float,
         hir::Type::Number => Ty::Union(vec![Ty::Int, Ty::Float]),
         hir::Type::String => Ty::Str,
-        hir::Type::List(t) => Ty::List(Box::new(from_hir(t))),
-        hir::Type::Set(t) => Ty::Set(Box::new(from_hir(t))),
-        hir::Type::Map(t) => Ty::Map(Box::new(from_hir(t))),
-        hir::Type::Record(fields) => {
-            let mut fs: Vec<(String, Field)> = fields
+        hir::Type::List(t) => Ty::list(from_hir(t)),
+        hir::Type::Set(t) => Ty::set(from_hir(t)),
+        hir::Type::Map(t) => Ty::map(from_hir(t)),
+        hir::Type::Record(fields) => Ty::record(
+            fields
                 .iter()
                 .map(|f| {
                     (
@@ -118,10 +216,8 @@ pub fn from_hir(ty: &hir::Type) -> Ty {
                         },
                     )
                 })
-                .collect();
-            fs.sort_by(|a, b| a.0.cmp(&b.0));
-            Ty::Record(Rc::new(fs))
-        }
+                .collect(),
+        ),
         hir::Type::Union(members) => union_all(members.iter().map(from_hir)),
         hir::Type::Named(id) => Ty::Named(*id),
     }
@@ -133,27 +229,41 @@ pub struct Types<'p> {
 }
 
 impl Types<'_> {
-    /// The members of `ty` with named types unfolded (a non-union type is one member).
+    /// The members of `ty` with named types unfolded (a non-union type is one member);
+    /// `[any]` when there are more than `UNION_LIMIT`, as for a union.
     pub fn members(&self, ty: &Ty) -> Vec<Ty> {
-        let mut out = Vec::new();
-        self.collect_members(ty, 0, &mut out);
-        out
+        let mut walk = Members::default();
+        self.collect_members(ty, &mut walk);
+        if walk.out.len() > UNION_LIMIT {
+            return vec![Ty::Any];
+        }
+        walk.out
     }
 
-    fn collect_members(&self, ty: &Ty, depth: usize, out: &mut Vec<Ty>) {
+    fn collect_members(&self, ty: &Ty, walk: &mut Members) {
+        if walk.out.len() > UNION_LIMIT {
+            return;
+        }
         match ty {
-            Ty::Union(ms) => ms.iter().for_each(|m| self.collect_members(m, depth, out)),
-            Ty::Named(id) if depth < UNFOLD_LIMIT => match self.program.type_def(*id) {
-                Some(def) => self.collect_members(&from_hir(&def.ty), depth + 1, out),
-                None => out.push(Ty::Any),
-            },
-            Ty::Named(_) => out.push(Ty::Any),
-            Ty::Never => {}
-            other => {
-                if !out.contains(other) {
-                    out.push(other.clone());
+            Ty::Union(ms) => ms.iter().for_each(|m| self.collect_members(m, walk)),
+            // Its members are in already: a named type reached by two paths (`type T
+            // = A | B` where `A` and `B` are both `C`) is unfolded once, not once per
+            // path, which would be exponential in the depth of such diamonds.
+            Ty::Named(id) if walk.unfolded.contains(id) => {}
+            Ty::Named(id) => match self.program.type_def(*id) {
+                Some(def)
+                    if walk.unfolding.len() < UNFOLD_LIMIT && !walk.unfolding.contains(id) =>
+                {
+                    walk.unfolding.push(*id);
+                    self.collect_members(&from_hir(&def.ty), walk);
+                    walk.unfolding.pop();
+                    walk.unfolded.insert(*id);
                 }
-            }
+                // Unknown, unfolded too deep, or a member of itself (`type T = T | int`).
+                _ => walk.push(Ty::Any),
+            },
+            Ty::Never => {}
+            other => walk.push(other.clone()),
         }
     }
 
@@ -198,7 +308,7 @@ impl Types<'_> {
                 }
                 Ty::Map(v) => {
                     open = true;
-                    (*v).clone().nullable()
+                    Rc::unwrap_or_clone(v).nullable()
                 }
                 Ty::Record(fields) => {
                     records += 1;
@@ -238,8 +348,8 @@ impl Types<'_> {
         for m in self.members(ty) {
             let (k, v) = match m {
                 Ty::Any => (Ty::Any, Ty::Any),
-                Ty::List(t) | Ty::Set(t) => (Ty::Int, *t),
-                Ty::Map(t) => (Ty::Str, *t),
+                Ty::List(t) | Ty::Set(t) => (Ty::Int, Rc::unwrap_or_clone(t)),
+                Ty::Map(t) => (Ty::Str, Rc::unwrap_or_clone(t)),
                 Ty::Record(fields) => (
                     Ty::Str,
                     union_all(fields.iter().map(|(_, f)| {
@@ -266,50 +376,22 @@ impl Types<'_> {
                 .filter(|m| !matches!(m, Ty::Null)),
         )
     }
+}
 
-    /// How the type reads in a message: `string`, `[int]`, `Step`, `string | null`.
-    pub fn show(&self, ty: &Ty) -> String {
-        self.show_depth(ty, 0)
-    }
+/// The state of [`Types::members`].
+#[derive(Default)]
+struct Members {
+    out: Vec<Ty>,
+    /// The named types being unfolded, outermost first.
+    unfolding: Vec<TypeId>,
+    /// The named types whose members are in `out`.
+    unfolded: HashSet<TypeId>,
+}
 
-    fn show_depth(&self, ty: &Ty, depth: usize) -> String {
-        if depth > 3 {
-            return "...".to_owned();
-        }
-        match ty {
-            Ty::Any => "any".into(),
-            Ty::Never => "nothing".into(),
-            Ty::Null => "null".into(),
-            Ty::Bool => "bool".into(),
-            Ty::Int => "int".into(),
-            Ty::Float => "float".into(),
-            Ty::Str => "string".into(),
-            Ty::List(t) => format!("[{}]", self.show_depth(t, depth + 1)),
-            Ty::Set(t) => format!("set<{}>", self.show_depth(t, depth + 1)),
-            Ty::Map(t) => format!("map<{}>", self.show_depth(t, depth + 1)),
-            Ty::Record(fields) => {
-                let shown: Vec<String> = fields
-                    .iter()
-                    .take(4)
-                    .map(|(n, f)| {
-                        format!(
-                            "{n}{}: {}",
-                            if f.optional { "?" } else { "" },
-                            self.show_depth(&f.ty, depth + 1)
-                        )
-                    })
-                    .collect();
-                let more = if fields.len() > 4 { ", ..." } else { "" };
-                format!("{{{}{more}}}", shown.join(", "))
-            }
-            Ty::Union(ms) => {
-                let shown: Vec<String> = ms.iter().map(|m| self.show_depth(m, depth + 1)).collect();
-                shown.join(" | ")
-            }
-            Ty::Named(id) => self
-                .program
-                .type_def(*id)
-                .map_or_else(|| "?".to_owned(), |d| d.info.name.clone()),
+impl Members {
+    fn push(&mut self, ty: Ty) {
+        if !self.out.contains(&ty) {
+            self.out.push(ty);
         }
     }
 }
