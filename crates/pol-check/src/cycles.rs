@@ -28,12 +28,23 @@ pub(crate) fn check(
         edges.insert(Node::Fn(FnId::from_index(i)), deps.clone());
     }
     let graph = Graph { program, edges };
-    for component in graph.components() {
-        if let Some(d) = graph.report(&component) {
+    let components = graph.components();
+    for component in &components {
+        if let Some(d) = graph.report(component) {
             diags.push(d);
         }
     }
+    if components.is_empty()
+        && let Some(d) = graph.too_deep()
+    {
+        diags.push(d);
+    }
 }
+
+/// How long a chain of lets and functions, each using the next, may be. Computing
+/// the first of a longer one nests evaluation deeper than the VM's call depth (256),
+/// and every pass of the compiler that follows lets into lets recurses as deep.
+pub const MAX_DEPENDENCY_DEPTH: usize = 256;
 
 impl Graph<'_> {
     fn targets(&self, node: Node) -> impl Iterator<Item = &Dep> {
@@ -59,6 +70,55 @@ impl Graph<'_> {
         t.found
             .retain(|c| c.len() > 1 || c.iter().any(|&n| self.targets(n).any(|d| d.node == n)));
         t.found
+    }
+
+    /// The diagnostic for the first definition (in source order) that starts a chain of
+    /// dependencies longer than [`MAX_DEPENDENCY_DEPTH`]; the graph has no cycle. Depths
+    /// are computed without recursion (a chain may be 20,000 long).
+    fn too_deep(&self) -> Option<Diagnostic> {
+        let mut depth: BTreeMap<Node, usize> = BTreeMap::new();
+        for &root in self.edges.keys() {
+            let mut stack = vec![(root, false)];
+            while let Some((node, expanded)) = stack.pop() {
+                if depth.contains_key(&node) {
+                    continue;
+                }
+                if expanded {
+                    let below = self
+                        .targets(node)
+                        .filter_map(|d| depth.get(&d.node))
+                        .max()
+                        .copied()
+                        .unwrap_or(0);
+                    depth.insert(node, below + 1);
+                } else {
+                    stack.push((node, true));
+                    for dep in self.targets(node) {
+                        if !depth.contains_key(&dep.node) {
+                            stack.push((dep.node, false));
+                        }
+                    }
+                }
+            }
+        }
+        let (node, info) = depth
+            .iter()
+            .filter(|&(_, &d)| d > MAX_DEPENDENCY_DEPTH)
+            .filter_map(|(&n, _)| Some((n, self.info(n)?)))
+            .min_by_key(|(_, i)| position(i.name_span))?;
+        let chain = depth.get(&node).copied().unwrap_or(0);
+        Some(
+            Diagnostic::error(
+                Code::DependencyTooDeep,
+                info.name_span,
+                format!(
+                    "`{}` starts a chain of {chain} lets and functions, each using the next; at most {MAX_DEPENDENCY_DEPTH} are allowed",
+                    info.name
+                ),
+            )
+            .with_label("depends too deeply")
+            .with_help("computing it would nest evaluation deeper than pol allows; compute intermediate values with fewer steps, or collect them in a list"),
+        )
     }
 
     /// The diagnostic for one cycle: the shortest way from its first member back to it.

@@ -118,10 +118,10 @@ pub fn run(args: &EvalArgs) -> u8 {
     };
     let mut outcomes: Vec<Outcome> = Vec::new();
     let mut failures: Vec<(String, InputError)> = Vec::new();
-    for (input, result) in inputs.iter().zip(per_input) {
-        match result {
-            Ok(decided) => outcomes.extend(decided),
-            Err(e) => failures.push((input.name.clone(), e)),
+    for (input, (decided, error)) in inputs.iter().zip(per_input) {
+        outcomes.extend(decided);
+        if let Some(e) = error {
+            failures.push((input.name.clone(), e));
         }
     }
     for (_, e) in &failures {
@@ -158,39 +158,59 @@ pub fn run(args: &EvalArgs) -> u8 {
     }
 }
 
-/// Reads, parses and evaluates one input: one outcome per document. An input with no
-/// document is an error unless `allow_empty`.
+/// Reads, parses and evaluates one input: one outcome per document, each evaluated as
+/// soon as it is loaded (a YAML stream is never held whole). An input with no document
+/// is an error unless `allow_empty`. On an error, the outcomes of the documents before
+/// it come with it.
 fn evaluate(
     evaluator: &mut Evaluator<'_>,
     input: &Pending,
     allow_empty: bool,
     deadline: Option<std::time::Instant>,
-) -> Result<Vec<Outcome>, InputError> {
+) -> (Vec<Outcome>, Option<InputError>) {
     if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
-        return Err(InputError(format!(
+        let e = format!(
             "{}: not evaluated: the run ran out of time (`--total-timeout`)",
             input.name
-        )));
+        );
+        return (Vec::new(), Some(InputError(e)));
     }
+    let text = match input.read() {
+        Ok(text) => text,
+        Err(e) => return (Vec::new(), Some(e)),
+    };
+    let mut outcomes = Vec::new();
     // Selective loading: what no rule reads is skipped (`--query` loads whole).
-    let docs = input.load_shaped(evaluator.shape())?;
-    if docs.is_empty() && !allow_empty {
-        return Err(InputError(format!(
+    let shape = evaluator.shape();
+    let loaded = pol::load_each(
+        &text.text,
+        text.format,
+        Some(&text.name),
+        Some(shape),
+        &input.load_limits(),
+        |doc| {
+            outcomes.push(Outcome {
+                file: input.name.clone(),
+                document: outcomes.len(),
+                documents: 0,
+                decision: evaluator.evaluate(&doc),
+            });
+            std::ops::ControlFlow::Continue(())
+        },
+    );
+    let documents = outcomes.len();
+    for outcome in &mut outcomes {
+        outcome.documents = documents;
+    }
+    let error = match loaded {
+        Err(e) => Some(crate::inputs::load_error(&e)),
+        Ok(0) if !allow_empty => Some(InputError(format!(
             "{}: empty input: it holds no document (pass `--allow-empty` to accept empty inputs)",
             input.name
-        )));
-    }
-    let documents = docs.len();
-    Ok(docs
-        .iter()
-        .enumerate()
-        .map(|(document, doc)| Outcome {
-            file: input.name.clone(),
-            document,
-            documents,
-            decision: evaluator.evaluate(doc),
-        })
-        .collect())
+        ))),
+        Ok(_) => None,
+    };
+    (outcomes, error)
 }
 
 /// One decision: the decision itself. Several: an array, each with its `input`; an

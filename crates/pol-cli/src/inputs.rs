@@ -117,14 +117,23 @@ impl Pending {
 
     /// Reads and parses the input into its documents.
     pub fn load(&self) -> Result<Vec<Document>, InputError> {
-        parse(&self.read()?)
+        let input = self.read()?;
+        pol::load_with(
+            &input.text,
+            input.format,
+            Some(&input.name),
+            &self.load_limits(),
+        )
+        .map_err(|e| load_error(&e))
     }
 
-    /// Reads and parses the input, skipping what `shape` does not need (selective
-    /// loading, for evaluation by the program the shape is of).
-    pub fn load_shaped(&self, shape: &pol::Shape) -> Result<Vec<Document>, InputError> {
-        parse_shaped(&self.read()?, shape)
+    /// The loader's limits for this input (`--max-input-size`).
+    pub fn load_limits(&self) -> pol::LoadLimits {
+        let mut limits = pol::LoadLimits::default();
+        limits.max_input_bytes = usize::try_from(self.max_size).unwrap_or(usize::MAX);
+        limits
     }
+
 }
 
 fn read_utf8(path: &Path, max_size: u64) -> Result<String, InputError> {
@@ -161,15 +170,21 @@ fn sniff(text: &str) -> Format {
     }
 }
 
-/// Parses an input into its documents.
-pub fn parse(input: &Input) -> Result<Vec<Document>, InputError> {
-    pol::load(&input.text, input.format, Some(&input.name)).map_err(|e| InputError(e.to_string()))
+/// A load error, with the flag that raises the limit it names, if any.
+pub fn load_error(e: &pol::LoadError) -> InputError {
+    match e.limit {
+        Some(pol::LoadLimit::InputBytes) => {
+            InputError(format!("{e} (resource limit; raise it with `--max-input-size`)"))
+        }
+        Some(_) => InputError(format!("{e} (resource limit)")),
+        None => InputError(e.to_string()),
+    }
 }
 
 /// Parses an input into its documents, skipping what `shape` does not need.
 pub fn parse_shaped(input: &Input, shape: &pol::Shape) -> Result<Vec<Document>, InputError> {
     pol::load_shaped(&input.text, input.format, Some(&input.name), shape)
-        .map_err(|e| InputError(e.to_string()))
+        .map_err(|e| load_error(&e))
 }
 
 /// Reads a test's `input from` file, relative to the policy file's folder.

@@ -71,6 +71,7 @@ codes! {
     UnknownTestTarget = "E0111", "test refers to an unknown rule or let";
     DuplicateImport = "E0112", "import name used twice";
     NotAValue = "E0113", "name is not a value";
+    DependencyTooDeep = "E0114", "definitions depend on each other too deeply";
     // --- types (E02xx) ------------------------------------------------------
     UnknownField = "E0200", "unknown field";
     IncompatibleOperands = "E0201", "operator on incompatible types";

@@ -47,9 +47,12 @@ pub use pol_diagnostics::{
 };
 
 pub use pol_facts::{
-    Decision, Document, EvalError, Finding, Format, InputLocation, LoadError, NodeId,
-    PolicyLocation, Shape, load, load_shaped,
+    Decision, Document, EvalError, Finding, Format, InputLocation, LoadError, LoadLimits, NodeId,
+    PolicyLocation, Shape, load, load_each, load_shaped, load_with,
 };
+
+/// Which limit of [`LoadLimits`] an input went over ([`LoadError::limit`]).
+pub use pol_facts::Limit as LoadLimit;
 
 pub use pol_bytecode::Digest;
 pub use pol_vm::{Evaluator, Limit, Limits, QueryError};

@@ -146,6 +146,22 @@ impl Policy {
         pol_facts::load_shaped(text, format, file, self.program.shape())
     }
 
+    /// Loads the documents of `text` for this policy (as [`Policy::load`]) under
+    /// `limits`, handing each to `each` as soon as it is loaded: a YAML stream is never
+    /// held whole. Returns how many were handed out. On an error in document `k`, the
+    /// documents before it have been handed out already: act on them only once this
+    /// returns `Ok`. An input without content hands out none.
+    pub fn load_each(
+        &self,
+        text: &str,
+        format: Format,
+        file: Option<&str>,
+        limits: &crate::LoadLimits,
+        each: impl FnMut(Document) -> std::ops::ControlFlow<()>,
+    ) -> Result<usize, LoadError> {
+        pol_facts::load_each(text, format, file, Some(self.program.shape()), limits, each)
+    }
+
     /// [`Policy::load`] for bytes (text that is not UTF-8 is a load error).
     pub fn load_bytes(
         &self,

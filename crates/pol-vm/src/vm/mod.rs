@@ -131,7 +131,7 @@ impl<'p> Evaluator<'p> {
 
     /// What the program can read of its input, for `pol_facts::load_shaped` (see
     /// [`Program::shape`]).
-    pub fn shape(&self) -> &pol_facts::Shape {
+    pub fn shape(&self) -> &'p pol_facts::Shape {
         self.program.shape()
     }
 
