@@ -133,7 +133,6 @@ impl Pending {
         limits.max_input_bytes = usize::try_from(self.max_size).unwrap_or(usize::MAX);
         limits
     }
-
 }
 
 fn read_utf8(path: &Path, max_size: u64) -> Result<String, InputError> {
@@ -173,9 +172,9 @@ fn sniff(text: &str) -> Format {
 /// A load error, with the flag that raises the limit it names, if any.
 pub fn load_error(e: &pol::LoadError) -> InputError {
     match e.limit {
-        Some(pol::LoadLimit::InputBytes) => {
-            InputError(format!("{e} (resource limit; raise it with `--max-input-size`)"))
-        }
+        Some(pol::LoadLimit::InputBytes) => InputError(format!(
+            "{e} (resource limit; raise it with `--max-input-size`)"
+        )),
         Some(_) => InputError(format!("{e} (resource limit)")),
         None => InputError(e.to_string()),
     }
