@@ -1,5 +1,6 @@
 //! Embedding pol in a Rust program: compile a policy once, evaluate many documents,
-//! share the policy across threads, and ship it as `.polc` bytes.
+//! share the policy across threads, ship it as `.polc` bytes, and bound what one
+//! evaluation may spend.
 //!
 //! Run with `cargo run -q -p pol --example embed`.
 
@@ -113,7 +114,27 @@ fn main() -> Result<(), Box<dyn Error>> {
         return Err("the .polc program decided differently".into());
     }
 
-    // 5. A decision is also JSON, as `pol eval --format json` prints it.
+    // 5. Limits (docs/security.md): an evaluation that runs out of steps, memory or
+    //    time stops with a runtime error naming the limit, and is never allowed. The
+    //    program's digest names exactly what decided.
+    let mut strict = policy.evaluator();
+    strict.set_limits(pol::Limits {
+        steps: 5,
+        steps_per_node: 0,
+        time: Some(std::time::Duration::from_millis(100)),
+        ..pol::Limits::default()
+    });
+    if let Some((name, doc)) = docs.first() {
+        let decision = strict.evaluate(doc);
+        let why = decision.errors.first().map_or("", |e| e.message.as_str());
+        println!("== 5 steps on {name}: allowed {}, {why}", decision.allowed);
+        if decision.allowed {
+            return Err("an evaluation stopped by a limit was allowed".into());
+        }
+    }
+    println!("== program sha256 {}", policy.program().digest());
+
+    // 6. A decision is also JSON, as `pol eval --format json` prints it.
     if let Some((_, doc)) = docs.last() {
         println!("== the last decision as JSON");
         println!("{}", serde_json::to_string_pretty(&loaded.evaluate(doc))?);
