@@ -9,7 +9,12 @@ fuzz_target!(|data: &[u8]| {
         && let Ok(docs) = pol::load(r#"{"jobs": {"a": {"steps": [{"uses": "x/y@v1"}]}}}"#, pol::Format::Json, None)
     {
         let mut evaluator = policy.evaluator();
-        evaluator.set_limits(pol::Limits { steps: 100_000, steps_per_node: 10, call_depth: 64 });
+        evaluator.set_limits(pol::Limits {
+            steps: 100_000,
+            steps_per_node: 10,
+            call_depth: 64,
+            ..pol::Limits::default()
+        });
         for doc in &docs {
             let _ = evaluator.evaluate(doc);
         }

@@ -347,3 +347,30 @@ fn a_run_out_of_time_fails_the_inputs_it_did_not_evaluate() {
         text(&out.stderr)
     );
 }
+
+/// Reading fields of an input object of 100,000 keys in a loop over its keys: a
+/// binary search each, not a scan of the keys (it ran out of time, 10^10 key
+/// comparisons no budget saw).
+#[test]
+fn fields_of_a_huge_object_are_read_by_search() {
+    let fields: Vec<String> = (0..100_000).map(|i| format!("\"k{i}\": {i}")).collect();
+    let input = format!("{{\"o\": {{{}}}}}\n", fields.join(","));
+    let dir = scratch(
+        "hostile-big-object",
+        &[
+            (
+                "policy.pol",
+                "package hostile\n\ndeny mismatch {\n  for k, v in input.o\n  if input.o[k] != v or input.o.k5 == null\n  message \"mismatch\"\n}\n",
+            ),
+            ("input.json", &input),
+        ],
+    );
+    let out = run_pol(&dir, &["eval", "-p", "policy.pol", "input.json"], None);
+    assert_code(&out, 0);
+    assert!(
+        text(&out.stdout)
+            .ends_with("1 document: 0 denied, 1 allowed (0 violations, 0 warnings, 0 errors)\n"),
+        "{}",
+        text(&out.stdout)
+    );
+}

@@ -215,6 +215,7 @@ impl<'t> Builder<'t> {
                 file: file.map(Name::from),
                 root: NodeId(0),
                 read_skipped: ReadFlag::default(),
+                big: crate::document::BigObjects::default(),
             },
             key_cache: [u32::MAX; KEY_CACHE],
             key_meta: s.key_meta,
@@ -613,6 +614,7 @@ impl<'t> Builder<'t> {
             file: doc.file.take(),
             root: doc.root,
             read_skipped: ReadFlag::default(),
+            big: crate::document::BigObjects::default(),
         }
     }
 

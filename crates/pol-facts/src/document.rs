@@ -192,7 +192,20 @@ pub struct Document {
     pub(crate) root: NodeId,
     /// Set when a reader meets a placeholder.
     pub(crate) read_skipped: ReadFlag,
+    /// The entries of every object of more than [`BIG_OBJECT`] entries, sorted by key,
+    /// by object: made on the first look-up in such an object, so that reading a field
+    /// of a huge object is a binary search, not a scan (an input of a million keys read
+    /// in a loop would otherwise take a million times a million steps).
+    pub(crate) big: BigObjects,
 }
+
+/// Objects with more entries than this are searched through a sorted copy.
+pub const BIG_OBJECT: usize = 32;
+
+/// The sorted copies of the big objects of a document, by object node (see
+/// [`Document::object_get`]).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct BigObjects(std::sync::OnceLock<Vec<(NodeId, Box<[(KeyId, NodeId)]>)>>);
 
 /// The read-skipped flag of a [`Document`]: an `AtomicBool` (relaxed: it carries no
 /// other data) that clones by copying its current value.
@@ -231,6 +244,7 @@ impl Document {
             file: like.file.clone(),
             root: NodeId(0),
             read_skipped: ReadFlag::default(),
+            big: BigObjects::default(),
         }
     }
 
@@ -402,7 +416,44 @@ impl Document {
     /// not an object.
     #[inline]
     pub fn object_get(&self, id: NodeId, key: KeyId) -> Option<NodeId> {
-        find_entry(self.entries_of(id), key)
+        let entries = self.entries_of(id);
+        if entries.len() > BIG_OBJECT {
+            return self.big_object_get(id, key);
+        }
+        find_entry(entries, key)
+    }
+
+    /// [`Document::object_get`] in an object of more than [`BIG_OBJECT`] entries: a
+    /// binary search in its sorted copy (the copies of all big objects are made on the
+    /// first call).
+    #[cold]
+    fn big_object_get(&self, id: NodeId, key: KeyId) -> Option<NodeId> {
+        let big = self.big.0.get_or_init(|| {
+            (0..self.nodes.len())
+                .filter_map(|i| {
+                    let node = NodeId(u32::try_from(i).ok()?);
+                    let entries = self.entries_of(node);
+                    (self.kind(node) == NodeKind::Object && entries.len() > BIG_OBJECT).then(|| {
+                        let mut sorted = entries.to_vec();
+                        sorted.sort_unstable_by_key(|&(k, _)| k);
+                        (node, sorted.into_boxed_slice())
+                    })
+                })
+                .collect()
+        });
+        let sorted = big
+            .binary_search_by_key(&id, |(node, _)| *node)
+            .ok()
+            .and_then(|i| big.get(i))
+            .map(|(_, sorted)| &sorted[..]);
+        match sorted {
+            Some(sorted) => sorted
+                .binary_search_by_key(&key, |&(k, _)| k)
+                .ok()
+                .and_then(|i| sorted.get(i))
+                .map(|&(_, v)| v),
+            None => find_entry(self.entries_of(id), key),
+        }
     }
 
     /// The value of the key spelled `key` in an object node.
@@ -567,6 +618,32 @@ impl fmt::Debug for Document {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Fields of objects small and big (searched through a sorted copy) are found,
+    /// and absent ones are not.
+    #[test]
+    fn fields_of_big_objects_are_found() {
+        for n in [0, 1, BIG_OBJECT, BIG_OBJECT + 1, 1000] {
+            let fields: Vec<String> = (0..n).rev().map(|i| format!("\"k{i}\": {i}")).collect();
+            let text = format!(
+                "{{\"o\": {{{}}}, \"x\": {{\"k1\": true}}}}",
+                fields.join(", ")
+            );
+            let docs = crate::load(&text, crate::Format::Json, None).unwrap();
+            let doc = &docs[0];
+            let o = doc.object_get_str(doc.root(), "o").unwrap();
+            for i in 0..n {
+                let v = doc.object_get_str(o, &format!("k{i}")).unwrap();
+                assert_eq!(doc.get(v), crate::NodeRef::Int(i as i64), "k{i} of {n}");
+            }
+            // `x`'s key exists in the document, not in `o`.
+            let k1 = doc.key_id("k1").unwrap();
+            assert_eq!(doc.object_get(o, k1).is_some(), n > 1, "{n}");
+            let x = doc.object_get_str(doc.root(), "x").unwrap();
+            assert!(doc.object_get(x, k1).is_some());
+            assert_eq!(doc.object_get_str(o, "nope"), None);
+        }
+    }
     use std::mem::size_of;
 
     /// The arena's layout is part of its speed and size: keep it from growing.

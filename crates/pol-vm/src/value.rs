@@ -180,8 +180,8 @@ pub enum ListView<'a> {
 pub enum ObjectView<'a> {
     /// Computed (sorted by key).
     Values(&'a [(Text, Value)]),
-    /// From the document (file order).
-    Nodes(&'a [(KeyId, NodeId)]),
+    /// From the document (file order): the object node and its entries.
+    Nodes(NodeId, &'a [(KeyId, NodeId)]),
 }
 
 /// A value seen through the document: what every operation matches on.
@@ -240,7 +240,7 @@ impl<'a> ObjectView<'a> {
     pub fn len(self) -> usize {
         match self {
             ObjectView::Values(v) => v.len(),
-            ObjectView::Nodes(n) => n.len(),
+            ObjectView::Nodes(_, n) => n.len(),
         }
     }
 
@@ -252,12 +252,8 @@ impl<'a> ObjectView<'a> {
                 .ok()
                 .and_then(|i| v.get(i))
                 .map(|(_, v)| v.clone()),
-            ObjectView::Nodes(n) => {
-                let key = doc.key_id(key)?;
-                n.iter()
-                    .find(|(k, _)| *k == key)
-                    .map(|&(_, v)| Value::Node(v))
-            }
+            // A big object is searched through its sorted copy.
+            ObjectView::Nodes(id, _) => doc.object_get(id, doc.key_id(key)?).map(Value::Node),
         }
     }
 
@@ -265,7 +261,7 @@ impl<'a> ObjectView<'a> {
     pub fn sorted(self, doc: &'a Document) -> Vec<(&'a str, Value)> {
         match self {
             ObjectView::Values(v) => v.iter().map(|(k, v)| (k.as_str(), v.clone())).collect(),
-            ObjectView::Nodes(n) => {
+            ObjectView::Nodes(_, n) => {
                 let mut entries: Vec<(&str, Value)> = n
                     .iter()
                     .map(|&(k, v)| (doc.key_str(k), Value::Node(v)))
@@ -369,7 +365,7 @@ impl Value {
                 NodeRef::Float(f) => View::Float(f),
                 NodeRef::Str(s) => View::Str(s),
                 NodeRef::List(l) => View::List(ListView::Nodes(l.as_slice())),
-                NodeRef::Object(o) => View::Object(ObjectView::Nodes(o.as_slice())),
+                NodeRef::Object(o) => View::Object(ObjectView::Nodes(*id, o.as_slice())),
             },
         }
     }
