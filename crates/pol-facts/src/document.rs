@@ -205,7 +205,10 @@ pub const BIG_OBJECT: usize = 32;
 /// The sorted copies of the big objects of a document, by object node (see
 /// [`Document::object_get`]).
 #[derive(Debug, Default, Clone)]
-pub(crate) struct BigObjects(std::sync::OnceLock<Vec<(NodeId, Box<[(KeyId, NodeId)]>)>>);
+pub(crate) struct BigObjects(std::sync::OnceLock<Vec<(NodeId, SortedEntries)>>);
+
+/// An object's entries sorted by key.
+type SortedEntries = Box<[(KeyId, NodeId)]>;
 
 /// The read-skipped flag of a [`Document`]: an `AtomicBool` (relaxed: it carries no
 /// other data) that clones by copying its current value.
