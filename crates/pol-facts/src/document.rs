@@ -432,15 +432,16 @@ impl Document {
     #[cold]
     fn big_object_get(&self, id: NodeId, key: KeyId) -> Option<NodeId> {
         let big = self.big.0.get_or_init(|| {
-            (0..self.nodes.len())
-                .filter_map(|i| {
-                    let node = NodeId(u32::try_from(i).ok()?);
-                    let entries = self.entries_of(node);
-                    (self.kind(node) == NodeKind::Object && entries.len() > BIG_OBJECT).then(|| {
-                        let mut sorted = entries.to_vec();
-                        sorted.sort_unstable_by_key(|&(k, _)| k);
-                        (node, sorted.into_boxed_slice())
-                    })
+            // Read straight from the arena: a placeholder met on the way is not a read
+            // of the policy's, and must not set the read-skipped flag.
+            self.nodes
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| n.kind() == Kind::Object && n.range().len() > BIG_OBJECT)
+                .filter_map(|(i, n)| {
+                    let mut sorted = self.entries.get(n.range())?.to_vec();
+                    sorted.sort_unstable_by_key(|&(k, _)| k);
+                    Some((NodeId(u32::try_from(i).ok()?), sorted.into_boxed_slice()))
                 })
                 .collect()
         });

@@ -30,8 +30,8 @@ use crate::{Format, json, toml, yaml};
 /// a YAML stream that is empty, only comments and blank lines, or only empty
 /// documents (a lone `---`, `---` and comments). A YAML stream with content keeps its
 /// empty documents, as `null` documents (YAML's reading). JSON text without a value
-/// is an error ("unexpected end of input"), and TOML text without content is a valid
-/// empty table: one document.
+/// is an error ("unexpected end of input"), and TOML text without content (a valid
+/// empty table, the only way TOML writes one) hands out no document either.
 pub fn load_each(
     text: &str,
     format: Format,
@@ -51,6 +51,11 @@ pub fn load_each(
         (Format::Toml, None) => toml::load(text, file, limits)?,
         (Format::Toml, Some(shape)) => toml::load_shaped(text, file, shape, limits)?,
     };
+    // TOML text without content is an empty table: no document, as a YAML stream
+    // without content (a TOML file cannot write an empty table any other way).
+    if format == Format::Toml && doc.object_len(doc.root()) == 0 {
+        return Ok(0);
+    }
     let _ = each(doc);
     Ok(1)
 }

@@ -131,10 +131,8 @@ fn errors() {
         error("x = 99999999999999999999"),
         "c.toml:1:5: integer `99999999999999999999` is out of range"
     );
-    assert_eq!(
-        load("", Format::Toml, None).unwrap()[0].to_json(pol_facts::NodeId(0)),
-        json!({})
-    );
+    // Empty text is an empty table, which has no document (as an empty YAML stream).
+    assert!(load("", Format::Toml, None).unwrap().is_empty());
 }
 
 #[test]

@@ -141,14 +141,21 @@ fn streams_without_content_have_no_documents() {
     let not_held = docs("x\n---\n---\na: 1\n");
     let position = |d: &Document| d.position(d.root());
     assert_eq!(position(&held[0]), position(&not_held[1]));
-    // JSON needs a value; TOML text without content is an empty table.
-    for text in ["", " \n"] {
-        let e = load(text, Format::Json, None).unwrap_err();
-        assert!(e.message.starts_with("unexpected end of input"), "{e}");
-        let docs = load(text, Format::Toml, None).unwrap();
-        assert_eq!(docs.len(), 1);
-        assert_eq!(docs[0].to_json(docs[0].root()), json!({}));
+    // JSON needs a value; TOML text without content (an empty table) has no document.
+    for text in ["", " \n", "# comment\n"] {
+        if !text.starts_with('#') {
+            let e = load(text, Format::Json, None).unwrap_err();
+            assert!(e.message.starts_with("unexpected end of input"), "{e}");
+        }
+        assert_eq!(load(text, Format::Toml, None).unwrap().len(), 0, "{text:?}");
+        assert_eq!(
+            load_shaped(text, Format::Toml, None, &keep("a")).unwrap().len(),
+            0,
+            "{text:?}"
+        );
     }
+    let docs = load("a = 1\n", Format::Toml, None).unwrap();
+    assert_eq!(docs[0].to_json(docs[0].root()), json!({"a": 1}));
 }
 
 #[test]
