@@ -149,7 +149,9 @@ fn streams_without_content_have_no_documents() {
         }
         assert_eq!(load(text, Format::Toml, None).unwrap().len(), 0, "{text:?}");
         assert_eq!(
-            load_shaped(text, Format::Toml, None, &keep("a")).unwrap().len(),
+            load_shaped(text, Format::Toml, None, &keep("a"))
+                .unwrap()
+                .len(),
             0,
             "{text:?}"
         );
