@@ -220,6 +220,11 @@ pub struct RuleInfo {
     /// will do. On a document of another kind the rule does not run: it records a
     /// runtime error instead (the input is not what the policy is written for).
     pub input_kinds: u8,
+    /// The kinds of input document the rule applies to (`github-workflow`, ...), from
+    /// the `@kind` of its package's `input:` type; empty for every document. An
+    /// evaluation told a document's kind runs only the rules of that kind and those
+    /// without one.
+    pub doc_kinds: Vec<String>,
 }
 
 /// A condition a rule's first clause starts with, on a path of the input: when it is

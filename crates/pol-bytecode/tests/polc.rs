@@ -57,6 +57,7 @@ fn sample() -> Program {
             pos: Pos::default(),
             guard: None,
             input_kinds: 0,
+            doc_kinds: Vec::new(),
         }],
         ..Program::default()
     }

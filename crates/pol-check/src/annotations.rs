@@ -1,4 +1,5 @@
-//! Rule annotations: `@id`, `@severity`, `@tags` and `@url`, checked and read.
+//! Rule annotations: `@id`, `@severity`, `@tags` and `@url`, checked and read; and the
+//! one annotation of a type, `@kind`, the kind of input document it describes.
 
 use crate::hir::{RuleKind, Severity};
 use crate::suggest::{closest, did_you_mean};
@@ -18,9 +19,14 @@ pub(crate) struct RuleMeta {
     pub url: Option<String>,
 }
 
-/// Reports every annotation of an item that is not a rule (E0024).
+/// Reports every annotation of an item that is not a rule (E0024), but `@kind` on a
+/// type.
 pub(crate) fn report_misplaced(item: &Item, diags: &mut Vec<Diagnostic>) {
+    let is_type = matches!(item.kind, pol_syntax::ast::ItemKind::Type { .. });
     for a in &item.annotations {
+        if is_type && a.name.text == "kind" {
+            continue;
+        }
         diags.push(
             Diagnostic::error(
                 Code::MisplacedAnnotation,
@@ -31,6 +37,42 @@ pub(crate) fn report_misplaced(item: &Item, diags: &mut Vec<Diagnostic>) {
             .with_help("annotations can only be put before a `deny` or `warn` rule"),
         );
     }
+}
+
+/// The kind of input document a type describes (`@kind("github-workflow")`), checked:
+/// lowercase letters, digits and `-` (E0026), once (E0027).
+pub(crate) fn type_kind(annotations: &[Annotation], diags: &mut Vec<Diagnostic>) -> Option<String> {
+    let mut found: Option<(String, Span)> = None;
+    for a in annotations.iter().filter(|a| a.name.text == "kind") {
+        if let Some((_, first)) = &found {
+            diags.push(repeated(a, *first));
+            continue;
+        }
+        let Some(args) = string_args(a, diags) else {
+            continue;
+        };
+        let help = "write it as `@kind(\"github-workflow\")`: lowercase letters, digits and `-`";
+        if let Some(kind) = single(a, args, help, diags) {
+            let valid = !kind.is_empty()
+                && kind
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if valid {
+                found = Some((kind, a.span));
+            } else {
+                diags.push(
+                    Diagnostic::error(
+                        Code::InvalidAnnotation,
+                        a.span,
+                        format!("`{kind}` is not a kind name"),
+                    )
+                    .with_label("invalid kind")
+                    .with_help(help),
+                );
+            }
+        }
+    }
+    found.map(|(kind, _)| kind)
 }
 
 /// Reads a rule's annotations, reporting unknown ones (E0025), bad arguments (E0026)

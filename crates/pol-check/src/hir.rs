@@ -195,6 +195,10 @@ pub struct PackageInfo {
     pub name: String,
     /// The declared type of `input` (`input: T`), if any; without one `input` is `any`.
     pub input_type: Option<Type>,
+    /// The kinds of input document the package applies to, from its `input:` type
+    /// (`@kind` of the named types it is, or is a union of); `None` for every document
+    /// (no `input:` type, or one without a kind).
+    pub input_kinds: Option<Vec<String>>,
     /// True for a module of the standard library (`std.github`).
     pub is_std: bool,
     /// The files of the package, in the order they were given.
@@ -363,6 +367,9 @@ pub struct TypeDef {
     pub info: DefInfo,
     /// The definition.
     pub ty: Type,
+    /// `@kind("...")`: the kind of input document the type describes. A package whose
+    /// `input:` type has a kind applies to documents of that kind only.
+    pub kind: Option<String>,
 }
 
 /// A resolved type (LANGUAGE.md §6).

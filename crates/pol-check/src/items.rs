@@ -42,6 +42,19 @@ pub(crate) fn lower_program(col: &Collected<'_>, diags: &mut Vec<Diagnostic>) ->
             .types
             .push(lower_type_def(env(col, def), def, diags));
     }
+    let kinds: Vec<Option<Vec<String>>> = out
+        .program
+        .packages
+        .iter()
+        .map(|p| {
+            p.input_type
+                .as_ref()
+                .and_then(|ty| input_kinds(&out.program, ty, 0))
+        })
+        .collect();
+    for (package, kinds) in out.program.packages.iter_mut().zip(kinds) {
+        package.input_kinds = kinds;
+    }
     for def in &col.rules {
         // Rules cannot be referred to, so they take part in no cycle.
         let (rule, _) = lower_rule(env(col, def), def, diags);
@@ -62,6 +75,34 @@ fn env<'a, T>(col: &'a Collected<'a>, def: &Def<'_, T>) -> Env<'a> {
     }
 }
 
+/// The kinds of input document a type describes: the `@kind` of the named type it is
+/// (or of the named types it names in turn), or of every member of a union; `None`
+/// when some part has no kind (the package then applies to every document).
+fn input_kinds(program: &Program, ty: &crate::hir::Type, depth: usize) -> Option<Vec<String>> {
+    use crate::hir::Type;
+    match ty {
+        Type::Named(id) if depth < 16 => {
+            let def = program.type_def(*id)?;
+            match &def.kind {
+                Some(kind) => Some(vec![kind.clone()]),
+                None => input_kinds(program, &def.ty, depth + 1),
+            }
+        }
+        Type::Union(members) => {
+            let mut kinds = Vec::new();
+            for member in members {
+                for kind in input_kinds(program, member, depth + 1)? {
+                    if !kinds.contains(&kind) {
+                        kinds.push(kind);
+                    }
+                }
+            }
+            Some(kinds)
+        }
+        _ => None,
+    }
+}
+
 fn package_info(
     col: &Collected<'_>,
     p: &crate::collect::Package<'_>,
@@ -72,6 +113,7 @@ fn package_info(
         .map(|(unit, ty)| lower_type(Env { col, unit }, ty, diags));
     PackageInfo {
         name: p.name.clone(),
+        input_kinds: None,
         input_type,
         is_std: p.is_std,
         files: p.files.clone(),
@@ -156,5 +198,6 @@ fn lower_type_def(
     TypeDef {
         info: def_info(env, def.item, name),
         ty: lower_type(env, ty, diags),
+        kind: crate::annotations::type_kind(&def.item.annotations, diags),
     }
 }

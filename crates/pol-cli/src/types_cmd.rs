@@ -39,6 +39,10 @@ struct FromJsonSchemaArgs {
     /// JSON value (`--set '#/definitions/x/type=["integer","string"]'`).
     #[arg(long, value_name = "POINTER=JSON")]
     set: Vec<String>,
+    /// Mark the printed root types with `@kind("KIND")`: a package whose `input:` is
+    /// one of them applies to documents of that kind only (docs/inputs.md).
+    #[arg(long, value_name = "KIND")]
+    kind: Option<String>,
 }
 
 /// Runs `pol types`; returns the exit code.
@@ -84,6 +88,7 @@ fn from_json_schema(args: &FromJsonSchemaArgs) -> u8 {
         roots: args.only.clone(),
         all_optional: args.all_optional,
         set,
+        kind: args.kind.clone(),
     };
     match pol_schema::types_from_json_schema(&schema, &options) {
         Ok(pol) => match write_stdout(&pol) {
@@ -108,6 +113,7 @@ mod tests {
             only: Vec::new(),
             all_optional: false,
             set: set.iter().map(|s| (*s).to_owned()).collect(),
+            kind: None,
         }
     }
 

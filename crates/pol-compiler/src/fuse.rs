@@ -64,14 +64,20 @@ impl<'r> Member<'r> {
 
 /// The groups of a program's rules, each of two rules or more, in rule order. `fusable`
 /// says which rules may join one (those without an index guard).
-pub(crate) fn plan<'r>(rules: &'r [hir::RuleDef], fusable: &[bool]) -> Vec<Vec<Member<'r>>> {
+/// `fusable[i]` is `None` for a rule that may not join a group, else the class of
+/// rules it may join one with (rules of different kinds of input never share a group:
+/// a document of one kind runs the rules of that kind only).
+pub(crate) fn plan<'r>(
+    rules: &'r [hir::RuleDef],
+    fusable: &[Option<String>],
+) -> Vec<Vec<Member<'r>>> {
     let mut groups: Vec<Vec<Member<'r>>> = Vec::new();
     // The group of each collection, by its key: linear in the number of rules.
     let mut by_key: HashMap<String, usize> = HashMap::new();
     for (index, rule) in rules.iter().enumerate() {
-        if !fusable.get(index).copied().unwrap_or(false) {
+        let Some(Some(class)) = fusable.get(index) else {
             continue;
-        }
+        };
         let Some(member) = Member::new(index, rule) else {
             continue;
         };
@@ -82,6 +88,7 @@ pub(crate) fn plan<'r>(rules: &'r [hir::RuleDef], fusable: &[bool]) -> Vec<Vec<M
         else {
             continue;
         };
+        let key = format!("{class}\u{0}{key}");
         match by_key.get(&key).and_then(|&g| groups.get_mut(g)) {
             Some(group) => group.push(member),
             None => {

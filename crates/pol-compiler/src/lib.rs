@@ -100,10 +100,18 @@ pub fn compile_with(
             pos,
             guard: index::guard(rule, &mut compiler.tables),
             input_kinds: input_kinds(program, rule.info.package),
+            doc_kinds: program
+                .package(rule.info.package)
+                .and_then(|p| p.input_kinds.clone())
+                .unwrap_or_default(),
         });
     }
     if options.optimize {
-        let fusable: Vec<bool> = out.rules.iter().map(|r| r.guard.is_none()).collect();
+        let fusable: Vec<Option<String>> = out
+            .rules
+            .iter()
+            .map(|r| r.guard.is_none().then(|| r.doc_kinds.join(",")))
+            .collect();
         for members in fuse::plan(&program.rules, &fusable) {
             let chunk = compiler.group_chunk(&members)?;
             out.groups.push(RuleGroup {

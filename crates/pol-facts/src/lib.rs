@@ -21,6 +21,7 @@ pub mod decision;
 mod document;
 mod error;
 mod json;
+pub mod kind;
 mod limits;
 mod lines;
 mod load;

@@ -15,13 +15,22 @@ pub(crate) struct Printer<'a> {
 }
 
 impl Printer<'_> {
-    /// `/// doc` lines and `type Name = T`.
-    pub(crate) fn declaration(&self, name: &str, doc: &[String], ty: &Ty) -> String {
+    /// `/// doc` lines, `@kind("...")` if given, and `type Name = T`.
+    pub(crate) fn declaration(
+        &self,
+        name: &str,
+        doc: &[String],
+        kind: Option<&str>,
+        ty: &Ty,
+    ) -> String {
         let mut out = String::new();
         for line in doc {
             out.push_str("/// ");
             out.push_str(line);
             out.push('\n');
+        }
+        if let Some(kind) = kind {
+            out.push_str(&format!("@kind(\"{kind}\")\n"));
         }
         let head = format!("type {name} = ");
         out.push_str(&head);

@@ -71,6 +71,10 @@ pub struct Options {
     /// `#/definitions/x/properties/n`) gets the value, replacing what is there or adding
     /// a key to an object. For widening a type that real files do not keep to.
     pub set: Vec<(String, Value)>,
+    /// The kind of input document the requested types describe: each is printed with
+    /// `@kind("...")`, so that a package whose `input:` is one of them applies to
+    /// documents of that kind only (`github-workflow`, `kubernetes`, ...).
+    pub kind: Option<String>,
 }
 
 /// The key of the root schema among definition keys.
@@ -126,7 +130,8 @@ pub fn types_from_json_schema(schema: &Value, options: &Options) -> Result<Strin
         if !out.is_empty() {
             out.push('\n');
         }
-        out.push_str(&printer.declaration(name, &doc, ty));
+        let kind = options.kind.as_deref().filter(|_| keep.contains(key));
+        out.push_str(&printer.declaration(name, &doc, kind, ty));
     }
     Ok(out)
 }

@@ -64,6 +64,7 @@ fn run(args: &[String]) -> String {
             "--root" => options.root = Some(value()),
             "--only" => options.roots.extend(value().split(',').map(str::to_owned)),
             "--all-optional" => options.all_optional = true,
+            "--kind" => options.kind = Some(value()),
             "--set" => {
                 let change = value();
                 let (pointer, json) = change.trim_matches('\'').split_once('=').unwrap();

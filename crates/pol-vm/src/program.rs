@@ -32,6 +32,8 @@ pub struct Program {
     /// The kinds of document root every rule accepts (`RuleInfo::input_kinds`): on
     /// those, no rule needs its kind checked.
     pub(crate) accepted_roots: u8,
+    /// Some rule applies to documents of some kinds only (`RuleInfo::doc_kinds`).
+    pub(crate) has_kinds: bool,
     /// The SHA-256 of the program's `.polc` file: of the bytes it was loaded from, or
     /// computed (by encoding it) when first asked for.
     digest: std::sync::OnceLock<pol_bytecode::Digest>,
@@ -130,7 +132,9 @@ impl Program {
                 }
             })
             .fold(u8::MAX, |all, kinds| all & kinds);
+        let has_kinds = code.rules.iter().any(|r| !r.doc_kinds.is_empty());
         Ok(Program {
+            has_kinds,
             digest: std::sync::OnceLock::new(),
             accepted_roots,
             code,

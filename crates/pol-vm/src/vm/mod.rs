@@ -194,9 +194,43 @@ impl<'p> Evaluator<'p> {
 
     /// Evaluates every rule on `doc` and returns the decision.
     pub fn evaluate(&mut self, doc: &Document) -> Decision {
+        self.evaluate_rules(doc, None)
+    }
+
+    /// Evaluates `doc` as a document of kind `kind` (`"github-workflow"`, ...; `None`
+    /// for a document of no known kind): only the rules of that kind
+    /// (`RuleInfo::doc_kinds`, from the `@kind` of their package's `input:` type) and
+    /// the rules without a kind run.
+    pub fn evaluate_kind(&mut self, doc: &Document, kind: Option<&str>) -> Decision {
+        self.evaluate_rules(doc, Some(kind))
+    }
+
+    /// Whether any rule of the program applies to documents of `kind` only (as
+    /// [`Evaluator::evaluate_kind`] reads it); false for `None` when every rule has a
+    /// kind.
+    pub fn has_rules_for(&self, kind: Option<&str>) -> bool {
+        self.program
+            .code
+            .rules
+            .iter()
+            .any(|r| applies(&r.doc_kinds, kind))
+    }
+
+    /// [`Evaluator::evaluate`] (`kind` is `None`), or [`Evaluator::evaluate_kind`].
+    fn evaluate_rules(&mut self, doc: &Document, kind: Option<Option<&str>>) -> Decision {
         self.reset(doc);
         self.select_rules(doc);
-        let root = self.root_kinds(doc);
+        if let Some(kind) = kind
+            && self.program.has_kinds
+        {
+            let rules = &self.program.code.rules;
+            self.selected.retain(|&r| {
+                rules
+                    .get(r as usize)
+                    .is_some_and(|rule| applies(&rule.doc_kinds, kind))
+            });
+        }
+        let root = self.root_kinds(doc, kind.unwrap_or(None), kind.is_some());
         for i in 0..self.selected.len() {
             let index = self.selected.get(i).map_or(0, |r| *r as usize);
             if let Some(bit) = root
@@ -230,7 +264,7 @@ impl<'p> Evaluator<'p> {
     ) -> Decision {
         self.reset(doc);
         self.select_rules(doc);
-        let root = self.root_kinds(doc);
+        let root = self.root_kinds(doc, None, false);
         for i in 0..self.selected.len() {
             let index = self.selected.get(i).map_or(0, |r| *r as usize);
             if let Some(bit) = root
@@ -256,17 +290,18 @@ impl<'p> Evaluator<'p> {
     /// an error that says so — whether or not rule indexing would have run it — and
     /// does not run; groups of fused rules are undone, so that each member is checked,
     /// and runs, on its own.
-    fn root_kinds(&mut self, doc: &Document) -> Option<u8> {
+    /// With `filtered`, only the rules that apply to documents of `kind` count.
+    fn root_kinds(&mut self, doc: &Document, kind: Option<&str>, filtered: bool) -> Option<u8> {
         let bit = Value::Node(doc.root()).kind_bit(doc);
         if self.program.accepted_roots & (1 << bit) != 0 {
             return None;
         }
-        self.refuse_root(bit);
+        self.refuse_root(bit, kind, filtered);
         Some(bit)
     }
 
     #[cold]
-    fn refuse_root(&mut self, bit: u8) {
+    fn refuse_root(&mut self, bit: u8, kind: Option<&str>, filtered: bool) {
         self.groups.fill(GroupState::Unfused);
         let names = |kinds: u8| -> String {
             pol_bytecode::KIND_NAMES
@@ -279,7 +314,7 @@ impl<'p> Evaluator<'p> {
         };
         let code = &self.program.code;
         for rule in &code.rules {
-            if !accepts(rule.input_kinds, bit) {
+            if !accepts(rule.input_kinds, bit) && (!filtered || applies(&rule.doc_kinds, kind)) {
                 let message = format!(
                     "the input is {}, not {} as the package's `input:` type declares (the rule did not run)",
                     names(1 << bit),
@@ -969,6 +1004,12 @@ impl<'p> Evaluator<'p> {
         }
         Ok(Flow::Next)
     }
+}
+
+/// Whether a rule of document kinds `kinds` (empty: every kind) runs on a document of
+/// `kind` (`None`: no known kind).
+fn applies(kinds: &[String], kind: Option<&str>) -> bool {
+    kinds.is_empty() || kind.is_some_and(|k| kinds.iter().any(|x| x == k))
 }
 
 /// Whether a rule whose package declares input kinds `kinds` (0: any) accepts a root

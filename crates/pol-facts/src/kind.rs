@@ -1,0 +1,238 @@
+//! Kinds of input document: what a file is (a GitHub workflow, a Kubernetes manifest,
+//! a Terraform plan, ...), told from its path and, failing that, from the keys at the
+//! root of its document (docs/inputs.md). A policy declares the kind it is written for
+//! with the `@kind` of its `input:` type, and runs on documents of that kind only.
+
+use crate::{Document, Format};
+use std::path::Path;
+
+/// A kind of input document pol knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kind {
+    /// The name policies use (`@kind("github-workflow")`) and `--kind` takes.
+    pub name: &'static str,
+    /// What it is, for people.
+    pub description: &'static str,
+    /// How its files are read.
+    pub reader: Reader,
+}
+
+/// How the files of a kind are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// As JSON, YAML or TOML (by extension, or as the kind says).
+    Data(Format),
+    /// By a reader pol does not have yet: files of the kind are found, reported and
+    /// skipped, never read as data by guess.
+    NotYet,
+}
+
+/// A GitHub Actions workflow (`.github/workflows/*.yml`).
+pub const GITHUB_WORKFLOW: &str = "github-workflow";
+/// GitHub action metadata (`action.yml`: composite, Docker and JavaScript actions).
+pub const GITHUB_ACTION: &str = "github-action";
+/// A Dependabot configuration (`.github/dependabot.yml`).
+pub const DEPENDABOT: &str = "dependabot";
+/// Kubernetes manifests (one object a document, `List` objects included).
+pub const KUBERNETES: &str = "kubernetes";
+/// A Terraform plan as JSON (`terraform show -json`).
+pub const TERRAFORM_PLAN: &str = "terraform-plan";
+/// A GitLab CI file (`.gitlab-ci.yml`).
+pub const GITLAB_CI: &str = "gitlab-ci";
+/// A Dockerfile.
+pub const DOCKERFILE: &str = "dockerfile";
+/// Terraform configuration in HCL (`.tf`).
+pub const TERRAFORM: &str = "terraform";
+
+/// Every kind pol knows, in the order they are tried on a document's content.
+pub const KINDS: &[Kind] = &[
+    Kind {
+        name: GITHUB_WORKFLOW,
+        description: "GitHub Actions workflow",
+        reader: Reader::Data(Format::Yaml),
+    },
+    Kind {
+        name: GITHUB_ACTION,
+        description: "GitHub action metadata (action.yml)",
+        reader: Reader::Data(Format::Yaml),
+    },
+    Kind {
+        name: DEPENDABOT,
+        description: "Dependabot configuration",
+        reader: Reader::Data(Format::Yaml),
+    },
+    Kind {
+        name: KUBERNETES,
+        description: "Kubernetes manifest",
+        reader: Reader::Data(Format::Yaml),
+    },
+    Kind {
+        name: TERRAFORM_PLAN,
+        description: "Terraform plan (JSON)",
+        reader: Reader::Data(Format::Json),
+    },
+    Kind {
+        name: GITLAB_CI,
+        description: "GitLab CI configuration",
+        reader: Reader::Data(Format::Yaml),
+    },
+    Kind {
+        name: DOCKERFILE,
+        description: "Dockerfile",
+        reader: Reader::NotYet,
+    },
+    Kind {
+        name: TERRAFORM,
+        description: "Terraform configuration (HCL)",
+        reader: Reader::NotYet,
+    },
+];
+
+/// The kind called `name`, if pol knows it.
+pub fn kind_named(name: &str) -> Option<&'static Kind> {
+    KINDS.iter().find(|k| k.name == name)
+}
+
+/// The kind a path names whatever its content: a workflow under `.github/workflows/`,
+/// `action.yml`, `.github/dependabot.yml`, `.gitlab-ci.yml`, Dockerfiles
+/// (`Dockerfile`, `Containerfile`, `*.Dockerfile`, `Dockerfile.*`) and `.tf` files.
+/// `None` when the path alone does not tell (the content may).
+pub fn kind_of_path(path: &Path) -> Option<&'static str> {
+    let name = path.file_name()?.to_str()?;
+    let lower = name.to_ascii_lowercase();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let yaml = matches!(ext.as_deref(), Some("yml" | "yaml"));
+    let parent = |n: usize| -> Option<String> {
+        path.ancestors()
+            .nth(n)?
+            .file_name()?
+            .to_str()
+            .map(str::to_owned)
+    };
+    if lower == "dockerfile"
+        || lower == "containerfile"
+        || lower.ends_with(".dockerfile")
+        || lower.starts_with("dockerfile.")
+    {
+        return Some(DOCKERFILE);
+    }
+    if ext.as_deref() == Some("tf") {
+        return Some(TERRAFORM);
+    }
+    if !yaml {
+        return None;
+    }
+    let stem = lower.rsplit_once('.').map_or(lower.as_str(), |(s, _)| s);
+    if stem == ".gitlab-ci" {
+        return Some(GITLAB_CI);
+    }
+    if stem == "action" {
+        return Some(GITHUB_ACTION);
+    }
+    let in_github = parent(1).as_deref() == Some(".github");
+    if in_github && stem == "dependabot" {
+        return Some(DEPENDABOT);
+    }
+    if parent(1).as_deref() == Some("workflows") && parent(2).as_deref() == Some(".github") {
+        return Some(GITHUB_WORKFLOW);
+    }
+    None
+}
+
+/// The kind a document's content shows, from the keys at its root (their presence
+/// only: selectively loaded values are not read). `None` for a document of no known
+/// kind (a generic document).
+pub fn kind_of_document(doc: &Document) -> Option<&'static str> {
+    let root = doc.root();
+    let has = |key: &str| doc.object_get_str(root, key).is_some();
+    if doc.kind(root) != crate::NodeKind::Object {
+        return None;
+    }
+    if has("apiVersion") && has("kind") {
+        return Some(KUBERNETES);
+    }
+    if has("format_version")
+        && (has("terraform_version") || has("resource_changes") || has("planned_values"))
+    {
+        return Some(TERRAFORM_PLAN);
+    }
+    if has("on") && has("jobs") {
+        return Some(GITHUB_WORKFLOW);
+    }
+    if has("runs") && (has("name") || has("description")) {
+        return Some(GITHUB_ACTION);
+    }
+    if has("version") && has("updates") {
+        return Some(DEPENDABOT);
+    }
+    None
+}
+
+/// The kind of a document read from `path` (if any): the path's kind when it names
+/// one, else the content's.
+pub fn detect(path: Option<&Path>, doc: &Document) -> Option<&'static str> {
+    path.and_then(kind_of_path)
+        .or_else(|| kind_of_document(doc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths() {
+        let cases = [
+            (".github/workflows/ci.yml", Some(GITHUB_WORKFLOW)),
+            ("repo/.github/workflows/release.YAML", Some(GITHUB_WORKFLOW)),
+            ("workflows/ci.yml", None),
+            ("action.yml", Some(GITHUB_ACTION)),
+            ("actions/setup/action.yaml", Some(GITHUB_ACTION)),
+            (".github/dependabot.yml", Some(DEPENDABOT)),
+            ("dependabot.yml", None),
+            (".gitlab-ci.yml", Some(GITLAB_CI)),
+            ("Dockerfile", Some(DOCKERFILE)),
+            ("api.Dockerfile", Some(DOCKERFILE)),
+            ("Dockerfile.dev", Some(DOCKERFILE)),
+            ("Containerfile", Some(DOCKERFILE)),
+            ("main.tf", Some(TERRAFORM)),
+            ("values.yaml", None),
+            ("plan.json", None),
+        ];
+        for (path, kind) in cases {
+            assert_eq!(kind_of_path(Path::new(path)), kind, "{path}");
+        }
+    }
+
+    #[test]
+    fn contents() {
+        let cases = [
+            ("apiVersion: v1\nkind: Pod\n", Some(KUBERNETES)),
+            ("apiVersion: v1\nkind: List\nitems: []\n", Some(KUBERNETES)),
+            (
+                r#"{"format_version": "1.2", "terraform_version": "1.9.0"}"#,
+                Some(TERRAFORM_PLAN),
+            ),
+            ("on: push\njobs: {}\n", Some(GITHUB_WORKFLOW)),
+            ("name: x\nruns:\n  using: composite\n", Some(GITHUB_ACTION)),
+            ("version: 2\nupdates: []\n", Some(DEPENDABOT)),
+            ("image: node\nreplicaCount: 2\n", None),
+            ("[1, 2]", None),
+            ("plain text", None),
+        ];
+        for (text, kind) in cases {
+            let docs = crate::load(text, Format::Yaml, None).unwrap();
+            assert_eq!(kind_of_document(&docs[0]), kind, "{text}");
+        }
+    }
+
+    #[test]
+    fn every_kind_has_a_unique_name() {
+        for (i, k) in KINDS.iter().enumerate() {
+            assert_eq!(kind_named(k.name), Some(k));
+            assert!(KINDS.iter().skip(i + 1).all(|o| o.name != k.name));
+        }
+    }
+}
