@@ -23,6 +23,11 @@ pub(crate) const MODULES: &[StdModule] = &[
         file_name: "<std>/k8s.pol",
         source: include_str!("../../../stdlib/std/k8s.pol"),
     },
+    StdModule {
+        package: "std.kind",
+        file_name: "<std>/kind.pol",
+        source: include_str!("../../../stdlib/std/kind.pol"),
+    },
 ];
 
 /// The std module that `import <package>` names, if there is one.

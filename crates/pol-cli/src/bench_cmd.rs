@@ -82,10 +82,16 @@ pub fn run(args: &BenchArgs) -> u8 {
 }
 
 fn read_inputs(args: &BenchArgs) -> Result<Vec<Input>, InputError> {
-    find_inputs(&args.inputs, args.input_format.map(Into::into), u64::MAX)?
-        .iter()
-        .map(|pending| pending.read())
-        .collect()
+    find_inputs(
+        &args.inputs,
+        args.input_format.map(Into::into),
+        None,
+        u64::MAX,
+    )?
+    .inputs
+    .iter()
+    .map(|pending| pending.read())
+    .collect()
 }
 
 /// Loads every input and evaluates every document once (warming the evaluator and

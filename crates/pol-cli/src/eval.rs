@@ -1,7 +1,7 @@
 //! `pol eval`: evaluate input documents against policies and print the findings.
 
 use crate::batch;
-use crate::inputs::{InputError, Pending, find_inputs};
+use crate::inputs::{InputError, Pending, Skipped, find_inputs};
 use crate::limit_args::LimitArgs;
 use crate::output::{ColorChoice, Format as OutputFormat, write_stdout};
 use crate::policies::{PolicyArgs, load};
@@ -41,6 +41,11 @@ pub struct EvalArgs {
     /// file of comments only): they are skipped. Without it they are errors.
     #[arg(long)]
     allow_empty: bool,
+    /// Read every input as a document of this kind (`github-workflow`, `kubernetes`,
+    /// ...; `pol eval --kind help` lists them) instead of telling it from its path and
+    /// content: only the rules of this kind, and those without one, run on it.
+    #[arg(long, value_name = "KIND")]
+    kind: Option<String>,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -85,17 +90,37 @@ pub fn run(args: &EvalArgs) -> u8 {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
-    let inputs = match find_inputs(
+    let kind = match args.kind.as_deref().map(known_kind).transpose() {
+        Ok(kind) => kind,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let found = match find_inputs(
         &args.inputs,
         args.input_format.map(Into::into),
+        kind,
         args.limits.max_input_size,
     ) {
-        Ok(inputs) => inputs,
+        Ok(found) => found,
         Err(e) => {
             eprintln!("error: {}", e.0);
             return EXIT_USAGE;
         }
     };
+    if found.inputs.is_empty() && found.skipped.is_empty() {
+        eprintln!(
+            "error: no input files of a known kind or format in {}",
+            args.inputs
+                .iter()
+                .map(|p| format!("`{}`", p.display()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return EXIT_USAGE;
+    }
+    let inputs = found.inputs;
     let jobs = batch::workers(args.jobs);
     let deadline = args.limits.deadline(start);
     let evaluator = || {
@@ -127,9 +152,12 @@ pub fn run(args: &EvalArgs) -> u8 {
     for (_, e) in &failures {
         eprintln!("error: {}", e.0);
     }
+    for s in &found.skipped {
+        eprintln!("skipped: {}: {}", s.name, s.reason);
+    }
     let mut out = String::new();
     match args.format {
-        OutputFormat::Json => out = json(&outcomes, &failures),
+        OutputFormat::Json => out = json(&outcomes, &failures, &found.skipped),
         OutputFormat::Text => {
             let color = args.color.stdout();
             for outcome in &outcomes {
@@ -141,6 +169,14 @@ pub fn run(args: &EvalArgs) -> u8 {
                     out,
                     "; {} not evaluated (errors above)",
                     crate::output::plural(failures.len(), "input")
+                );
+            }
+            let skipped = found.skipped.len() + found.others;
+            if skipped > 0 {
+                let _ = write!(
+                    out,
+                    "; {} skipped (not of a kind or format pol reads)",
+                    crate::output::plural(skipped, "file")
                 );
             }
         }
@@ -182,6 +218,8 @@ fn evaluate(
     let mut outcomes = Vec::new();
     // Selective loading: what no rule reads is skipped (`--query` loads whole).
     let shape = evaluator.shape();
+    let path_kind = input.kind;
+    let forced = input.kind_forced;
     let loaded = pol::load_each(
         &text.text,
         text.format,
@@ -193,7 +231,14 @@ fn evaluate(
                 file: input.name.clone(),
                 document: outcomes.len(),
                 documents: 0,
-                decision: evaluator.evaluate(&doc),
+                decision: {
+                    let kind = if forced {
+                        path_kind
+                    } else {
+                        path_kind.or_else(|| pol::kind::kind_of_document(&doc))
+                    };
+                    evaluator.evaluate_kind(&doc, kind)
+                },
             });
             std::ops::ControlFlow::Continue(())
         },
@@ -213,33 +258,53 @@ fn evaluate(
     (outcomes, error)
 }
 
+/// The kind `name` names, or an error that lists the kinds.
+fn known_kind(name: &str) -> Result<&'static str, String> {
+    pol::kind::kind_named(name).map(|k| k.name).ok_or_else(|| {
+        let kinds: Vec<String> = pol::kind::KINDS
+            .iter()
+            .map(|k| format!("  {:<16} {}", k.name, k.description))
+            .collect();
+        let head = if name == "help" {
+            "the kinds of input document:".to_owned()
+        } else {
+            format!("`{name}` is not a kind of input document; the kinds are:")
+        };
+        format!("{head}\n{}", kinds.join("\n"))
+    })
+}
+
 /// One decision: the decision itself. Several: an array, each with its `input`; an
 /// input that could not be evaluated is an entry with its `error` (and makes an array).
-fn json(outcomes: &[Outcome], failures: &[(String, InputError)]) -> String {
-    let value = match (outcomes, failures) {
-        ([one], []) => serde_json::to_value(&one.decision).unwrap_or_default(),
-        (many, failures) => serde_json::Value::Array(
-            many.iter()
-                .map(|o| {
-                    let mut v = serde_json::to_value(&o.decision).unwrap_or_default();
-                    if let serde_json::Value::Object(map) = &mut v {
-                        map.insert(
-                            "input".to_owned(),
-                            serde_json::json!({"file": o.file, "document": o.document}),
-                        );
-                    }
-                    v
-                })
-                .chain(failures.iter().map(|(file, e)| {
-                    serde_json::json!({
-                        "allowed": false,
-                        "error": e.0,
-                        "input": {"file": file},
+fn json(outcomes: &[Outcome], failures: &[(String, InputError)], skipped: &[Skipped]) -> String {
+    let value =
+        match (outcomes, failures, skipped) {
+            ([one], [], []) => serde_json::to_value(&one.decision).unwrap_or_default(),
+            (many, failures, skipped) => serde_json::Value::Array(
+                many.iter()
+                    .map(|o| {
+                        let mut v = serde_json::to_value(&o.decision).unwrap_or_default();
+                        if let serde_json::Value::Object(map) = &mut v {
+                            map.insert(
+                                "input".to_owned(),
+                                serde_json::json!({"file": o.file, "document": o.document}),
+                            );
+                        }
+                        v
                     })
-                }))
-                .collect(),
-        ),
-    };
+                    .chain(failures.iter().map(|(file, e)| {
+                        serde_json::json!({
+                            "allowed": false,
+                            "error": e.0,
+                            "input": {"file": file},
+                        })
+                    }))
+                    .chain(skipped.iter().map(
+                        |s| serde_json::json!({"skipped": s.reason, "input": {"file": s.name}}),
+                    ))
+                    .collect(),
+            ),
+        };
     serde_json::to_string_pretty(&value).unwrap_or_default()
 }
 

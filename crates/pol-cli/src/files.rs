@@ -24,7 +24,27 @@ impl std::fmt::Display for PathError {
 /// each real file found once (a link loop ends; a file reached by two paths is taken
 /// at the first).
 pub fn collect(paths: &[PathBuf], extensions: &[&str]) -> Result<Vec<PathBuf>, PathError> {
-    let mut out = Vec::new();
+    let has_extension = |path: &Path| {
+        path.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| extensions.iter().any(|x| x.eq_ignore_ascii_case(e)))
+    };
+    collect_with(paths, &has_extension).map(|walk| walk.files)
+}
+
+/// What a walk found: the files taken, in order, and how many others the walked
+/// folders held.
+#[derive(Debug, Default)]
+pub struct Walk {
+    /// The files given, and those of the walked folders that `take` accepted.
+    pub files: Vec<PathBuf>,
+    /// Files of the walked folders that `take` refused.
+    pub others: usize,
+}
+
+/// Like [`collect`], with `take` saying which files of a walked folder to take.
+pub fn collect_with(paths: &[PathBuf], take: &dyn Fn(&Path) -> bool) -> Result<Walk, PathError> {
+    let mut out = Walk::default();
     let mut seen = Seen::default();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|e| PathError {
@@ -32,9 +52,9 @@ pub fn collect(paths: &[PathBuf], extensions: &[&str]) -> Result<Vec<PathBuf>, P
             reason: describe_io(&e),
         })?;
         if meta.is_dir() {
-            walk(path, extensions, &mut out, &mut seen)?;
+            walk(path, take, &mut out, &mut seen)?;
         } else {
-            out.push(path.clone());
+            out.files.push(path.clone());
         }
     }
     Ok(out)
@@ -61,8 +81,8 @@ impl Seen {
 
 fn walk(
     dir: &Path,
-    extensions: &[&str],
-    out: &mut Vec<PathBuf>,
+    take: &dyn Fn(&Path) -> bool,
+    out: &mut Walk,
     seen: &mut Seen,
 ) -> Result<(), PathError> {
     if !Seen::first(&mut seen.dirs, dir) {
@@ -76,21 +96,28 @@ fn walk(
     paths.sort();
     for path in paths {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with('.') || name == "target" {
+        if passed_over(name) {
             continue;
         }
         if path.is_dir() {
-            walk(&path, extensions, out, seen)?;
-        } else if path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| extensions.iter().any(|x| x.eq_ignore_ascii_case(e)))
-            && Seen::first(&mut seen.files, &path)
-        {
-            out.push(path);
+            walk(&path, take, out, seen)?;
+        } else if !Seen::first(&mut seen.files, &path) {
+            // Met before, by another path.
+        } else if take(&path) {
+            out.files.push(path);
+        } else {
+            out.others += 1;
         }
     }
     Ok(())
+}
+
+/// Entries a walk passes over: hidden ones (`.git`, `.venv`, ...) but those of the
+/// pipeline files pol reads (`.github`, `.gitlab`, `.gitlab-ci.yml`), and the build and
+/// dependency folders `target` and `node_modules`.
+fn passed_over(name: &str) -> bool {
+    const KEPT: &[&str] = &[".github", ".gitlab", ".gitlab-ci.yml", ".gitlab-ci.yaml"];
+    (name.starts_with('.') && !KEPT.contains(&name)) || name == "target" || name == "node_modules"
 }
 
 /// Reads a file as UTF-8 text.

@@ -1,8 +1,9 @@
-//! Input documents for `eval` and `bench`: files, folders walked by extension, or
-//! standard input. Finding the inputs ([`find_inputs`]) is apart from reading them
-//! ([`Pending::read`]), so that workers can read and parse files in parallel.
+//! Input documents for `eval` and `bench`: files, folders walked for the files of a
+//! known kind or format, or standard input. Finding the inputs ([`find_inputs`]) is
+//! apart from reading them ([`Pending::read`]), so that workers can read and parse
+//! files in parallel.
 
-use crate::files::{collect, describe_io, display_name};
+use crate::files::{collect_with, describe_io, display_name};
 use pol::{Document, Format};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -24,8 +25,31 @@ pub struct Pending {
     pub name: String,
     source: Source,
     forced: Option<Format>,
+    /// The kind its path names (`.github/workflows/ci.yml`), or `--kind`'s.
+    pub kind: Option<&'static str>,
+    /// The kind was forced (`--kind`): the content does not change it.
+    pub kind_forced: bool,
     /// The largest input read (`--max-input-size`).
     max_size: u64,
+}
+
+/// A file given on the command line that is not read: of no kind or format pol
+/// reads, or of a kind it has no reader for yet.
+pub struct Skipped {
+    /// The name shown in output.
+    pub name: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// The inputs found on the command line.
+pub struct Found {
+    /// The inputs to read, in order.
+    pub inputs: Vec<Pending>,
+    /// Files given by name that are not read.
+    pub skipped: Vec<Skipped>,
+    /// Files of walked folders that are not read (of no kind or format pol reads).
+    pub others: usize,
 }
 
 enum Source {
@@ -37,43 +61,90 @@ enum Source {
 /// Why an input could not be used.
 pub struct InputError(pub String);
 
-const EXTENSIONS: &[&str] = &["json", "yaml", "yml", "toml"];
-
-/// Finds the inputs, in order: `-` reads standard input; folders are walked for
-/// `.json`, `.yaml`, `.yml` and `.toml` files. Files are not read yet. An input larger
-/// than `max_size` bytes is an error when it is read.
+/// Finds the inputs, in order: `-` reads standard input; a file is read when it is
+/// JSON, YAML or TOML by its extension, or of a kind pol reads by its path
+/// (`action.yml`, ...), or when `--input-format` or `--kind` says how to read it, and
+/// is reported as skipped otherwise; folders are walked for such files (docs/inputs.md).
+/// Files are not read yet. An input larger than `max_size` bytes is an error when it
+/// is read.
 pub fn find_inputs(
     args: &[PathBuf],
     forced: Option<Format>,
+    kind: Option<&'static str>,
     max_size: u64,
-) -> Result<Vec<Pending>, InputError> {
-    let mut out = Vec::new();
+) -> Result<Found, InputError> {
+    let mut found = Found {
+        inputs: Vec::new(),
+        skipped: Vec::new(),
+        others: 0,
+    };
+    let pending = |name: String, source: Source, path_kind: Option<&'static str>| Pending {
+        name,
+        source,
+        forced,
+        kind: kind.or(path_kind),
+        kind_forced: kind.is_some(),
+        max_size,
+    };
+    let told = forced.is_some() || kind.is_some();
     for arg in args {
         if arg.as_os_str() == "-" {
-            out.push(Pending {
-                name: "-".to_owned(),
-                source: Source::Stdin(read_stdin(max_size)),
-                forced,
-                max_size,
-            });
+            let source = Source::Stdin(read_stdin(max_size));
+            found.inputs.push(pending("-".to_owned(), source, None));
             continue;
         }
-        let paths = collect(std::slice::from_ref(arg), EXTENSIONS)
+        let take = |path: &Path| !matches!(classify(path), Class::Other);
+        let walk = collect_with(std::slice::from_ref(arg), &take)
             .map_err(|e| InputError(e.to_string()))?;
-        if paths.is_empty() {
-            return Err(InputError(format!(
-                "no `.json`, `.yaml`, `.yml` or `.toml` files in `{}`",
-                arg.display()
-            )));
+        let walked = walk.files.len() != 1 || walk.files.first() != Some(arg);
+        found.others += walk.others;
+        for path in walk.files {
+            let name = display_name(&path);
+            match classify(&path) {
+                Class::NotYet(k) if !told => found.skipped.push(Skipped {
+                    name,
+                    reason: format!("a `{k}` file: pol has no reader for them yet"),
+                }),
+                Class::Other if !told && !walked => found.skipped.push(Skipped {
+                    name,
+                    reason: "not a file of a known kind or format (pass `--input-format` \
+                             or `--kind` to read it)"
+                        .to_owned(),
+                }),
+                class => {
+                    let path_kind = match class {
+                        Class::Data(k) => k,
+                        Class::NotYet(_) | Class::Other => None,
+                    };
+                    found
+                        .inputs
+                        .push(pending(name, Source::File(path), path_kind));
+                }
+            }
         }
-        out.extend(paths.into_iter().map(|path| Pending {
-            name: display_name(&path),
-            source: Source::File(path),
-            forced,
-            max_size,
-        }));
     }
-    Ok(out)
+    Ok(found)
+}
+
+/// What a file is, by its path.
+enum Class {
+    /// Read as data (JSON, YAML, TOML), of this kind if the path names one.
+    Data(Option<&'static str>),
+    /// Of a kind pol has no reader for yet.
+    NotYet(&'static str),
+    /// Neither.
+    Other,
+}
+
+fn classify(path: &Path) -> Class {
+    match pol::kind::kind_of_path(path).and_then(pol::kind::kind_named) {
+        Some(k) => match k.reader {
+            pol::kind::Reader::Data(_) => Class::Data(Some(k.name)),
+            pol::kind::Reader::NotYet => Class::NotYet(k.name),
+        },
+        None if Format::from_path(path).is_some() => Class::Data(None),
+        None => Class::Other,
+    }
 }
 
 /// Reads standard input, at most `max_size` bytes of it.
@@ -104,9 +175,19 @@ impl Pending {
             Source::Stdin(text) => (text.clone().map_err(InputError)?, None),
             Source::File(path) => (read_utf8(path, self.max_size)?, Some(path)),
         };
+        // The format: `--input-format`, the extension, the kind's, or a guess from the
+        // text (standard input).
+        let of_kind = self
+            .kind
+            .and_then(pol::kind::kind_named)
+            .and_then(|k| match k.reader {
+                pol::kind::Reader::Data(format) => Some(format),
+                pol::kind::Reader::NotYet => None,
+            });
         let format = self
             .forced
             .or_else(|| path.and_then(|p| Format::from_path(p)))
+            .or(of_kind)
             .unwrap_or_else(|| sniff(&text));
         Ok(Input {
             name: self.name.clone(),

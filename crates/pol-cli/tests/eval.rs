@@ -285,7 +285,7 @@ fn folders_of_inputs_are_walked_by_extension() {
     assert_code(&out, 2);
     assert_eq!(
         text(&out.stderr),
-        "error: no `.json`, `.yaml`, `.yml` or `.toml` files in `empty`\n"
+        "error: no input files of a known kind or format in `empty`\n"
     );
 }
 

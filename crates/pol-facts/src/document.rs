@@ -460,6 +460,33 @@ impl Document {
         }
     }
 
+    /// Whether an object node has the key spelled `key`, without reading anything: a
+    /// placeholder of selective loading is no object here, and is not noted as read
+    /// (for telling a document's kind, not for evaluating).
+    pub fn peek_key(&self, id: NodeId, key: &str) -> bool {
+        let Some(key) = self.key_id(key) else {
+            return false;
+        };
+        match self.nodes.get(id.0 as usize) {
+            Some(node) if node.kind() == Kind::Object => self
+                .entries
+                .get(node.range())
+                .is_some_and(|entries| entries.iter().any(|(k, _)| *k == key)),
+            _ => false,
+        }
+    }
+
+    /// The object entries of a node, without reading anything (see
+    /// [`Document::peek_key`]): nothing for a placeholder or any other node.
+    pub fn peek_entries(&self, id: NodeId) -> &[(KeyId, NodeId)] {
+        match self.nodes.get(id.0 as usize) {
+            Some(node) if node.kind() == Kind::Object => {
+                self.entries.get(node.range()).unwrap_or(&[])
+            }
+            _ => &[],
+        }
+    }
+
     /// The value of the key spelled `key` in an object node.
     pub fn object_get_str(&self, id: NodeId, key: &str) -> Option<NodeId> {
         match self.key_id(key) {

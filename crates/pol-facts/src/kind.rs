@@ -142,15 +142,13 @@ pub fn kind_of_path(path: &Path) -> Option<&'static str> {
     None
 }
 
-/// The kind a document's content shows, from the keys at its root (their presence
-/// only: selectively loaded values are not read). `None` for a document of no known
-/// kind (a generic document).
+/// The kind a document's content shows, from the keys at its root and of the objects
+/// at its root (their presence only: nothing is read, and values selective loading
+/// skipped are not looked into). `None` for a document of no known kind (a generic
+/// document).
 pub fn kind_of_document(doc: &Document) -> Option<&'static str> {
     let root = doc.root();
-    let has = |key: &str| doc.object_get_str(root, key).is_some();
-    if doc.kind(root) != crate::NodeKind::Object {
-        return None;
-    }
+    let has = |key: &str| doc.peek_key(root, key);
     if has("apiVersion") && has("kind") {
         return Some(KUBERNETES);
     }
@@ -167,6 +165,25 @@ pub fn kind_of_document(doc: &Document) -> Option<&'static str> {
     }
     if has("version") && has("updates") {
         return Some(DEPENDABOT);
+    }
+    // GitLab CI: its global keywords; a job (a mapping with a script, a parent, a
+    // trigger) at the root; or only hidden keys (`.template:`), as the files a
+    // pipeline includes often hold.
+    let job = |id: crate::NodeId| {
+        ["script", "extends", "trigger", "interruptible"]
+            .iter()
+            .any(|k| doc.peek_key(id, k))
+    };
+    let entries = doc.peek_entries(root);
+    if has("stages")
+        || (has("include") && !has("name"))
+        || entries.iter().any(|&(_, value)| job(value))
+        || (!entries.is_empty()
+            && entries
+                .iter()
+                .all(|&(k, _)| doc.key_str(k).starts_with('.')))
+    {
+        return Some(GITLAB_CI);
     }
     None
 }
@@ -219,6 +236,18 @@ mod tests {
             ("name: x\nruns:\n  using: composite\n", Some(GITHUB_ACTION)),
             ("version: 2\nupdates: []\n", Some(DEPENDABOT)),
             ("image: node\nreplicaCount: 2\n", None),
+            ("stages: [build]\n", Some(GITLAB_CI)),
+            ("include: {template: x.yml}\n", Some(GITLAB_CI)),
+            (
+                "lint:\n  image: node\n  script: [npm test]\n",
+                Some(GITLAB_CI),
+            ),
+            (
+                ".tpl:\n  script: x\njob:\n  extends: .tpl\n",
+                Some(GITLAB_CI),
+            ),
+            (".instance: gitlab-org\n.other: x\n", Some(GITLAB_CI)),
+            (".a: 1\nb: 2\n", None),
             ("[1, 2]", None),
             ("plain text", None),
         ];
