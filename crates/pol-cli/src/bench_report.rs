@@ -131,6 +131,11 @@ pub fn text(report: &Report, top: usize) -> String {
             size(bytes),
             duration(report.prepare)
         ),
+        Origin::Packs => writeln!(
+            out,
+            "policy      the shipped packs, {rules}: loaded in {}",
+            duration(report.prepare)
+        ),
     };
     let _ = writeln!(
         out,
@@ -252,6 +257,10 @@ pub fn json(report: &Report) -> String {
         }),
         Origin::Bundle { bytes } => serde_json::json!({
             "origin": "bundle", "bytes": bytes, "rules": run.rules.len(),
+            "load_ns": nanos(report.prepare),
+        }),
+        Origin::Packs => serde_json::json!({
+            "origin": "packs", "rules": run.rules.len(),
             "load_ns": nanos(report.prepare),
         }),
     };

@@ -62,7 +62,7 @@ pub struct DisasmArgs {
 
 /// Runs `pol disasm`; returns the exit code.
 pub fn disasm(args: &DisasmArgs) -> u8 {
-    match load(&args.policy, args.color) {
+    match load(&args.policy, args.color, crate::policies::Default::Required) {
         Ok(loaded) => match write_stdout(&format!(
             "{}; sha256 {}\n",
             loaded.policy.disassemble(),

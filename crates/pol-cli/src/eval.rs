@@ -86,7 +86,7 @@ pub struct Outcome {
 /// Runs `pol eval`; returns the exit code.
 pub fn run(args: &EvalArgs) -> u8 {
     let start = std::time::Instant::now();
-    let loaded = match load(&args.policy, args.color) {
+    let loaded = match load(&args.policy, args.color, crate::policies::Default::Packs) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };

@@ -12,13 +12,12 @@ use std::time::{Duration, Instant};
 #[derive(clap::Args, Debug, Clone)]
 pub struct PolicyArgs {
     /// A `.pol` file or a folder of them; repeat `-p` for several.
-    #[arg(
-        short = 'p',
-        long = "policy",
-        value_name = "PATH",
-        required_unless_present = "bundle"
-    )]
+    #[arg(short = 'p', long = "policy", value_name = "PATH")]
     pub policies: Vec<PathBuf>,
+    /// The rule packs shipped with pol (`pol rules` lists them): alone, or added to the
+    /// policies of `-p`. `pol eval` runs them when given no `-p` or `-b`.
+    #[arg(long, conflicts_with = "bundle")]
+    pub packs: bool,
     /// A compiled program (from `pol build`), instead of `-p`.
     #[arg(
         short = 'b',
@@ -71,11 +70,44 @@ pub enum Origin {
         /// Its size in bytes.
         bytes: usize,
     },
+    /// The shipped packs, compiled into the binary.
+    Packs,
+}
+
+/// What to load when neither `-p`, `-b` nor `--packs` is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Default {
+    /// The shipped packs (`pol eval`).
+    Packs,
+    /// Nothing: a usage error (`pol build`, `pol disasm`, `pol bench`).
+    Required,
 }
 
 /// Reads and compiles the policies, printing diagnostics; on failure returns the exit
 /// code to use.
-pub fn load(args: &PolicyArgs, color: ColorChoice) -> Result<Loaded, u8> {
+pub fn load(args: &PolicyArgs, color: ColorChoice, default: Default) -> Result<Loaded, u8> {
+    let only_packs = args.policies.is_empty()
+        && args.bundle.is_none()
+        && (args.packs || default == Default::Packs);
+    if only_packs {
+        // Compiled into the binary: nothing to compile.
+        let start = Instant::now();
+        let policy = pol::packs::policy().map_err(|e| {
+            eprintln!("error: the shipped packs do not load: {e}");
+            EXIT_USAGE
+        })?;
+        return Ok(Loaded {
+            policy,
+            origin: Origin::Packs,
+            took: start.elapsed(),
+        });
+    }
+    if args.policies.is_empty() && args.bundle.is_none() {
+        eprintln!(
+            "error: give policies with `-p PATH`, a compiled program with `-b FILE.polc`, or `--packs`"
+        );
+        return Err(EXIT_USAGE);
+    }
     if let Some(bundle) = &args.bundle {
         let bytes = std::fs::read(bundle).map_err(|e| {
             eprintln!(
@@ -96,7 +128,10 @@ pub fn load(args: &PolicyArgs, color: ColorChoice) -> Result<Loaded, u8> {
             took: start.elapsed(),
         });
     }
-    let (mut sources, ids) = read_sources(&args.policies)?;
+    let (mut sources, mut ids) = read_sources(&args.policies)?;
+    if args.packs {
+        ids.extend(pol::packs::add_sources(&mut sources));
+    }
     let (compiled, took) = compile_timed(&mut sources, &ids, color, args.opt.optimize())?;
     Ok(Loaded {
         policy: compiled.policy,

@@ -373,7 +373,8 @@ fn policies_that_cannot_be_used_and_bad_flags_exit_2() {
     assert!(text(&out.stderr).contains("cannot read `nowhere`"));
 
     for args in [
-        &["eval", "wf.yml"][..],
+        &["build", "-o", "x.polc"][..],
+        &["eval", "--packs", "-b", "x.polc", "wf.yml"],
         &["eval", "-p", "bad.pol"],
         &["eval", "--format", "xml", "-p", "bad.pol", "wf.yml"],
         &["eval", "--input-format", "ini", "-p", "bad.pol", "wf.yml"],
@@ -383,6 +384,51 @@ fn policies_that_cannot_be_used_and_bad_flags_exit_2() {
         assert_code(&out, 2);
         assert!(text(&out.stderr).starts_with("error: "), "{args:?}");
     }
+}
+
+/// With no `-p` or `-b`, the shipped packs run on the documents of their kinds;
+/// `--packs` adds them to `-p`'s policies.
+#[test]
+fn the_shipped_packs_run_out_of_the_box() {
+    let dir = scratch(
+        "eval-packs",
+        &[
+            (".github/workflows/ci.yml", UNPINNED),
+            ("k8s.yaml", MANIFESTS),
+            (
+                "own.pol",
+                "package own\n\ndeny named { if input.name != null message \"named\" }\n",
+            ),
+            ("named.json", r#"{"name": "x"}"#),
+        ],
+    );
+    let out = pol_in(&dir, &["eval", "."]);
+    assert_code(&out, 1);
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains(
+            ".github/workflows/ci.yml:7:15  high      pack.github.unpinned_action (GHA001)"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("k8s.yaml[1]:"), "{stdout}");
+    assert!(
+        stdout.contains("pack.kubernetes.privileged_container"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("own.named"), "{stdout}");
+    let out = pol_in(&dir, &["eval", "-p", "own.pol", "--packs", "."]);
+    assert_code(&out, 1);
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("own.named"), "{stdout}");
+    assert!(stdout.contains("pack.github.unpinned_action"), "{stdout}");
+    // `-p` alone: only its policies.
+    let out = pol_in(&dir, &["eval", "-p", "own.pol", "."]);
+    assert!(
+        !text(&out.stdout).contains("pack."),
+        "{}",
+        text(&out.stdout)
+    );
 }
 
 #[test]

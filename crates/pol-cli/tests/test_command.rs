@@ -40,6 +40,24 @@ test "wrong expectations" {
 }
 "#;
 
+/// The shipped packs' own tests pass (`pol test stdlib/`), each rule with a firing and
+/// a non-firing case.
+#[test]
+fn the_pack_tests_pass() {
+    let out = pol(&["test", &repo_path("stdlib")]);
+    assert_code(&out, 0);
+    let stdout = text(&out.stdout);
+    let results: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("PASS  ") || l.starts_with("FAIL  "))
+        .collect();
+    assert!(results.len() >= 10, "{stdout}");
+    assert!(
+        results.iter().all(|l| l.starts_with("PASS  pack.")),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn the_example_tests_pass() {
     let out = pol(&["test", &repo_path("examples")]);

@@ -1,0 +1,111 @@
+//! The shipped packs (`stdlib/packs/`): the embedded program is what compiling their
+//! sources gives, byte for byte (`POL_UPDATE_PACKS=1 cargo test -p pol --test packs`
+//! rewrites it), and every rule carries what `docs/rules.md` and `pol rules` need.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failure should stop the test loudly"
+)]
+
+use pol::SourceMap;
+use std::path::{Path, PathBuf};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+#[test]
+fn the_embedded_program_is_the_compiled_pack_sources() {
+    let mut sources = SourceMap::new();
+    let compiled = pol::packs::compile(&mut sources).unwrap_or_else(|e| panic!("{e}"));
+    let bytes = compiled.policy.to_polc();
+    if std::env::var_os("POL_UPDATE_PACKS").is_some() {
+        std::fs::write(repo().join("stdlib/packs/packs.polc"), &bytes).unwrap();
+        return;
+    }
+    assert!(
+        bytes == pol::packs::COMPILED,
+        "stdlib/packs/packs.polc is not the compiled pack sources; \
+         run `POL_UPDATE_PACKS=1 cargo test -p pol --test packs`"
+    );
+    assert!(compiled.warnings.is_empty(), "{:?}", compiled.warnings);
+    let loaded = pol::packs::policy().unwrap();
+    assert_eq!(
+        loaded.program().digest(),
+        compiled.policy.program().digest()
+    );
+}
+
+#[test]
+fn every_pack_file_is_embedded() {
+    let mut on_disk: Vec<String> = Vec::new();
+    for entry in std::fs::read_dir(repo().join("stdlib/packs")).unwrap() {
+        let dir = entry.unwrap().path();
+        if !dir.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(&dir).unwrap() {
+            let path = file.unwrap().path();
+            if path.extension().is_some_and(|e| e == "pol") {
+                on_disk.push(path.strip_prefix(repo()).unwrap().display().to_string());
+            }
+        }
+    }
+    on_disk.sort();
+    let mut embedded: Vec<String> = pol::packs::FILES
+        .iter()
+        .map(|f| f.path.to_owned())
+        .collect();
+    embedded.sort();
+    assert_eq!(on_disk, embedded);
+    for f in pol::packs::FILES {
+        let text = std::fs::read_to_string(repo().join(f.path)).unwrap();
+        assert!(text == f.source, "{} is stale in the build", f.path);
+    }
+}
+
+/// Every rule of a pack has an id, a severity, a doc comment, a kind, and an `@url`
+/// into `docs/rules.md` at its id; ids are unique.
+#[test]
+fn every_pack_rule_is_documented() {
+    let mut sources = SourceMap::new();
+    let compiled = pol::packs::compile(&mut sources).unwrap();
+    let mut ids = Vec::new();
+    for rule in &compiled.hir.rules {
+        let name = &rule.info.qualified;
+        let id = rule
+            .id
+            .clone()
+            .unwrap_or_else(|| panic!("{name} has no @id"));
+        assert!(
+            rule.info
+                .docs
+                .as_ref()
+                .is_some_and(|d| !d.trim().is_empty()),
+            "{name}: no doc comment"
+        );
+        let url = rule
+            .url
+            .clone()
+            .unwrap_or_else(|| panic!("{name} has no @url"));
+        assert_eq!(
+            url,
+            format!(
+                "https://github.com/pol-lang/pol/blob/main/docs/rules.md#{}",
+                id.to_lowercase()
+            ),
+            "{name}"
+        );
+        let package = compiled.hir.package(rule.info.package).unwrap();
+        assert!(
+            package.input_kinds.is_some(),
+            "{name}: its package's input has no kind"
+        );
+        assert!(!ids.contains(&id), "{id} twice");
+        ids.push(id);
+    }
+    assert!(ids.len() >= 20, "only {} rules", ids.len());
+}
