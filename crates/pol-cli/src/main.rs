@@ -12,6 +12,7 @@ mod limit_args;
 mod output;
 mod policies;
 mod report;
+mod rules_cmd;
 mod test_cmd;
 mod types_cmd;
 
@@ -45,6 +46,8 @@ enum Command {
     Disasm(build_cmd::DisasmArgs),
     /// Run the `test` blocks of policies.
     Test(test_cmd::TestArgs),
+    /// List the rules of the shipped packs, or explain one.
+    Rules(rules_cmd::RulesArgs),
     /// Generate pol types (from a JSON Schema).
     Types(types_cmd::TypesArgs),
     /// Time compiling policies, loading inputs and evaluating them, rule by rule.
@@ -70,6 +73,7 @@ fn main() -> ExitCode {
         Command::Build(args) => build_cmd::build(&args),
         Command::Disasm(args) => build_cmd::disasm(&args),
         Command::Test(args) => test_cmd::run(&args),
+        Command::Rules(args) => rules_cmd::run(&args),
         Command::Types(args) => types_cmd::run(&args),
         Command::Bench(args) => bench_cmd::run(&args),
     };

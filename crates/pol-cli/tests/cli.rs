@@ -91,3 +91,36 @@ fn folders_are_walked_and_packages_merge_across_files() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("checked 3 files"));
 }
+
+/// `pol rules` lists the pack rules, explains one by id or name, and prints
+/// `docs/rules.md`.
+#[test]
+fn rules_lists_and_explains_the_pack_rules() {
+    let out = common::pol(&["rules"]);
+    common::assert_code(&out, 0);
+    let list = common::text(&out.stdout);
+    assert!(
+        list.contains("GHA001    high      github-workflow   unpinned_action  "),
+        "{list}"
+    );
+    assert!(list.contains("K8S001"), "{list}");
+    for wanted in ["gha002", "pr_head_checkout", "pack.github.pr_head_checkout"] {
+        let out = common::pol(&["rules", wanted]);
+        common::assert_code(&out, 0);
+        let text = common::text(&out.stdout);
+        assert!(
+            text.starts_with("GHA002  pack.github.pr_head_checkout\n"),
+            "{text}"
+        );
+        assert!(text.contains("Fires on:\ntest \""), "{text}");
+        assert!(text.contains("rules.md#gha002"), "{text}");
+    }
+    let out = common::pol(&["rules", "NOPE1"]);
+    common::assert_code(&out, 2);
+    let out = common::pol(&["rules", "--markdown"]);
+    let docs = std::fs::read_to_string(common::repo().join("docs/rules.md")).unwrap();
+    assert!(
+        common::text(&out.stdout) == docs,
+        "docs/rules.md differs from `pol rules --markdown`"
+    );
+}

@@ -109,3 +109,36 @@ fn every_pack_rule_is_documented() {
     }
     assert!(ids.len() >= 20, "only {} rules", ids.len());
 }
+
+/// `docs/rules.md` is generated from the packs (`pol rules --markdown`);
+/// `POL_UPDATE_RULES=1 cargo test -p pol --test packs` rewrites it.
+#[test]
+fn docs_rules_md_is_generated_from_the_packs() {
+    let docs = pol::packs::rule_docs().unwrap();
+    let mut expected = pol::packs::rules_markdown(&docs);
+    expected.push('\n');
+    let path = repo().join("docs/rules.md");
+    if std::env::var_os("POL_UPDATE_RULES").is_some() {
+        std::fs::write(&path, &expected).unwrap();
+    }
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        text == expected,
+        "docs/rules.md is not what the packs generate; run \
+         `POL_UPDATE_RULES=1 cargo test -p pol --test packs`"
+    );
+    // Every rule has its section, which its @url names, and an example of each way.
+    for d in &docs {
+        assert!(text.contains(&format!("\n### {}\n", d.id)), "{}", d.id);
+        assert!(
+            d.examples.iter().any(|(fires, _)| *fires),
+            "{}: no firing test",
+            d.id
+        );
+        assert!(
+            d.examples.iter().any(|(fires, _)| !*fires),
+            "{}: no passing test",
+            d.id
+        );
+    }
+}
