@@ -46,6 +46,24 @@ pub struct EvalArgs {
     /// content: only the rules of this kind, and those without one, run on it.
     #[arg(long, value_name = "KIND")]
     kind: Option<String>,
+    /// Drop the findings of these rules (ids or names, `pack.gitlab.*` for a package;
+    /// repeat it, or separate with commas).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    skip: Vec<String>,
+    /// Keep only the findings of these rules.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    only: Vec<String>,
+    /// Drop the findings known in this baseline (written by `--write-baseline`): fail
+    /// only on new ones.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Write the findings of this run to a baseline file (they are then all known).
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    write_baseline: Option<PathBuf>,
+    /// The project's settings (default: the first `pol.toml` found in the folder of the
+    /// first input or above it; docs/suppression.md).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -81,6 +99,15 @@ pub struct Outcome {
     pub documents: usize,
     /// The decision.
     pub decision: Decision,
+    /// Findings suppressed, by reason.
+    pub suppressed: pol::suppress::Counts,
+}
+
+/// What suppresses findings in this run.
+struct Suppression {
+    rules: pol::suppress::RuleSelection,
+    baseline: pol::suppress::Baseline,
+    config: pol::config::Config,
 }
 
 /// Runs `pol eval`; returns the exit code.
@@ -120,6 +147,61 @@ pub fn run(args: &EvalArgs) -> u8 {
         );
         return EXIT_USAGE;
     }
+    let (config, config_dir) = match read_config(args) {
+        Ok(found) => found,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let mut found = found;
+    // pol's own files are not inputs: the settings and the baselines.
+    let own: Vec<PathBuf> = [
+        config_dir.as_ref().map(|d| d.join("pol.toml")),
+        args.config.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .chain(args.baseline.clone())
+    .chain(args.write_baseline.clone())
+    .filter_map(|p| std::fs::canonicalize(p).ok())
+    .collect();
+    found.inputs.retain(|p| {
+        p.path()
+            .and_then(|path| std::fs::canonicalize(path).ok())
+            .is_none_or(|real| !own.contains(&real))
+    });
+    if let Some(dir) = &config_dir {
+        let (kept, excluded): (Vec<Pending>, Vec<Pending>) =
+            found.inputs.into_iter().partition(|p| {
+                !p.path()
+                    .and_then(|path| relative(dir, path))
+                    .is_some_and(|rel| config.excludes(&rel))
+            });
+        found.inputs = kept;
+        found.excluded = excluded.len();
+    }
+    let baseline = match &args.baseline {
+        None => pol::suppress::Baseline::default(),
+        Some(path) => match std::fs::read_to_string(path)
+            .map_err(|e| crate::files::describe_io(&e))
+            .and_then(|t| pol::suppress::Baseline::read(&t))
+        {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("error: cannot use the baseline `{}`: {e}", path.display());
+                return EXIT_USAGE;
+            }
+        },
+    };
+    let mut rules = config.rules();
+    rules.skip.extend(args.skip.iter().cloned());
+    rules.only.extend(args.only.iter().cloned());
+    let suppression = Suppression {
+        rules,
+        baseline,
+        config,
+    };
     let inputs = found.inputs;
     let jobs = batch::workers(args.jobs);
     let deadline = args.limits.deadline(start);
@@ -135,7 +217,13 @@ pub fn run(args: &EvalArgs) -> u8 {
     // Every input is evaluated: one that cannot be read or parsed is an error of its
     // own, reported with the others' decisions, and the run fails closed.
     let evaluated = batch::try_map(&inputs, jobs, evaluator, |evaluator, input| {
-        Ok::<_, std::convert::Infallible>(evaluate(evaluator, input, args.allow_empty, deadline))
+        Ok::<_, std::convert::Infallible>(evaluate(
+            evaluator,
+            input,
+            args.allow_empty,
+            deadline,
+            &suppression,
+        ))
     });
     let per_input = match evaluated {
         Ok(per_input) => per_input,
@@ -155,6 +243,36 @@ pub fn run(args: &EvalArgs) -> u8 {
     for s in &found.skipped {
         eprintln!("skipped: {}: {}", s.name, s.reason);
     }
+    if let Some(path) = &args.write_baseline {
+        let text = pol::suppress::Baseline::write(outcomes.iter().flat_map(|o| {
+            o.decision
+                .violations
+                .iter()
+                .chain(&o.decision.warnings)
+                .map(|f| (o.file.as_str(), f))
+        }));
+        if let Err(e) = std::fs::write(path, text) {
+            eprintln!(
+                "error: cannot write `{}`: {}",
+                path.display(),
+                crate::files::describe_io(&e)
+            );
+            return EXIT_USAGE;
+        }
+        // Every finding is known now: the run is judged as it will be with the baseline.
+        for o in &mut outcomes {
+            let n = o.decision.violations.len() + o.decision.warnings.len();
+            o.decision.violations.clear();
+            o.decision.warnings.clear();
+            o.decision.finish();
+            if n > 0 {
+                *o.suppressed
+                    .0
+                    .entry(pol::suppress::Reason::Baseline)
+                    .or_default() += n;
+            }
+        }
+    }
     let mut out = String::new();
     match args.format {
         OutputFormat::Json => out = json(&outcomes, &failures, &found.skipped),
@@ -169,6 +287,30 @@ pub fn run(args: &EvalArgs) -> u8 {
                     out,
                     "; {} not evaluated (errors above)",
                     crate::output::plural(failures.len(), "input")
+                );
+            }
+            let mut suppressed = pol::suppress::Counts::default();
+            for o in &outcomes {
+                suppressed.add(&o.suppressed);
+            }
+            if suppressed.total() > 0 {
+                let by: Vec<String> = suppressed
+                    .0
+                    .iter()
+                    .map(|(reason, n)| format!("{n} {}", reason.as_str()))
+                    .collect();
+                let _ = write!(
+                    out,
+                    "; {} suppressed ({})",
+                    crate::output::plural(suppressed.total(), "finding"),
+                    by.join(", ")
+                );
+            }
+            if found.excluded > 0 {
+                let _ = write!(
+                    out,
+                    "; {} excluded by pol.toml",
+                    crate::output::plural(found.excluded, "file")
                 );
             }
             let skipped = found.skipped.len() + found.others;
@@ -203,6 +345,7 @@ fn evaluate(
     input: &Pending,
     allow_empty: bool,
     deadline: Option<std::time::Instant>,
+    suppression: &Suppression,
 ) -> (Vec<Outcome>, Option<InputError>) {
     if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
         let e = format!(
@@ -216,6 +359,11 @@ fn evaluate(
         Err(e) => return (Vec::new(), Some(e)),
     };
     let mut outcomes = Vec::new();
+    let comments = if text.text.contains("pol: ignore") {
+        pol::suppress::Comments::scan(&text.text)
+    } else {
+        pol::suppress::Comments::default()
+    };
     // Selective loading: what no rule reads is skipped (`--query` loads whole).
     let shape = evaluator.shape();
     let path_kind = input.kind;
@@ -227,18 +375,26 @@ fn evaluate(
         Some(shape),
         &input.load_limits(),
         |doc| {
+            let kind = if forced {
+                path_kind
+            } else {
+                path_kind.or_else(|| pol::kind::kind_of_document(&doc))
+            };
+            let mut decision = evaluator.evaluate_kind(&doc, kind);
+            suppression.config.set_severities(&mut decision);
+            let suppressed = pol::suppress::apply(
+                &mut decision,
+                &input.name,
+                &suppression.rules,
+                &comments,
+                &suppression.baseline,
+            );
             outcomes.push(Outcome {
                 file: input.name.clone(),
                 document: outcomes.len(),
                 documents: 0,
-                decision: {
-                    let kind = if forced {
-                        path_kind
-                    } else {
-                        path_kind.or_else(|| pol::kind::kind_of_document(&doc))
-                    };
-                    evaluator.evaluate_kind(&doc, kind)
-                },
+                decision,
+                suppressed,
             });
             std::ops::ControlFlow::Continue(())
         },
@@ -256,6 +412,61 @@ fn evaluate(
         Ok(_) => None,
     };
     (outcomes, error)
+}
+
+/// The project's settings: `--config`, or the first `pol.toml` in the folder of the
+/// first input or above it; and the folder they are relative to.
+fn read_config(
+    args: &EvalArgs,
+) -> Result<(pol::config::Config, Option<std::path::PathBuf>), String> {
+    let path = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => {
+            let start = args
+                .inputs
+                .iter()
+                .find(|p| p.as_os_str() != "-")
+                .map_or_else(|| PathBuf::from("."), Clone::clone);
+            let start = std::fs::canonicalize(&start).unwrap_or(start);
+            let dir = if start.is_dir() {
+                Some(start.as_path())
+            } else {
+                start.parent()
+            };
+            dir.and_then(|d| {
+                d.ancestors()
+                    .map(|a| a.join("pol.toml"))
+                    .find(|p| p.is_file())
+            })
+        }
+    };
+    let Some(path) = path else {
+        return Ok((pol::config::Config::default(), None));
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        format!(
+            "cannot read `{}`: {}",
+            path.display(),
+            crate::files::describe_io(&e)
+        )
+    })?;
+    let config = pol::config::Config::parse(&text, &path.display().to_string())?;
+    let dir = std::fs::canonicalize(&path)
+        .ok()
+        .and_then(|p| p.parent().map(std::path::Path::to_path_buf));
+    Ok((config, dir))
+}
+
+/// `path` relative to `dir`, `/`-separated, when it is under it.
+fn relative(dir: &std::path::Path, path: &std::path::Path) -> Option<String> {
+    let full = std::fs::canonicalize(path).ok()?;
+    let rel = full.strip_prefix(dir).ok()?;
+    Some(
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
 }
 
 /// The kind `name` names, or an error that lists the kinds.

@@ -50,6 +50,8 @@ pub struct Found {
     pub skipped: Vec<Skipped>,
     /// Files of walked folders that are not read (of no kind or format pol reads).
     pub others: usize,
+    /// Files excluded by `pol.toml`'s `paths.exclude`.
+    pub excluded: usize,
 }
 
 enum Source {
@@ -77,6 +79,7 @@ pub fn find_inputs(
         inputs: Vec::new(),
         skipped: Vec::new(),
         others: 0,
+        excluded: 0,
     };
     let pending = |name: String, source: Source, path_kind: Option<&'static str>| Pending {
         name,
@@ -169,6 +172,14 @@ fn too_large(name: &str, max_size: u64) -> String {
 }
 
 impl Pending {
+    /// The file's path (`None` for standard input).
+    pub fn path(&self) -> Option<&Path> {
+        match &self.source {
+            Source::File(path) => Some(path),
+            Source::Stdin(_) => None,
+        }
+    }
+
     /// Reads the input's text (standard input's was read when it was found).
     pub fn read(&self) -> Result<Input, InputError> {
         let (text, path) = match &self.source {

@@ -33,8 +33,10 @@
 //! Programs compiled with [`Policy::to_polc`] load with [`Policy::from_polc`] without
 //! the compiler. Checking alone (every diagnostic of every file) is [`check`].
 
+pub mod config;
 pub mod packs;
 mod policy;
+pub mod suppress;
 pub mod testing;
 pub mod types;
 

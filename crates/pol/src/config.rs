@@ -1,0 +1,192 @@
+//! `pol.toml`: a project's settings for `pol eval` (docs/suppression.md) — rules skipped
+//! or kept, severities changed, packs turned off, paths excluded.
+//!
+//! ```toml
+//! [rules]
+//! skip = ["GHA004"]            # by id or name
+//! only = []                    # when not empty, only these
+//!
+//! [severity]
+//! GHA001 = "critical"          # a rule's severity, by id or name
+//!
+//! [packs]
+//! disable = ["gitlab"]         # shipped packs that do not run
+//!
+//! [paths]
+//! exclude = ["tests/fixtures/**", "vendor/**"]   # globs, relative to pol.toml's folder
+//! ```
+
+use crate::suppress::RuleSelection;
+use crate::{Decision, Format};
+use std::collections::BTreeMap;
+
+/// The settings of a `pol.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Config {
+    /// `[rules] skip`.
+    pub skip: Vec<String>,
+    /// `[rules] only`.
+    pub only: Vec<String>,
+    /// `[severity]`: rule (id or name) → severity.
+    pub severity: BTreeMap<String, String>,
+    /// `[packs] disable`: pack names (`github`, ...).
+    pub disabled_packs: Vec<String>,
+    /// `[paths] exclude`: globs (`**` crosses folders).
+    pub exclude: Vec<String>,
+}
+
+const SEVERITIES: &[&str] = &["info", "low", "medium", "high", "critical"];
+
+impl Config {
+    /// Reads a `pol.toml`; `file` names it in errors. Unknown tables and keys are
+    /// errors (a typo must not silently turn a setting off).
+    pub fn parse(text: &str, file: &str) -> Result<Config, String> {
+        let docs = crate::load(text, Format::Toml, Some(file)).map_err(|e| e.to_string())?;
+        let Some(doc) = docs.first() else {
+            return Ok(Config::default());
+        };
+        let value = doc.to_json(doc.root());
+        let mut config = Config::default();
+        let Some(tables) = value.as_object() else {
+            return Ok(config);
+        };
+        let strings = |v: &serde_json::Value, what: &str| -> Result<Vec<String>, String> {
+            v.as_array()
+                .and_then(|a| a.iter().map(|s| s.as_str().map(str::to_owned)).collect())
+                .ok_or_else(|| format!("{file}: `{what}` must be a list of strings"))
+        };
+        for (table, body) in tables {
+            if !["rules", "severity", "packs", "paths"].contains(&table.as_str()) {
+                return Err(format!(
+                    "{file}: unknown table `[{table}]` (the tables are `[rules]`, `[severity]`, `[packs]` and `[paths]`)"
+                ));
+            }
+            let Some(body) = body.as_object() else {
+                return Err(format!("{file}: `{table}` must be a table"));
+            };
+            for (key, v) in body {
+                match (table.as_str(), key.as_str()) {
+                    ("rules", "skip") => config.skip = strings(v, "rules.skip")?,
+                    ("rules", "only") => config.only = strings(v, "rules.only")?,
+                    ("packs", "disable") => config.disabled_packs = strings(v, "packs.disable")?,
+                    ("paths", "exclude") => {
+                        config.exclude = strings(v, "paths.exclude")?;
+                        if let Some(bad) = config
+                            .exclude
+                            .iter()
+                            .find(|g| globset::Glob::new(g).is_err())
+                        {
+                            return Err(format!(
+                                "{file}: `{bad}` in `paths.exclude` is not a glob"
+                            ));
+                        }
+                    }
+                    ("severity", rule) => {
+                        let s = v
+                            .as_str()
+                            .filter(|s| SEVERITIES.contains(s))
+                            .ok_or_else(|| {
+                                format!(
+                                    "{file}: `severity.{rule}` must be one of {}",
+                                    SEVERITIES.join(", ")
+                                )
+                            })?;
+                        config.severity.insert(rule.to_owned(), s.to_owned());
+                    }
+                    _ => return Err(format!("{file}: unknown setting `{table}.{key}`")),
+                }
+            }
+        }
+        Ok(config)
+    }
+
+    /// The rule selection of these settings.
+    pub fn rules(&self) -> RuleSelection {
+        let mut skip = self.skip.clone();
+        skip.extend(self.disabled_packs.iter().map(|p| format!("pack.{p}.*")));
+        RuleSelection {
+            skip,
+            only: self.only.clone(),
+        }
+    }
+
+    /// Changes the severities of `decision`'s findings as `[severity]` says.
+    pub fn set_severities(&self, decision: &mut Decision) {
+        if self.severity.is_empty() {
+            return;
+        }
+        for f in decision.violations.iter_mut().chain(&mut decision.warnings) {
+            let rule = f.rule.as_str();
+            let short = rule.rsplit('.').next().unwrap_or(rule);
+            let by_id = f.id.as_ref().and_then(|id| {
+                self.severity
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(id.as_str()))
+                    .map(|(_, v)| v)
+            });
+            if let Some(s) = by_id
+                .or_else(|| self.severity.get(rule))
+                .or_else(|| self.severity.get(short))
+            {
+                f.severity = s.as_str().into();
+            }
+        }
+    }
+
+    /// Whether `relative` (a path from the config's folder, `/`-separated) is excluded.
+    pub fn excludes(&self, relative: &str) -> bool {
+        self.exclude.iter().any(|g| glob_match(g, relative))
+    }
+}
+
+/// Whether the glob matches the path: `*` any run of characters but `/`, `**/` any
+/// folders, `?` one character but `/` (globset's dialect with literal separators, as
+/// the language's `glob` builtin). A pattern that is not a glob matches nothing.
+fn glob_match(pattern: &str, path: &str) -> bool {
+    globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .is_ok_and(|g| g.compile_matcher().is_match(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_config_reads_and_refuses_typos() {
+        let c = Config::parse(
+            "[rules]\nskip = [\"GHA004\"]\n[severity]\nGHA001 = \"critical\"\n[packs]\ndisable = [\"gitlab\"]\n[paths]\nexclude = [\"vendor/**\"]\n",
+            "pol.toml",
+        )
+        .unwrap();
+        assert_eq!(c.skip, ["GHA004"]);
+        assert_eq!(
+            c.severity.get("GHA001").map(String::as_str),
+            Some("critical")
+        );
+        assert!(c.excludes("vendor/a/b.yml"));
+        assert!(!c.excludes("src/vendor.yml"));
+        assert!(Config::parse("[rule]\nskip = []\n", "pol.toml").is_err());
+        assert!(
+            Config::parse("[rule]\n", "pol.toml").is_err(),
+            "an empty unknown table"
+        );
+        assert!(Config::parse("[severity]\nX = \"urgent\"\n", "pol.toml").is_err());
+        assert!(Config::parse("[rules]\nskip = \"GHA001\"\n", "pol.toml").is_err());
+        assert_eq!(Config::parse("", "pol.toml").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn globs() {
+        for (p, t, m) in [
+            ("vendor/**", "vendor/x/y.yml", true),
+            ("**/fixtures/*.yml", "a/b/fixtures/c.yml", true),
+            ("**/fixtures/*.yml", "fixtures/c.yml", true),
+            ("*.yml", "a/b.yml", false),
+            ("ci?.yml", "ci1.yml", true),
+        ] {
+            assert_eq!(glob_match(p, t), m, "{p} {t}");
+        }
+    }
+}

@@ -1,0 +1,350 @@
+//! Suppressing findings the way users expect, each suppression counted by what made
+//! it (docs/suppression.md): rules skipped or kept by id (`--skip`, `--only`, and the
+//! same in `pol.toml`), comments in the input (`# pol: ignore[GHA001]` on the
+//! finding's line or the line above it), and a baseline of known findings (so that a
+//! large repository fails only on new ones). Runtime errors are never suppressed: a
+//! gate fails closed whatever is ignored.
+
+use crate::{Decision, Finding};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+/// Why a finding was suppressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Reason {
+    /// Its rule is skipped (`--skip`, `pol.toml`'s `skip`) or not kept (`--only`).
+    Rule,
+    /// A `pol: ignore` comment in the input.
+    Comment,
+    /// It is in the baseline.
+    Baseline,
+}
+
+impl Reason {
+    /// How output names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Rule => "by rule selection",
+            Reason::Comment => "by comments",
+            Reason::Baseline => "by the baseline",
+        }
+    }
+}
+
+/// How many findings were suppressed, by reason.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts(pub BTreeMap<Reason, usize>);
+
+impl Counts {
+    /// All suppressed findings.
+    pub fn total(&self) -> usize {
+        self.0.values().sum()
+    }
+
+    /// Adds `other`'s counts.
+    pub fn add(&mut self, other: &Counts) {
+        for (reason, n) in &other.0 {
+            *self.0.entry(*reason).or_default() += n;
+        }
+    }
+}
+
+/// Which rules' findings are kept: by `@id` (any case) or by name (`unpinned_action`
+/// or `pack.github.unpinned_action`).
+#[derive(Debug, Clone, Default)]
+pub struct RuleSelection {
+    /// Rules whose findings are dropped.
+    pub skip: Vec<String>,
+    /// When not empty, only these rules' findings are kept.
+    pub only: Vec<String>,
+}
+
+/// Whether `wanted` names the finding's rule: its `@id` (any case), its name, its
+/// qualified name, or `package.*` for every rule of a package.
+fn names(finding: &Finding, wanted: &str) -> bool {
+    let rule = finding.rule.as_str();
+    if let Some(package) = wanted.strip_suffix(".*") {
+        return rule
+            .strip_prefix(package)
+            .is_some_and(|rest| rest.starts_with('.'));
+    }
+    finding
+        .id
+        .as_ref()
+        .is_some_and(|id| id.as_str().eq_ignore_ascii_case(wanted))
+        || rule == wanted
+        || rule.rsplit('.').next() == Some(wanted)
+}
+
+impl RuleSelection {
+    /// Whether the finding's rule is selected.
+    pub fn keeps(&self, finding: &Finding) -> bool {
+        !self.skip.iter().any(|s| names(finding, s))
+            && (self.only.is_empty() || self.only.iter().any(|o| names(finding, o)))
+    }
+}
+
+/// The `pol: ignore[ID, ...]` comments of an input's text, by line: a comment ignores
+/// the findings of the rules it names on its own line and on the line below it.
+/// `pol: ignore` without a list ignores every rule. Found in `#` and `//` comments
+/// (YAML, HCL, Dockerfiles, TOML); the text is scanned as lines, so a comment is found
+/// wherever the format allows one.
+#[derive(Debug, Clone, Default)]
+pub struct Comments {
+    /// (line, rule ids or names; empty for all), lines 1-based.
+    lines: BTreeMap<u32, Vec<String>>,
+}
+
+impl Comments {
+    /// The comments of `text`.
+    pub fn scan(text: &str) -> Comments {
+        let mut lines = BTreeMap::new();
+        for (i, line) in text.lines().enumerate() {
+            let Some(at) = line.find("pol: ignore") else {
+                continue;
+            };
+            let before = line.get(..at).unwrap_or("").trim_end();
+            if !(before.ends_with('#') || before.ends_with("//")) {
+                continue;
+            }
+            let rest = line.get(at + "pol: ignore".len()..).unwrap_or("");
+            let rules = match rest.strip_prefix('[').and_then(|r| r.split_once(']')) {
+                Some((list, _)) => list
+                    .split(',')
+                    .map(|r| r.trim().to_owned())
+                    .filter(|r| !r.is_empty())
+                    .collect(),
+                None => Vec::new(),
+            };
+            lines.insert(u32::try_from(i + 1).unwrap_or(u32::MAX), rules);
+        }
+        Comments { lines }
+    }
+
+    /// Whether a comment ignores the finding (its line, or the line above).
+    pub fn ignores(&self, finding: &Finding) -> bool {
+        let Some(line) = finding.location.as_ref().map(|l| l.line) else {
+            return false;
+        };
+        [line, line.saturating_sub(1)].iter().any(|l| {
+            self.lines
+                .get(l)
+                .is_some_and(|rules| rules.is_empty() || rules.iter().any(|r| names(finding, r)))
+        })
+    }
+
+    /// True when the text has no such comment.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+}
+
+/// A finding's fingerprint: its rule, file, path in the document and message — not its
+/// line, so that unrelated edits keep it. Hex of a stable 64-bit FNV-1a hash.
+pub fn fingerprint(file: &str, finding: &Finding) -> String {
+    let rule = finding
+        .id
+        .as_ref()
+        .map_or(finding.rule.as_str(), |id| id.as_str());
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [rule, file, &finding.path, &finding.message] {
+        for byte in part.bytes().chain([0u8]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+/// Known findings, by fingerprint (`--baseline FILE`).
+#[derive(Debug, Clone, Default)]
+pub struct Baseline {
+    known: HashSet<String>,
+}
+
+impl Baseline {
+    /// A baseline of these fingerprints.
+    pub fn new(fingerprints: impl IntoIterator<Item = String>) -> Baseline {
+        Baseline {
+            known: fingerprints.into_iter().collect(),
+        }
+    }
+
+    /// Reads a baseline file: JSON, `{"version": 1, "findings": [{"fingerprint": ...,
+    /// ...}, ...]}` as [`Baseline::write`] writes it.
+    pub fn read(text: &str) -> Result<Baseline, String> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| format!("not a baseline: {e}"))?;
+        if value.get("version").and_then(serde_json::Value::as_u64) != Some(1) {
+            return Err("not a baseline of version 1".to_owned());
+        }
+        let findings = value
+            .get("findings")
+            .and_then(serde_json::Value::as_array)
+            .ok_or("a baseline needs a `findings` list")?;
+        let mut known = HashSet::new();
+        for f in findings {
+            let print = f
+                .get("fingerprint")
+                .and_then(serde_json::Value::as_str)
+                .ok_or("each finding of a baseline needs a `fingerprint`")?;
+            known.insert(print.to_owned());
+        }
+        Ok(Baseline { known })
+    }
+
+    /// A baseline file of the findings given as (file, finding): sorted, so that the
+    /// same findings write the same file.
+    pub fn write<'a>(findings: impl IntoIterator<Item = (&'a str, &'a Finding)>) -> String {
+        let mut entries: BTreeSet<(String, String, String, String)> = BTreeSet::new();
+        for (file, f) in findings {
+            let rule =
+                f.id.as_ref()
+                    .map_or(f.rule.as_str(), |id| id.as_str())
+                    .to_owned();
+            entries.insert((
+                file.to_owned(),
+                rule,
+                fingerprint(file, f),
+                f.message.clone(),
+            ));
+        }
+        let findings: Vec<serde_json::Value> = entries
+            .into_iter()
+            .map(|(file, rule, fingerprint, message)| {
+                serde_json::json!({"fingerprint": fingerprint, "rule": rule, "file": file, "message": message})
+            })
+            .collect();
+        let mut text =
+            serde_json::to_string_pretty(&serde_json::json!({"version": 1, "findings": findings}))
+                .unwrap_or_default();
+        text.push('\n');
+        text
+    }
+
+    /// Whether the finding is known.
+    pub fn knows(&self, file: &str, finding: &Finding) -> bool {
+        !self.known.is_empty() && self.known.contains(&fingerprint(file, finding))
+    }
+}
+
+/// Drops the suppressed findings of `decision` (of the input `file`), recomputes
+/// `allowed` (errors still deny), and returns how many were dropped, by reason. A
+/// finding suppressed for several reasons counts for the first: rule selection, then
+/// comments, then the baseline.
+pub fn apply(
+    decision: &mut Decision,
+    file: &str,
+    rules: &RuleSelection,
+    comments: &Comments,
+    baseline: &Baseline,
+) -> Counts {
+    let mut counts = Counts::default();
+    let mut keep = |f: &Finding| {
+        let reason = if !rules.keeps(f) {
+            Some(Reason::Rule)
+        } else if comments.ignores(f) {
+            Some(Reason::Comment)
+        } else if baseline.knows(file, f) {
+            Some(Reason::Baseline)
+        } else {
+            None
+        };
+        match reason {
+            Some(r) => {
+                *counts.0.entry(r).or_default() += 1;
+                false
+            }
+            None => true,
+        }
+    };
+    decision.violations.retain(&mut keep);
+    decision.warnings.retain(&mut keep);
+    decision.finish();
+    counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(id: &str, line: u32, path: &str) -> Finding {
+        Finding {
+            rule: "pack.github.unpinned_action".into(),
+            id: Some(id.into()),
+            severity: "high".into(),
+            message: "m".to_owned(),
+            path: path.to_owned(),
+            location: Some(crate::InputLocation {
+                file: None,
+                line,
+                column: 1,
+            }),
+            policy: crate::PolicyLocation::default(),
+        }
+    }
+
+    #[test]
+    fn comments_ignore_their_line_and_the_next() {
+        let text = "a: 1\n# pol: ignore[GHA001, GHA002]\nb: 2\nc: 3 # pol: ignore\nd: 4  // pol: ignore[X9]\ne: \"pol: ignore\"\n";
+        let c = Comments::scan(text);
+        assert!(!c.ignores(&finding("GHA001", 1, "a")));
+        assert!(c.ignores(&finding("GHA001", 2, "")));
+        assert!(c.ignores(&finding("gha002", 3, "b")), "case of ids");
+        assert!(!c.ignores(&finding("GHA003", 3, "b")));
+        assert!(c.ignores(&finding("GHA009", 4, "c")), "no list: every rule");
+        assert!(
+            c.ignores(&finding("GHA009", 5, "d")),
+            "the line below a comment"
+        );
+        assert!(
+            !c.ignores(&finding("GHA009", 7, "f")),
+            "text in a string is no comment"
+        );
+    }
+
+    #[test]
+    fn rules_by_id_or_name() {
+        let f = finding("GHA001", 1, "");
+        for (skip, only, kept) in [
+            (vec![], vec![], true),
+            (vec!["gha001"], vec![], false),
+            (vec!["unpinned_action"], vec![], false),
+            (vec!["pack.github.unpinned_action"], vec![], false),
+            (vec![], vec!["GHA002"], false),
+            (vec![], vec!["GHA001"], true),
+        ] {
+            let sel = RuleSelection {
+                skip: skip.into_iter().map(str::to_owned).collect(),
+                only: only.into_iter().map(str::to_owned).collect(),
+            };
+            assert_eq!(sel.keeps(&f), kept);
+        }
+    }
+
+    #[test]
+    fn fingerprints_ignore_lines_and_baselines_round_trip() {
+        let a = finding("GHA001", 3, "jobs.x.steps[0].uses");
+        let moved = finding("GHA001", 30, "jobs.x.steps[0].uses");
+        assert_eq!(fingerprint("ci.yml", &a), fingerprint("ci.yml", &moved));
+        assert_ne!(fingerprint("ci.yml", &a), fingerprint("other.yml", &a));
+        let text = Baseline::write([("ci.yml", &a)]);
+        let base = Baseline::read(&text).unwrap();
+        assert!(base.knows("ci.yml", &moved));
+        assert!(!base.knows("ci.yml", &finding("GHA001", 3, "jobs.y")));
+        assert!(Baseline::read("{}").is_err());
+        let mut d = Decision::new();
+        d.violations.push(a.clone());
+        d.violations.push(finding("GHA001", 9, "jobs.new"));
+        d.finish();
+        let counts = apply(
+            &mut d,
+            "ci.yml",
+            &RuleSelection::default(),
+            &Comments::default(),
+            &base,
+        );
+        assert_eq!(counts.total(), 1);
+        assert_eq!(d.violations.len(), 1);
+        assert!(!d.allowed);
+    }
+}
