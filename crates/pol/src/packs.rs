@@ -29,6 +29,16 @@ pub const FILES: &[PackFile] = &[
         source: include_str!("../../../stdlib/packs/github/github.pol"),
     },
     PackFile {
+        pack: "github",
+        path: "stdlib/packs/github/expressions.pol",
+        source: include_str!("../../../stdlib/packs/github/expressions.pol"),
+    },
+    PackFile {
+        pack: "github",
+        path: "stdlib/packs/github/jobs.pol",
+        source: include_str!("../../../stdlib/packs/github/jobs.pol"),
+    },
+    PackFile {
         pack: "kubernetes",
         path: "stdlib/packs/kubernetes/kubernetes.pol",
         source: include_str!("../../../stdlib/packs/kubernetes/kubernetes.pol"),
