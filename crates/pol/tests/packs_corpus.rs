@@ -1,0 +1,93 @@
+//! The shipped packs over every file of the shared corpus (`../shared/corpus`), as
+//! `pol eval` runs them (each document as its kind): no runtime error, and the number
+//! of findings of each rule pinned in `tests/packs/corpus-findings.txt`, so that any
+//! change in what the packs find is reviewed. Regenerate with
+//! `POL_UPDATE_SNAPSHOTS=1 cargo test -p pol --test packs_corpus`.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failure should stop the test loudly"
+)]
+
+use pol::Format;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn the_packs_on_the_corpus_find_what_is_pinned_without_errors() {
+    let corpus = repo().join("../shared/corpus");
+    let policy = pol::packs::policy().unwrap();
+    let mut evaluator = policy.evaluator();
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut errors = Vec::new();
+    let mut documents = 0;
+    for path in files(&corpus) {
+        let by_path = pol::kind::kind_of_path(&path);
+        let format = Format::from_path(&path).or_else(|| {
+            by_path
+                .and_then(pol::kind::kind_named)
+                .and_then(|k| match k.reader {
+                    pol::kind::Reader::Data(f) => Some(f),
+                    pol::kind::Reader::NotYet => None,
+                })
+        });
+        let Some(format) = format else { continue };
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.strip_prefix(&corpus).unwrap().display().to_string();
+        let Ok(docs) = policy.load(&text, format, Some(&name)) else {
+            continue; // the three files with duplicate keys (corpus.rs pins them)
+        };
+        for doc in &docs {
+            documents += 1;
+            let kind = pol::kind::detect(Some(&path), doc);
+            let decision = evaluator.evaluate_kind(doc, kind);
+            for f in decision.violations.iter().chain(&decision.warnings) {
+                let id = f.id.as_ref().map_or(f.rule.to_string(), |id| id.to_string());
+                *counts.entry(id).or_default() += 1;
+            }
+            errors.extend(
+                decision
+                    .errors
+                    .iter()
+                    .map(|e| format!("{name}: {}: {}", e.rule, e.message)),
+            );
+        }
+    }
+    assert!(documents > 400, "only {documents} documents");
+    assert!(errors.is_empty(), "{} runtime errors:\n{}", errors.len(), errors.join("\n"));
+    let got: String = counts
+        .iter()
+        .map(|(id, n)| format!("{id} {n}\n"))
+        .collect();
+    let path = repo().join("tests/packs/corpus-findings.txt");
+    if std::env::var_os("POL_UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, &got).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        got == expected,
+        "what the packs find on the corpus changed; review `git diff` after \
+         POL_UPDATE_SNAPSHOTS=1 cargo test -p pol --test packs_corpus\n{got}"
+    );
+}
