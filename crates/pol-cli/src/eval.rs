@@ -101,6 +101,8 @@ pub struct Outcome {
     pub decision: Decision,
     /// Findings suppressed, by reason.
     pub suppressed: pol::suppress::Counts,
+    /// The document's kind, if it has one.
+    pub kind: Option<&'static str>,
 }
 
 /// What suppresses findings in this run.
@@ -395,6 +397,7 @@ fn evaluate(
                 documents: 0,
                 decision,
                 suppressed,
+                kind,
             });
             std::ops::ControlFlow::Continue(())
         },
@@ -498,7 +501,7 @@ fn json(outcomes: &[Outcome], failures: &[(String, InputError)], skipped: &[Skip
                         if let serde_json::Value::Object(map) = &mut v {
                             map.insert(
                                 "input".to_owned(),
-                                serde_json::json!({"file": o.file, "document": o.document}),
+                                serde_json::json!({"file": o.file, "document": o.document, "kind": o.kind}),
                             );
                         }
                         v

@@ -172,9 +172,9 @@ fn json_output_of_several_inputs_is_an_array_naming_each_input() {
     assert_eq!(
         inputs,
         [
-            serde_json::json!({"file": "a.yml", "document": 0}),
-            serde_json::json!({"file": "k8s.yaml", "document": 0}),
-            serde_json::json!({"file": "k8s.yaml", "document": 1}),
+            serde_json::json!({"file": "a.yml", "document": 0, "kind": "github-workflow"}),
+            serde_json::json!({"file": "k8s.yaml", "document": 0, "kind": "kubernetes"}),
+            serde_json::json!({"file": "k8s.yaml", "document": 1, "kind": "kubernetes"}),
         ]
     );
     let allowed: Vec<_> = all.iter().map(|d| d["allowed"].clone()).collect();

@@ -56,7 +56,11 @@ fn comments_rules_config_and_baselines_suppress_and_say_so() {
         &["eval", "--skip", "GHA001,missing_permissions", ".github"],
     );
     assert_code(&out, 0);
-    assert!(summary(&out).contains("3 findings suppressed (3 by rule selection)"), "{}", summary(&out));
+    assert!(
+        summary(&out).contains("3 findings suppressed (3 by rule selection)"),
+        "{}",
+        summary(&out)
+    );
     let out = pol_in(&dir, &["eval", "--only", "GHA004", ".github"]);
     assert!(
         !text(&out.stdout).contains("GHA001"),
