@@ -257,6 +257,10 @@ pub struct LetInfo {
     /// The value does not depend on the input (directly or through other lets and
     /// functions): an evaluator computes it once and keeps it for every document.
     pub constant: bool,
+    /// `@option`: the kind bit (of `KIND_NAMES`) of its default; a user may replace
+    /// the value by one of that kind (lists and sets: of strings). `None` for a let
+    /// that is no option.
+    pub option: Option<u8>,
 }
 
 /// A user function.

@@ -23,8 +23,9 @@ pub(crate) struct RuleMeta {
 /// type.
 pub(crate) fn report_misplaced(item: &Item, diags: &mut Vec<Diagnostic>) {
     let is_type = matches!(item.kind, pol_syntax::ast::ItemKind::Type { .. });
+    let is_let = matches!(item.kind, pol_syntax::ast::ItemKind::Let { .. });
     for a in &item.annotations {
-        if is_type && a.name.text == "kind" {
+        if (is_type && a.name.text == "kind") || (is_let && a.name.text == "option") {
             continue;
         }
         diags.push(
@@ -37,6 +38,40 @@ pub(crate) fn report_misplaced(item: &Item, diags: &mut Vec<Diagnostic>) {
             .with_help("annotations can only be put before a `deny` or `warn` rule"),
         );
     }
+}
+
+/// Whether a let is an option (`@option`, no arguments) that a user may set
+/// (`pol.toml`, `Evaluator::set_option`); its default must be a literal: a string,
+/// an int, a bool, or a list or set of strings (E0026).
+pub(crate) fn let_option(
+    annotations: &[Annotation],
+    value: &pol_syntax::ast::Expr,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
+    let Some(a) = annotations.iter().find(|a| a.name.text == "option") else {
+        return false;
+    };
+    use pol_syntax::ast::ExprKind as E;
+    let strings =
+        |items: &[pol_syntax::ast::Expr]| items.iter().all(|i| matches!(i.kind, E::Str(_)));
+    let literal = match &value.kind {
+        E::Str(_) | E::Int(_) | E::Bool(_) => true,
+        E::List(items) | E::Set(items) => strings(items),
+        _ => false,
+    };
+    if !a.args.is_empty() || !literal {
+        diags.push(
+            Diagnostic::error(
+                Code::InvalidAnnotation,
+                a.span,
+                "an option is `@option` before a `let` whose value is a literal".to_owned(),
+            )
+            .with_label("invalid option")
+            .with_help("write `@option let name = [\"a\", \"b\"]`: a string, an int, a bool, or a list or set of strings, without arguments"),
+        );
+        return false;
+    }
+    true
 }
 
 /// The kind of input document a type describes (`@kind("github-workflow")`), checked:

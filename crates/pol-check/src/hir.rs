@@ -257,6 +257,9 @@ pub struct LetDef {
     pub body: Body,
     /// The value.
     pub value: Expr,
+    /// `@option`: `value` is a default that a user may replace (`pol.toml`,
+    /// `Evaluator::set_option`); its type is `any` and it is never folded.
+    pub option: bool,
 }
 
 /// A function parameter.

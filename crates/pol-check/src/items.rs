@@ -144,6 +144,7 @@ fn lower_let(
     diags: &mut Vec<Diagnostic>,
 ) -> (LetDef, Vec<Dep>) {
     let (name, value) = def.decl;
+    let option = crate::annotations::let_option(&def.item.annotations, value, diags);
     let mut l = Lowerer::new(env);
     let value = l.expr(value);
     let (body, deps, mut found) = l.finish();
@@ -153,6 +154,7 @@ fn lower_let(
             info: def_info(env, def.item, name),
             body,
             value,
+            option,
         },
         deps,
     )

@@ -207,10 +207,21 @@ pub fn run(args: &EvalArgs) -> u8 {
     let inputs = found.inputs;
     let jobs = batch::workers(args.jobs);
     let deadline = args.limits.deadline(start);
+    // Options are checked once, before anything runs: a typo is an error.
+    let mut probe = loaded.policy.evaluator();
+    for (name, value) in &suppression.config.options {
+        if let Err(e) = probe.set_option(name, value) {
+            eprintln!("error: pol.toml: {e}");
+            return EXIT_USAGE;
+        }
+    }
     let evaluator = || {
         let mut evaluator = loaded.policy.evaluator();
         evaluator.set_limits(args.limits.limits());
         evaluator.set_deadline(deadline);
+        for (name, value) in &suppression.config.options {
+            let _ = evaluator.set_option(name, value);
+        }
         evaluator
     };
     if let Some(name) = &args.query {

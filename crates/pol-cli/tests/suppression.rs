@@ -21,7 +21,7 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
-      # pol: ignore[GHA001]
+      # pol: ignore[GHA001, P001]
       - uses: evil/action@v1
       - uses: other/action@v2
 ";
@@ -30,6 +30,28 @@ fn summary(out: &std::process::Output) -> String {
     text(&out.stdout).lines().last().unwrap_or("").to_owned()
 }
 
+/// A policy of two rules: every action not pinned by SHA (P001), and no permissions
+/// block (P002, a warning) — the pack's rules change, the mechanics tested here don't.
+const POLICY: &str = r#"package own
+
+/// Unpinned.
+@id("P001")
+@severity("high")
+deny unpinned {
+  for _, job in input.jobs
+  for step in job.steps
+  if type_of(step.uses) == "string" and not step.uses.contains("@0")
+  message f"{step.uses} is not pinned" at step.uses
+}
+
+/// No permissions.
+@id("P002")
+warn no_permissions {
+  if input.permissions == null
+  message "no permissions block"
+}
+"#;
+
 #[test]
 fn comments_rules_config_and_baselines_suppress_and_say_so() {
     let dir = scratch(
@@ -37,10 +59,16 @@ fn comments_rules_config_and_baselines_suppress_and_say_so() {
         &[
             (".github/workflows/ci.yml", WORKFLOW),
             ("vendor/ci.yml", WORKFLOW),
+            ("own.pol", POLICY),
         ],
     );
+    let eval = |extra: &[&str]| {
+        let mut args = vec!["eval", "-p", "own.pol"];
+        args.extend_from_slice(extra);
+        pol_in(&dir, &args)
+    };
     // A comment on the line above hides that finding only.
-    let out = pol_in(&dir, &["eval", ".github"]);
+    let out = eval(&[".github"]);
     assert_code(&out, 1);
     let stdout = text(&out.stdout);
     assert!(!stdout.contains("evil/action"), "{stdout}");
@@ -50,35 +78,29 @@ fn comments_rules_config_and_baselines_suppress_and_say_so() {
         "{stdout}"
     );
 
-    // --skip and --only, by id or name.
-    let out = pol_in(
-        &dir,
-        &["eval", "--skip", "GHA001,missing_permissions", ".github"],
-    );
+    // --skip and --only, by id or name; a rule skipped counts before a comment.
+    let out = eval(&["--skip", "P001,no_permissions", ".github"]);
     assert_code(&out, 0);
     assert!(
-        summary(&out).contains("3 findings suppressed (3 by rule selection)"),
+        summary(&out).contains("4 findings suppressed (4 by rule selection)"),
         "{}",
         summary(&out)
     );
-    let out = pol_in(&dir, &["eval", "--only", "GHA004", ".github"]);
-    assert!(
-        !text(&out.stdout).contains("GHA001"),
-        "{}",
-        text(&out.stdout)
-    );
+    let out = eval(&["--only", "P002", ".github"]);
+    assert!(!text(&out.stdout).contains("P001"), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("P002"), "{}", text(&out.stdout));
 
-    // pol.toml: excluded paths, severities, skipped rules; it is not an input itself.
+    // pol.toml: excluded paths, severities; it is not an input itself.
     std::fs::write(
         dir.join("pol.toml"),
-        "[paths]\nexclude = [\"vendor/**\"]\n[severity]\nGHA004 = \"info\"\n",
+        "[paths]\nexclude = [\"vendor/**\"]\n[severity]\nP002 = \"info\"\n",
     )
     .unwrap();
-    let out = pol_in(&dir, &["eval", "."]);
+    let out = eval(&["."]);
     let stdout = text(&out.stdout);
     assert!(!stdout.contains("vendor/"), "{stdout}");
     assert!(
-        stdout.contains("info      pack.github.missing_permissions"),
+        stdout.contains("info      own.no_permissions (P002)"),
         "{stdout}"
     );
     assert!(summary(&out).starts_with("1 document:"), "{stdout}");
@@ -88,18 +110,18 @@ fn comments_rules_config_and_baselines_suppress_and_say_so() {
     );
 
     // A baseline: written, then only new findings fail.
-    let out = pol_in(&dir, &["eval", "--write-baseline", "base.json", "."]);
+    let out = eval(&["--write-baseline", "base.json", "."]);
     assert_code(&out, 0);
-    let out = pol_in(&dir, &["eval", "--baseline", "base.json", "."]);
+    let out = eval(&["--baseline", "base.json", "."]);
     assert_code(&out, 0);
     assert!(
-        summary(&out).contains("2 by the baseline"),
+        summary(&out).contains("3 by the baseline"),
         "{}",
         summary(&out)
     );
     let grown = format!("{WORKFLOW}      - uses: third/action@v3\n");
     std::fs::write(dir.join(".github/workflows/ci.yml"), grown).unwrap();
-    let out = pol_in(&dir, &["eval", "--baseline", "base.json", "."]);
+    let out = eval(&["--baseline", "base.json", "."]);
     assert_code(&out, 1);
     let stdout = text(&out.stdout);
     assert!(stdout.contains("third/action@v3"), "{stdout}");
@@ -109,8 +131,8 @@ fn comments_rules_config_and_baselines_suppress_and_say_so() {
     );
 
     // A pol.toml with a typo is an error, not silently ignored.
-    std::fs::write(dir.join("pol.toml"), "[rule]\nskip = [\"GHA001\"]\n").unwrap();
-    let out = pol_in(&dir, &["eval", "."]);
+    std::fs::write(dir.join("pol.toml"), "[rule]\nskip = [\"P001\"]\n").unwrap();
+    let out = eval(&["."]);
     assert_code(&out, 2);
     assert!(
         text(&out.stderr).contains("unknown table `[rule]`"),
@@ -135,4 +157,41 @@ fn errors_are_never_suppressed() {
     let out = pol_in(&dir, &["eval", "-p", "p.pol", "--skip", "P1", "in.yaml"]);
     assert_code(&out, 1);
     assert!(summary(&out).contains("1 error"), "{}", text(&out.stdout));
+}
+
+/// Pack options in `pol.toml`: `trusted_owners` of the github pack; an unknown option or
+/// a value of the wrong kind is an error before anything runs.
+#[test]
+fn pack_options_come_from_pol_toml() {
+    let dir = scratch("pack-options", &[(".github/workflows/ci.yml", WORKFLOW)]);
+    let out = pol_in(&dir, &["eval", "--only", "GHA001", "."]);
+    assert!(
+        text(&out.stdout).contains("actions/checkout@v4"),
+        "trusted by default: {}",
+        text(&out.stdout)
+    );
+    std::fs::write(
+        dir.join("pol.toml"),
+        "[packs.github]\ntrusted_owners = [\"actions\"]\n",
+    )
+    .unwrap();
+    let out = pol_in(&dir, &["eval", "--only", "GHA001", "."]);
+    let stdout = text(&out.stdout);
+    assert!(!stdout.contains("actions/checkout@v4"), "{stdout}");
+    assert!(stdout.contains("other/action@v2"), "{stdout}");
+    for (toml, message) in [
+        (
+            "[packs.github]\ntrusted = [\"actions\"]\n",
+            "no option `pack.github.trusted`",
+        ),
+        (
+            "[packs.github]\ntrusted_owners = \"actions\"\n",
+            "takes a list of strings",
+        ),
+    ] {
+        std::fs::write(dir.join("pol.toml"), toml).unwrap();
+        let out = pol_in(&dir, &["eval", "."]);
+        assert_code(&out, 2);
+        assert!(text(&out.stderr).contains(message), "{}", text(&out.stderr));
+    }
 }

@@ -534,7 +534,12 @@ impl<'a> Compiler<'a> {
                 // A let whose value is a literal collection is that constant.
                 let program = self.hir;
                 let rhs = match &rhs.kind {
-                    ExprKind::Let(id) => program.let_def(*id).map_or(rhs, |def| &def.value),
+                    // An option's value is the user's: not the literal it defaults to.
+                    ExprKind::Let(id) => match program.let_def(*id) {
+                        Some(def) if def.option => return false,
+                        Some(def) => &def.value,
+                        None => rhs,
+                    },
                     _ => rhs,
                 };
                 let all_strings = match &rhs.kind {

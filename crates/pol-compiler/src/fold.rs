@@ -51,6 +51,10 @@ impl Compiler<'_> {
                     return known.clone();
                 }
                 let def = self.hir.let_def(*id)?;
+                // An option's value is the user's: never known when compiling.
+                if def.option {
+                    return None;
+                }
                 let known = fold(&def.value);
                 // Only a complete answer is kept: one cut short by the depth limit
                 // may differ from the let's own, folded at depth 0.

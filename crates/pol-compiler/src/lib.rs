@@ -73,6 +73,7 @@ pub fn compile_with(
             name: def.info.qualified.clone(),
             chunk,
             constant,
+            option: def.option.then(|| option_kind(&def.value)),
         });
     }
     if program.fns.len() > usize::from(u16::MAX) {
@@ -133,6 +134,17 @@ pub fn compile_with(
     out.chunks = chunks;
     out.demand = demand::demand(program);
     Ok(out)
+}
+
+/// The kind bit of an option's default (a literal: the checker made sure).
+fn option_kind(value: &hir::Expr) -> u8 {
+    match value.kind {
+        hir::ExprKind::Bool(_) => 1,
+        hir::ExprKind::Int(_) => 2,
+        hir::ExprKind::Str(_) => 4,
+        hir::ExprKind::Set(_) => 6,
+        _ => 5,
+    }
 }
 
 /// The kinds a document's root may have for the rules of `package`, from its

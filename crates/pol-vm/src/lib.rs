@@ -24,4 +24,4 @@ mod vm;
 
 pub use limits::{Limit, Limits, MAX_VALUE_DEPTH};
 pub use program::{LoadError, Program};
-pub use vm::{Evaluator, QueryError};
+pub use vm::{Evaluator, OptionError, QueryError};

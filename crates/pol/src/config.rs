@@ -12,6 +12,12 @@
 //! [packs]
 //! disable = ["gitlab"]         # shipped packs that do not run
 //!
+//! [packs.github]               # a pack's options (its `@option` lets)
+//! trusted_owners = ["actions", "github"]
+//!
+//! [options]                    # options of your own policies, by qualified name
+//! "ci.deploy.approvers" = 2
+//!
 //! [paths]
 //! exclude = ["tests/fixtures/**", "vendor/**"]   # globs, relative to pol.toml's folder
 //! ```
@@ -33,6 +39,9 @@ pub struct Config {
     pub disabled_packs: Vec<String>,
     /// `[paths] exclude`: globs (`**` crosses folders).
     pub exclude: Vec<String>,
+    /// Options (`@option` lets) by qualified name: `[packs.<pack>]` keys (as
+    /// `pack.<pack>.<key>`) and `[options]`.
+    pub options: BTreeMap<String, serde_json::Value>,
 }
 
 const SEVERITIES: &[&str] = &["info", "low", "medium", "high", "critical"];
@@ -56,9 +65,9 @@ impl Config {
                 .ok_or_else(|| format!("{file}: `{what}` must be a list of strings"))
         };
         for (table, body) in tables {
-            if !["rules", "severity", "packs", "paths"].contains(&table.as_str()) {
+            if !["rules", "severity", "packs", "paths", "options"].contains(&table.as_str()) {
                 return Err(format!(
-                    "{file}: unknown table `[{table}]` (the tables are `[rules]`, `[severity]`, `[packs]` and `[paths]`)"
+                    "{file}: unknown table `[{table}]` (the tables are `[rules]`, `[severity]`, `[packs]`, `[paths]` and `[options]`)"
                 ));
             }
             let Some(body) = body.as_object() else {
@@ -69,6 +78,21 @@ impl Config {
                     ("rules", "skip") => config.skip = strings(v, "rules.skip")?,
                     ("rules", "only") => config.only = strings(v, "rules.only")?,
                     ("packs", "disable") => config.disabled_packs = strings(v, "packs.disable")?,
+                    ("packs", pack) => {
+                        let Some(options) = v.as_object() else {
+                            return Err(format!(
+                                "{file}: `packs.{pack}` must be a table of the pack's options"
+                            ));
+                        };
+                        for (name, value) in options {
+                            config
+                                .options
+                                .insert(format!("pack.{pack}.{name}"), value.clone());
+                        }
+                    }
+                    ("options", name) => {
+                        config.options.insert(name.to_owned(), v.clone());
+                    }
                     ("paths", "exclude") => {
                         config.exclude = strings(v, "paths.exclude")?;
                         if let Some(bad) = config
@@ -175,6 +199,16 @@ mod tests {
         assert!(Config::parse("[severity]\nX = \"urgent\"\n", "pol.toml").is_err());
         assert!(Config::parse("[rules]\nskip = \"GHA001\"\n", "pol.toml").is_err());
         assert_eq!(Config::parse("", "pol.toml").unwrap(), Config::default());
+        let c = Config::parse(
+            "[packs.github]\ntrusted_owners = [\"actions\"]\n[options]\n\"ci.x\" = 2\n",
+            "pol.toml",
+        )
+        .unwrap();
+        assert_eq!(
+            c.options.get("pack.github.trusted_owners"),
+            Some(&serde_json::json!(["actions"]))
+        );
+        assert_eq!(c.options.get("ci.x"), Some(&serde_json::json!(2)));
     }
 
     #[test]

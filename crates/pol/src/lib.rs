@@ -62,7 +62,7 @@ pub use pol_bytecode::Digest;
 /// Kinds of input document: names, readers, and telling a document's kind from its path
 /// and content.
 pub use pol_facts::kind;
-pub use pol_vm::{Evaluator, Limit, Limits, QueryError};
+pub use pol_vm::{Evaluator, Limit, Limits, OptionError, QueryError};
 
 /// The syntax tree, for tools that want to look at policies (formatters, linters).
 pub use pol_syntax::ast;

@@ -63,7 +63,9 @@ fn the_packs_on_the_corpus_find_what_is_pinned_without_errors() {
             let kind = pol::kind::detect(Some(&path), doc);
             let decision = evaluator.evaluate_kind(doc, kind);
             for f in decision.violations.iter().chain(&decision.warnings) {
-                let id = f.id.as_ref().map_or(f.rule.to_string(), |id| id.to_string());
+                let id =
+                    f.id.as_ref()
+                        .map_or(f.rule.to_string(), |id| id.to_string());
                 *counts.entry(id).or_default() += 1;
             }
             errors.extend(
@@ -75,11 +77,13 @@ fn the_packs_on_the_corpus_find_what_is_pinned_without_errors() {
         }
     }
     assert!(documents > 400, "only {documents} documents");
-    assert!(errors.is_empty(), "{} runtime errors:\n{}", errors.len(), errors.join("\n"));
-    let got: String = counts
-        .iter()
-        .map(|(id, n)| format!("{id} {n}\n"))
-        .collect();
+    assert!(
+        errors.is_empty(),
+        "{} runtime errors:\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
+    let got: String = counts.iter().map(|(id, n)| format!("{id} {n}\n")).collect();
     let path = repo().join("tests/packs/corpus-findings.txt");
     if std::env::var_os("POL_UPDATE_SNAPSHOTS").is_some() {
         std::fs::write(&path, &got).unwrap();

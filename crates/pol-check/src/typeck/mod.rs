@@ -195,6 +195,10 @@ impl Checker<'_> {
         let mut t = self.infer(&mut env, &def.value);
         self.package = outer;
         t.constant = None;
+        if def.option {
+            // A user may replace the default: nothing is known of the value.
+            t = Typed::any();
+        }
         if let Some(slot) = self.lets.get_mut(id.index()) {
             *slot = Some(t.clone());
         }

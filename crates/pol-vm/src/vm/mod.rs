@@ -17,9 +17,11 @@ use std::rc::Rc;
 
 mod access;
 mod groups;
+mod options;
 mod query;
 use access::index_value;
 use groups::GroupState;
+pub use options::OptionError;
 pub use query::QueryError;
 
 /// How an instruction failed.
@@ -100,6 +102,8 @@ pub struct Evaluator<'p> {
     groups: Vec<GroupState>,
     /// The lets not computed yet when a group started (to undo a failed group).
     pending_lets: Vec<usize>,
+    /// The values the user set for `@option` lets, by let.
+    options: Vec<Option<Value>>,
 }
 
 impl<'p> Evaluator<'p> {
@@ -125,6 +129,7 @@ impl<'p> Evaluator<'p> {
             selected: Vec::new(),
             groups: Vec::new(),
             pending_lets: Vec::new(),
+            options: Vec::new(),
             ret: Value::Null,
         }
     }
@@ -171,6 +176,7 @@ impl<'p> Evaluator<'p> {
                 *state = LetState::Pending;
             }
         }
+        self.apply_options();
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 || self.sym_keys.len() != self.program.code.symbols.len() {
             self.sym_keys.clear();
