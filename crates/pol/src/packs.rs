@@ -39,6 +39,21 @@ pub const FILES: &[PackFile] = &[
         source: include_str!("../../../stdlib/packs/github/jobs.pol"),
     },
     PackFile {
+        pack: "github",
+        path: "stdlib/packs/github/supply.pol",
+        source: include_str!("../../../stdlib/packs/github/supply.pol"),
+    },
+    PackFile {
+        pack: "github",
+        path: "stdlib/packs/github/action.pol",
+        source: include_str!("../../../stdlib/packs/github/action.pol"),
+    },
+    PackFile {
+        pack: "dependabot",
+        path: "stdlib/packs/dependabot/dependabot.pol",
+        source: include_str!("../../../stdlib/packs/dependabot/dependabot.pol"),
+    },
+    PackFile {
         pack: "kubernetes",
         path: "stdlib/packs/kubernetes/kubernetes.pol",
         source: include_str!("../../../stdlib/packs/kubernetes/kubernetes.pol"),
