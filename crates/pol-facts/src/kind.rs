@@ -142,6 +142,20 @@ pub fn kind_of_path(path: &Path) -> Option<&'static str> {
     None
 }
 
+/// How the file at `path` is read, if pol reads it as data: by its extension (`.json`,
+/// `.yaml`, `.yml`, `.toml`), else as the kind its path names reads (`Dockerfile` and
+/// `.tf` files have no data reader: `None`).
+pub fn format_of_path(path: &Path) -> Option<Format> {
+    Format::from_path(path).or_else(|| {
+        kind_of_path(path)
+            .and_then(kind_named)
+            .and_then(|k| match k.reader {
+                Reader::Data(format) => Some(format),
+                Reader::NotYet => None,
+            })
+    })
+}
+
 /// The kind a document's content shows, from the keys at its root and of the objects
 /// at its root (their presence only: nothing is read, and values selective loading
 /// skipped are not looked into). `None` for a document of no known kind (a generic

@@ -11,7 +11,6 @@
     reason = "test code: a failure should stop the test loudly"
 )]
 
-use pol::Format;
 use std::path::{Path, PathBuf};
 
 fn repo() -> PathBuf {
@@ -37,14 +36,7 @@ fn kinds_of(corpus: &Path) -> String {
         for path in files {
             let name = path.strip_prefix(corpus).unwrap().display().to_string();
             let by_path = pol::kind::kind_of_path(&path);
-            let format = Format::from_path(&path).or_else(|| {
-                by_path
-                    .and_then(pol::kind::kind_named)
-                    .and_then(|k| match k.reader {
-                        pol::kind::Reader::Data(f) => Some(f),
-                        pol::kind::Reader::NotYet => None,
-                    })
-            });
+            let format = pol::kind::format_of_path(&path);
             let Some(format) = format else {
                 lines.push(format!("{name} {} (file)", by_path.unwrap_or("-")));
                 continue;

@@ -12,7 +12,6 @@
     reason = "test code: a failure should stop the test loudly"
 )]
 
-use pol::Format;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -43,15 +42,7 @@ fn the_packs_on_the_corpus_find_what_is_pinned_without_errors() {
     let mut errors = Vec::new();
     let mut documents = 0;
     for path in files(&corpus) {
-        let by_path = pol::kind::kind_of_path(&path);
-        let format = Format::from_path(&path).or_else(|| {
-            by_path
-                .and_then(pol::kind::kind_named)
-                .and_then(|k| match k.reader {
-                    pol::kind::Reader::Data(f) => Some(f),
-                    pol::kind::Reader::NotYet => None,
-                })
-        });
+        let format = pol::kind::format_of_path(&path);
         let Some(format) = format else { continue };
         let text = std::fs::read_to_string(&path).unwrap();
         let name = path.strip_prefix(&corpus).unwrap().display().to_string();
