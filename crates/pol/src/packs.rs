@@ -21,56 +21,31 @@ pub struct PackFile {
     pub source: &'static str,
 }
 
+/// A pack file: its pack and its path under `stdlib/packs/`, its text embedded.
+macro_rules! pack_file {
+    ($pack:literal, $path:literal) => {
+        PackFile {
+            pack: $pack,
+            path: concat!("stdlib/packs/", $path),
+            source: include_str!(concat!("../../../stdlib/packs/", $path)),
+        }
+    };
+}
+
 /// Every file of every pack, in the order they are compiled.
 pub const FILES: &[PackFile] = &[
-    PackFile {
-        pack: "github",
-        path: "stdlib/packs/github/github.pol",
-        source: include_str!("../../../stdlib/packs/github/github.pol"),
-    },
-    PackFile {
-        pack: "github",
-        path: "stdlib/packs/github/expressions.pol",
-        source: include_str!("../../../stdlib/packs/github/expressions.pol"),
-    },
-    PackFile {
-        pack: "github",
-        path: "stdlib/packs/github/jobs.pol",
-        source: include_str!("../../../stdlib/packs/github/jobs.pol"),
-    },
-    PackFile {
-        pack: "github",
-        path: "stdlib/packs/github/supply.pol",
-        source: include_str!("../../../stdlib/packs/github/supply.pol"),
-    },
-    PackFile {
-        pack: "github",
-        path: "stdlib/packs/github/action.pol",
-        source: include_str!("../../../stdlib/packs/github/action.pol"),
-    },
-    PackFile {
-        pack: "dependabot",
-        path: "stdlib/packs/dependabot/dependabot.pol",
-        source: include_str!("../../../stdlib/packs/dependabot/dependabot.pol"),
-    },
-    PackFile {
-        pack: "kubernetes",
-        path: "stdlib/packs/kubernetes/kubernetes.pol",
-        source: include_str!("../../../stdlib/packs/kubernetes/kubernetes.pol"),
-    },
-    PackFile {
-        pack: "terraform",
-        path: "stdlib/packs/terraform/terraform.pol",
-        source: include_str!("../../../stdlib/packs/terraform/terraform.pol"),
-    },
-    PackFile {
-        pack: "gitlab",
-        path: "stdlib/packs/gitlab/gitlab.pol",
-        source: include_str!("../../../stdlib/packs/gitlab/gitlab.pol"),
-    },
+    pack_file!("github", "github/github.pol"),
+    pack_file!("github", "github/expressions.pol"),
+    pack_file!("github", "github/jobs.pol"),
+    pack_file!("github", "github/supply.pol"),
+    pack_file!("github", "github/action.pol"),
+    pack_file!("dependabot", "dependabot/dependabot.pol"),
+    pack_file!("kubernetes", "kubernetes/kubernetes.pol"),
+    pack_file!("terraform", "terraform/terraform.pol"),
+    pack_file!("gitlab", "gitlab/gitlab.pol"),
 ];
 
-/// The packs compiled into one program (`pol build -p stdlib/packs -o …`).
+/// The packs compiled into one program (what `pol build --packs -o FILE` writes).
 pub const COMPILED: &[u8] = include_bytes!("../../../stdlib/packs/packs.polc");
 
 /// The packs, ready to evaluate: the embedded program, loaded without compiling.
