@@ -10,8 +10,16 @@ use std::path::PathBuf;
 #[derive(clap::Args, Debug)]
 pub struct BuildArgs {
     /// A `.pol` file or a folder of them; repeat `-p` for several.
-    #[arg(short = 'p', long = "policy", value_name = "PATH", required = true)]
+    #[arg(
+        short = 'p',
+        long = "policy",
+        value_name = "PATH",
+        required_unless_present = "packs"
+    )]
     policies: Vec<PathBuf>,
+    /// The shipped packs, alone or with `-p`'s policies.
+    #[arg(long)]
+    packs: bool,
     /// Where to write the compiled program.
     #[arg(short = 'o', long = "output", value_name = "FILE.polc")]
     output: PathBuf,
@@ -24,10 +32,11 @@ pub struct BuildArgs {
 
 /// Runs `pol build`; returns the exit code.
 pub fn build(args: &BuildArgs) -> u8 {
-    let (compiled, _) = match compile_sources(&args.policies, args.color, args.opt.optimize()) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
+    let (compiled, _) =
+        match compile_sources(&args.policies, args.packs, args.color, args.opt.optimize()) {
+            Ok(c) => c,
+            Err(code) => return code,
+        };
     let bytes = compiled.policy.to_polc();
     if let Err(e) = std::fs::write(&args.output, &bytes) {
         eprintln!(

@@ -145,10 +145,18 @@ pub fn load(args: &PolicyArgs, color: ColorChoice, default: Default) -> Result<L
 /// must only ever mean "denied".
 pub fn compile_sources(
     paths: &[PathBuf],
+    packs: bool,
     color: ColorChoice,
     optimize: bool,
 ) -> Result<(Compiled, SourceMap), u8> {
-    let (mut sources, ids) = read_sources(paths)?;
+    let (mut sources, mut ids) = if paths.is_empty() && packs {
+        (SourceMap::new(), Vec::new())
+    } else {
+        read_sources(paths)?
+    };
+    if packs {
+        ids.extend(pol::packs::add_sources(&mut sources));
+    }
     let (compiled, _) = compile_timed(&mut sources, &ids, color, optimize)?;
     Ok((compiled, sources))
 }

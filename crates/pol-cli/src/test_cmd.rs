@@ -25,7 +25,7 @@ pub fn run(args: &TestArgs) -> u8 {
     } else {
         args.paths.clone()
     };
-    let (compiled, sources) = match compile_sources(&paths, args.color, true) {
+    let (compiled, sources) = match compile_sources(&paths, false, args.color, true) {
         Ok(c) => c,
         Err(code) => return code,
     };

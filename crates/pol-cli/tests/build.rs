@@ -288,3 +288,26 @@ fn minus_o0_turns_the_optimizer_off_and_decides_the_same() {
         Some(2)
     );
 }
+
+/// `pol build --packs` writes the program embedded in the binary, byte for byte, and
+/// `pol disasm --packs` lists it with the same digest.
+#[test]
+fn the_packs_build_to_the_embedded_program() {
+    let dir = scratch("build-packs", &[]);
+    let out = pol_in(&dir, &["build", "--packs", "-o", "packs.polc"]);
+    assert_code(&out, 0);
+    let built = std::fs::read(dir.join("packs.polc")).unwrap();
+    let embedded = std::fs::read(repo_path("stdlib/packs/packs.polc")).unwrap();
+    assert!(
+        built == embedded,
+        "pol build --packs differs from stdlib/packs/packs.polc"
+    );
+    let digest = text(&out.stderr);
+    let listing = text(&pol_in(&dir, &["disasm", "--packs"]).stdout);
+    let sha = digest
+        .split("sha256 ")
+        .nth(1)
+        .unwrap()
+        .trim_end_matches([')', '\n']);
+    assert!(listing.ends_with(&format!("; sha256 {sha}\n")), "{sha}");
+}
