@@ -86,3 +86,60 @@ fn the_packs_on_the_corpus_find_what_is_pinned_without_errors() {
          POL_UPDATE_SNAPSHOTS=1 cargo test -p pol --test packs_corpus\n{got}"
     );
 }
+
+/// Every JSON and YAML document of the corpus and of the repository's tests, read as a
+/// document of every kind whatever it is: the packs give no runtime error but the one
+/// that says the root is not the kind declared (a rule must not fail on odd shapes).
+#[test]
+fn the_packs_give_no_runtime_error_on_documents_of_any_shape() {
+    let policy = pol::packs::policy().unwrap();
+    let mut evaluator = policy.evaluator();
+    let mut problems = Vec::new();
+    let mut documents = 0;
+    let roots = [
+        repo().join("../shared/corpus"),
+        repo().join("tests"),
+        repo().join("examples"),
+    ];
+    for path in roots.iter().flat_map(|r| files(r)) {
+        let Some(format) = pol::kind::format_of_path(&path) else {
+            continue;
+        };
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let Ok(docs) = pol::load(&text, format, None) else {
+            continue;
+        };
+        for doc in &docs {
+            documents += 1;
+            for kind in pol::kind::KINDS {
+                let decision = evaluator.evaluate_kind(doc, Some(kind.name));
+                problems.extend(
+                    decision
+                        .errors
+                        .iter()
+                        .filter(|e| !e.message.starts_with("the input is "))
+                        .map(|e| {
+                            format!(
+                                "{} as {}: {}: {}",
+                                path.display(),
+                                kind.name,
+                                e.rule,
+                                e.message
+                            )
+                        }),
+                );
+            }
+        }
+    }
+    assert!(documents > 500, "only {documents} documents");
+    problems.sort();
+    problems.dedup();
+    assert!(
+        problems.is_empty(),
+        "{} runtime errors:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
