@@ -163,6 +163,23 @@ pub fn compile_sources(
 
 /// Reads the `.pol` files under `paths` into a source map.
 fn read_sources(paths: &[PathBuf]) -> Result<(SourceMap, Vec<FileId>), u8> {
+    // A compiled program given as a source: say which flag takes it.
+    let is_polc = |p: &PathBuf| {
+        let mut head = [0u8; 8];
+        p.is_file()
+            && std::fs::File::open(p)
+                .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+                .is_ok()
+            && head == pol::POLC_MAGIC
+    };
+    if let Some(polc) = paths.iter().find(|p| is_polc(p)) {
+        eprintln!(
+            "error: `{}` is a compiled program, not a `.pol` file: load it with `-b {}`",
+            polc.display(),
+            polc.display()
+        );
+        return Err(EXIT_USAGE);
+    }
     let files = collect(paths, &["pol"]).map_err(|e| {
         eprintln!("error: {e}");
         EXIT_USAGE

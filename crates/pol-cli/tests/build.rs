@@ -311,3 +311,18 @@ fn the_packs_build_to_the_embedded_program() {
         .trim_end_matches([')', '\n']);
     assert!(listing.ends_with(&format!("; sha256 {sha}\n")), "{sha}");
 }
+
+/// A compiled program given to `-p` is named as such, with the flag that takes it.
+#[test]
+fn a_polc_given_as_a_source_points_to_b() {
+    let dir = scratch("build-polc-as-source", &[("p.pol", "package p\n")]);
+    assert_code(&pol_in(&dir, &["build", "-p", "p.pol", "-o", "p.polc"]), 0);
+    let out = pol_in(&dir, &["check", "p.polc"]);
+    assert_no_panic(&out);
+    let out = pol_in(&dir, &["eval", "-p", "p.polc", "p.pol"]);
+    assert_code(&out, 2);
+    assert_eq!(
+        text(&out.stderr),
+        "error: `p.polc` is a compiled program, not a `.pol` file: load it with `-b p.polc`\n"
+    );
+}

@@ -59,6 +59,9 @@ pub use pol_facts::Limit as LoadLimit;
 
 pub use pol_bytecode::Digest;
 
+/// The first bytes of every `.polc` file (to tell a compiled program from a source).
+pub use pol_bytecode::MAGIC as POLC_MAGIC;
+
 /// Kinds of input document: names, readers, and telling a document's kind from its path
 /// and content.
 pub use pol_facts::kind;
