@@ -32,8 +32,12 @@ pub struct Program {
     /// The kinds of document root every rule accepts (`RuleInfo::input_kinds`): on
     /// those, no rule needs its kind checked.
     pub(crate) accepted_roots: u8,
-    /// Some rule applies to documents of some kinds only (`RuleInfo::doc_kinds`).
-    pub(crate) has_kinds: bool,
+    /// The kinds of document some rule is restricted to (`RuleInfo::doc_kinds`),
+    /// each once; empty when every rule runs on every document.
+    kind_names: Vec<String>,
+    /// Each rule's kinds, as indexes into `kind_names` (empty: every kind), so that an
+    /// evaluation compares the document's kind as a number, once per rule.
+    rule_kinds: Vec<Box<[u32]>>,
     /// The SHA-256 of the program's `.polc` file: of the bytes it was loaded from, or
     /// computed (by encoding it) when first asked for.
     digest: std::sync::OnceLock<pol_bytecode::Digest>,
@@ -132,9 +136,26 @@ impl Program {
                 }
             })
             .fold(u8::MAX, |all, kinds| all & kinds);
-        let has_kinds = code.rules.iter().any(|r| !r.doc_kinds.is_empty());
+        let mut kind_names: Vec<String> = Vec::new();
+        let rule_kinds = code
+            .rules
+            .iter()
+            .map(|r| {
+                r.doc_kinds
+                    .iter()
+                    .map(|k| {
+                        let i = kind_names.iter().position(|n| n == k).unwrap_or_else(|| {
+                            kind_names.push(k.clone());
+                            kind_names.len() - 1
+                        });
+                        u32::try_from(i).unwrap_or(u32::MAX)
+                    })
+                    .collect()
+            })
+            .collect();
         Ok(Program {
-            has_kinds,
+            kind_names,
+            rule_kinds,
             digest: std::sync::OnceLock::new(),
             accepted_roots,
             code,
@@ -147,6 +168,27 @@ impl Program {
             shape,
             rule_groups,
         })
+    }
+
+    /// Whether some rule runs on documents of some kinds only.
+    pub(crate) fn has_kinds(&self) -> bool {
+        !self.kind_names.is_empty()
+    }
+
+    /// The number of a kind of document among the program's (`None`: no rule is of
+    /// that kind, or the document has none).
+    pub(crate) fn kind_id(&self, kind: Option<&str>) -> Option<u32> {
+        let kind = kind?;
+        let i = self.kind_names.iter().position(|n| n == kind)?;
+        u32::try_from(i).ok()
+    }
+
+    /// Whether rule `rule` runs on a document of kind number `kind` (see
+    /// [`Program::kind_id`]): a rule without kinds runs on every document.
+    pub(crate) fn rule_applies(&self, rule: usize, kind: Option<u32>) -> bool {
+        self.rule_kinds
+            .get(rule)
+            .is_none_or(|ks| ks.is_empty() || kind.is_some_and(|k| ks.contains(&k)))
     }
 
     /// The substring finder of string constant `k`.

@@ -12,13 +12,14 @@ use crate::ops;
 use crate::program::Program;
 use crate::value::{Value, View};
 use pol_bytecode::{BuiltinOp, Chunk, Const, Instr, Message, MessagePart, Reg, StrOp};
-use pol_facts::{Decision, Document, KeyHash, KeyId, NodeId, key_hash};
+use pol_facts::{Document, KeyHash, KeyId, NodeId, key_hash};
 use std::rc::Rc;
 
 mod access;
 mod groups;
 mod options;
 mod query;
+mod rules;
 use access::index_value;
 use groups::GroupState;
 pub use options::OptionError;
@@ -196,173 +197,6 @@ impl<'p> Evaluator<'p> {
         self.groups.clear();
         self.groups
             .resize(self.program.code.groups.len(), GroupState::Pending);
-    }
-
-    /// Evaluates every rule on `doc` and returns the decision.
-    pub fn evaluate(&mut self, doc: &Document) -> Decision {
-        self.evaluate_rules(doc, None)
-    }
-
-    /// Evaluates `doc` as a document of kind `kind` (`"github-workflow"`, ...; `None`
-    /// for a document of no known kind): only the rules of that kind
-    /// (`RuleInfo::doc_kinds`, from the `@kind` of their package's `input:` type) and
-    /// the rules without a kind run.
-    pub fn evaluate_kind(&mut self, doc: &Document, kind: Option<&str>) -> Decision {
-        self.evaluate_rules(doc, Some(kind))
-    }
-
-    /// Whether any rule of the program applies to documents of `kind` only (as
-    /// [`Evaluator::evaluate_kind`] reads it); false for `None` when every rule has a
-    /// kind.
-    pub fn has_rules_for(&self, kind: Option<&str>) -> bool {
-        self.program
-            .code
-            .rules
-            .iter()
-            .any(|r| applies(&r.doc_kinds, kind))
-    }
-
-    /// [`Evaluator::evaluate`] (`kind` is `None`), or [`Evaluator::evaluate_kind`].
-    fn evaluate_rules(&mut self, doc: &Document, kind: Option<Option<&str>>) -> Decision {
-        self.reset(doc);
-        self.select_rules(doc);
-        if let Some(kind) = kind
-            && self.program.has_kinds
-        {
-            let rules = &self.program.code.rules;
-            self.selected.retain(|&r| {
-                rules
-                    .get(r as usize)
-                    .is_some_and(|rule| applies(&rule.doc_kinds, kind))
-            });
-        }
-        let root = self.root_kinds(doc, kind.unwrap_or(None), kind.is_some());
-        for i in 0..self.selected.len() {
-            let index = self.selected.get(i).map_or(0, |r| *r as usize);
-            if let Some(bit) = root
-                && !self.accepts_root(index, bit)
-            {
-                continue;
-            }
-            let go_on = match self.program.rule_group(index) {
-                Some(group) => self.run_grouped(group, index, doc),
-                None => {
-                    let go_on = self.run_rule(index, doc);
-                    self.check_skipped(index, doc);
-                    go_on
-                }
-            };
-            if !go_on {
-                break;
-            }
-        }
-        self.findings.take_decision(doc, &self.program.code)
-    }
-
-    /// Like [`Evaluator::evaluate`], and adds the time each rule took to
-    /// `timings[rule]` (for `pol bench`; lets are charged to the rule that first uses
-    /// them). `timings` should have one entry per rule. Every rule runs on its own
-    /// here, without loop fusion, so that each has a time; the decision is the same.
-    pub fn evaluate_timed(
-        &mut self,
-        doc: &Document,
-        timings: &mut [std::time::Duration],
-    ) -> Decision {
-        self.reset(doc);
-        self.select_rules(doc);
-        let root = self.root_kinds(doc, None, false);
-        for i in 0..self.selected.len() {
-            let index = self.selected.get(i).map_or(0, |r| *r as usize);
-            if let Some(bit) = root
-                && !self.accepts_root(index, bit)
-            {
-                continue;
-            }
-            let start = std::time::Instant::now();
-            let go_on = self.run_rule(index, doc);
-            if let Some(t) = timings.get_mut(index) {
-                *t += start.elapsed();
-            }
-            self.check_skipped(index, doc);
-            if !go_on {
-                break;
-            }
-        }
-        self.findings.take_decision(doc, &self.program.code)
-    }
-
-    /// `Some(kind bit of the root)` when some rule does not accept the kind of
-    /// `doc`'s root (its package's `input: T` declares another). Each such rule gets
-    /// an error that says so — whether or not rule indexing would have run it — and
-    /// does not run; groups of fused rules are undone, so that each member is checked,
-    /// and runs, on its own.
-    /// With `filtered`, only the rules that apply to documents of `kind` count.
-    fn root_kinds(&mut self, doc: &Document, kind: Option<&str>, filtered: bool) -> Option<u8> {
-        let bit = Value::Node(doc.root()).kind_bit(doc);
-        if self.program.accepted_roots & (1 << bit) != 0 {
-            return None;
-        }
-        self.refuse_root(bit, kind, filtered);
-        Some(bit)
-    }
-
-    #[cold]
-    fn refuse_root(&mut self, bit: u8, kind: Option<&str>, filtered: bool) {
-        self.groups.fill(GroupState::Unfused);
-        let names = |kinds: u8| -> String {
-            pol_bytecode::KIND_NAMES
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| kinds & (1 << i) != 0)
-                .map(|(_, n)| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(" or ")
-        };
-        let code = &self.program.code;
-        for rule in &code.rules {
-            if !accepts(rule.input_kinds, bit) && (!filtered || applies(&rule.doc_kinds, kind)) {
-                let message = format!(
-                    "the input is {}, not {} as the package's `input:` type declares (the rule did not run)",
-                    names(1 << bit),
-                    names(rule.input_kinds)
-                );
-                self.findings.error(&rule.name, message, rule.pos, code);
-            }
-        }
-    }
-
-    /// Whether rule `index` accepts a document whose root has kind bit `bit`.
-    fn accepts_root(&self, index: usize, bit: u8) -> bool {
-        self.program
-            .code
-            .rules
-            .get(index)
-            .is_none_or(|rule| accepts(rule.input_kinds, bit))
-    }
-
-    /// The rules to run on `doc` (all of them unless some have guards).
-    fn select_rules(&mut self, doc: &Document) {
-        let index = &self.program.index;
-        if index.is_trivial() {
-            let n = u32::try_from(self.program.code.rules.len()).unwrap_or(u32::MAX);
-            if self.selected.len() != n as usize {
-                self.selected.clear();
-                self.selected.extend(0..n);
-            }
-        } else {
-            let mut selected = std::mem::take(&mut self.selected);
-            index.select(
-                doc,
-                &mut |sym| self.key_for(sym.index(), doc),
-                &mut selected,
-            );
-            self.selected = selected;
-        }
-    }
-
-    /// The names of the rules, in evaluation order.
-    pub fn rule_names(&self) -> impl Iterator<Item = &str> {
-        self.program.code.rules.iter().map(|r| r.name.as_str())
     }
 
     /// Runs one rule; false when the evaluation must stop (a resource limit).
@@ -1010,18 +844,6 @@ impl<'p> Evaluator<'p> {
         }
         Ok(Flow::Next)
     }
-}
-
-/// Whether a rule of document kinds `kinds` (empty: every kind) runs on a document of
-/// `kind` (`None`: no known kind).
-fn applies(kinds: &[String], kind: Option<&str>) -> bool {
-    kinds.is_empty() || kind.is_some_and(|k| kinds.iter().any(|x| x == k))
-}
-
-/// Whether a rule whose package declares input kinds `kinds` (0: any) accepts a root
-/// of kind bit `bit`.
-fn accepts(kinds: u8, bit: u8) -> bool {
-    kinds == 0 || kinds & (1 << bit) != 0
 }
 
 /// `a == b` for the short constants of `starts_with` and `ends_with` (`"./"`,

@@ -1,0 +1,175 @@
+//! Which rules run on a document, and the loop that runs them: the document's kind
+//! (`RuleInfo::doc_kinds`), its root against the packages' declared `input:` kinds,
+//! rule indexing, then each rule or group of fused rules in order.
+
+use super::Evaluator;
+use super::groups::GroupState;
+use crate::value::Value;
+use pol_facts::{Decision, Document};
+
+impl Evaluator<'_> {
+    /// Evaluates every rule on `doc` and returns the decision.
+    pub fn evaluate(&mut self, doc: &Document) -> Decision {
+        self.evaluate_rules(doc, None)
+    }
+
+    /// Evaluates `doc` as a document of kind `kind` (`"github-workflow"`, ...; `None`
+    /// for a document of no known kind): only the rules of that kind
+    /// (`RuleInfo::doc_kinds`, from the `@kind` of their package's `input:` type) and
+    /// the rules without a kind run.
+    pub fn evaluate_kind(&mut self, doc: &Document, kind: Option<&str>) -> Decision {
+        self.evaluate_rules(doc, Some(kind))
+    }
+
+    /// [`Evaluator::evaluate`] (`kind` is `None`), or [`Evaluator::evaluate_kind`].
+    fn evaluate_rules(&mut self, doc: &Document, kind: Option<Option<&str>>) -> Decision {
+        self.reset(doc);
+        self.select_rules(doc);
+        let program = self.program;
+        // The document's kind as a number, looked up once.
+        let kind = kind.map(|k| program.kind_id(k));
+        if let Some(kind) = kind
+            && program.has_kinds()
+        {
+            self.selected
+                .retain(|&r| program.rule_applies(r as usize, kind));
+        }
+        let root = self.root_kinds(doc, kind);
+        for i in 0..self.selected.len() {
+            let index = self.selected.get(i).map_or(0, |r| *r as usize);
+            if let Some(bit) = root
+                && !self.accepts_root(index, bit)
+            {
+                continue;
+            }
+            let go_on = match self.program.rule_group(index) {
+                Some(group) => self.run_grouped(group, index, doc),
+                None => {
+                    let go_on = self.run_rule(index, doc);
+                    self.check_skipped(index, doc);
+                    go_on
+                }
+            };
+            if !go_on {
+                break;
+            }
+        }
+        self.findings.take_decision(doc, &self.program.code)
+    }
+
+    /// Like [`Evaluator::evaluate`], and adds the time each rule took to
+    /// `timings[rule]` (for `pol bench`; lets are charged to the rule that first uses
+    /// them). `timings` should have one entry per rule. Every rule runs on its own
+    /// here, without loop fusion, so that each has a time; the decision is the same.
+    pub fn evaluate_timed(
+        &mut self,
+        doc: &Document,
+        timings: &mut [std::time::Duration],
+    ) -> Decision {
+        self.reset(doc);
+        self.select_rules(doc);
+        let root = self.root_kinds(doc, None);
+        for i in 0..self.selected.len() {
+            let index = self.selected.get(i).map_or(0, |r| *r as usize);
+            if let Some(bit) = root
+                && !self.accepts_root(index, bit)
+            {
+                continue;
+            }
+            let start = std::time::Instant::now();
+            let go_on = self.run_rule(index, doc);
+            if let Some(t) = timings.get_mut(index) {
+                *t += start.elapsed();
+            }
+            self.check_skipped(index, doc);
+            if !go_on {
+                break;
+            }
+        }
+        self.findings.take_decision(doc, &self.program.code)
+    }
+
+    /// `Some(kind bit of the root)` when some rule does not accept the kind of
+    /// `doc`'s root (its package's `input: T` declares another). Each such rule gets
+    /// an error that says so — whether or not rule indexing would have run it — and
+    /// does not run; groups of fused rules are undone, so that each member is checked,
+    /// and runs, on its own.
+    /// With `filtered`, only the rules that apply to documents of `kind` count.
+    /// `kind` is `Some` when the evaluation is of a document of that kind (number):
+    /// only the rules that run on it count.
+    fn root_kinds(&mut self, doc: &Document, kind: Option<Option<u32>>) -> Option<u8> {
+        let bit = Value::Node(doc.root()).kind_bit(doc);
+        if self.program.accepted_roots & (1 << bit) != 0 {
+            return None;
+        }
+        self.refuse_root(bit, kind);
+        Some(bit)
+    }
+
+    #[cold]
+    fn refuse_root(&mut self, bit: u8, kind: Option<Option<u32>>) {
+        self.groups.fill(GroupState::Unfused);
+        let names = |kinds: u8| -> String {
+            pol_bytecode::KIND_NAMES
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| kinds & (1 << i) != 0)
+                .map(|(_, n)| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        };
+        let code = &self.program.code;
+        let program = self.program;
+        for (index, rule) in code.rules.iter().enumerate() {
+            let runs = kind.is_none_or(|k| program.rule_applies(index, k));
+            if !accepts(rule.input_kinds, bit) && runs {
+                let message = format!(
+                    "the input is {}, not {} as the package's `input:` type declares (the rule did not run)",
+                    names(1 << bit),
+                    names(rule.input_kinds)
+                );
+                self.findings.error(&rule.name, message, rule.pos, code);
+            }
+        }
+    }
+
+    /// Whether rule `index` accepts a document whose root has kind bit `bit`.
+    fn accepts_root(&self, index: usize, bit: u8) -> bool {
+        self.program
+            .code
+            .rules
+            .get(index)
+            .is_none_or(|rule| accepts(rule.input_kinds, bit))
+    }
+
+    /// The rules to run on `doc` (all of them unless some have guards).
+    fn select_rules(&mut self, doc: &Document) {
+        let index = &self.program.index;
+        if index.is_trivial() {
+            let n = u32::try_from(self.program.code.rules.len()).unwrap_or(u32::MAX);
+            if self.selected.len() != n as usize {
+                self.selected.clear();
+                self.selected.extend(0..n);
+            }
+        } else {
+            let mut selected = std::mem::take(&mut self.selected);
+            index.select(
+                doc,
+                &mut |sym| self.key_for(sym.index(), doc),
+                &mut selected,
+            );
+            self.selected = selected;
+        }
+    }
+
+    /// The names of the rules, in evaluation order.
+    pub fn rule_names(&self) -> impl Iterator<Item = &str> {
+        self.program.code.rules.iter().map(|r| r.name.as_str())
+    }
+}
+
+/// Whether a rule whose package declares input kinds `kinds` (0: any) accepts a root
+/// of kind bit `bit`.
+fn accepts(kinds: u8, bit: u8) -> bool {
+    kinds == 0 || kinds & (1 << bit) != 0
+}
