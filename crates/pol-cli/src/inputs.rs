@@ -141,10 +141,8 @@ enum Class {
 
 fn classify(path: &Path) -> Class {
     match pol::kind::kind_of_path(path).and_then(pol::kind::kind_named) {
-        Some(k) => match k.reader {
-            pol::kind::Reader::Data(_) => Class::Data(Some(k.name)),
-            pol::kind::Reader::NotYet => Class::NotYet(k.name),
-        },
+        Some(k) if k.format().is_some() => Class::Data(Some(k.name)),
+        Some(k) => Class::NotYet(k.name),
         None if Format::from_path(path).is_some() => Class::Data(None),
         None => Class::Other,
     }
@@ -191,10 +189,7 @@ impl Pending {
         let of_kind = self
             .kind
             .and_then(pol::kind::kind_named)
-            .and_then(|k| match k.reader {
-                pol::kind::Reader::Data(format) => Some(format),
-                pol::kind::Reader::NotYet => None,
-            });
+            .and_then(|k| k.format());
         let format = self
             .forced
             .or_else(|| path.and_then(|p| Format::from_path(p)))

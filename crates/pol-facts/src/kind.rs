@@ -88,6 +88,16 @@ pub const KINDS: &[Kind] = &[
     },
 ];
 
+impl Kind {
+    /// The format its files are read in; `None` for a kind pol has no reader for yet.
+    pub fn format(&self) -> Option<Format> {
+        match self.reader {
+            Reader::Data(format) => Some(format),
+            Reader::NotYet => None,
+        }
+    }
+}
+
 /// The kind called `name`, if pol knows it.
 pub fn kind_named(name: &str) -> Option<&'static Kind> {
     KINDS.iter().find(|k| k.name == name)
@@ -146,14 +156,7 @@ pub fn kind_of_path(path: &Path) -> Option<&'static str> {
 /// `.yaml`, `.yml`, `.toml`), else as the kind its path names reads (`Dockerfile` and
 /// `.tf` files have no data reader: `None`).
 pub fn format_of_path(path: &Path) -> Option<Format> {
-    Format::from_path(path).or_else(|| {
-        kind_of_path(path)
-            .and_then(kind_named)
-            .and_then(|k| match k.reader {
-                Reader::Data(format) => Some(format),
-                Reader::NotYet => None,
-            })
-    })
+    Format::from_path(path).or_else(|| kind_of_path(path).and_then(kind_named)?.format())
 }
 
 /// The kind a document's content shows, from the keys at its root and of the objects

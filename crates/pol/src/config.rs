@@ -27,7 +27,7 @@ use crate::{Decision, Format};
 use std::collections::BTreeMap;
 
 /// The settings of a `pol.toml`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Config {
     /// `[rules] skip`.
     pub skip: Vec<String>,
@@ -39,6 +39,8 @@ pub struct Config {
     pub disabled_packs: Vec<String>,
     /// `[paths] exclude`: globs (`**` crosses folders).
     pub exclude: Vec<String>,
+    /// `exclude`, compiled once.
+    exclude_set: globset::GlobSet,
     /// Options (`@option` lets) by qualified name: `[packs.<pack>]` keys (as
     /// `pack.<pack>.<key>`) and `[options]`.
     pub options: BTreeMap<String, serde_json::Value>,
@@ -95,15 +97,19 @@ impl Config {
                     }
                     ("paths", "exclude") => {
                         config.exclude = strings(v, "paths.exclude")?;
-                        if let Some(bad) = config
-                            .exclude
-                            .iter()
-                            .find(|g| globset::Glob::new(g).is_err())
-                        {
-                            return Err(format!(
-                                "{file}: `{bad}` in `paths.exclude` is not a glob"
-                            ));
+                        let mut set = globset::GlobSetBuilder::new();
+                        for g in &config.exclude {
+                            let glob = globset::GlobBuilder::new(g)
+                                .literal_separator(true)
+                                .build()
+                                .map_err(|_| {
+                                    format!("{file}: `{g}` in `paths.exclude` is not a glob")
+                                })?;
+                            set.add(glob);
                         }
+                        config.exclude_set = set
+                            .build()
+                            .map_err(|e| format!("{file}: `paths.exclude`: {e}"))?;
                     }
                     ("severity", rule) => {
                         let s = v
@@ -157,20 +163,12 @@ impl Config {
         }
     }
 
-    /// Whether `relative` (a path from the config's folder, `/`-separated) is excluded.
+    /// Whether `relative` (a path from the config's folder, `/`-separated) is excluded:
+    /// `*` any run of characters but `/`, `**/` any folders, `?` one character but
+    /// `/` (globset's dialect with literal separators, as the language's `glob`).
     pub fn excludes(&self, relative: &str) -> bool {
-        self.exclude.iter().any(|g| glob_match(g, relative))
+        self.exclude_set.is_match(relative)
     }
-}
-
-/// Whether the glob matches the path: `*` any run of characters but `/`, `**/` any
-/// folders, `?` one character but `/` (globset's dialect with literal separators, as
-/// the language's `glob` builtin). A pattern that is not a glob matches nothing.
-fn glob_match(pattern: &str, path: &str) -> bool {
-    globset::GlobBuilder::new(pattern)
-        .literal_separator(true)
-        .build()
-        .is_ok_and(|g| g.compile_matcher().is_match(path))
 }
 
 #[cfg(test)]
@@ -198,7 +196,8 @@ mod tests {
         );
         assert!(Config::parse("[severity]\nX = \"urgent\"\n", "pol.toml").is_err());
         assert!(Config::parse("[rules]\nskip = \"GHA001\"\n", "pol.toml").is_err());
-        assert_eq!(Config::parse("", "pol.toml").unwrap(), Config::default());
+        let empty = Config::parse("", "pol.toml").unwrap();
+        assert!(empty.skip.is_empty() && empty.options.is_empty() && !empty.excludes("a"));
         let c = Config::parse(
             "[packs.github]\ntrusted_owners = [\"actions\"]\n[options]\n\"ci.x\" = 2\n",
             "pol.toml",
@@ -220,7 +219,8 @@ mod tests {
             ("*.yml", "a/b.yml", false),
             ("ci?.yml", "ci1.yml", true),
         ] {
-            assert_eq!(glob_match(p, t), m, "{p} {t}");
+            let c = Config::parse(&format!("[paths]\nexclude = [\"{p}\"]\n"), "pol.toml").unwrap();
+            assert_eq!(c.excludes(t), m, "{p} {t}");
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Writes the documents of the benchmark sets as JSON files, one per document, so that
 //! `pol bench` (or a profiler) can run on exactly what the peers benchmark measures.
 //!
-//! Usage: `CARGO_TARGET_DIR=/work/target-peers cargo run --release --bin inputs -- DIR`
+//! Usage: `CARGO_TARGET_DIR=../../target/peers cargo run --release --bin inputs -- DIR`
 //! writes `DIR/<set>/<document>.json` for each set of `$PEERS_SETS` (all by default).
 
 use std::path::PathBuf;

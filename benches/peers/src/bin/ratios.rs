@@ -4,7 +4,7 @@
 //! once, one right after the other, and a ratio is taken within the round; the report
 //! gives the median ratio over the rounds and its range.
 //!
-//! Usage: `CARGO_TARGET_DIR=/work/target-peers cargo run --release --bin ratios`
+//! Usage: `CARGO_TARGET_DIR=../../target/peers cargo run --release --bin ratios`
 //! (`PEERS_ROUNDS`, 15 by default; `PEERS_SETS` as for the benchmark).
 
 use std::hint::black_box;

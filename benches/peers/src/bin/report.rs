@@ -1,7 +1,7 @@
 //! Prints the ratio table of the last `cargo bench` run (criterion's medians) as the
 //! Markdown of `docs/performance.md`.
 //!
-//! Usage: `CARGO_TARGET_DIR=/work/target-peers cargo run --release --bin report`
+//! Usage: `CARGO_TARGET_DIR=../../target/peers cargo run --release --bin report`
 //! (reads `$CARGO_TARGET_DIR/criterion`, or the folder given as the first argument).
 
 use std::path::{Path, PathBuf};
