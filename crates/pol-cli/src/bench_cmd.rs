@@ -48,7 +48,11 @@ const MAX_SAMPLES: usize = 2_000_000;
 
 /// Runs `pol bench`; returns the exit code.
 pub fn run(args: &BenchArgs) -> u8 {
-    let loaded = match load(&args.policy, args.color, crate::policies::Default::Required) {
+    let loaded = match load(
+        &args.policy,
+        args.color,
+        crate::policies::Fallback::Required,
+    ) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };

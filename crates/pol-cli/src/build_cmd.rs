@@ -71,7 +71,11 @@ pub struct DisasmArgs {
 
 /// Runs `pol disasm`; returns the exit code.
 pub fn disasm(args: &DisasmArgs) -> u8 {
-    match load(&args.policy, args.color, crate::policies::Default::Required) {
+    match load(
+        &args.policy,
+        args.color,
+        crate::policies::Fallback::Required,
+    ) {
         Ok(loaded) => match write_stdout(&format!(
             "{}; sha256 {}\n",
             loaded.policy.disassemble(),

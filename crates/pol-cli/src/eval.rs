@@ -115,7 +115,7 @@ struct Suppression {
 /// Runs `pol eval`; returns the exit code.
 pub fn run(args: &EvalArgs) -> u8 {
     let start = std::time::Instant::now();
-    let loaded = match load(&args.policy, args.color, crate::policies::Default::Packs) {
+    let loaded = match load(&args.policy, args.color, crate::policies::Fallback::Packs) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
@@ -168,11 +168,13 @@ pub fn run(args: &EvalArgs) -> u8 {
     .chain(args.write_baseline.clone())
     .filter_map(|p| std::fs::canonicalize(p).ok())
     .collect();
-    found.inputs.retain(|p| {
-        p.path()
-            .and_then(|path| std::fs::canonicalize(path).ok())
-            .is_none_or(|real| !own.contains(&real))
-    });
+    if !own.is_empty() {
+        found.inputs.retain(|p| {
+            p.path()
+                .and_then(|path| std::fs::canonicalize(path).ok())
+                .is_none_or(|real| !own.contains(&real))
+        });
+    }
     if let Some(dir) = &config_dir {
         let (kept, excluded): (Vec<Pending>, Vec<Pending>) =
             found.inputs.into_iter().partition(|p| {

@@ -76,7 +76,7 @@ pub enum Origin {
 
 /// What to load when neither `-p`, `-b` nor `--packs` is given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Default {
+pub enum Fallback {
     /// The shipped packs (`pol eval`).
     Packs,
     /// Nothing: a usage error (`pol build`, `pol disasm`, `pol bench`).
@@ -85,10 +85,10 @@ pub enum Default {
 
 /// Reads and compiles the policies, printing diagnostics; on failure returns the exit
 /// code to use.
-pub fn load(args: &PolicyArgs, color: ColorChoice, default: Default) -> Result<Loaded, u8> {
+pub fn load(args: &PolicyArgs, color: ColorChoice, fallback: Fallback) -> Result<Loaded, u8> {
     let only_packs = args.policies.is_empty()
         && args.bundle.is_none()
-        && (args.packs || default == Default::Packs);
+        && (args.packs || fallback == Fallback::Packs);
     if only_packs {
         // Compiled into the binary: nothing to compile.
         let start = Instant::now();
