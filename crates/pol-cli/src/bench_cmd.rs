@@ -130,6 +130,7 @@ fn measure(
     let mut load = Vec::with_capacity(iterations * docs.len());
     let mut eval = Vec::with_capacity(iterations * docs.len());
     let mut timed = Duration::ZERO;
+    let mut lets: Vec<(String, Duration)> = Vec::new();
     for _ in 0..iterations {
         for input in inputs {
             let start = Instant::now();
@@ -145,7 +146,15 @@ fn measure(
             eval.push(start.elapsed());
             drop(decision);
         }
+        evaluator.profile_lets(true);
         timed += timed_pass(evaluator, &docs, &mut per_rule);
+        for (i, (name, took)) in evaluator.let_times().into_iter().enumerate() {
+            match lets.get_mut(i) {
+                Some((_, total)) => *total += took,
+                None => lets.push((name.to_owned(), took)),
+            }
+        }
+        evaluator.profile_lets(false);
     }
     let costs = rules
         .into_iter()
@@ -165,6 +174,7 @@ fn measure(
         load,
         eval,
         rules: costs,
+        lets,
         timed,
         tally,
     })

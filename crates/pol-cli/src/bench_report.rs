@@ -33,6 +33,9 @@ pub struct Run {
     pub eval: Vec<Duration>,
     /// The time of each rule over every timed evaluation, in evaluation order.
     pub rules: Vec<RuleCost>,
+    /// The self time of each let over every timed evaluation (included in the rules'
+    /// times: a let is charged to the rule that first asks for it).
+    pub lets: Vec<(String, Duration)>,
     /// The time of every timed evaluation, rules and the rest.
     pub timed: Duration,
     /// The decisions.
@@ -180,7 +183,40 @@ pub fn text(report: &Report, top: usize) -> String {
         grouped(docs)
     );
     rule_table(&mut out, run, top);
+    let_table(&mut out, run, top);
     out
+}
+
+/// The lets that took time, costliest first, by self time (the lets they asked for
+/// are not counted in theirs).
+fn let_table(out: &mut String, run: &Run, top: usize) {
+    let mut lets: Vec<&(String, Duration)> =
+        run.lets.iter().filter(|(_, t)| !t.is_zero()).collect();
+    if lets.is_empty() {
+        return;
+    }
+    lets.sort_by_key(|(_, t)| std::cmp::Reverse(*t));
+    let documents = u32::try_from(run.iterations * run.documents)
+        .unwrap_or(u32::MAX)
+        .max(1);
+    let share = |total: Duration| 100.0 * total.as_secs_f64() / run.timed.as_secs_f64().max(1e-12);
+    let _ = writeln!(
+        out,
+        "lets, costliest first: self time per document, share of evaluation (in the rules' times)"
+    );
+    let shown = if top == 0 {
+        lets.len()
+    } else {
+        top.min(lets.len())
+    };
+    for (name, total) in lets.iter().take(shown) {
+        let _ = writeln!(
+            out,
+            "{:>10}  {:>5.1}%  {name}",
+            duration(*total / documents),
+            share(*total)
+        );
+    }
 }
 
 fn rule_table(out: &mut String, run: &Run, top: usize) {

@@ -67,7 +67,26 @@ fn the_text_report_has_every_section_and_every_rule() {
             "`{line}` should start with `{start}`:\n{stdout}"
         );
     }
-    let rules = &lines[starts.len()..];
+    let rest = &lines[starts.len()..];
+    let lets_at = rest
+        .iter()
+        .position(|l| l.starts_with("lets, costliest first: self time per document"))
+        .unwrap_or_else(|| panic!("a section on the lets:\n{stdout}"));
+    let (rules, lets) = rest.split_at(lets_at);
+    // `triggers` reads the input: computed on every document, it takes time; the
+    // lets listed are the policy's, costliest first.
+    assert!(
+        lets[1..]
+            .iter()
+            .any(|l| l.ends_with("%  ci.github.triggers")),
+        "{stdout}"
+    );
+    assert!(
+        lets[1..].iter().all(|l| l.contains("%  ci.github.")),
+        "{stdout}"
+    );
+    let let_times: Vec<f64> = lets[1..].iter().map(|l| nanos(l)).collect();
+    assert!(let_times.windows(2).all(|w| w[0] >= w[1]), "{stdout}");
     assert_eq!(
         rules.len(),
         7,

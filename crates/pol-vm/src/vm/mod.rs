@@ -18,6 +18,7 @@ use std::rc::Rc;
 mod access;
 mod groups;
 mod options;
+mod profile;
 mod query;
 mod rules;
 use access::index_value;
@@ -105,6 +106,8 @@ pub struct Evaluator<'p> {
     pending_lets: Vec<usize>,
     /// The values the user set for `@option` lets, by let.
     options: Vec<Option<Value>>,
+    /// The time spent computing each let, when profiling (`pol bench`).
+    let_profile: Option<Box<profile::LetProfile>>,
 }
 
 impl<'p> Evaluator<'p> {
@@ -132,6 +135,7 @@ impl<'p> Evaluator<'p> {
             pending_lets: Vec::new(),
             options: Vec::new(),
             ret: Value::Null,
+            let_profile: None,
         }
     }
 
@@ -401,7 +405,11 @@ impl<'p> Evaluator<'p> {
             *state = LetState::Running;
         }
         let outer = std::mem::replace(&mut self.owner, Owner::Let(index));
-        let result = self.call_chunk(chunk, 0, 0, doc);
+        let result = if self.let_profile.is_some() {
+            self.call_chunk_timed(index, chunk, doc)
+        } else {
+            self.call_chunk(chunk, 0, 0, doc)
+        };
         self.owner = outer;
         let state = match &result {
             Ok(v) => LetState::Done(v.clone()),
