@@ -428,6 +428,9 @@ pub struct TestDef {
     pub input: TestInput,
     /// The expectations, in order.
     pub expects: Vec<Expect>,
+    /// `option name = value`: the options set for this test (`@option` lets of the
+    /// package), with their literal values, in order.
+    pub options: Vec<(LetId, Expr)>,
     /// The whole test block (its file is the file the test is in).
     pub span: Span,
     /// Where the name is written.

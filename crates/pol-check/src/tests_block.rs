@@ -21,6 +21,7 @@ pub(crate) fn lower_test(
     let test = def.decl;
     let mut input: Option<(TestInput, Span)> = None;
     let mut expects = Vec::new();
+    let mut options: Vec<(LetId, hir::Expr)> = Vec::new();
     // A malformed `input <word> "path"` is reported once, not again as a missing input.
     let mut input_attempted = false;
     for stmt in &test.stmts {
@@ -32,6 +33,24 @@ pub(crate) fn lower_test(
             },
             TestStmtKind::Expect(x) => {
                 expects.extend(expectation(env, x, stmt.span, diags));
+                continue;
+            }
+            TestStmtKind::Option { name, value } => {
+                if let Some(id) = option_target(env, name, diags) {
+                    let value = literal(value, "an option value", diags);
+                    if options.iter().any(|(set, _)| *set == id) {
+                        diags.push(
+                            invalid(
+                                name.span,
+                                format!("option `{}` is set twice", name.text),
+                                "set again",
+                            )
+                            .with_help("set each option once per test"),
+                        );
+                    } else {
+                        options.push((id, value));
+                    }
+                }
                 continue;
             }
             TestStmtKind::Unknown(word) => {
@@ -73,9 +92,60 @@ pub(crate) fn lower_test(
             |(i, _)| i,
         ),
         expects,
+        options,
         span: def.item.span,
         name_span: test.name_span,
     }
+}
+
+/// The `@option` let of the package that `option name = ...` sets; reports any other
+/// name (E0111 when it names nothing, E0029 when it is no option).
+fn option_target(env: Env<'_>, name: &ast::Name, diags: &mut Vec<Diagnostic>) -> Option<LetId> {
+    let help = "a test sets an option of its package: a `let` marked `@option`";
+    match env.item(&name.text) {
+        Some(Entry {
+            item: ItemRef::Let(id),
+            ..
+        }) => {
+            let is_option =
+                env.col.lets.get(id.index()).is_some_and(|def| {
+                    def.item.annotations.iter().any(|a| a.name.text == "option")
+                });
+            if is_option {
+                return Some(id);
+            }
+            diags.push(
+                invalid(
+                    name.span,
+                    format!("`{}` is a let, not an option", name.text),
+                    "not an option",
+                )
+                .with_help(help),
+            );
+        }
+        Some(entry) => diags.push(
+            invalid(
+                name.span,
+                format!(
+                    "`{}` is {}, not an option",
+                    name.text,
+                    entry.item.describe()
+                ),
+                "not an option",
+            )
+            .with_help(help),
+        ),
+        None => diags.push(
+            Diagnostic::error(
+                Code::UnknownTestTarget,
+                name.span,
+                format!("no option `{}` in this package", name.text),
+            )
+            .with_label("unknown option")
+            .with_help(help),
+        ),
+    }
+    None
 }
 
 fn invalid(span: Span, message: impl Into<String>, label: &str) -> Diagnostic {
@@ -99,10 +169,10 @@ fn unknown_statement(word: &ast::Name, stmt: Span) -> Diagnostic {
     }
     invalid(
         word.span,
-        format!("expected `input` or `expect`, found `{}`", word.text),
+        format!("expected `input`, `expect` or `option`, found `{}`", word.text),
         "not a test statement",
     )
-    .with_help("a test holds one `input = ...` (or `input from \"file\"`) and `expect ...` lines")
+    .with_help("a test holds one `input = ...` (or `input from \"file\"`), `expect ...` lines and `option name = value` lines")
 }
 
 fn second_input(span: Span, first: Span) -> Diagnostic {

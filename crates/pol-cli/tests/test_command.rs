@@ -188,3 +188,51 @@ fn unreadable_test_inputs_and_bad_policies_exit_2() {
     let out = pol_in(&dir, &["test", "nowhere"]);
     assert_code(&out, 2);
 }
+
+/// `option name = value` sets an option for its test alone; a value of the wrong kind
+/// fails that test with the reason.
+#[test]
+fn tests_set_options_for_themselves() {
+    const OPTIONS: &str = r#"package p
+
+@option
+let limit = 10
+
+deny big {
+  for x in input.items
+  if x > limit
+  message f"{x} is big" at x
+}
+
+test "a lower limit" {
+  option limit = 1
+  input = {"items": [5]}
+  expect big == 1
+}
+
+test "the default again" {
+  input = {"items": [5]}
+  expect not big
+}
+
+test "a limit of the wrong kind" {
+  option limit = "five"
+  input = {"items": [5]}
+  expect not big
+}
+"#;
+    let dir = scratch("test-options", &[("p.pol", OPTIONS)]);
+    let out = pol_in(&dir, &["test", "p.pol"]);
+    assert_code(&out, 1);
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("PASS  p: a lower limit"), "{stdout}");
+    assert!(stdout.contains("PASS  p: the default again"), "{stdout}");
+    assert!(
+        stdout.contains("FAIL  p: a limit of the wrong kind"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("cannot set option `p.limit`"),
+        "the reason is given:\n{stdout}"
+    );
+}

@@ -222,6 +222,13 @@ pub enum TestStmtKind {
     },
     /// `expect [not] name [== expr] [at "path"]`.
     Expect(Expectation),
+    /// `option name = expr`: the value of an `@option` let for this test.
+    Option {
+        /// The option.
+        name: Name,
+        /// Its value (a literal).
+        value: Expr,
+    },
     /// A statement that starts with a word other than `input` or `expect`; the checker
     /// reports it.
     Unknown(Name),

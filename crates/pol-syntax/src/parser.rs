@@ -320,6 +320,19 @@ impl Ctx {
         }
     }
 
+    /// `option name = e` (any other first word is reported by the checker).
+    pub fn test_option(&self, word: Name, name: Name, value: Expr, l: usize, r: usize) -> TestStmt {
+        let kind = if word.text == "option" {
+            TestStmtKind::Option { name, value }
+        } else {
+            TestStmtKind::Unknown(word)
+        };
+        TestStmt {
+            kind,
+            span: self.span(l, r),
+        }
+    }
+
     /// `expect [not] name [== e] [at "path"]` (any other first word is reported by the checker).
     #[expect(
         clippy::too_many_arguments,

@@ -38,6 +38,7 @@ pub const FILES: &[PackFile] = &[
     pack_file!("github", "github/expressions.pol"),
     pack_file!("github", "github/jobs.pol"),
     pack_file!("github", "github/supply.pol"),
+    pack_file!("github", "github/forbidden.pol"),
     pack_file!("github", "github/action.pol"),
     pack_file!("dependabot", "dependabot/dependabot.pol"),
     pack_file!("kubernetes", "kubernetes/kubernetes.pol"),

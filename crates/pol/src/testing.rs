@@ -42,8 +42,19 @@ pub fn run_tests(compiled: &Compiled, load_file: &InputLoader<'_>) -> Vec<TestOu
                 }),
             TestInput::File { path, span } => load_file(path, span.file),
         };
+        // A test that sets options gets an evaluator of its own: the others see the
+        // defaults.
+        let mut own = None;
+        let evaluator = if test.options.is_empty() {
+            &mut evaluator
+        } else {
+            let e = own.insert(compiled.policy.evaluator());
+            set_options(compiled, test, e, &mut failures);
+            e
+        };
         match doc {
-            Ok(doc) => check_expectations(compiled, test, &doc, &mut evaluator, &mut failures),
+            Ok(_) if !failures.is_empty() => {}
+            Ok(doc) => check_expectations(compiled, test, &doc, evaluator, &mut failures),
             Err(why) => failures.push(format!("cannot read the input: {why}")),
         }
         outcomes.push(TestOutcome {
@@ -54,6 +65,27 @@ pub fn run_tests(compiled: &Compiled, load_file: &InputLoader<'_>) -> Vec<TestOu
         });
     }
     outcomes
+}
+
+/// Sets the test's `option name = value`s; a value the option cannot take is a failure.
+fn set_options(
+    compiled: &Compiled,
+    test: &hir::TestDef,
+    evaluator: &mut pol_vm::Evaluator<'_>,
+    failures: &mut Vec<String>,
+) {
+    for (id, value) in &test.options {
+        let Some(def) = compiled.hir.let_def(*id) else {
+            continue;
+        };
+        let name = &def.info.qualified;
+        let set = literal_json(value)
+            .ok_or_else(|| "the value is not a literal".to_owned())
+            .and_then(|json| evaluator.set_option(name, &json).map_err(|e| e.to_string()));
+        if let Err(why) = set {
+            failures.push(format!("cannot set option `{name}`: {why}"));
+        }
+    }
 }
 
 fn check_expectations(

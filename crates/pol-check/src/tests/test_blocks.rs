@@ -62,7 +62,17 @@ fn a_test_needs_exactly_one_input() {
 fn unknown_statements_are_reported() {
     let c = check_test("test \"t\" {\n  input = {}\n  assert too_many\n}");
     let d = c.only_at(Code::InvalidTest, "assert");
-    assert_eq!(d.message, "expected `input` or `expect`, found `assert`");
+    assert_eq!(
+        d.message,
+        "expected `input`, `expect` or `option`, found `assert`"
+    );
+    // `word name = value` with another word than `option`.
+    let c = check_test("test \"t\" {\n  input = {}\n  set too_many = 1\n}");
+    let d = c.only_at(Code::InvalidTest, "set");
+    assert_eq!(
+        d.message,
+        "expected `input`, `expect` or `option`, found `set`"
+    );
 
     let c = check_test("test \"t\" {\n  input form \"x.json\"\n}");
     let d = c.only_at(Code::InvalidTest, "form");
