@@ -84,12 +84,15 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--persona", default="auditor")
     args = ap.parse_args()
+    # pol's levels are zizmor's personas: `regular` is zizmor's default.
+    def pol_level(persona):
+        return "regular" if persona in ("regular", "default") else persona
     if shutil.which("zizmor") is None:
         subprocess.run([sys.executable, "-m", "pip", "install", "-q", "zizmor"], check=True)
     files = sorted(os.path.join(args.dir, f) for f in os.listdir(args.dir) if f.endswith((".yml", ".yaml")))
 
     z_cpu = cpu_time(["zizmor", "--offline", "--format", "json", "--persona", args.persona] + files, args.runs)
-    p_cpu = cpu_time([args.pol, "eval", "--format", "json", "--kind", "github-workflow", "-j", "1"] + files, args.runs)
+    p_cpu = cpu_time([args.pol, "eval", "--format", "json", "--kind", "github-workflow", "-j", "1", "--level", pol_level(args.persona)] + files, args.runs)
 
     zizmor = collections.defaultdict(lambda: collections.Counter())  # audit -> file -> n
     for f in json.loads(z_cpu[3]):

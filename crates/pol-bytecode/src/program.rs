@@ -225,6 +225,13 @@ pub struct RuleInfo {
     /// evaluation told a document's kind runs only the rules of that kind and those
     /// without one.
     pub doc_kinds: Vec<String>,
+    /// `@tags`, in the order written (`level:pedantic`, `supply-chain`, ...).
+    pub tags: Vec<String>,
+    /// `@url`: where the rule is documented, if given.
+    pub url: Option<String>,
+    /// The rule's `///` doc comment, if any: what it finds, why, how to fix it (for
+    /// outputs that carry a rule's help, such as SARIF).
+    pub docs: Option<String>,
 }
 
 /// A condition a rule's first clause starts with, on a path of the input: when it is

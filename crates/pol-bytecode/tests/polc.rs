@@ -58,6 +58,9 @@ fn sample() -> Program {
             guard: None,
             input_kinds: 0,
             doc_kinds: Vec::new(),
+            tags: vec!["level:pedantic".into()],
+            url: Some("https://example.com/r".into()),
+            docs: Some("Finds r.".into()),
         }],
         ..Program::default()
     }
@@ -295,7 +298,7 @@ fn files_of_version_4_are_told_to_rebuild() {
     assert_eq!(err, DecodeError::UnsupportedVersion { found: 4 });
     assert_eq!(
         err.to_string(),
-        "compiled with format version 4, but this pol reads version 5: rebuild it with `pol build`"
+        "compiled with format version 4, but this pol reads version 6: rebuild it with `pol build`"
     );
 }
 

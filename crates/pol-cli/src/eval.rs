@@ -53,6 +53,12 @@ pub struct EvalArgs {
     /// Keep only the findings of these rules.
     #[arg(long, value_name = "RULE", value_delimiter = ',')]
     only: Vec<String>,
+    /// Which rules run, as zizmor's personas: `regular` (the default: findings worth
+    /// acting on), `pedantic` (and code smells), `auditor` (and findings that may be
+    /// false positives). Rules tagged `level:pedantic` or `level:auditor` run only at
+    /// that level or above (default: `[rules] level` of pol.toml, else regular).
+    #[arg(long = "level", value_enum, value_name = "LEVEL")]
+    rule_level: Option<LevelArg>,
     /// Drop the findings known in this baseline (written by `--write-baseline`): fail
     /// only on new ones.
     #[arg(long, value_name = "FILE")]
@@ -66,6 +72,27 @@ pub struct EvalArgs {
     config: Option<PathBuf>,
     #[command(flatten)]
     limits: LimitArgs,
+}
+
+/// `--level`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum LevelArg {
+    /// Findings worth acting on.
+    Regular,
+    /// And code smells.
+    Pedantic,
+    /// And findings that may be false positives.
+    Auditor,
+}
+
+impl From<LevelArg> for pol::suppress::Level {
+    fn from(l: LevelArg) -> pol::suppress::Level {
+        match l {
+            LevelArg::Regular => pol::suppress::Level::Regular,
+            LevelArg::Pedantic => pol::suppress::Level::Pedantic,
+            LevelArg::Auditor => pol::suppress::Level::Auditor,
+        }
+    }
 }
 
 /// Input formats.
@@ -217,8 +244,14 @@ pub fn run(args: &EvalArgs) -> u8 {
             return EXIT_USAGE;
         }
     }
+    let level = args
+        .rule_level
+        .map(pol::suppress::Level::from)
+        .or(suppression.config.level)
+        .unwrap_or_default();
     let evaluator = || {
         let mut evaluator = loaded.policy.evaluator();
+        evaluator.disable_rules(|rule| !level.admits(&rule.tags));
         evaluator.set_limits(args.limits.limits());
         evaluator.set_deadline(deadline);
         for (name, value) in &suppression.config.options {
@@ -319,6 +352,25 @@ pub fn run(args: &EvalArgs) -> u8 {
                     "; {} suppressed ({})",
                     crate::output::plural(suppressed.total(), "finding"),
                     by.join(", ")
+                );
+            }
+            let above = loaded
+                .policy
+                .rules()
+                .iter()
+                .filter(|r| !level.admits(&r.tags))
+                .count();
+            if above > 0 {
+                let next = if level == pol::suppress::Level::Regular {
+                    "pedantic"
+                } else {
+                    "auditor"
+                };
+                let _ = write!(
+                    out,
+                    "; {} above the {} level not run (`--level {next}` runs more)",
+                    crate::output::plural(above, "rule"),
+                    level.as_str()
                 );
             }
             if found.excluded > 0 {

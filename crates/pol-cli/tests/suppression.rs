@@ -195,3 +195,66 @@ fn pack_options_come_from_pol_toml() {
         assert!(text(&out.stderr).contains(message), "{}", text(&out.stderr));
     }
 }
+
+/// `--level` (and `[rules] level` in pol.toml) runs the pedantic and auditor rules of
+/// the packs; by default they do not run, and the summary says so.
+#[test]
+fn levels_choose_which_pack_rules_run() {
+    // No `name:` on the workflow and its job: GHA036, a pedantic rule.
+    let workflow = "on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n";
+    let dir = scratch("levels", &[(".github/workflows/ci.yml", workflow)]);
+    let out = pol_in(&dir, &["eval", "."]);
+    assert_code(&out, 0);
+    assert!(
+        !text(&out.stdout).contains("GHA036"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        summary(&out).contains("above the regular level not run (`--level pedantic` runs more)"),
+        "{}",
+        summary(&out)
+    );
+    let out = pol_in(&dir, &["eval", "--level", "pedantic", "."]);
+    assert!(
+        text(&out.stdout).contains("(GHA036)"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        summary(&out).contains("above the pedantic level not run"),
+        "{}",
+        summary(&out)
+    );
+    let out = pol_in(&dir, &["eval", "--level", "auditor", "."]);
+    assert!(
+        !summary(&out).contains("level not run"),
+        "{}",
+        summary(&out)
+    );
+
+    std::fs::write(dir.join("pol.toml"), "[rules]\nlevel = \"pedantic\"\n").unwrap();
+    let out = pol_in(&dir, &["eval", "."]);
+    assert!(
+        text(&out.stdout).contains("(GHA036)"),
+        "{}",
+        text(&out.stdout)
+    );
+    // The flag wins over pol.toml.
+    let out = pol_in(&dir, &["eval", "--level", "regular", "."]);
+    assert!(
+        !text(&out.stdout).contains("GHA036"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    std::fs::write(dir.join("pol.toml"), "[rules]\nlevel = \"paranoid\"\n").unwrap();
+    let out = pol_in(&dir, &["eval", "."]);
+    assert_code(&out, 2);
+    assert!(
+        text(&out.stderr)
+            .contains("`rules.level` must be \"regular\", \"pedantic\" or \"auditor\""),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -105,6 +105,9 @@ pub fn compile_with(
                 .package(rule.info.package)
                 .and_then(|p| p.input_kinds.clone())
                 .unwrap_or_default(),
+            tags: rule.tags.clone(),
+            url: rule.url.clone(),
+            docs: rule.info.docs.clone(),
         });
     }
     if options.optimize {

@@ -5,6 +5,7 @@
 //! [rules]
 //! skip = ["GHA004"]            # by id or name
 //! only = []                    # when not empty, only these
+//! level = "pedantic"           # regular (default), pedantic or auditor
 //!
 //! [severity]
 //! GHA001 = "critical"          # a rule's severity, by id or name
@@ -33,6 +34,8 @@ pub struct Config {
     pub skip: Vec<String>,
     /// `[rules] only`.
     pub only: Vec<String>,
+    /// `[rules] level`: the level of the rules that run (`None`: not set).
+    pub level: Option<crate::suppress::Level>,
     /// `[severity]`: rule (id or name) → severity.
     pub severity: BTreeMap<String, String>,
     /// `[packs] disable`: pack names (`github`, ...).
@@ -79,6 +82,17 @@ impl Config {
                 match (table.as_str(), key.as_str()) {
                     ("rules", "skip") => config.skip = strings(v, "rules.skip")?,
                     ("rules", "only") => config.only = strings(v, "rules.only")?,
+                    ("rules", "level") => {
+                        config.level = Some(
+                            v.as_str()
+                                .and_then(crate::suppress::Level::parse)
+                                .ok_or_else(|| {
+                                    format!(
+                                        "{file}: `rules.level` must be \"regular\", \"pedantic\" or \"auditor\""
+                                    )
+                                })?,
+                        );
+                    }
                     ("packs", "disable") => config.disabled_packs = strings(v, "packs.disable")?,
                     ("packs", pack) => {
                         let Some(options) = v.as_object() else {

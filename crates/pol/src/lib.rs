@@ -59,6 +59,10 @@ pub use pol_facts::Limit as LoadLimit;
 
 pub use pol_bytecode::Digest;
 
+/// A rule's metadata in a compiled program: name, `@id`, severity, `@tags`, `@url`,
+/// doc comment ([`Policy::rules`]).
+pub use pol_bytecode::RuleInfo;
+
 /// The first bytes of every `.polc` file (to tell a compiled program from a source).
 pub use pol_bytecode::MAGIC as POLC_MAGIC;
 

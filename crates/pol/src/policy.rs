@@ -1,6 +1,6 @@
 //! `Policy`: a compiled policy set, and the ways to make and run one.
 
-use crate::{Decision, Diagnostic, Document, FileId, Format, LoadError, SourceMap, hir};
+use crate::{Decision, Diagnostic, Document, FileId, Format, LoadError, RuleInfo, SourceMap, hir};
 use pol_vm::{Evaluator, Program};
 
 /// A compiled policy set, ready to evaluate documents. `Send + Sync`: share one across
@@ -115,6 +115,12 @@ impl Policy {
     /// The compiled program.
     pub fn program(&self) -> &Program {
         &self.program
+    }
+
+    /// Every rule's metadata — name, `@id`, severity, `@tags`, `@url`, doc comment — in
+    /// evaluation order.
+    pub fn rules(&self) -> &[RuleInfo] {
+        &self.program.bytecode().rules
     }
 
     /// A readable listing of the bytecode.

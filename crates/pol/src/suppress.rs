@@ -48,6 +48,50 @@ impl Counts {
     }
 }
 
+/// How far a run goes beyond the findings everyone wants: zizmor's personas. A rule
+/// tagged `level:pedantic` (code smells) or `level:auditor` (findings expected to have
+/// false positives) runs only at that level or above; a rule with several `level:` tags
+/// runs from the lowest; a rule without one always runs. `regular` is the default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
+pub enum Level {
+    /// The findings worth acting on.
+    #[default]
+    Regular,
+    /// And code smells.
+    Pedantic,
+    /// And findings that may be false positives, for a security review.
+    Auditor,
+}
+
+impl Level {
+    /// Every level, lowest first.
+    pub const ALL: [Level; 3] = [Level::Regular, Level::Pedantic, Level::Auditor];
+
+    /// Its name (`regular`, `pedantic`, `auditor`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Regular => "regular",
+            Level::Pedantic => "pedantic",
+            Level::Auditor => "auditor",
+        }
+    }
+
+    /// The level called `name`.
+    pub fn parse(name: &str) -> Option<Level> {
+        Level::ALL.into_iter().find(|l| l.as_str() == name)
+    }
+
+    /// Whether a rule with these `@tags` runs at this level.
+    pub fn admits(self, tags: &[String]) -> bool {
+        let mut levels = tags
+            .iter()
+            .filter_map(|t| t.strip_prefix("level:"))
+            .filter_map(Level::parse)
+            .peekable();
+        levels.peek().is_none() || levels.any(|l| l <= self)
+    }
+}
+
 /// Which rules' findings are kept: by `@id` (any case) or by name (`unpinned_action`
 /// or `pack.github.unpinned_action`).
 #[derive(Debug, Clone, Default)]
@@ -266,6 +310,28 @@ pub fn apply(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn levels_admit_rules_from_their_lowest_level() {
+        let tags = |t: &[&str]| t.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let untagged = tags(&["supply-chain"]);
+        let pedantic = tags(&["hygiene", "level:pedantic"]);
+        let auditor = tags(&["level:auditor"]);
+        let mixed = tags(&["level:regular", "level:pedantic"]);
+        let unknown = tags(&["level:paranoid"]);
+        for level in Level::ALL {
+            assert!(level.admits(&untagged));
+            assert!(level.admits(&mixed));
+            assert!(level.admits(&unknown), "an unknown level is no level");
+        }
+        assert!(!Level::Regular.admits(&pedantic));
+        assert!(Level::Pedantic.admits(&pedantic));
+        assert!(!Level::Pedantic.admits(&auditor));
+        assert!(Level::Auditor.admits(&auditor) && Level::Auditor.admits(&pedantic));
+        assert_eq!(Level::parse("auditor"), Some(Level::Auditor));
+        assert_eq!(Level::parse("Auditor"), None);
+        assert_eq!(Level::default(), Level::Regular);
+    }
 
     fn finding(id: &str, line: u32, path: &str) -> Finding {
         Finding {

@@ -223,3 +223,26 @@ fn fused_and_unfused_decide_alike_on_the_corpus() {
         assert!(findings > 0, "{file} finds nothing");
     }
 }
+
+/// A disabled rule does not run; the rules fused with it run on their own and find
+/// what they find without it, fused or not.
+#[test]
+fn a_disabled_rule_leaves_its_group_and_finds_nothing() {
+    let (fused, plain) = both("t.pol", STEPS);
+    let doc = r#"{"name": "x", "strict": true, "jobs": {
+        "one": {"steps": [{"uses": "evil/a", "n": 2}]},
+        "two": {"steps": null}
+    }}"#;
+    let docs = pol::load(doc, Format::Json, Some("doc.json")).unwrap();
+    for policy in [&fused, &plain] {
+        let mut evaluator = policy.evaluator();
+        evaluator.disable_rules(|rule| rule.name == "t.b");
+        let decision = evaluator.evaluate(&docs[0]);
+        assert_eq!(rules_of(&decision.violations), ["t.a", "t.between"]);
+        assert_eq!(rules_of(&decision.warnings), ["t.c"]);
+        // Turned on again, it runs again.
+        evaluator.disable_rules(|_| false);
+        let decision = evaluator.evaluate(&docs[0]);
+        assert_eq!(rules_of(&decision.violations), ["t.a", "t.between", "t.b"]);
+    }
+}

@@ -106,6 +106,9 @@ pub struct Evaluator<'p> {
     pending_lets: Vec<usize>,
     /// The values the user set for `@option` lets, by let.
     options: Vec<Option<Value>>,
+    /// The rules that do not run, by rule index (empty: every rule runs); see
+    /// [`Evaluator::disable_rules`].
+    disabled: Vec<bool>,
     /// The time spent computing each let, when profiling (`pol bench`).
     let_profile: Option<Box<profile::LetProfile>>,
 }
@@ -136,6 +139,7 @@ impl<'p> Evaluator<'p> {
             options: Vec::new(),
             ret: Value::Null,
             let_profile: None,
+            disabled: Vec::new(),
         }
     }
 
@@ -201,6 +205,9 @@ impl<'p> Evaluator<'p> {
         self.groups.clear();
         self.groups
             .resize(self.program.code.groups.len(), GroupState::Pending);
+        if !self.disabled.is_empty() {
+            self.unfuse_disabled();
+        }
     }
 
     /// Runs one rule; false when the evaluation must stop (a resource limit).

@@ -34,6 +34,11 @@ impl Evaluator<'_> {
             self.selected
                 .retain(|&r| program.rule_applies(r as usize, kind));
         }
+        if !self.disabled.is_empty() {
+            let disabled = &self.disabled;
+            self.selected
+                .retain(|&r| !disabled.get(r as usize).copied().unwrap_or(false));
+        }
         let root = self.root_kinds(doc, kind);
         for i in 0..self.selected.len() {
             let index = self.selected.get(i).map_or(0, |r| *r as usize);
@@ -68,6 +73,11 @@ impl Evaluator<'_> {
     ) -> Decision {
         self.reset(doc);
         self.select_rules(doc);
+        if !self.disabled.is_empty() {
+            let disabled = &self.disabled;
+            self.selected
+                .retain(|&r| !disabled.get(r as usize).copied().unwrap_or(false));
+        }
         let root = self.root_kinds(doc, None);
         for i in 0..self.selected.len() {
             let index = self.selected.get(i).map_or(0, |r| *r as usize);
@@ -160,6 +170,38 @@ impl Evaluator<'_> {
             );
             self.selected = selected;
         }
+    }
+
+    /// Turns off the rules for which `off` is true (and turns the others on): they do
+    /// not run on the documents evaluated next, as if they were not in the program —
+    /// no finding, no error, no time. For rule selection that is known before a run:
+    /// a level (`pol eval --level`), rules a project disables. Rules fused with a
+    /// disabled one run on their own.
+    pub fn disable_rules(&mut self, off: impl Fn(&pol_bytecode::RuleInfo) -> bool) {
+        self.disabled = self.program.code.rules.iter().map(off).collect();
+        if !self.disabled.iter().any(|&d| d) {
+            self.disabled.clear();
+        }
+    }
+
+    /// Marks the groups of fused rules that hold a disabled rule as undone, so that
+    /// their other members run on their own.
+    pub(super) fn unfuse_disabled(&mut self) {
+        let disabled = &self.disabled;
+        for (state, group) in self.groups.iter_mut().zip(&self.program.code.groups) {
+            if group
+                .rules
+                .iter()
+                .any(|&r| disabled.get(r as usize).copied().unwrap_or(false))
+            {
+                *state = GroupState::Unfused;
+            }
+        }
+    }
+
+    /// Every rule's metadata (name, id, severity, tags, ...), in evaluation order.
+    pub fn rules(&self) -> &[pol_bytecode::RuleInfo] {
+        &self.program.code.rules
     }
 
     /// The names of the rules, in evaluation order.
