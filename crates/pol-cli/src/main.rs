@@ -7,6 +7,7 @@ mod build_cmd;
 mod check;
 mod eval;
 mod files;
+mod fmt_cmd;
 mod inputs;
 mod limit_args;
 mod output;
@@ -44,6 +45,8 @@ enum Command {
     Build(build_cmd::BuildArgs),
     /// Print the bytecode of policies or of a `.polc` program.
     Disasm(build_cmd::DisasmArgs),
+    /// Rewrite `.pol` files in the canonical layout (`--check`: only say which differ).
+    Fmt(fmt_cmd::FmtArgs),
     /// Run the `test` blocks of policies.
     Test(test_cmd::TestArgs),
     /// List the rules of the shipped packs, or explain one.
@@ -72,6 +75,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => eval::run(&args),
         Command::Build(args) => build_cmd::build(&args),
         Command::Disasm(args) => build_cmd::disasm(&args),
+        Command::Fmt(args) => fmt_cmd::run(&args),
         Command::Test(args) => test_cmd::run(&args),
         Command::Rules(args) => rules_cmd::run(&args),
         Command::Types(args) => types_cmd::run(&args),

@@ -77,6 +77,10 @@ pub use pol_syntax::ast;
 /// Parses one file into its syntax tree, with every lexical and syntax error.
 pub use pol_syntax::parse;
 
+/// The formatter (`pol fmt`): [`fmt::format_source`] gives a source's canonical layout,
+/// with every comment kept and the program unchanged, or the syntax errors that stop it.
+pub use pol_syntax::fmt;
+
 /// The resolved program that the checker produces.
 pub use pol_check::hir;
 

@@ -5,6 +5,8 @@
     reason = "each test binary compiles this module and uses a part of it"
 )]
 
+pub mod program_gen;
+
 /// xorshift64*: deterministic and good enough to pick grammar productions. Seed it
 /// with an odd number (`seed | 1`): zero is a fixed point.
 pub struct Rng(pub u64);
