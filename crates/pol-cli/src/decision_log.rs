@@ -37,6 +37,11 @@ impl DecisionLogArgs {
         self.decision_log.as_deref() == Some(Path::new("-"))
     }
 
+    /// The log's file, if it is one (pol's own file: never an input).
+    pub fn file(&self) -> Option<PathBuf> {
+        self.decision_log.clone().filter(|p| p.as_os_str() != "-")
+    }
+
     /// Whether a log is written (inputs' bytes are then hashed).
     pub fn enabled(&self) -> bool {
         self.decision_log.is_some()

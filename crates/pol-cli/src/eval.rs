@@ -173,6 +173,7 @@ pub fn run(args: &EvalArgs) -> u8 {
     .flatten()
     .chain(args.baseline.clone())
     .chain(args.write_baseline.clone())
+    .chain(args.decision_log.file())
     .filter_map(|p| std::fs::canonicalize(p).ok())
     .collect();
     if !own.is_empty() {

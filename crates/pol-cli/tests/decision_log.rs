@@ -149,6 +149,15 @@ fn the_chain_runs_across_runs_appended_to_one_file() {
     assert_eq!(log[2]["seq"], 2);
     assert_eq!(log[2]["prev"], log[1]["hash"]);
     assert_eq!(verify(&dir, "log.ndjson").0, 0);
+    // A log named like an input, in a folder of inputs, is not one.
+    for _ in 0..2 {
+        let out = pol_in(
+            &dir,
+            &["eval", "-p", "t.pol", "in", "--decision-log", "in/log.json"],
+        );
+        assert_code(&out, 1);
+    }
+    assert_eq!(records(&dir.join("in/log.json")).len(), 4);
     // A log whose last record was altered is not appended to.
     let altered = std::fs::read_to_string(dir.join("log.ndjson"))
         .unwrap()
