@@ -72,6 +72,9 @@ pub struct EvalArgs {
     config: Option<PathBuf>,
     #[command(flatten)]
     limits: LimitArgs,
+    // Decision log (docs/decision-log.md): `--decision-log`, `--decision-log-redact`.
+    #[command(flatten)]
+    decision_log: crate::decision_log::DecisionLogArgs,
 }
 
 /// `--level`.
@@ -130,6 +133,10 @@ pub struct Outcome {
     pub suppressed: pol::suppress::Counts,
     /// The document's kind, if it has one.
     pub kind: Option<&'static str>,
+    /// When the decision was made.
+    pub time: std::time::SystemTime,
+    /// How long evaluating the document took (its loading not included).
+    pub duration: std::time::Duration,
 }
 
 /// What suppresses findings in this run.
@@ -193,6 +200,7 @@ pub fn run(args: &EvalArgs) -> u8 {
     .flatten()
     .chain(args.baseline.clone())
     .chain(args.write_baseline.clone())
+    .chain(args.decision_log.file())
     .filter_map(|p| std::fs::canonicalize(p).ok())
     .collect();
     if !own.is_empty() {
@@ -262,6 +270,15 @@ pub fn run(args: &EvalArgs) -> u8 {
     if let Some(name) = &args.query {
         return query(&loaded.policy, &inputs, name, jobs, &evaluator);
     }
+    // Decision log: opened before anything is evaluated; an error stops the run.
+    let mut decision_log = match args.decision_log.open(&suppression.config, &loaded.policy) {
+        Ok(log) => log,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let hash_inputs = args.decision_log.enabled();
     // Every input is evaluated: one that cannot be read or parsed is an error of its
     // own, reported with the others' decisions, and the run fails closed.
     let evaluated = batch::try_map(&inputs, jobs, evaluator, |evaluator, input| {
@@ -271,6 +288,7 @@ pub fn run(args: &EvalArgs) -> u8 {
             args.allow_empty,
             deadline,
             &suppression,
+            hash_inputs,
         ))
     });
     let per_input = match evaluated {
@@ -279,7 +297,23 @@ pub fn run(args: &EvalArgs) -> u8 {
     };
     let mut outcomes: Vec<Outcome> = Vec::new();
     let mut failures: Vec<(String, InputError)> = Vec::new();
-    for (input, (decided, error)) in inputs.iter().zip(per_input) {
+    for (input, (decided, error, sha256)) in inputs.iter().zip(per_input) {
+        // Decision log: one record per decision, and one per input not evaluated, in
+        // input order whatever `--jobs` says.
+        if let Some(log) = &mut decision_log {
+            let written = decided
+                .iter()
+                .try_for_each(|o| log.decided(o, sha256))
+                .and_then(|()| {
+                    error
+                        .as_ref()
+                        .map_or(Ok(()), |e| log.failed(input, e, sha256))
+                });
+            if let Err(e) = written {
+                eprintln!("error: {e}");
+                return EXIT_USAGE;
+            }
+        }
         outcomes.extend(decided);
         if let Some(e) = error {
             failures.push((input.name.clone(), e));
@@ -391,7 +425,9 @@ pub fn run(args: &EvalArgs) -> u8 {
         }
     }
     out.push('\n');
-    if let Err(code) = write_stdout(&out) {
+    // With `--decision-log -` the records own standard output: the report goes to
+    // standard error.
+    if let Err(code) = crate::decision_log::write_report(&args.decision_log, &out) {
         return code;
     }
     if !failures.is_empty() {
@@ -406,25 +442,28 @@ pub fn run(args: &EvalArgs) -> u8 {
 /// Reads, parses and evaluates one input: one outcome per document, each evaluated as
 /// soon as it is loaded (a YAML stream is never held whole). An input with no document
 /// is an error unless `allow_empty`. On an error, the outcomes of the documents before
-/// it come with it.
+/// it come with it. With `hash`, the SHA-256 of the input's bytes comes too (for the
+/// decision log).
 fn evaluate(
     evaluator: &mut Evaluator<'_>,
     input: &Pending,
     allow_empty: bool,
     deadline: Option<std::time::Instant>,
     suppression: &Suppression,
-) -> (Vec<Outcome>, Option<InputError>) {
+    hash: bool,
+) -> (Vec<Outcome>, Option<InputError>, Option<pol::Digest>) {
     if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
         let e = format!(
             "{}: not evaluated: the run ran out of time (`--total-timeout`)",
             input.name
         );
-        return (Vec::new(), Some(InputError(e)));
+        return (Vec::new(), Some(InputError(e)), None);
     }
     let text = match input.read() {
         Ok(text) => text,
-        Err(e) => return (Vec::new(), Some(e)),
+        Err(e) => return (Vec::new(), Some(e), None),
     };
+    let sha256 = hash.then(|| pol::Digest::of(text.text.as_bytes()));
     let mut outcomes = Vec::new();
     let comments = if text.text.contains("pol: ignore") {
         pol::suppress::Comments::scan(&text.text)
@@ -447,6 +486,7 @@ fn evaluate(
             } else {
                 path_kind.or_else(|| pol::kind::kind_of_document(&doc))
             };
+            let started = std::time::Instant::now();
             let mut decision = evaluator.evaluate_kind(&doc, kind);
             suppression.config.set_severities(&mut decision);
             let suppressed = pol::suppress::apply(
@@ -463,6 +503,8 @@ fn evaluate(
                 decision,
                 suppressed,
                 kind,
+                time: std::time::SystemTime::now(),
+                duration: started.elapsed(),
             });
             std::ops::ControlFlow::Continue(())
         },
@@ -479,7 +521,7 @@ fn evaluate(
         ))),
         Ok(_) => None,
     };
-    (outcomes, error)
+    (outcomes, error, sha256)
 }
 
 /// The project's settings: `--config`, or the first `pol.toml` in the folder of the

@@ -5,11 +5,13 @@ mod bench_cmd;
 mod bench_report;
 mod build_cmd;
 mod check;
+mod decision_log;
 mod eval;
 mod files;
 mod fmt_cmd;
 mod inputs;
 mod limit_args;
+mod log_cmd;
 mod output;
 mod policies;
 mod report;
@@ -40,7 +42,7 @@ enum Command {
     /// Check `.pol` files for errors without running them.
     Check(check::CheckArgs),
     /// Evaluate input documents against policies; exit 1 when any is denied.
-    Eval(eval::EvalArgs),
+    Eval(Box<eval::EvalArgs>),
     /// Compile policies into a `.polc` program.
     Build(build_cmd::BuildArgs),
     /// Print the bytecode of policies or of a `.polc` program.
@@ -55,6 +57,8 @@ enum Command {
     Types(types_cmd::TypesArgs),
     /// Time compiling policies, loading inputs and evaluating them, rule by rule.
     Bench(bench_cmd::BenchArgs),
+    /// Work with decision logs (`pol eval --decision-log`): `pol log verify FILE`.
+    Log(log_cmd::LogArgs),
 }
 
 fn main() -> ExitCode {
@@ -80,6 +84,7 @@ fn main() -> ExitCode {
         Command::Rules(args) => rules_cmd::run(&args),
         Command::Types(args) => types_cmd::run(&args),
         Command::Bench(args) => bench_cmd::run(&args),
+        Command::Log(args) => log_cmd::run(&args),
     };
     ExitCode::from(code)
 }

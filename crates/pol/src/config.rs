@@ -21,6 +21,9 @@
 //!
 //! [paths]
 //! exclude = ["tests/fixtures/**", "vendor/**"]   # globs, relative to pol.toml's folder
+//!
+//! [decision_log]
+//! redact = ["jobs.*.env", "**.password"]   # input paths kept out of decision logs
 //! ```
 
 use crate::suppress::RuleSelection;
@@ -47,6 +50,9 @@ pub struct Config {
     /// Options (`@option` lets) by qualified name: `[packs.<pack>]` keys (as
     /// `pack.<pack>.<key>`) and `[options]`.
     pub options: BTreeMap<String, serde_json::Value>,
+    /// `[decision_log] redact`: input paths whose values decision logs do not hold
+    /// ([`crate::audit::Redaction`]), checked when read.
+    pub decision_log_redact: Vec<String>,
 }
 
 const SEVERITIES: &[&str] = &["info", "low", "medium", "high", "critical"];
@@ -70,9 +76,18 @@ impl Config {
                 .ok_or_else(|| format!("{file}: `{what}` must be a list of strings"))
         };
         for (table, body) in tables {
-            if !["rules", "severity", "packs", "paths", "options"].contains(&table.as_str()) {
+            if ![
+                "rules",
+                "severity",
+                "packs",
+                "paths",
+                "options",
+                "decision_log",
+            ]
+            .contains(&table.as_str())
+            {
                 return Err(format!(
-                    "{file}: unknown table `[{table}]` (the tables are `[rules]`, `[severity]`, `[packs]`, `[paths]` and `[options]`)"
+                    "{file}: unknown table `[{table}]` (the tables are `[rules]`, `[severity]`, `[packs]`, `[paths]`, `[options]` and `[decision_log]`)"
                 ));
             }
             let Some(body) = body.as_object() else {
@@ -124,6 +139,12 @@ impl Config {
                         config.exclude_set = set
                             .build()
                             .map_err(|e| format!("{file}: `paths.exclude`: {e}"))?;
+                    }
+                    ("decision_log", "redact") => {
+                        let paths = strings(v, "decision_log.redact")?;
+                        crate::audit::Redaction::new(&paths)
+                            .map_err(|e| format!("{file}: `decision_log.redact`: {e}"))?;
+                        config.decision_log_redact = paths;
                     }
                     ("severity", rule) => {
                         let s = v
@@ -222,6 +243,11 @@ mod tests {
             Some(&serde_json::json!(["actions"]))
         );
         assert_eq!(c.options.get("ci.x"), Some(&serde_json::json!(2)));
+        let c = Config::parse("[decision_log]\nredact = [\"jobs.*.env\"]\n", "pol.toml").unwrap();
+        assert_eq!(c.decision_log_redact, ["jobs.*.env"]);
+        let bad = Config::parse("[decision_log]\nredact = [\"jobs..env\"]\n", "pol.toml");
+        assert!(bad.unwrap_err().contains("decision_log.redact"));
+        assert!(Config::parse("[decision_log]\nredcat = []\n", "pol.toml").is_err());
     }
 
     #[test]

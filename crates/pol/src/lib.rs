@@ -33,6 +33,7 @@
 //! Programs compiled with [`Policy::to_polc`] load with [`Policy::from_polc`] without
 //! the compiler. Checking alone (every diagnostic of every file) is [`check`].
 
+pub mod audit;
 pub mod config;
 pub mod packs;
 mod policy;

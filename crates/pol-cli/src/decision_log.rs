@@ -1,0 +1,217 @@
+//! `pol eval --decision-log FILE|-`: opening the log (appending to a file, chained from
+//! its last record) and writing a record of every decision; the records themselves are
+//! `pol::audit`'s (docs/decision-log.md).
+
+use crate::eval::Outcome;
+use crate::files::describe_io;
+use crate::inputs::InputError;
+use pol::audit::{ChainHead, DecisionLog, Entry, InputRef, MAX_LINE, Redaction};
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+/// The options of `pol eval` about the decision log.
+#[derive(clap::Args, Debug, Default)]
+pub struct DecisionLogArgs {
+    /// Append a record of every decision to FILE, created if need be, chained by hash
+    /// to the records already in it (docs/decision-log.md). `-` writes the records to
+    /// standard output, and the report then goes to standard error.
+    #[arg(long, value_name = "FILE", conflicts_with = "query")]
+    decision_log: Option<PathBuf>,
+    /// Keep what the input holds at this path out of the decision log: the messages of
+    /// findings at it or under it are replaced (`jobs.*.env`, `**.token`; repeatable;
+    /// adds to pol.toml's `[decision_log] redact`).
+    #[arg(long, value_name = "PATH", requires = "decision_log")]
+    decision_log_redact: Vec<String>,
+}
+
+/// An open decision log.
+pub struct Sink {
+    log: DecisionLog<Box<dyn Write>>,
+    name: String,
+}
+
+impl DecisionLogArgs {
+    /// Whether the log is standard output (so the report is not).
+    pub fn on_stdout(&self) -> bool {
+        self.decision_log.as_deref() == Some(Path::new("-"))
+    }
+
+    /// The log's file, if it is one (pol's own file: never an input).
+    pub fn file(&self) -> Option<PathBuf> {
+        self.decision_log.clone().filter(|p| p.as_os_str() != "-")
+    }
+
+    /// Whether a log is written (inputs' bytes are then hashed).
+    pub fn enabled(&self) -> bool {
+        self.decision_log.is_some()
+    }
+
+    /// Opens the log, if one is asked for: a file is opened for appending (created if
+    /// it does not exist), and its last line must be an intact record to chain from.
+    pub fn open(
+        &self,
+        config: &pol::config::Config,
+        policy: &pol::Policy,
+    ) -> Result<Option<Sink>, String> {
+        let Some(path) = &self.decision_log else {
+            return Ok(None);
+        };
+        let redaction = Redaction::new(
+            config
+                .decision_log_redact
+                .iter()
+                .chain(&self.decision_log_redact),
+        )
+        .map_err(|e| format!("--decision-log-redact: {e}"))?;
+        let digest = policy.program().digest();
+        if self.on_stdout() {
+            let log = DecisionLog::new(
+                Box::new(std::io::stdout()) as Box<dyn Write>,
+                digest,
+                redaction,
+            );
+            return Ok(Some(Sink {
+                log,
+                name: "standard output".to_owned(),
+            }));
+        }
+        let name = format!("`{}`", path.display());
+        let (file, head) = open_file(path).map_err(|e| format!("decision log {name}: {e}"))?;
+        let log = DecisionLog::resume(Box::new(file) as Box<dyn Write>, digest, redaction, head);
+        Ok(Some(Sink { log, name }))
+    }
+}
+
+impl Sink {
+    /// Writes the record of one decision.
+    pub fn decided(
+        &mut self,
+        outcome: &Outcome,
+        sha256: Option<pol::Digest>,
+    ) -> Result<(), String> {
+        let entry = Entry {
+            input: InputRef {
+                name: &outcome.file,
+                document: Some(outcome.document),
+                sha256,
+                kind: outcome.kind,
+            },
+            outcome: pol::audit::Outcome::Decided {
+                decision: &outcome.decision,
+                suppressed: &outcome.suppressed,
+            },
+            time: outcome.time,
+            duration: outcome.duration,
+        };
+        self.append(&entry)
+    }
+
+    /// Writes the record of an input that could not be evaluated.
+    pub fn failed(
+        &mut self,
+        input: &crate::inputs::Pending,
+        error: &InputError,
+        sha256: Option<pol::Digest>,
+    ) -> Result<(), String> {
+        let entry = Entry {
+            input: InputRef {
+                name: &input.name,
+                document: None,
+                sha256,
+                kind: input.kind,
+            },
+            outcome: pol::audit::Outcome::NotEvaluated { error: &error.0 },
+            time: std::time::SystemTime::now(),
+            duration: std::time::Duration::ZERO,
+        };
+        self.append(&entry)
+    }
+
+    fn append(&mut self, entry: &Entry<'_>) -> Result<(), String> {
+        self.log.append(entry).map(|_| ()).map_err(|e| {
+            format!(
+                "cannot write to the decision log {}: {}; pol stops, for a decision log must not lose records",
+                self.name,
+                describe_io(&e)
+            )
+        })
+    }
+}
+
+/// Writes the report of `pol eval`: to standard output, or to standard error when the
+/// decision log is standard output.
+pub fn write_report(args: &DecisionLogArgs, text: &str) -> Result<(), u8> {
+    if !args.on_stdout() {
+        return crate::output::write_stdout(text);
+    }
+    let mut err = std::io::stderr().lock();
+    match err.write_all(text.as_bytes()).and_then(|()| err.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            eprintln!("error: cannot write to standard error: {e}");
+            Err(crate::EXIT_USAGE)
+        }
+    }
+}
+
+/// Opens `path` for appending, and reads the head of the chain in it (`None` when it
+/// is empty, or not a regular file).
+fn open_file(path: &Path) -> Result<(File, Option<ChainHead>), String> {
+    let mut file = OpenOptions::new()
+        .read(true)
+        .append(true)
+        .create(true)
+        .open(path)
+        .map_err(|e| format!("cannot open it: {}", describe_io(&e)))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| format!("cannot read it: {}", describe_io(&e)))?;
+    if !meta.is_file() || meta.len() == 0 {
+        return Ok((file, None));
+    }
+    let last = last_line(&mut file, meta.len())?;
+    let head = pol::audit::last_record(&last).map_err(|e| {
+        format!(
+            "cannot append to it: its last line is not an intact record ({e}); check it with `pol log verify {}`",
+            path.display()
+        )
+    })?;
+    Ok((file, Some(head)))
+}
+
+/// The last line of a file of `len` bytes, without its newline, read from the end.
+fn last_line(file: &mut File, len: u64) -> Result<Vec<u8>, String> {
+    let cannot = |e: std::io::Error| format!("cannot read it: {}", describe_io(&e));
+    let max = u64::try_from(MAX_LINE)
+        .unwrap_or(u64::MAX)
+        .saturating_add(1);
+    let mut size: u64 = 64 << 10;
+    loop {
+        let take = size.min(len);
+        file.seek(SeekFrom::Start(len - take)).map_err(cannot)?;
+        let mut tail = Vec::new();
+        Read::by_ref(file)
+            .take(take)
+            .read_to_end(&mut tail)
+            .map_err(cannot)?;
+        let Some(body) = tail.strip_suffix(b"\n") else {
+            return Err(
+                "cannot append to it: its last line is incomplete (a write that did not finish); check it with `pol log verify`"
+                    .to_owned(),
+            );
+        };
+        if let Some(start) = body.iter().rposition(|&b| b == b'\n') {
+            return Ok(body.get(start + 1..).unwrap_or_default().to_vec());
+        }
+        if take == len {
+            return Ok(body.to_vec());
+        }
+        if take >= max {
+            return Err(format!(
+                "cannot append to it: its last line is longer than {MAX_LINE} bytes"
+            ));
+        }
+        size = size.saturating_mul(4);
+    }
+}
