@@ -109,6 +109,8 @@ pub enum BuiltinOp {
     SemverCompare,
     /// `semver_satisfies(v, req)`
     SemverSatisfies,
+    /// `comment(x)`
+    Comment,
 }
 
 impl BuiltinOp {
@@ -141,6 +143,7 @@ impl BuiltinOp {
         BuiltinOp::TypeOf,
         BuiltinOp::SemverCompare,
         BuiltinOp::SemverSatisfies,
+        BuiltinOp::Comment,
     ];
 
     /// The name as written in policies.
@@ -173,6 +176,7 @@ impl BuiltinOp {
             BuiltinOp::TypeOf => "type_of",
             BuiltinOp::SemverCompare => "semver_compare",
             BuiltinOp::SemverSatisfies => "semver_satisfies",
+            BuiltinOp::Comment => "comment",
         }
     }
 

@@ -277,8 +277,8 @@ fn body(bytes: &[u8]) -> &[u8] {
 #[test]
 fn the_layout_is_header_body_digest() {
     let bytes = encode(&sample());
-    assert_eq!(u32::from_le_bytes(bytes[8..12].try_into().unwrap()), 5);
-    assert_eq!(FORMAT_VERSION, 5);
+    assert_eq!(u32::from_le_bytes(bytes[8..12].try_into().unwrap()), 6);
+    assert_eq!(FORMAT_VERSION, 6);
     let body_len = u64::from_le_bytes(bytes[12..20].try_into().unwrap());
     assert_eq!(bytes.len() as u64, 20 + body_len + 32);
     assert_eq!(framed(FORMAT_VERSION, body(&bytes)), bytes);

@@ -85,6 +85,9 @@ builtins! {
     SemverCompare = "semver_compare", 2;
     /// `semver_satisfies(version, requirement)`
     SemverSatisfies = "semver_satisfies", 2;
+    /// `comment(x)`: the `#` comment that documents a value of a YAML or TOML input
+    /// (after it on its line, or alone on the line above); null for none.
+    Comment = "comment", 1;
 }
 
 #[cfg(test)]
@@ -98,7 +101,7 @@ mod tests {
             assert!(seen.insert(b.name()), "{} listed twice", b.name());
             assert_eq!(Builtin::from_name(b.name()), Some(b));
         }
-        assert_eq!(Builtin::ALL.len(), 27);
+        assert_eq!(Builtin::ALL.len(), 28);
         assert_eq!(Builtin::from_name("nope"), None);
     }
 

@@ -565,6 +565,22 @@ impl Document {
         Some(Position { line, column })
     }
 
+    /// The `#` comment that documents a scalar node of a YAML or TOML document: the comment
+    /// after the start of its value on that line (`issues: write  # label issues`), or
+    /// else a comment alone on the line above, starting at or left of the value
+    /// (`# label issues` above `issues: write`). Its text after `#`, trimmed; `None`
+    /// when there is none (and always for JSON, which has no comments, and for lists and
+    /// objects).
+    pub fn comment(&self, id: NodeId) -> Option<&str> {
+        // A list or an object starts where its first element does: that comment is
+        // the element's.
+        if matches!(self.kind(id), NodeKind::List | NodeKind::Object) {
+            return None;
+        }
+        let position = self.position(id)?;
+        self.lines.comment(position.line, position.column)
+    }
+
     /// The display name of the file the document was loaded from, if one was given.
     pub fn file(&self) -> Option<&str> {
         self.file.as_deref()

@@ -9,6 +9,21 @@ use std::sync::Arc;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Lines {
     starts: Arc<[u32]>,
+    /// The `#` comments of a YAML or TOML file, by line (empty for JSON).
+    comments: Arc<[LineComment]>,
+}
+
+/// A `#` comment of a file: the first one of its line.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct LineComment {
+    /// 1-based line.
+    line: u32,
+    /// 1-based column of the `#`, in characters.
+    column: u32,
+    /// Nothing but blanks before it on its line.
+    alone: bool,
+    /// The text after the `#`, without leading and trailing blanks.
+    text: Box<str>,
 }
 
 impl Lines {
@@ -65,7 +80,48 @@ impl Lines {
         }
         Lines {
             starts: starts.into(),
+            comments: Arc::default(),
         }
+    }
+
+    /// Finds the `#` comments of `text` (YAML or TOML), for [`Lines::comment`]: on each
+    /// line, the first `#` that starts the line or follows a blank, outside a quoted
+    /// string of that line. Lines inside a block scalar or a multi-line string are
+    /// read the same way: a query about a node asks for its own line, where its text
+    /// is structure, or for a comment alone on the line above.
+    pub(crate) fn with_comments(mut self, text: &str) -> Lines {
+        if !text.contains('#') {
+            return self;
+        }
+        let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut comments = Vec::new();
+        for (i, line) in body.split('\n').enumerate() {
+            if let Some(c) = line_comment(line) {
+                comments.push(LineComment {
+                    line: to_u32(i + 1),
+                    ..c
+                });
+            }
+        }
+        self.comments = comments.into();
+        self
+    }
+
+    /// The comment that documents what starts at the 1-based `line` and `column`: the
+    /// comment after it on its line, or else a comment alone on the line above that
+    /// starts at or left of `column` (further right, it could be the text of a block
+    /// scalar above).
+    pub(crate) fn comment(&self, line: u32, column: u32) -> Option<&str> {
+        let on = |l: u32| {
+            let i = self.comments.partition_point(|c| c.line < l);
+            self.comments.get(i).filter(|c| c.line == l)
+        };
+        if let Some(c) = on(line).filter(|c| c.column > column) {
+            return Some(&c.text);
+        }
+        on(line.checked_sub(1)?)
+            .filter(|c| c.alone && c.column <= column)
+            .map(|c| &*c.text)
     }
 
     /// [`Lines::new`] for YAML text, which must not hold C0 control characters other
@@ -74,7 +130,7 @@ impl Lines {
     pub(crate) fn new_yaml(text: &str) -> Result<Lines, usize> {
         match first_control(text.as_bytes()) {
             Some(at) => Err(at),
-            None => Ok(Lines::new(text)),
+            None => Ok(Lines::new(text).with_comments(text)),
         }
     }
 
@@ -83,12 +139,18 @@ impl Lines {
     pub(crate) fn from_starts(starts: &[u32]) -> Lines {
         Lines {
             starts: starts.into(),
+            comments: Arc::default(),
         }
     }
 
     /// The heap memory of the table, in bytes.
     pub(crate) fn heap_size(&self) -> usize {
         self.starts.len() * std::mem::size_of::<u32>()
+            + self
+                .comments
+                .iter()
+                .map(|c| std::mem::size_of::<LineComment>() + c.text.len())
+                .sum::<usize>()
     }
 
     /// The character offset of a 1-based line and a 0-based column.
@@ -110,6 +172,43 @@ impl Lines {
             offset.saturating_sub(start).saturating_add(1),
         )
     }
+}
+
+/// The first comment of one line (its `line` left 0), if any: a `#` at the start or after
+/// a blank, outside `'...'` and `"..."` strings of the line (a quote opens one where a
+/// value can start: after a blank, `[`, `{`, `,`, `:` or `=`).
+fn line_comment(line: &str) -> Option<LineComment> {
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let mut blank_before = true;
+    let mut only_blanks = true;
+    // A quote opens a string only where a scalar can start (`it's` is no string).
+    let mut scalar_start = true;
+    for (column, (at, ch)) in line.char_indices().enumerate() {
+        match quote {
+            Some('"') if escaped => escaped = false,
+            Some('"') if ch == '\\' => escaped = true,
+            // `''` inside single quotes closes and reopens: the same as an escape.
+            Some(q) if ch == q => quote = None,
+            Some(_) => {}
+            None if ch == '#' && blank_before => {
+                let text = line.get(at + 1..).unwrap_or("").trim();
+                return Some(LineComment {
+                    line: 0,
+                    column: to_u32(column + 1),
+                    alone: only_blanks,
+                    text: text.into(),
+                });
+            }
+            None if (ch == '"' || ch == '\'') && scalar_start => quote = Some(ch),
+            None => {}
+        }
+        blank_before = ch == ' ' || ch == '\t';
+        scalar_start = blank_before || matches!(ch, '[' | '{' | ',' | ':' | '=');
+        only_blanks &= blank_before;
+    }
+    None
 }
 
 /// The offset of the first C0 control character other than tab, line feed and
@@ -321,5 +420,51 @@ mod tests {
         assert_eq!(offsets.char_offset(7), 6);
         assert_eq!(offsets.char_offset(4), 4);
         assert_eq!(offsets.char_offset(6), 5);
+    }
+}
+
+#[cfg(test)]
+mod comment_tests {
+    use super::*;
+
+    fn comments(text: &str) -> Vec<(u32, u32, bool, String)> {
+        Lines::new(text)
+            .with_comments(text)
+            .comments
+            .iter()
+            .map(|c| (c.line, c.column, c.alone, c.text.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn comments_are_found_outside_strings() {
+        let text = "permissions:\n  # label issues\n  issues: write  # why\n  a: 'x # not' # yes\n  b: \"q\\\" # no\" #  yes \n  c: it's # mine\n  d: a#b\n  e: ['#', \"#\"] # flow\n";
+        assert_eq!(
+            comments(text),
+            [
+                (2, 3, true, "label issues".to_owned()),
+                (3, 18, false, "why".to_owned()),
+                (4, 16, false, "yes".to_owned()),
+                (5, 17, false, "yes".to_owned()),
+                (6, 11, false, "mine".to_owned()),
+                (8, 17, false, "flow".to_owned()),
+            ]
+        );
+        assert!(comments("a: 1\n").is_empty());
+    }
+
+    #[test]
+    fn a_node_takes_the_comment_after_it_or_alone_above_it() {
+        let text = "p:\n  # label issues\n  issues: write\n  contents: read  # clone\n      # deeper\n  pages: write\n";
+        let lines = Lines::new(text).with_comments(text);
+        // `write` of `issues` starts at line 3, column 11.
+        assert_eq!(lines.comment(3, 11), Some("label issues"));
+        assert_eq!(lines.comment(4, 13), Some("clone"));
+        // A comment further right than the value above it may be a block scalar's text.
+        assert_eq!(lines.comment(6, 3), None);
+        assert_eq!(lines.comment(6, 10), Some("deeper"));
+        assert_eq!(lines.comment(1, 1), None);
+        // On its line, only a comment after the value counts.
+        assert_eq!(lines.comment(4, 20), None);
     }
 }

@@ -88,6 +88,10 @@ pub(crate) fn call(ev: &mut Evaluator<'_>, b: Builtin, args: &[Value], span: Spa
             patterns::semver_satisfies(&call.at, &v, &req)
         }
         Builtin::TypeOf => Ok(Value::str(kind(doc, call.arg(0)).name())),
+        Builtin::Comment => Ok(match call.arg(0) {
+            Value::Node(id) => doc.comment(*id).map_or(Value::Null, Value::str),
+            _ => Value::Null,
+        }),
     }
 }
 

@@ -184,6 +184,14 @@ fn call_metered(
     cache: &mut PatternCache,
     meter: &Meter,
 ) -> Result<Value, Fault> {
+    if op == BuiltinOp::Comment {
+        // A value of the document knows where it is; a computed one has no comment.
+        let text = match args.first() {
+            Some(Value::Node(id)) => doc.comment(*id),
+            _ => None,
+        };
+        return Ok(text.map_or(Value::Null, Value::str));
+    }
     // Builtins take at most three arguments: no allocation for their views.
     let mut views = [View::Null; 3];
     for (slot, a) in views.iter_mut().zip(args) {
@@ -382,6 +390,8 @@ fn call_metered(
                 .map_err(|e| format!("invalid version requirement {req:?}: {e}"))?;
             Ok(Value::Bool(req.matches(&v)))
         }
+        // Answered above, from the value itself.
+        BuiltinOp::Comment => Ok(Value::Null),
     }
 }
 

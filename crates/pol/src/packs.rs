@@ -37,6 +37,7 @@ pub const FILES: &[PackFile] = &[
     pack_file!("github", "github/github.pol"),
     pack_file!("github", "github/expressions.pol"),
     pack_file!("github", "github/jobs.pol"),
+    pack_file!("github", "github/documented.pol"),
     pack_file!("github", "github/supply.pol"),
     pack_file!("github", "github/forbidden.pol"),
     pack_file!("github", "github/action.pol"),
@@ -184,10 +185,6 @@ Every audit that zizmor 1.33.1 runs offline, in its default and auditor personas
 workflows and action metadata has a rule above with the same intent (`zizmor:` tags name
 it), except these (docs/gha-audits.md has the details and the examples):
 
-- `undocumented-permissions` (pedantic): a `permissions:` entry without an explanatory
-  comment. It needs the YAML comments, which pol's input model does not carry (a
-  document is its data, as every JSON, YAML and TOML reader of pol sees it); not ported
-  until documents carry comments.
 - `insecure-url-scheme` (regular): `http://` and `git://` repositories in
   `.pre-commit-config.yaml`. It audits pre-commit configuration only, which is not a
   GitHub Actions or Dependabot input: out of scope for the `github` pack.

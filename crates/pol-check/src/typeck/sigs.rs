@@ -143,6 +143,7 @@ pub fn call(types: &Types<'_>, builtin: Builtin, args: &[Ty], sound: bool) -> Re
             Ty::list(inner)
         }
         B::TypeOf => return Ok(Ty::Str),
+        B::Comment => return Ok(Ty::Str.nullable()),
         B::SemverCompare => {
             string(0)?;
             string(1)?;
