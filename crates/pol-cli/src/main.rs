@@ -6,13 +6,14 @@ mod bench_report;
 mod build_cmd;
 mod check;
 mod eval;
+mod eval_input;
 mod files;
 mod inputs;
 mod limit_args;
 mod output;
 mod policies;
-mod report;
 mod rules_cmd;
+mod stream;
 mod test_cmd;
 mod types_cmd;
 

@@ -55,6 +55,8 @@ pub struct Loaded {
     /// How long compiling the sources, or loading the `.polc` program, took (reading
     /// the files not included).
     pub took: Duration,
+    /// The checked program, when compiled from sources (for the rules' docs and URLs).
+    pub hir: Option<pol::hir::Program>,
 }
 
 /// Where a policy came from.
@@ -100,6 +102,7 @@ pub fn load(args: &PolicyArgs, color: ColorChoice, fallback: Fallback) -> Result
             policy,
             origin: Origin::Packs,
             took: start.elapsed(),
+            hir: None,
         });
     }
     if args.policies.is_empty() && args.bundle.is_none() {
@@ -126,6 +129,7 @@ pub fn load(args: &PolicyArgs, color: ColorChoice, fallback: Fallback) -> Result
             policy,
             origin: Origin::Bundle { bytes: bytes.len() },
             took: start.elapsed(),
+            hir: None,
         });
     }
     let (mut sources, mut ids) = read_sources(&args.policies)?;
@@ -137,6 +141,7 @@ pub fn load(args: &PolicyArgs, color: ColorChoice, fallback: Fallback) -> Result
         policy: compiled.policy,
         origin: Origin::Sources { files: ids.len() },
         took,
+        hir: Some(compiled.hir),
     })
 }
 

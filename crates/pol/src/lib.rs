@@ -36,6 +36,7 @@
 pub mod config;
 pub mod packs;
 mod policy;
+pub mod render;
 pub mod suppress;
 pub mod testing;
 pub mod types;
