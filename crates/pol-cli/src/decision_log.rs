@@ -2,10 +2,9 @@
 //! its last record) and writing a record of every decision; the records themselves are
 //! `pol::audit`'s (docs/decision-log.md).
 
-use crate::eval::Outcome;
 use crate::files::describe_io;
-use crate::inputs::InputError;
 use pol::audit::{ChainHead, DecisionLog, Entry, InputRef, MAX_LINE, Redaction};
+use pol::render::InputReport;
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -40,11 +39,6 @@ impl DecisionLogArgs {
     /// The log's file, if it is one (pol's own file: never an input).
     pub fn file(&self) -> Option<PathBuf> {
         self.decision_log.clone().filter(|p| p.as_os_str() != "-")
-    }
-
-    /// Whether a log is written (inputs' bytes are then hashed).
-    pub fn enabled(&self) -> bool {
-        self.decision_log.is_some()
     }
 
     /// Opens the log, if one is asked for: a file is opened for appending (created if
@@ -84,48 +78,48 @@ impl DecisionLogArgs {
 }
 
 impl Sink {
-    /// Writes the record of one decision.
-    pub fn decided(
+    /// Writes the records of one input's report: one per decision, then one per error
+    /// (an input that could not be read or evaluated, or a part of it).
+    pub fn report(
         &mut self,
-        outcome: &Outcome,
+        report: &InputReport,
+        input: Option<&crate::inputs::Pending>,
         sha256: Option<pol::Digest>,
     ) -> Result<(), String> {
-        let entry = Entry {
-            input: InputRef {
-                name: &outcome.file,
-                document: Some(outcome.document),
-                sha256,
-                kind: outcome.kind,
-            },
-            outcome: pol::audit::Outcome::Decided {
-                decision: &outcome.decision,
-                suppressed: &outcome.suppressed,
-            },
-            time: outcome.time,
-            duration: outcome.duration,
-        };
-        self.append(&entry)
-    }
-
-    /// Writes the record of an input that could not be evaluated.
-    pub fn failed(
-        &mut self,
-        input: &crate::inputs::Pending,
-        error: &InputError,
-        sha256: Option<pol::Digest>,
-    ) -> Result<(), String> {
-        let entry = Entry {
-            input: InputRef {
-                name: &input.name,
-                document: None,
-                sha256,
-                kind: input.kind,
-            },
-            outcome: pol::audit::Outcome::NotEvaluated { error: &error.0 },
-            time: std::time::SystemTime::now(),
-            duration: std::time::Duration::ZERO,
-        };
-        self.append(&entry)
+        for evaluated in &report.decisions {
+            let entry = Entry {
+                input: InputRef {
+                    name: &evaluated.file,
+                    document: Some(evaluated.document),
+                    sha256,
+                    kind: evaluated.kind,
+                },
+                outcome: pol::audit::Outcome::Decided {
+                    decision: &evaluated.decision,
+                    suppressed: &evaluated.suppressed,
+                },
+                time: std::time::SystemTime::now(),
+                duration: evaluated.took,
+            };
+            self.append(&entry)?;
+        }
+        for error in &report.errors {
+            let entry = Entry {
+                input: InputRef {
+                    name: &report.name,
+                    document: None,
+                    sha256,
+                    kind: input.and_then(|i| i.kind),
+                },
+                outcome: pol::audit::Outcome::NotEvaluated {
+                    error: &error.message,
+                },
+                time: std::time::SystemTime::now(),
+                duration: std::time::Duration::ZERO,
+            };
+            self.append(&entry)?;
+        }
+        Ok(())
     }
 
     fn append(&mut self, entry: &Entry<'_>) -> Result<(), String> {
@@ -136,22 +130,6 @@ impl Sink {
                 describe_io(&e)
             )
         })
-    }
-}
-
-/// Writes the report of `pol eval`: to standard output, or to standard error when the
-/// decision log is standard output.
-pub fn write_report(args: &DecisionLogArgs, text: &str) -> Result<(), u8> {
-    if !args.on_stdout() {
-        return crate::output::write_stdout(text);
-    }
-    let mut err = std::io::stderr().lock();
-    match err.write_all(text.as_bytes()).and_then(|()| err.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) => {
-            eprintln!("error: cannot write to standard error: {e}");
-            Err(crate::EXIT_USAGE)
-        }
     }
 }
 

@@ -1,14 +1,16 @@
-//! `pol eval`: evaluate input documents against policies and print the findings.
+//! `pol eval`: evaluate input documents against policies and write the decisions, as
+//! they are made, in the chosen format (`pol::render`).
 
 use crate::batch;
-use crate::inputs::{InputError, Pending, Skipped, find_inputs};
+use crate::eval_input::{Reading, Suppression, evaluate};
+use crate::inputs::{InputError, Pending, find_inputs};
 use crate::limit_args::LimitArgs;
-use crate::output::{ColorChoice, Format as OutputFormat, write_stdout};
-use crate::policies::{PolicyArgs, load};
-use crate::report::{render_decision, summary};
+use crate::output::{ColorChoice, write_stdout};
+use crate::policies::{Loaded, PolicyArgs, load};
+use crate::stream::{Progress, Stdout};
 use crate::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
-use pol::{Decision, Evaluator};
-use std::fmt::Write;
+use pol::Evaluator;
+use pol::render::{FailOn, Format, Renderer, Rules, RunEnd, RunInfo};
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
@@ -21,12 +23,19 @@ pub struct EvalArgs {
     /// for standard input.
     #[arg(value_name = "INPUT", required = true)]
     inputs: Vec<PathBuf>,
-    /// Output format.
+    /// Output format (docs/output.md).
     #[arg(long, value_enum, default_value_t)]
     format: OutputFormat,
-    /// Read every input as this format instead of guessing from the extension.
+    /// Read every input as this format instead of guessing from the extension
+    /// (`ndjson`: one JSON document a line, each evaluated alone).
     #[arg(long, value_enum)]
-    input_format: Option<InputFormat>,
+    input_format: Option<EvalInputFormat>,
+    /// What findings make the exit code 1 (runtime errors always do).
+    #[arg(long, value_enum, default_value_t, value_name = "WHAT")]
+    fail_on: FailOnArg,
+    /// Report only findings of this severity or above; the others are suppressed.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    min_severity: Option<SeverityArg>,
     /// Print the value of this top-level `let` for each input instead of the findings.
     #[arg(long, value_name = "NAME")]
     query: Option<String>,
@@ -98,7 +107,90 @@ impl From<LevelArg> for pol::suppress::Level {
     }
 }
 
-/// Input formats.
+/// `--format`: pol's output formats (`pol::render::Format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// Findings grouped by input, deny and warn apart, help URLs, a summary.
+    #[default]
+    Text,
+    /// One JSON document of stable shape, with a version.
+    Json,
+    /// One JSON object a line: each decision, input error or skipped file.
+    Ndjson,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// JUnit XML: one test case per input and rule.
+    Junit,
+    /// GitHub Actions annotations (workflow commands).
+    Github,
+    /// GitLab Code Quality report.
+    Gitlab,
+}
+
+impl From<OutputFormat> for Format {
+    fn from(f: OutputFormat) -> Format {
+        match f {
+            OutputFormat::Text => Format::Text,
+            OutputFormat::Json => Format::Json,
+            OutputFormat::Ndjson => Format::Ndjson,
+            OutputFormat::Sarif => Format::Sarif,
+            OutputFormat::Junit => Format::Junit,
+            OutputFormat::Github => Format::Github,
+            OutputFormat::Gitlab => Format::Gitlab,
+        }
+    }
+}
+
+/// `--fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum FailOnArg {
+    /// Violations (and runtime errors) give exit code 1.
+    #[default]
+    Violation,
+    /// Warnings too.
+    Warning,
+    /// Findings never do; runtime errors still do.
+    Never,
+}
+
+impl From<FailOnArg> for FailOn {
+    fn from(f: FailOnArg) -> FailOn {
+        match f {
+            FailOnArg::Violation => FailOn::Violation,
+            FailOnArg::Warning => FailOn::Warning,
+            FailOnArg::Never => FailOn::Never,
+        }
+    }
+}
+
+/// `--min-severity`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SeverityArg {
+    /// Everything.
+    Info,
+    /// `low` and above.
+    Low,
+    /// `medium` and above.
+    Medium,
+    /// `high` and above.
+    High,
+    /// `critical` only.
+    Critical,
+}
+
+impl SeverityArg {
+    fn rank(self) -> u8 {
+        pol::render::severity_rank(match self {
+            SeverityArg::Info => "info",
+            SeverityArg::Low => "low",
+            SeverityArg::Medium => "medium",
+            SeverityArg::High => "high",
+            SeverityArg::Critical => "critical",
+        })
+    }
+}
+
+/// Input formats (`pol bench` and `pol eval`).
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum InputFormat {
     /// JSON.
@@ -119,31 +211,27 @@ impl From<InputFormat> for pol::Format {
     }
 }
 
-/// One evaluated document.
-pub struct Outcome {
-    /// The input's display name.
-    pub file: String,
-    /// Which document of the file (YAML streams hold several).
-    pub document: usize,
-    /// How many documents the file holds.
-    pub documents: usize,
-    /// The decision.
-    pub decision: Decision,
-    /// Findings suppressed, by reason.
-    pub suppressed: pol::suppress::Counts,
-    /// The document's kind, if it has one.
-    pub kind: Option<&'static str>,
-    /// When the decision was made.
-    pub time: std::time::SystemTime,
-    /// How long evaluating the document took (its loading not included).
-    pub duration: std::time::Duration,
+/// `pol eval --input-format`: the input formats, and NDJSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EvalInputFormat {
+    /// JSON.
+    Json,
+    /// YAML.
+    Yaml,
+    /// TOML.
+    Toml,
+    /// One JSON document a line (audit streams), each evaluated alone.
+    Ndjson,
 }
 
-/// What suppresses findings in this run.
-struct Suppression {
-    rules: pol::suppress::RuleSelection,
-    baseline: pol::suppress::Baseline,
-    config: pol::config::Config,
+impl From<EvalInputFormat> for pol::Format {
+    fn from(f: EvalInputFormat) -> pol::Format {
+        match f {
+            EvalInputFormat::Json | EvalInputFormat::Ndjson => pol::Format::Json,
+            EvalInputFormat::Yaml => pol::Format::Yaml,
+            EvalInputFormat::Toml => pol::Format::Toml,
+        }
+    }
 }
 
 /// Runs `pol eval`; returns the exit code.
@@ -240,8 +328,9 @@ pub fn run(args: &EvalArgs) -> u8 {
         rules,
         baseline,
         config,
+        min_severity: args.min_severity.map(SeverityArg::rank),
     };
-    let inputs = found.inputs;
+    let inputs = &found.inputs;
     let jobs = batch::workers(args.jobs);
     let deadline = args.limits.deadline(start);
     // Options are checked once, before anything runs: a typo is an error.
@@ -268,7 +357,7 @@ pub fn run(args: &EvalArgs) -> u8 {
         evaluator
     };
     if let Some(name) = &args.query {
-        return query(&loaded.policy, &inputs, name, jobs, &evaluator);
+        return query(&loaded.policy, inputs, name, jobs, &evaluator);
     }
     // Decision log: opened before anything is evaluated; an error stops the run.
     let mut decision_log = match args.decision_log.open(&suppression.config, &loaded.policy) {
@@ -278,61 +367,93 @@ pub fn run(args: &EvalArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let hash_inputs = args.decision_log.enabled();
-    // Every input is evaluated: one that cannot be read or parsed is an error of its
-    // own, reported with the others' decisions, and the run fails closed.
-    let evaluated = batch::try_map(&inputs, jobs, evaluator, |evaluator, input| {
-        Ok::<_, std::convert::Infallible>(evaluate(
-            evaluator,
-            input,
-            args.allow_empty,
-            deadline,
-            &suppression,
-            hash_inputs,
-        ))
-    });
-    let per_input = match evaluated {
-        Ok(per_input) => per_input,
-        Err(never) => match never {},
+    let reading = Reading {
+        allow_empty: args.allow_empty,
+        ndjson: args.input_format == Some(EvalInputFormat::Ndjson),
+        deadline,
+        hash: decision_log.is_some(),
     };
-    let mut outcomes: Vec<Outcome> = Vec::new();
-    let mut failures: Vec<(String, InputError)> = Vec::new();
-    for (input, (decided, error, sha256)) in inputs.iter().zip(per_input) {
-        // Decision log: one record per decision, and one per input not evaluated, in
-        // input order whatever `--jobs` says.
-        if let Some(log) = &mut decision_log {
-            let written = decided
-                .iter()
-                .try_for_each(|o| log.decided(o, sha256))
-                .and_then(|()| {
-                    error
-                        .as_ref()
-                        .map_or(Ok(()), |e| log.failed(input, e, sha256))
-                });
-            if let Err(e) = written {
-                eprintln!("error: {e}");
-                return EXIT_USAGE;
+    let format = Format::from(args.format);
+    // With `--decision-log -` the records own standard output: the report goes to
+    // standard error.
+    let stdout = if args.decision_log.on_stdout() {
+        Stdout::stderr()
+    } else {
+        Stdout::new()
+    };
+    let terminal = stdout.is_terminal();
+    let mut renderer = match Renderer::new(format, run_info(args, &loaded, format), stdout) {
+        Ok(renderer) => renderer,
+        Err(e) => return cannot_write(&e),
+    };
+    let progress = Progress::new(inputs.len());
+    let mut skipped = found.skipped.iter().peekable();
+    let mut baseline_findings: Vec<(String, pol::Finding)> = Vec::new();
+    let mut failed: Option<std::io::Error> = None;
+    let mut log_failed: Option<String> = None;
+    batch::for_each_ordered(
+        inputs,
+        jobs,
+        evaluator,
+        |evaluator, input| evaluate(evaluator, input, reading, &suppression),
+        |index, (mut report, sha256)| {
+            let seq = inputs.get(index).map_or(usize::MAX, |p| p.seq);
+            // Decision log: a record per decision, and one per input error, in input
+            // order whatever `--jobs` says, before the decision is reported.
+            if let Some(log) = &mut decision_log
+                && let Err(e) = log.report(&report, inputs.get(index), sha256)
+            {
+                log_failed = Some(e);
+                return false;
             }
-        }
-        outcomes.extend(decided);
-        if let Some(e) = error {
-            failures.push((input.name.clone(), e));
-        }
+            // Each finished input passes here, in input order, its decisions made: the
+            // one place for per-decision hooks.
+            let written = progress.around(|| {
+                while let Some(s) = skipped.next_if(|s| s.seq < seq) {
+                    eprintln!("skipped: {}: {}", s.name, s.reason);
+                    renderer.skipped(&s.name, &s.reason)?;
+                }
+                for e in &report.errors {
+                    eprintln!("error: {}", e.message);
+                }
+
+                if args.write_baseline.is_some() {
+                    known_now(&mut report, &mut baseline_findings);
+                }
+                renderer.input(&report)?;
+                if terminal {
+                    renderer_flush(&mut renderer)?;
+                }
+                Ok::<(), std::io::Error>(())
+            });
+            progress.inc();
+            match written {
+                Ok(()) => true,
+                Err(e) => {
+                    failed = Some(e);
+                    false
+                }
+            }
+        },
+    );
+    progress.finish();
+    if let Some(e) = log_failed {
+        eprintln!("error: {e}");
+        return EXIT_USAGE;
     }
-    for (_, e) in &failures {
-        eprintln!("error: {}", e.0);
+    if let Some(e) = failed {
+        return cannot_write(&e);
     }
-    for s in &found.skipped {
+    for s in skipped {
         eprintln!("skipped: {}: {}", s.name, s.reason);
+        if let Err(e) = renderer.skipped(&s.name, &s.reason) {
+            return cannot_write(&e);
+        }
     }
     if let Some(path) = &args.write_baseline {
-        let text = pol::suppress::Baseline::write(outcomes.iter().flat_map(|o| {
-            o.decision
-                .violations
-                .iter()
-                .chain(&o.decision.warnings)
-                .map(|f| (o.file.as_str(), f))
-        }));
+        let text = pol::suppress::Baseline::write(
+            baseline_findings.iter().map(|(file, f)| (file.as_str(), f)),
+        );
         if let Err(e) = std::fs::write(path, text) {
             eprintln!(
                 "error: cannot write `{}`: {}",
@@ -341,187 +462,74 @@ pub fn run(args: &EvalArgs) -> u8 {
             );
             return EXIT_USAGE;
         }
-        // Every finding is known now: the run is judged as it will be with the baseline.
-        for o in &mut outcomes {
-            let n = o.decision.violations.len() + o.decision.warnings.len();
-            o.decision.violations.clear();
-            o.decision.warnings.clear();
-            o.decision.finish();
-            if n > 0 {
-                *o.suppressed
-                    .0
-                    .entry(pol::suppress::Reason::Baseline)
-                    .or_default() += n;
-            }
-        }
     }
-    let mut out = String::new();
-    match args.format {
-        OutputFormat::Json => out = json(&outcomes, &failures, &found.skipped),
-        OutputFormat::Text => {
-            let color = args.color.stdout();
-            for outcome in &outcomes {
-                render_decision(&mut out, outcome, color);
-            }
-            out.push_str(&summary(&outcomes));
-            if !failures.is_empty() {
-                let _ = write!(
-                    out,
-                    "; {} not evaluated (errors above)",
-                    crate::output::plural(failures.len(), "input")
-                );
-            }
-            let mut suppressed = pol::suppress::Counts::default();
-            for o in &outcomes {
-                suppressed.add(&o.suppressed);
-            }
-            if suppressed.total() > 0 {
-                let by: Vec<String> = suppressed
-                    .0
-                    .iter()
-                    .map(|(reason, n)| format!("{n} {}", reason.as_str()))
-                    .collect();
-                let _ = write!(
-                    out,
-                    "; {} suppressed ({})",
-                    crate::output::plural(suppressed.total(), "finding"),
-                    by.join(", ")
-                );
-            }
-            let above = loaded
-                .policy
-                .rules()
-                .iter()
-                .filter(|r| !level.admits(&r.tags))
-                .count();
-            if above > 0 {
-                let next = if level == pol::suppress::Level::Regular {
-                    "pedantic"
-                } else {
-                    "auditor"
-                };
-                let _ = write!(
-                    out,
-                    "; {} above the {} level not run (`--level {next}` runs more)",
-                    crate::output::plural(above, "rule"),
-                    level.as_str()
-                );
-            }
-            if found.excluded > 0 {
-                let _ = write!(
-                    out,
-                    "; {} excluded by pol.toml",
-                    crate::output::plural(found.excluded, "file")
-                );
-            }
-            let skipped = found.skipped.len() + found.others;
-            if skipped > 0 {
-                let _ = write!(
-                    out,
-                    "; {} skipped (not of a kind or format pol reads)",
-                    crate::output::plural(skipped, "file")
-                );
-            }
-        }
-    }
-    out.push('\n');
-    // With `--decision-log -` the records own standard output: the report goes to
-    // standard error.
-    if let Err(code) = crate::decision_log::write_report(&args.decision_log, &out) {
-        return code;
-    }
-    if !failures.is_empty() {
+    let not_run = loaded
+        .policy
+        .rules()
+        .iter()
+        .filter(|r| !level.admits(&r.tags))
+        .count();
+    let end = RunEnd {
+        elapsed: start.elapsed(),
+        others_skipped: found.others,
+        excluded: found.excluded,
+        above_level: (not_run > 0).then_some((not_run, level)),
+    };
+    let tally = match renderer.finish(&end) {
+        Ok(tally) => tally,
+        Err(e) => return cannot_write(&e),
+    };
+    if tally.input_errors > 0 {
         EXIT_USAGE
-    } else if outcomes.iter().all(|o| o.decision.allowed) {
-        EXIT_OK
-    } else {
+    } else if tally.failed(args.fail_on.into()) {
         EXIT_FAILED
+    } else {
+        EXIT_OK
     }
 }
 
-/// Reads, parses and evaluates one input: one outcome per document, each evaluated as
-/// soon as it is loaded (a YAML stream is never held whole). An input with no document
-/// is an error unless `allow_empty`. On an error, the outcomes of the documents before
-/// it come with it. With `hash`, the SHA-256 of the input's bytes comes too (for the
-/// decision log).
-fn evaluate(
-    evaluator: &mut Evaluator<'_>,
-    input: &Pending,
-    allow_empty: bool,
-    deadline: Option<std::time::Instant>,
-    suppression: &Suppression,
-    hash: bool,
-) -> (Vec<Outcome>, Option<InputError>, Option<pol::Digest>) {
-    if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
-        let e = format!(
-            "{}: not evaluated: the run ran out of time (`--total-timeout`)",
-            input.name
+/// Shows what was written so far (standard output on a terminal).
+fn renderer_flush(renderer: &mut Renderer<Stdout>) -> std::io::Result<()> {
+    renderer.writer().input_done()
+}
+
+fn cannot_write(e: &std::io::Error) -> u8 {
+    eprintln!("error: cannot write to standard output: {e}");
+    EXIT_USAGE
+}
+
+/// `--write-baseline`: the report's findings go to the baseline, and are known from
+/// now on: the run is judged as it will be with the baseline.
+fn known_now(report: &mut pol::render::InputReport, into: &mut Vec<(String, pol::Finding)>) {
+    for e in &mut report.decisions {
+        let d = &mut e.decision;
+        let n = d.violations.len() + d.warnings.len();
+        into.extend(
+            d.violations
+                .drain(..)
+                .chain(d.warnings.drain(..))
+                .map(|f| (e.file.clone(), f)),
         );
-        return (Vec::new(), Some(InputError(e)), None);
+        d.finish();
+        if n > 0 {
+            *e.suppressed
+                .0
+                .entry(pol::suppress::Reason::Baseline)
+                .or_default() += n;
+        }
     }
-    let text = match input.read() {
-        Ok(text) => text,
-        Err(e) => return (Vec::new(), Some(e), None),
-    };
-    let sha256 = hash.then(|| pol::Digest::of(text.text.as_bytes()));
-    let mut outcomes = Vec::new();
-    let comments = if text.text.contains("pol: ignore") {
-        pol::suppress::Comments::scan(&text.text)
-    } else {
-        pol::suppress::Comments::default()
-    };
-    // Selective loading: what no rule reads is skipped (`--query` loads whole).
-    let shape = evaluator.shape();
-    let path_kind = input.kind;
-    let forced = input.kind_forced;
-    let loaded = pol::load_each(
-        &text.text,
-        text.format,
-        Some(&text.name),
-        Some(shape),
-        &input.load_limits(),
-        |doc| {
-            let kind = if forced {
-                path_kind
-            } else {
-                path_kind.or_else(|| pol::kind::kind_of_document(&doc))
-            };
-            let started = std::time::Instant::now();
-            let mut decision = evaluator.evaluate_kind(&doc, kind);
-            suppression.config.set_severities(&mut decision);
-            let suppressed = pol::suppress::apply(
-                &mut decision,
-                &input.name,
-                &suppression.rules,
-                &comments,
-                &suppression.baseline,
-            );
-            outcomes.push(Outcome {
-                file: input.name.clone(),
-                document: outcomes.len(),
-                documents: 0,
-                decision,
-                suppressed,
-                kind,
-                time: std::time::SystemTime::now(),
-                duration: started.elapsed(),
-            });
-            std::ops::ControlFlow::Continue(())
-        },
-    );
-    let documents = outcomes.len();
-    for outcome in &mut outcomes {
-        outcome.documents = documents;
-    }
-    let error = match loaded {
-        Err(e) => Some(crate::inputs::load_error(&e)),
-        Ok(0) if !allow_empty => Some(InputError(format!(
-            "{}: empty input: it holds no document (pass `--allow-empty` to accept empty inputs)",
-            input.name
-        ))),
-        Ok(_) => None,
-    };
-    (outcomes, error, sha256)
+}
+
+/// The run's metadata for the renderer: the rules with what is known of them.
+fn run_info(args: &EvalArgs, loaded: &Loaded, format: Format) -> RunInfo {
+    let rules = Rules::of_policy(&loaded.policy);
+    let mut info = RunInfo::new(rules);
+    info.color = format == Format::Text && args.color.stdout();
+    info.fail_on = args.fail_on.into();
+    info.base_dir = std::env::current_dir()
+        .ok()
+        .map(|d| d.display().to_string());
+    info
 }
 
 /// The project's settings: `--config`, or the first `pol.toml` in the folder of the
@@ -593,40 +601,6 @@ fn known_kind(name: &str) -> Result<&'static str, String> {
         };
         format!("{head}\n{}", kinds.join("\n"))
     })
-}
-
-/// One decision: the decision itself. Several: an array, each with its `input`; an
-/// input that could not be evaluated is an entry with its `error` (and makes an array).
-fn json(outcomes: &[Outcome], failures: &[(String, InputError)], skipped: &[Skipped]) -> String {
-    let value =
-        match (outcomes, failures, skipped) {
-            ([one], [], []) => serde_json::to_value(&one.decision).unwrap_or_default(),
-            (many, failures, skipped) => serde_json::Value::Array(
-                many.iter()
-                    .map(|o| {
-                        let mut v = serde_json::to_value(&o.decision).unwrap_or_default();
-                        if let serde_json::Value::Object(map) = &mut v {
-                            map.insert(
-                                "input".to_owned(),
-                                serde_json::json!({"file": o.file, "document": o.document, "kind": o.kind}),
-                            );
-                        }
-                        v
-                    })
-                    .chain(failures.iter().map(|(file, e)| {
-                        serde_json::json!({
-                            "allowed": false,
-                            "error": e.0,
-                            "input": {"file": file},
-                        })
-                    }))
-                    .chain(skipped.iter().map(
-                        |s| serde_json::json!({"skipped": s.reason, "input": {"file": s.name}}),
-                    ))
-                    .collect(),
-            ),
-        };
-    serde_json::to_string_pretty(&value).unwrap_or_default()
 }
 
 fn query<'p>(

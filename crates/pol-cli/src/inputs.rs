@@ -31,6 +31,8 @@ pub struct Pending {
     pub kind_forced: bool,
     /// The largest input read (`--max-input-size`).
     max_size: u64,
+    /// Its place among the inputs and skipped files, in the order found.
+    pub seq: usize,
 }
 
 /// A file given on the command line that is not read: of no kind or format pol
@@ -40,6 +42,8 @@ pub struct Skipped {
     pub name: String,
     /// Why.
     pub reason: String,
+    /// Its place among the inputs and skipped files, in the order found.
+    pub seq: usize,
 }
 
 /// The inputs found on the command line.
@@ -81,19 +85,28 @@ pub fn find_inputs(
         others: 0,
         excluded: 0,
     };
-    let pending = |name: String, source: Source, path_kind: Option<&'static str>| Pending {
-        name,
-        source,
-        forced,
-        kind: kind.or(path_kind),
-        kind_forced: kind.is_some(),
-        max_size,
+    let pending =
+        |name: String, source: Source, path_kind: Option<&'static str>, seq: usize| Pending {
+            name,
+            source,
+            forced,
+            kind: kind.or(path_kind),
+            kind_forced: kind.is_some(),
+            max_size,
+            seq,
+        };
+    let mut seq = 0usize;
+    let mut next = || {
+        seq += 1;
+        seq
     };
     let told = forced.is_some() || kind.is_some();
     for arg in args {
         if arg.as_os_str() == "-" {
             let source = Source::Stdin(read_stdin(max_size));
-            found.inputs.push(pending("-".to_owned(), source, None));
+            found
+                .inputs
+                .push(pending("-".to_owned(), source, None, next()));
             continue;
         }
         let take = |path: &Path| !matches!(classify(path), Class::Other);
@@ -107,12 +120,14 @@ pub fn find_inputs(
                 Class::NotYet(k) if !told => found.skipped.push(Skipped {
                     name,
                     reason: format!("a `{k}` file: pol has no reader for them yet"),
+                    seq: next(),
                 }),
                 Class::Other if !told && !walked => found.skipped.push(Skipped {
                     name,
                     reason: "not a file of a known kind or format (pass `--input-format` \
                              or `--kind` to read it)"
                         .to_owned(),
+                    seq: next(),
                 }),
                 class => {
                     let path_kind = match class {
@@ -121,7 +136,7 @@ pub fn find_inputs(
                     };
                     found
                         .inputs
-                        .push(pending(name, Source::File(path), path_kind));
+                        .push(pending(name, Source::File(path), path_kind, next()));
                 }
             }
         }

@@ -7,6 +7,7 @@ mod build_cmd;
 mod check;
 mod decision_log;
 mod eval;
+mod eval_input;
 mod files;
 mod fmt_cmd;
 mod inputs;
@@ -14,8 +15,8 @@ mod limit_args;
 mod log_cmd;
 mod output;
 mod policies;
-mod report;
 mod rules_cmd;
+mod stream;
 mod test_cmd;
 mod types_cmd;
 

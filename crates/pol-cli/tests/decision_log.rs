@@ -96,7 +96,7 @@ fn records_hold_the_decisions_that_eval_prints() {
     );
     assert_code(&out, 1);
     let printed = json(&out);
-    let printed = printed.as_array().unwrap();
+    let printed = printed["results"].as_array().unwrap();
     let log = records(&dir.join("log.ndjson"));
     assert_eq!(log.len(), printed.len());
     assert_eq!(log.len(), 5, "3 files and a stream of 2 documents");

@@ -11,7 +11,9 @@
 
 mod common;
 
-use common::{assert_code, assert_no_panic, json, pol_in, pol_stdin, repo_path, scratch, text};
+use common::{
+    assert_code, assert_no_panic, decided, json, pol_in, pol_stdin, repo_path, scratch, text,
+};
 use std::io::Read;
 use std::process::{Command, Stdio};
 
@@ -66,25 +68,34 @@ fn k8s() -> String {
 }
 
 #[test]
-fn text_output_is_one_line_a_finding_then_a_summary() {
+fn text_output_is_grouped_by_input_then_a_summary() {
     let dir = scratch("eval-text", &[("wf.yml", UNPINNED)]);
     let out = pol_in(&dir, &["eval", "-p", &gha(), "wf.yml"]);
     assert_code(&out, 1);
+    let stdout = text(&out.stdout);
+    let (head, time) = stdout.rsplit_once("took ").expect("the time");
     assert_eq!(
-        text(&out.stdout),
-        "wf.yml:7:15  high      ci.github.unpinned_action (GHA001)  \
-         job build: action evil/action@v1 is not pinned to a commit SHA\n\
-         wf.yml:1:1  medium    ci.github.missing_permissions (GHA004)  \
+        head,
+        "wf.yml\n  \
+         7:15     deny  high      ci.github.unpinned_action (GHA001)  \
+         job build: action evil/action@v1 is not pinned to a commit SHA\n  \
+         1:1      warn  medium    ci.github.missing_permissions (GHA004)  \
          workflow has no `permissions:` block; the token gets the repository default\n\
-         1 document: 1 denied, 0 allowed (1 violation, 1 warning, 0 errors)\n"
+         \n\
+         help:\n  \
+         GHA001  https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#using-third-party-actions\n\
+         \n\
+         1 document: 1 denied, 0 allowed (1 violation, 1 warning, 0 errors)\n\
+         by severity: 1 high, 1 medium; "
     );
-    assert!(!text(&out.stdout).contains('\u{1b}'), "no colour in a pipe");
+    assert!(time.ends_with(" ms\n") || time.ends_with(" µs\n") || time.ends_with(" s\n"));
+    assert!(!stdout.contains('\u{1b}'), "no colour in a pipe");
 
     let out = pol_in(&dir, &["eval", "--color", "always", "-p", &gha(), "wf.yml"]);
-    assert!(
-        text(&out.stdout).contains("\u{1b}[31mhigh"),
-        "colour on request"
-    );
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("\u{1b}[31mhigh"), "colour on request");
+    assert!(stdout.contains("\u{1b}[1;31mdeny"), "deny in red");
+    assert!(stdout.contains("\u{1b}[1;33mwarn"), "warn in yellow");
 }
 
 #[test]
@@ -100,8 +111,8 @@ fn exit_code_is_0_when_allowed_and_1_when_denied() {
     let out = pol_in(&dir, &["eval", "-p", &gha(), "clean.yml"]);
     assert_code(&out, 0);
     assert_eq!(
-        text(&out.stdout),
-        "1 document: 0 denied, 1 allowed (0 violations, 0 warnings, 0 errors)\n"
+        decided(&out),
+        "1 document: 0 denied, 1 allowed (0 violations, 0 warnings, 0 errors)"
     );
 
     // A warning alone does not deny.
@@ -113,20 +124,31 @@ fn exit_code_is_0_when_allowed_and_1_when_denied() {
     let out = pol_in(&dir, &["eval", "-p", &gha(), "clean.yml", "unpinned.yml"]);
     assert_code(&out, 1);
     assert!(
-        text(&out.stdout)
-            .ends_with("2 documents: 1 denied, 1 allowed (1 violation, 1 warning, 0 errors)\n")
+        decided(&out)
+            .ends_with("2 documents: 1 denied, 1 allowed (1 violation, 1 warning, 0 errors)")
     );
 }
 
 #[test]
-fn json_output_of_one_input_is_the_decision() {
+fn json_output_of_one_input_has_the_shape_of_many() {
     let dir = scratch("eval-json-one", &[("wf.yml", UNPINNED)]);
     let out = pol_in(&dir, &["eval", "--format", "json", "-p", &gha(), "wf.yml"]);
     assert_code(&out, 1);
-    let d = json(&out);
+    let doc = json(&out);
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["results"].as_array().map(Vec::len), Some(1));
+    let d = &doc["results"][0];
     assert_eq!(d["allowed"], false);
     assert_eq!(d["errors"], serde_json::json!([]));
-    assert!(d.get("input").is_none(), "a single decision has no `input`");
+    assert_eq!(
+        d["input"],
+        serde_json::json!({"file": "wf.yml", "document": 0, "kind": "github-workflow"})
+    );
+    assert_eq!(doc["summary"]["violations"], 1);
+    assert_eq!(
+        doc["summary"]["by_severity"],
+        serde_json::json!({"high": 1, "medium": 1})
+    );
     let v = &d["violations"][0];
     assert_eq!(v["rule"], "ci.github.unpinned_action");
     assert_eq!(v["id"], "GHA001");
@@ -145,7 +167,7 @@ fn json_output_of_one_input_is_the_decision() {
 }
 
 #[test]
-fn json_output_of_several_inputs_is_an_array_naming_each_input() {
+fn json_output_of_several_inputs_names_each_input() {
     let dir = scratch(
         "eval-json-many",
         &[("a.yml", CLEAN), ("k8s.yaml", MANIFESTS)],
@@ -166,7 +188,7 @@ fn json_output_of_several_inputs_is_an_array_naming_each_input() {
     );
     assert_code(&out, 1);
     let all = json(&out);
-    let all = all.as_array().expect("an array");
+    let all = all["results"].as_array().expect("an array");
     assert_eq!(all.len(), 3);
     let inputs: Vec<_> = all.iter().map(|d| d["input"].clone()).collect();
     assert_eq!(
@@ -194,10 +216,12 @@ fn a_yaml_stream_gives_one_decision_per_document() {
     let out = pol_in(&dir, &["eval", "-p", &k8s(), "k8s.yaml"]);
     assert_code(&out, 1);
     assert_eq!(
-        text(&out.stdout),
-        "k8s.yaml[1]:14:21  critical  k8s.workloads.privileged_container (K8S001)  \
+        decided(&out),
+        "k8s.yaml[1]\n  \
+         14:21    deny  critical  k8s.workloads.privileged_container (K8S001)  \
          Pod debug: container shell runs privileged\n\
-         2 documents: 1 denied, 1 allowed (1 violation, 0 warnings, 0 errors)\n"
+         \n\
+         2 documents: 1 denied, 1 allowed (1 violation, 0 warnings, 0 errors)"
     );
 }
 
@@ -207,18 +231,20 @@ fn standard_input_is_read_as_json_or_yaml() {
     let out = pol_stdin(&["eval", "-p", &gha(), "-"], json_text);
     assert_code(&out, 1);
     assert!(
-        text(&out.stdout).starts_with("-:1:50  high      ci.github.unpinned_action"),
+        text(&out.stdout).starts_with("-\n  1:50     deny  high      ci.github.unpinned_action"),
         "{}",
         text(&out.stdout)
     );
 
     let out = pol_stdin(&["eval", "-p", &gha(), "-"], UNPINNED);
     assert_code(&out, 1);
-    assert!(text(&out.stdout).starts_with("-:7:15  high      ci.github.unpinned_action"));
+    assert!(
+        text(&out.stdout).starts_with("-\n  7:15     deny  high      ci.github.unpinned_action")
+    );
 
     let out = pol_stdin(&["eval", "-p", &k8s(), "-"], MANIFESTS);
     assert_code(&out, 1);
-    assert!(text(&out.stdout).starts_with("-[1]:14:21  critical"));
+    assert!(text(&out.stdout).starts_with("-[1]\n  14:21    deny  critical"));
 
     // `--input-format` overrides the guess: YAML text read as JSON is malformed.
     let out = pol_stdin(
@@ -264,7 +290,7 @@ fn folders_of_inputs_are_walked_by_extension() {
     );
     let out = pol_in(&dir, &["eval", "--format", "json", "-p", &gha(), "inputs"]);
     assert_code(&out, 1);
-    let files: Vec<String> = json(&out)
+    let files: Vec<String> = json(&out)["results"]
         .as_array()
         .unwrap()
         .iter()
@@ -316,9 +342,9 @@ fn malformed_inputs_exit_2_and_point_at_the_line() {
             "{file}: {stderr}"
         );
         assert_eq!(
-            text(&out.stdout),
+            decided(&out),
             "1 document: 0 denied, 1 allowed (0 violations, 0 warnings, 0 errors); \
-             1 input not evaluated (errors above)\n",
+             1 input not evaluated (errors above)",
             "{file}"
         );
         let out = pol_in(
@@ -326,13 +352,14 @@ fn malformed_inputs_exit_2_and_point_at_the_line() {
             &["eval", "-p", &gha(), "--format", "json", file, "good.yml"],
         );
         assert_code(&out, 2);
-        let decisions = json(&out);
+        // In input order: the error where the input is.
+        let decisions = json(&out)["results"].clone();
         assert_eq!(decisions.as_array().map(Vec::len), Some(2), "{decisions}");
-        assert_eq!(decisions[0]["allowed"], true, "{decisions}");
-        assert_eq!(decisions[1]["allowed"], false, "{decisions}");
-        assert_eq!(decisions[1]["input"]["file"], file, "{decisions}");
+        assert_eq!(decisions[1]["allowed"], true, "{decisions}");
+        assert_eq!(decisions[0]["allowed"], false, "{decisions}");
+        assert_eq!(decisions[0]["input"]["file"], file, "{decisions}");
         assert!(
-            decisions[1]["error"].as_str().unwrap().starts_with(at),
+            decisions[0]["error"].as_str().unwrap().starts_with(at),
             "{decisions}"
         );
     }
@@ -406,12 +433,15 @@ fn the_shipped_packs_run_out_of_the_box() {
     assert_code(&out, 1);
     let stdout = text(&out.stdout);
     assert!(
-        stdout.contains(
-            ".github/workflows/ci.yml:7:15  high      pack.github.unpinned_action (GHA001)"
-        ),
+        stdout.contains("  7:15     deny  high      pack.github.unpinned_action (GHA001)"),
         "{stdout}"
     );
-    assert!(stdout.contains("k8s.yaml[1]:"), "{stdout}");
+    assert!(stdout.starts_with(".github/workflows/ci.yml\n"), "{stdout}");
+    assert!(stdout.contains("k8s.yaml[1]\n"), "{stdout}");
+    assert!(
+        stdout.contains("GHA001  https://github.com/pol-lang/pol/blob/main/docs/rules.md#gha001"),
+        "the packs' help URLs: {stdout}"
+    );
     assert!(
         stdout.contains("pack.kubernetes.privileged_container"),
         "{stdout}"
@@ -448,17 +478,18 @@ fn a_runtime_error_fails_closed_and_names_the_policy_line() {
     let out = pol_in(&dir, &["eval", "-p", "rt.pol", "in.json"]);
     assert_code(&out, 1);
     assert_eq!(
-        text(&out.stdout),
-        "in.json:1:8  low       rt.big  5 is big\n\
-         rt.pol:6:6  error     rt.big  cannot apply `+` to `string` and `int` \
-         (while evaluating in.json)\n\
-         1 document: 1 denied, 0 allowed (1 violation, 0 warnings, 1 error)\n"
+        decided(&out),
+        "in.json\n  \
+         1:8      deny  low       rt.big  5 is big\n  \
+         error    rt.big  cannot apply `+` to `string` and `int` (rt.pol:6:6)\n\
+         \n\
+         1 document: 1 denied, 0 allowed (1 violation, 0 warnings, 1 error)"
     );
     let out = pol_in(
         &dir,
         &["eval", "--format", "json", "-p", "rt.pol", "in.json"],
     );
-    let e = &json(&out)["errors"][0];
+    let e = &json(&out)["results"][0]["errors"][0];
     assert_eq!(e["rule"], "rt.big");
     assert_eq!(
         e["policy"],
@@ -606,11 +637,12 @@ fn the_example_policies_run_on_the_example_inputs() {
     assert_code(&out, 1);
     let stdout = text(&out.stdout);
     for expected in [
-        "examples/inputs/github-workflow.yml:13:14  high      ci.github.write_all_permissions",
+        "examples/inputs/github-workflow.yml\n",
+        "  13:14    deny  high      ci.github.write_all_permissions",
         "ci.github.unpinned_action (GHA001)  job lint: action reviewdog/action-actionlint@v1",
         "ci.github.script_injection (GHA006)  job label, step Check the title",
-        "examples/inputs/kubernetes.yaml[1]:47:25  critical  k8s.workloads.privileged_container",
-        "examples/inputs/terraform-plan.json:41:18  critical  terraform.aws.public_bucket_acl",
+        "examples/inputs/kubernetes.yaml[1]\n  47:25    deny  critical  k8s.workloads.privileged_container",
+        "examples/inputs/terraform-plan.json\n  41:18    deny  critical  terraform.aws.public_bucket_acl",
         "4 documents: 3 denied, 1 allowed (",
     ] {
         assert!(
@@ -636,7 +668,7 @@ fn the_documented_examples_are_real_output() {
     ] {
         let args: Vec<&str> = command.split(' ').collect();
         let out = pol_in(&common::repo(), &args);
-        let shown = format!("$ pol {command}\n{}", text(&out.stdout));
+        let shown = format!("$ pol {command}\n{}", untimed(&text(&out.stdout)));
         assert!(doc.contains(&shown), "docs/cli.md should show:\n{shown}");
     }
     let out = pol_in(&common::repo(), &["disasm", "-p", "examples/terraform.pol"]);
@@ -712,7 +744,7 @@ fn many_inputs_on_many_threads_print_what_one_thread_prints() {
             let many = run(jobs);
             assert_eq!(many.status.code(), one.status.code(), "{extra:?} {jobs:?}");
             assert!(
-                many.stdout == one.stdout,
+                decided(&many) == decided(&one),
                 "{extra:?} {jobs:?}: stdout differs"
             );
             assert_eq!(text(&many.stderr), text(&one.stderr), "{extra:?} {jobs:?}");
@@ -721,8 +753,8 @@ fn many_inputs_on_many_threads_print_what_one_thread_prints() {
     let one = pol_in(&dir, &[&base[..], &["--jobs", "1", "in"]].concat());
     assert_code(&one, 1);
     assert!(
-        text(&one.stdout).ends_with(
-            "150 documents: 90 denied, 60 allowed (90 violations, 30 warnings, 0 errors)\n"
+        decided(&one).ends_with(
+            "150 documents: 90 denied, 60 allowed (90 violations, 30 warnings, 0 errors)"
         ),
         "{}",
         text(&one.stdout)
@@ -739,11 +771,11 @@ fn malformed_inputs_among_many_are_reported_and_hide_nothing() {
     for jobs in ["1", "2", "6"] {
         let out = pol_in(&dir, &["eval", "-p", &gha(), "--jobs", jobs, "in"]);
         assert_code(&out, 2);
-        let stdout = text(&out.stdout);
+        let stdout = decided(&out);
         assert!(
             stdout.ends_with(
                 "150 documents: 60 denied, 90 allowed (60 violations, 30 warnings, 0 errors); \
-                 2 inputs not evaluated (errors above)\n"
+                 2 inputs not evaluated (errors above)"
             ),
             "{stdout}"
         );
@@ -766,4 +798,17 @@ fn malformed_inputs_among_many_are_reported_and_hide_nothing() {
     let out = pol_in(&dir, &["eval", "-p", &gha(), "--jobs", "0", "in"]);
     assert_code(&out, 2);
     assert_no_panic(&out);
+}
+
+/// Output with its time normalised, as the docs show it (`took 3 ms`,
+/// `"elapsed_ms":3.0`).
+fn untimed(stdout: &str) -> String {
+    if let Some((head, rest)) = stdout.rsplit_once("\"elapsed_ms\":") {
+        let tail = rest.find('}').and_then(|i| rest.get(i..)).unwrap_or("");
+        return format!("{head}\"elapsed_ms\":3.0{tail}");
+    }
+    match stdout.rsplit_once("took ") {
+        Some((head, _)) => format!("{head}took 3 ms\n"),
+        None => stdout.to_owned(),
+    }
 }

@@ -26,8 +26,14 @@ jobs:
       - uses: other/action@v2
 ";
 
+/// The text output's summary line (`1 document: ...`).
 fn summary(out: &std::process::Output) -> String {
-    text(&out.stdout).lines().last().unwrap_or("").to_owned()
+    let stdout = text(&out.stdout);
+    stdout
+        .lines()
+        .find(|l| l.contains(" document") && l.contains(" denied, "))
+        .unwrap_or("")
+        .to_owned()
 }
 
 /// A policy of two rules: every action not pinned by SHA (P001), and no permissions

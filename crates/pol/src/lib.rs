@@ -37,6 +37,7 @@ pub mod audit;
 pub mod config;
 pub mod packs;
 mod policy;
+pub mod render;
 pub mod suppress;
 pub mod testing;
 pub mod types;

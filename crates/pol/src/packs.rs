@@ -48,6 +48,16 @@ pub const FILES: &[PackFile] = &[
     pack_file!("gitlab", "gitlab/gitlab.pol"),
 ];
 
+/// Where the shipped packs' rules are documented: `docs/rules.md` in pol's repository.
+pub const RULES_URL: &str = "https://github.com/pol-lang/pol/blob/main/docs/rules.md";
+
+/// The `@url` of the pack rule `id`: its section of [`RULES_URL`] (a test keeps every
+/// pack rule's `@url` equal to it, so that output can name it without compiling the
+/// pack sources).
+pub fn rule_url(id: &str) -> String {
+    format!("{RULES_URL}#{}", id.to_lowercase())
+}
+
 /// The packs compiled into one program (what `pol build --packs -o FILE` writes).
 pub const COMPILED: &[u8] = include_bytes!("../../../stdlib/packs/packs.polc");
 

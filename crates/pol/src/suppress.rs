@@ -17,6 +17,8 @@ pub enum Reason {
     Comment,
     /// It is in the baseline.
     Baseline,
+    /// Its severity is below the least one reported (`--min-severity`).
+    Severity,
 }
 
 impl Reason {
@@ -26,6 +28,17 @@ impl Reason {
             Reason::Rule => "by rule selection",
             Reason::Comment => "by comments",
             Reason::Baseline => "by the baseline",
+            Reason::Severity => "below the minimum severity",
+        }
+    }
+
+    /// Its name in JSON output (`rule`, `comment`, `baseline`, `severity`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Reason::Rule => "rule",
+            Reason::Comment => "comment",
+            Reason::Baseline => "baseline",
+            Reason::Severity => "severity",
         }
     }
 }
@@ -305,6 +318,24 @@ pub fn apply(
     decision.warnings.retain(&mut keep);
     decision.finish();
     counts
+}
+
+/// Drops the findings of `decision` whose severity ranks below `min`
+/// ([`crate::render::severity_rank`]), recomputes `allowed`, and counts them in
+/// `counts` as [`Reason::Severity`] (`--min-severity`).
+pub fn below_severity(decision: &mut Decision, min: u8, counts: &mut Counts) {
+    let mut dropped = 0;
+    let mut keep = |f: &Finding| {
+        let keep = crate::render::severity_rank(&f.severity) >= min;
+        dropped += usize::from(!keep);
+        keep
+    };
+    decision.violations.retain(&mut keep);
+    decision.warnings.retain(&mut keep);
+    if dropped > 0 {
+        *counts.0.entry(Reason::Severity).or_default() += dropped;
+        decision.finish();
+    }
 }
 
 #[cfg(test)]

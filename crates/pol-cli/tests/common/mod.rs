@@ -111,3 +111,25 @@ pub fn assert_no_panic(out: &Output) {
     let stderr = text(&out.stderr);
     assert!(!stderr.contains("panicked"), "pol panicked:\n{stderr}");
 }
+
+/// What an `eval` run decided, without what varies between runs or with where the
+/// program came from: JSON's `results`; the text output without its time and without
+/// the help URLs (a `.polc` program does not carry them).
+pub fn decided(out: &Output) -> String {
+    let stdout = text(&out.stdout);
+    if let Ok(doc) = serde_json::from_str::<serde_json::Value>(&stdout) {
+        return doc["results"].to_string();
+    }
+    let mut kept = Vec::new();
+    let mut in_help = false;
+    for line in stdout.lines() {
+        if line == "help:" {
+            in_help = true;
+        } else if in_help && line.is_empty() {
+            in_help = false;
+        } else if !in_help && !line.starts_with("took ") && !line.starts_with("by severity: ") {
+            kept.push(line);
+        }
+    }
+    kept.join("\n")
+}

@@ -3,7 +3,6 @@
 
 use super::{Entry, GENESIS, Outcome, Redaction, VERSION};
 use crate::Digest;
-use crate::suppress::Reason;
 use serde_json::{Map, Value, json};
 
 /// Where a record goes in its chain.
@@ -28,7 +27,7 @@ pub(super) fn build(entry: &Entry<'_>, chain: &Chain<'_>, redaction: &Redaction)
                 .0
                 .iter()
                 .filter(|(_, n)| **n > 0)
-                .map(|(reason, n)| (reason_key(*reason).to_owned(), json!(n)))
+                .map(|(reason, n)| (reason.key().to_owned(), json!(n)))
                 .collect();
             (
                 serde_json::to_value(&decision).unwrap_or(Value::Null),
@@ -58,15 +57,6 @@ pub(super) fn build(entry: &Entry<'_>, chain: &Chain<'_>, redaction: &Redaction)
         "duration_ns": duration_ns,
         "prev": chain.prev.to_string(),
     })
-}
-
-/// How a record names a reason for suppressing findings.
-fn reason_key(reason: Reason) -> &'static str {
-    match reason {
-        Reason::Rule => "rule",
-        Reason::Comment => "comment",
-        Reason::Baseline => "baseline",
-    }
 }
 
 /// Appends the canonical JSON text of `value` to `out`: no whitespace, object members

@@ -1,0 +1,155 @@
+//! `--format text`: findings grouped by input document, `deny` and `warn` told apart,
+//! runtime errors, the help URLs of the rules that fired, and a summary.
+//!
+//! ```text
+//! ci.yml
+//!   7:15     deny  high      ci.github.unpinned_action (GHA001)  job b: evil/a@v1 is not pinned
+//!   1:1      warn  medium    ci.github.missing_permissions (GHA004)  no permissions
+//!
+//! help:
+//!   GHA001  https://example.com/rules#gha001
+//!
+//! 1 document: 1 denied, 0 allowed (1 violation, 1 warning, 0 errors)
+//! by severity: 1 high, 1 medium; took 3 ms
+//! ```
+//!
+//! Input errors and skipped files are not written here: the command line writes them
+//! to standard error; the summary counts them.
+
+use super::{
+    Evaluated, InputReport, RunEnd, RunInfo, Sink, Tally, findings, severity_line, summary_line,
+};
+use crate::Finding;
+use std::collections::HashSet;
+use std::io::{self, Write};
+
+const RESET: &str = "\x1b[0m";
+
+/// The text sink: remembers which rules fired, for the help list at the end.
+#[derive(Default)]
+pub(super) struct Text {
+    fired: Vec<(String, String)>,
+    seen: HashSet<String>,
+}
+
+fn paint(out: &mut dyn Write, text: &str, code: &str, color: bool) -> io::Result<()> {
+    if color {
+        write!(out, "\x1b[{code}m{text}{RESET}")
+    } else {
+        out.write_all(text.as_bytes())
+    }
+}
+
+fn severity_color(severity: &str) -> &'static str {
+    match severity {
+        "critical" => "1;31",
+        "high" => "31",
+        "medium" => "33",
+        "low" => "36",
+        _ => "2",
+    }
+}
+
+/// `LINE:COL`, or the path in the document when the input has no position for it.
+fn position(finding: &Finding) -> String {
+    match &finding.location {
+        Some(l) => format!("{}:{}", l.line, l.column),
+        None if finding.path.is_empty() => "-".to_owned(),
+        None => finding.path.clone(),
+    }
+}
+
+impl Text {
+    fn document(&mut self, out: &mut dyn Write, run: &RunInfo, e: &Evaluated) -> io::Result<()> {
+        let d = &e.decision;
+        if d.violations.is_empty() && d.warnings.is_empty() && d.errors.is_empty() {
+            return Ok(());
+        }
+        let color = run.color;
+        paint(out, &e.name(), "1;4", color)?;
+        writeln!(out)?;
+        for (finding, deny) in findings(d) {
+            write!(out, "  {:<7}  ", position(finding))?;
+            if deny {
+                paint(out, "deny", "1;31", color)?;
+            } else {
+                paint(out, "warn", "1;33", color)?;
+            }
+            out.write_all(b"  ")?;
+            paint(
+                out,
+                &format!("{:<8}", finding.severity),
+                severity_color(&finding.severity),
+                color,
+            )?;
+            out.write_all(b"  ")?;
+            let rule = match &finding.id {
+                Some(id) => format!("{} ({id})", finding.rule),
+                None => finding.rule.to_string(),
+            };
+            paint(out, &rule, "1", color)?;
+            writeln!(out, "  {}", finding.message)?;
+            self.fired_rule(run, finding);
+        }
+        for error in &d.errors {
+            out.write_all(b"  ")?;
+            paint(out, "error  ", "1;35", color)?;
+            out.write_all(b"  ")?;
+            paint(out, &error.rule, "1", color)?;
+            writeln!(
+                out,
+                "  {} ({}:{}:{})",
+                error.message, error.policy.file, error.policy.line, error.policy.column
+            )?;
+        }
+        writeln!(out)
+    }
+
+    /// Remembers the help URL of a rule that fired, once.
+    fn fired_rule(&mut self, run: &RunInfo, finding: &Finding) {
+        if self.seen.contains(finding.rule.as_str()) {
+            return;
+        }
+        self.seen.insert(finding.rule.to_string());
+        if let Some(url) = run.rules.get(&finding.rule).and_then(|r| r.url.as_ref()) {
+            self.fired
+                .push((super::rule_key(finding).to_owned(), url.clone()));
+        }
+    }
+}
+
+impl Sink for Text {
+    fn start(&mut self, _out: &mut dyn Write, _run: &RunInfo) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn input(&mut self, out: &mut dyn Write, run: &RunInfo, input: &InputReport) -> io::Result<()> {
+        for e in &input.decisions {
+            self.document(out, run, e)?;
+        }
+        Ok(())
+    }
+
+    fn skipped(&mut self, _out: &mut dyn Write, _name: &str, _reason: &str) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn finish(
+        &mut self,
+        out: &mut dyn Write,
+        _run: &RunInfo,
+        tally: &Tally,
+        end: &RunEnd,
+    ) -> io::Result<()> {
+        if !self.fired.is_empty() {
+            writeln!(out, "help:")?;
+            let width = self.fired.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+            for (key, url) in &self.fired {
+                writeln!(out, "  {key:<width$}  {url}")?;
+            }
+            writeln!(out)?;
+        }
+        writeln!(out, "{}", summary_line(tally))?;
+        writeln!(out, "{}", severity_line(tally, end.elapsed))
+    }
+}
