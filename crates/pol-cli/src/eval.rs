@@ -472,8 +472,6 @@ fn evaluate(
     };
     // Selective loading: what no rule reads is skipped (`--query` loads whole).
     let shape = evaluator.shape();
-    let path_kind = input.kind;
-    let forced = input.kind_forced;
     let loaded = pol::load_each(
         &text.text,
         text.format,
@@ -481,11 +479,7 @@ fn evaluate(
         Some(shape),
         &input.load_limits(),
         |doc| {
-            let kind = if forced {
-                path_kind
-            } else {
-                path_kind.or_else(|| pol::kind::kind_of_document(&doc))
-            };
+            let kind = input.kind_of(&doc);
             let started = std::time::Instant::now();
             let mut decision = evaluator.evaluate_kind(&doc, kind);
             suppression.config.set_severities(&mut decision);
@@ -580,7 +574,7 @@ fn relative(dir: &std::path::Path, path: &std::path::Path) -> Option<String> {
 }
 
 /// The kind `name` names, or an error that lists the kinds.
-fn known_kind(name: &str) -> Result<&'static str, String> {
+pub(crate) fn known_kind(name: &str) -> Result<&'static str, String> {
     pol::kind::kind_named(name).map(|k| k.name).ok_or_else(|| {
         let kinds: Vec<String> = pol::kind::KINDS
             .iter()

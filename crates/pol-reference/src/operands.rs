@@ -28,6 +28,10 @@ impl Evaluator<'_> {
         let mut out = Vec::new();
         self.parts(frame, cond, 0, &mut out);
         self.set_steps(steps);
+        // The condition's own value is in the event already.
+        // (`Span`s all compare equal: compare where they are.)
+        let whole = (cond.span.file, cond.span.start, cond.span.end);
+        out.retain(|(s, _)| (s.file, s.start, s.end) != whole);
         out
     }
 
