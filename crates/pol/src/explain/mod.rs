@@ -12,7 +12,7 @@ mod clauses;
 mod record;
 mod render;
 
-pub(crate) use clauses::clause_label;
+pub(crate) use clauses::{clause_label, cut};
 
 use crate::{Compiled, Document, SourceMap};
 use pol_facts::NodeRef;
