@@ -289,7 +289,7 @@ impl Coverage {
             percent(fired, rules),
             plural(self.tests, "test")
         );
-        out
+        out.lines().map(|l| format!("{}\n", l.trim_end())).collect()
     }
 
     /// The coverage as JSON (documented in docs/testing.md).

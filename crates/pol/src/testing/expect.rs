@@ -134,6 +134,11 @@ fn rule_failure(short: &str, expect: &hir::Expect, all: &[&Finding]) -> Option<F
     if all.len() > MAX_LISTED {
         details.push(format!("... and {} more", all.len() - MAX_LISTED));
     }
+    let message = if details.is_empty() {
+        message
+    } else {
+        format!("{message}:")
+    };
     Some(Failure { message, details })
 }
 
