@@ -588,7 +588,7 @@ fn relative(dir: &std::path::Path, path: &std::path::Path) -> Option<String> {
 }
 
 /// The kind `name` names, or an error that lists the kinds.
-fn known_kind(name: &str) -> Result<&'static str, String> {
+pub(crate) fn known_kind(name: &str) -> Result<&'static str, String> {
     pol::kind::kind_named(name).map(|k| k.name).ok_or_else(|| {
         let kinds: Vec<String> = pol::kind::KINDS
             .iter()

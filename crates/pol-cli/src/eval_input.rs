@@ -78,11 +78,7 @@ pub fn evaluate(
     };
     let decide = |evaluator: &mut Evaluator<'_>, doc: &pol::Document, document: usize| {
         let started = Instant::now();
-        let kind = if input.kind_forced {
-            input.kind
-        } else {
-            input.kind.or_else(|| pol::kind::kind_of_document(doc))
-        };
+        let kind = input.kind_of(doc);
         let mut decision = evaluator.evaluate_kind(doc, kind);
         suppression.config.set_severities(&mut decision);
         let mut suppressed = pol::suppress::apply(

@@ -217,6 +217,16 @@ impl Pending {
         })
     }
 
+    /// The kind of one of its documents: `--kind`'s; else the one its path names; else
+    /// the one its content tells (docs/inputs.md).
+    pub fn kind_of(&self, doc: &Document) -> Option<&'static str> {
+        if self.kind_forced {
+            self.kind
+        } else {
+            self.kind.or_else(|| pol::kind::kind_of_document(doc))
+        }
+    }
+
     /// Reads and parses the input into its documents.
     pub fn load(&self) -> Result<Vec<Document>, InputError> {
         let input = self.read()?;

@@ -8,6 +8,7 @@ mod check;
 mod decision_log;
 mod eval;
 mod eval_input;
+mod explain_cmd;
 mod files;
 mod fmt_cmd;
 mod inputs;
@@ -52,6 +53,8 @@ enum Command {
     Fmt(fmt_cmd::FmtArgs),
     /// Run the `test` blocks of policies.
     Test(test_cmd::TestArgs),
+    /// Explain a decision: why each finding fired, and why a rule did not (`--why-not`).
+    Explain(explain_cmd::ExplainArgs),
     /// List the rules of the shipped packs, or explain one.
     Rules(rules_cmd::RulesArgs),
     /// Generate pol types (from a JSON Schema).
@@ -82,6 +85,7 @@ fn main() -> ExitCode {
         Command::Disasm(args) => build_cmd::disasm(&args),
         Command::Fmt(args) => fmt_cmd::run(&args),
         Command::Test(args) => test_cmd::run(&args),
+        Command::Explain(args) => explain_cmd::run(&args),
         Command::Rules(args) => rules_cmd::run(&args),
         Command::Types(args) => types_cmd::run(&args),
         Command::Bench(args) => bench_cmd::run(&args),

@@ -1,7 +1,7 @@
 //! `pol test`: run the `test` blocks of policies.
 
 use crate::inputs::load_test_input;
-use crate::output::{ColorChoice, plural, write_stdout};
+use crate::output::{ColorChoice, Format as OutputFormat, plural, write_stdout};
 use crate::policies::{compile_sources, folder_of};
 use crate::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use std::cell::Cell;
@@ -13,6 +13,16 @@ use std::path::PathBuf;
 pub struct TestArgs {
     /// `.pol` files or folders of them (default: the current folder).
     paths: Vec<PathBuf>,
+    /// Run only the tests whose `package: name` contains this text (repeat it for
+    /// several: a test runs when it matches one).
+    #[arg(long, value_name = "TEXT")]
+    filter: Vec<String>,
+    /// Report which rules the tests made fire and which clauses they reached.
+    #[arg(long)]
+    coverage: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: OutputFormat,
     /// When to colour the output.
     #[arg(long, value_enum, default_value_t)]
     color: ColorChoice,
@@ -43,39 +53,24 @@ pub fn run(args: &TestArgs) -> u8 {
         }
         result
     };
-    let outcomes = pol::testing::run_tests(&compiled, &loader);
-    let color = args.color.stdout();
-    let paint = |text: &str, code: &str| {
-        if color {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_owned()
-        }
+    let options = pol::testing::RunOptions {
+        filter: &args.filter,
+        coverage: args.coverage.then_some(&sources),
     };
-    let mut out = String::new();
-    for outcome in &outcomes {
-        let status = if outcome.passed {
-            paint("PASS", "32")
-        } else {
-            paint("FAIL", "1;31")
-        };
-        let _ = writeln!(out, "{status}  {}: {}", outcome.package, outcome.name);
-        for failure in &outcome.failures {
-            let _ = writeln!(out, "        {failure}");
-        }
-    }
+    let run = pol::testing::run_tests_with(&compiled, &loader, &options);
+    let outcomes = &run.outcomes;
     let failed = outcomes.iter().filter(|o| !o.passed).count();
-    let _ = writeln!(
-        out,
-        "{}: {} passed, {} failed",
-        plural(outcomes.len(), "test"),
-        outcomes.len() - failed,
-        failed
-    );
+    let out = match args.format {
+        OutputFormat::Text => text(&run, args.color.stdout()),
+        OutputFormat::Json => json(&run),
+    };
     if let Err(code) = write_stdout(&out) {
         return code;
     }
-    if unreadable.get() > 0 {
+    if outcomes.is_empty() && !args.filter.is_empty() {
+        eprintln!("error: no test matches the filter");
+        EXIT_USAGE
+    } else if unreadable.get() > 0 {
         eprintln!(
             "error: {} could not be read",
             plural(unreadable.get(), "test input")
@@ -86,4 +81,79 @@ pub fn run(args: &TestArgs) -> u8 {
     } else {
         EXIT_OK
     }
+}
+
+/// The run as text: each test, the failures of a failed one with what it got, the
+/// summary, then the coverage table.
+fn text(run: &pol::testing::TestRun, color: bool) -> String {
+    let paint = |text: &str, code: &str| {
+        if color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    };
+    let mut out = String::new();
+    for outcome in &run.outcomes {
+        let status = if outcome.passed {
+            paint("PASS", "32")
+        } else {
+            paint("FAIL", "1;31")
+        };
+        let _ = writeln!(out, "{status}  {}: {}", outcome.package, outcome.name);
+        for failure in &outcome.failures {
+            let _ = writeln!(out, "        {}", failure.message);
+            for line in &failure.details {
+                let _ = writeln!(out, "          {line}");
+            }
+        }
+    }
+    let failed = run.outcomes.iter().filter(|o| !o.passed).count();
+    let _ = write!(
+        out,
+        "{}: {} passed, {} failed",
+        plural(run.outcomes.len(), "test"),
+        run.outcomes.len() - failed,
+        failed
+    );
+    if run.filtered_out > 0 {
+        let _ = write!(out, "; {} filtered out", run.filtered_out);
+    }
+    out.push('\n');
+    if let Some(coverage) = &run.coverage {
+        out.push('\n');
+        out.push_str(&coverage.to_text());
+    }
+    out
+}
+
+/// The run as one JSON object: the tests, the counts, and the coverage if measured.
+fn json(run: &pol::testing::TestRun) -> String {
+    let tests: Vec<serde_json::Value> = run
+        .outcomes
+        .iter()
+        .map(|o| {
+            serde_json::json!({
+                "package": o.package,
+                "name": o.name,
+                "passed": o.passed,
+                "failures": o.failures.iter().map(|f| serde_json::json!({
+                    "message": f.message, "details": f.details,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let failed = run.outcomes.iter().filter(|o| !o.passed).count();
+    let mut value = serde_json::json!({
+        "tests": tests,
+        "passed": run.outcomes.len() - failed,
+        "failed": failed,
+        "filtered_out": run.filtered_out,
+    });
+    if let (Some(coverage), serde_json::Value::Object(map)) = (&run.coverage, &mut value) {
+        map.insert("coverage".to_owned(), coverage.to_json());
+    }
+    let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
+    s.push('\n');
+    s
 }

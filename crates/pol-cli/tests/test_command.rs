@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{assert_code, pol, pol_in, repo, repo_path, scratch, text};
+use common::{assert_code, json, pol, pol_in, repo, repo_path, scratch, text};
 
 /// A policy with a test that reads a file and one whose expectations are wrong.
 const POLICY: &str = r#"package p
@@ -93,9 +93,12 @@ fn a_failing_test_exits_1_and_names_each_failed_expectation() {
         text(&out.stdout),
         "PASS  p: from a file\n\
          FAIL  p: wrong expectations\n        \
-         expected `big` not to fire, it fired 1 time(s)\n        \
-         expected `big` to fire 2 time(s), it fired 1 time(s)\n        \
-         expected `big` to fire at `items[0]` (it fired at `items[1]`)\n        \
+         expected `big` not to fire, it fired 1 time:\n          \
+         items[1]: 50 is big\n        \
+         expected `big` to fire 2 times, it fired 1 time:\n          \
+         items[1]: 50 is big\n        \
+         expected `big` to fire at `items[0]`, it fired 1 time elsewhere:\n          \
+         items[1]: 50 is big\n        \
          expected `total` to be 3, it is 51\n\
          2 tests: 1 passed, 1 failed\n"
     );
@@ -235,4 +238,102 @@ test "a limit of the wrong kind" {
         stdout.contains("cannot set option `p.limit`"),
         "the reason is given:\n{stdout}"
     );
+}
+
+/// A policy whose tests fail with many findings and long values.
+const DIFFS: &str = r#"package d
+
+deny odd {
+  for x in input.xs
+  if x % 2 == 1
+  message f"{x} is odd" at x
+}
+
+let doubled = [x * 2 for x in input.xs]
+
+test "counts" {
+  input = {"xs": [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23]}
+  expect odd == 2
+}
+
+test "long values" {
+  input = {"xs": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]}
+  expect doubled == [2, 4, 6]
+}
+
+test "fires where expected" {
+  input = {"xs": [2, 3]}
+  expect odd at "xs[1]"
+}
+"#;
+
+/// A failed count lists the rule's findings (ten at most, then how many more); long
+/// values are shown on lines of their own.
+#[test]
+fn a_failing_test_shows_what_it_got_against_what_it_expected() {
+    let dir = scratch("test-diffs", &[("d.pol", DIFFS)]);
+    let out = pol_in(&dir, &["test", "--color", "never"]);
+    assert_code(&out, 1);
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains(
+            "FAIL  d: counts\n        expected `odd` to fire 2 times, it fired 12 times:\n          \
+             xs[0]: 1 is odd\n          xs[1]: 3 is odd\n"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("          xs[9]: 19 is odd\n          ... and 2 more\n"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("xs[10]"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "FAIL  d: long values\n        expected `doubled` to be another value:\n          \
+             expected: [2,4,6]\n          \
+             got:      [2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32]\n"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("PASS  d: fires where expected\n"),
+        "{stdout}"
+    );
+
+    let out = pol_in(&dir, &["test", "--format", "json"]);
+    assert_code(&out, 1);
+    let report = json(&out);
+    assert_eq!(report["failed"], 2);
+    let details = &report["tests"][0]["failures"][0]["details"];
+    assert_eq!(details.as_array().unwrap().len(), 11);
+}
+
+/// `--filter` runs the tests whose `package: name` contains one of its texts; the
+/// summary counts the others; a filter that matches nothing is an error.
+#[test]
+fn filter_chooses_tests_by_package_and_name() {
+    let dir = scratch("test-filter", &[("d.pol", DIFFS)]);
+    let out = pol_in(&dir, &["test", "--color", "never", "--filter", "where"]);
+    assert_code(&out, 0);
+    assert_eq!(
+        text(&out.stdout),
+        "PASS  d: fires where expected\n1 test: 1 passed, 0 failed; 2 filtered out\n"
+    );
+    let out = pol_in(
+        &dir,
+        &[
+            "test", "--color", "never", "--filter", "d: c", "--filter", "long",
+        ],
+    );
+    assert_code(&out, 1);
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("FAIL  d: counts\n"), "{stdout}");
+    assert!(stdout.contains("FAIL  d: long values\n"), "{stdout}");
+    assert!(
+        stdout.ends_with("2 tests: 0 passed, 2 failed; 1 filtered out\n"),
+        "{stdout}"
+    );
+    let out = pol_in(&dir, &["test", "--filter", "nothing like it"]);
+    assert_code(&out, 2);
+    assert_eq!(text(&out.stderr), "error: no test matches the filter\n");
 }

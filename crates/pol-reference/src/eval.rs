@@ -132,6 +132,21 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// The steps taken so far.
+    pub(crate) fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// Sets the steps taken (to give back the steps of an observer's evaluations).
+    pub(crate) fn set_steps(&mut self, steps: u64) {
+        self.steps = steps;
+    }
+
+    /// Gives top-level let `id` this value before anything runs (an option's value).
+    pub(crate) fn preset_let(&mut self, id: LetId, value: Value) {
+        self.set_let(id, LetState::Done(value));
+    }
+
     /// True once the step budget is spent: the evaluation stops (docs/evaluation.md).
     pub(crate) fn exhausted(&self) -> bool {
         self.steps > self.options.step_limit

@@ -6,22 +6,29 @@
 //! - `order`: structural equality, the canonical order, sets;
 //! - `ops`, `builtins`, `patterns`, `text`: operators, builtins, `to_string`/JSON;
 //! - `eval`: expressions, lets and calls; `loops`: iteration, comprehensions, quantifiers;
-//! - `rules`: rules, findings and the decision; `tests_run`: `test` blocks.
+//! - `rules`: rules, findings and the decision; `tests_run`: `test` blocks;
+//! - `observe`, `operands`, `show`: watching rules run ([`Observer`]), for explanations
+//!   and test coverage.
 
 mod builtins;
 pub mod cases;
 mod error;
 mod eval;
 mod loops;
+mod observe;
+mod operands;
 mod ops;
 mod order;
 mod patterns;
 mod rules;
+mod show;
 mod tests_run;
 mod text;
 mod value;
 
-use pol_check::hir::Program;
+pub use observe::{Event, Observer, Operand, ValueRef};
+
+use pol_check::hir::{LetId, Program, RuleDef};
 use pol_diagnostics::{FileId, SourceMap};
 use pol_facts::{Decision, Document};
 
@@ -57,6 +64,38 @@ pub fn evaluate(
 ) -> Decision {
     let mut ev = eval::Evaluator::new(program, sources, doc, options);
     rules::decide(&mut ev, program.rules.iter())
+}
+
+/// What an observed evaluation runs ([`evaluate_observed`]).
+pub struct Setup<'s> {
+    /// Whether rule `index` (of `Program::rules`) runs; the others are left out.
+    pub rules: &'s dyn Fn(usize, &RuleDef) -> bool,
+    /// Values given to top-level lets before anything runs: the options a test or a
+    /// configuration sets (`@option` lets), as JSON.
+    pub lets: &'s [(LetId, serde_json::Value)],
+}
+
+/// Evaluates the rules `setup` selects, in order, on `doc`, telling `observer` what
+/// every clause of every rule does (see [`Observer`]). The decision is the one
+/// [`evaluate`] gives for those rules: observing changes nothing.
+pub fn evaluate_observed(
+    program: &Program,
+    sources: &SourceMap,
+    doc: &Document,
+    options: &Options,
+    setup: &Setup<'_>,
+    observer: &mut dyn Observer,
+) -> Decision {
+    let mut ev = eval::Evaluator::new(program, sources, doc, options);
+    for (id, json) in setup.lets {
+        ev.preset_let(*id, value::from_json(json));
+    }
+    let rules = program
+        .rules
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| (setup.rules)(*i, r));
+    rules::decide_observed(&mut ev, rules, Some(observer))
 }
 
 /// The value of one top-level let on `doc`, as JSON (sets as arrays).

@@ -170,3 +170,20 @@ pub(crate) fn as_str(doc: &Document, v: &Value) -> Option<Rc<str>> {
         _ => None,
     }
 }
+
+/// A JSON value as a value of the policy (an option's value).
+pub(crate) fn from_json(json: &serde_json::Value) -> Value {
+    use serde_json::Value as J;
+    match json {
+        J::Null => Value::Null,
+        J::Bool(b) => Value::Bool(*b),
+        J::Number(n) => n
+            .as_i64()
+            .map_or_else(|| Value::Float(n.as_f64().unwrap_or(f64::NAN)), Value::Int),
+        J::String(s) => Value::str(s),
+        J::Array(items) => Value::list(items.iter().map(from_json).collect()),
+        J::Object(map) => Value::Object(Rc::new(
+            map.iter().map(|(k, v)| (k.clone(), from_json(v))).collect(),
+        )),
+    }
+}

@@ -48,3 +48,56 @@ fn comparison_ignores_what_the_expectation_omits() {
     wrong["violations"][0]["path"] = json!("b");
     assert_eq!(compare(&expected, &wrong).len(), 2);
 }
+
+/// Counts what it sees and asks for operands: the most work an observer can cause.
+#[derive(Default)]
+struct Counting {
+    rules: usize,
+    events: usize,
+    operands: usize,
+}
+
+impl pol_reference::Observer for Counting {
+    fn wants_operands(&self) -> bool {
+        true
+    }
+    fn rule(&mut self, _: usize) {
+        self.rules += 1;
+    }
+    fn event(&mut self, event: pol_reference::Event<'_>) {
+        self.events += 1;
+        if let pol_reference::Event::If { operands, .. } = event {
+            self.operands += operands.len();
+        }
+    }
+}
+
+/// Observing an evaluation (operands evaluated again included) changes no decision.
+#[test]
+fn every_case_gives_its_expected_decision_when_observed() {
+    let seen_cell = std::cell::RefCell::new(Counting::default());
+    let (count, failures) = run_all(&|program, sources, doc| {
+        let mut observer = Counting::default();
+        let setup = pol_reference::Setup {
+            rules: &|_, _| true,
+            lets: &[],
+        };
+        let decision = pol_reference::evaluate_observed(
+            program,
+            sources,
+            doc,
+            &Default::default(),
+            &setup,
+            &mut observer,
+        );
+        let mut seen = seen_cell.borrow_mut();
+        seen.rules += observer.rules;
+        seen.events += observer.events;
+        seen.operands += observer.operands;
+        Ok(decision)
+    });
+    assert!(count >= 60, "only {count} cases");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    let seen = seen_cell.into_inner();
+    assert!(seen.rules >= count && seen.events > seen.rules && seen.operands > 0);
+}

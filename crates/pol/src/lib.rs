@@ -35,6 +35,7 @@
 
 pub mod audit;
 pub mod config;
+pub mod explain;
 pub mod packs;
 mod policy;
 pub mod render;

@@ -118,16 +118,18 @@ pub struct RuleSelection {
 /// Whether `wanted` names the finding's rule: its `@id` (any case), its name, its
 /// qualified name, or `package.*` for every rule of a package.
 fn names(finding: &Finding, wanted: &str) -> bool {
-    let rule = finding.rule.as_str();
+    names_rule(finding.rule.as_str(), finding.id.as_deref(), wanted)
+}
+
+/// Whether `wanted` names the rule `rule` (qualified name) with this `@id`: its `@id`
+/// (any case), its name, its qualified name, or `package.*`.
+pub fn names_rule(rule: &str, id: Option<&str>, wanted: &str) -> bool {
     if let Some(package) = wanted.strip_suffix(".*") {
         return rule
             .strip_prefix(package)
             .is_some_and(|rest| rest.starts_with('.'));
     }
-    finding
-        .id
-        .as_ref()
-        .is_some_and(|id| id.as_str().eq_ignore_ascii_case(wanted))
+    id.is_some_and(|id| id.eq_ignore_ascii_case(wanted))
         || rule == wanted
         || rule.rsplit('.').next() == Some(wanted)
 }

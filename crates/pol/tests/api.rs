@@ -110,7 +110,9 @@ fn a_test_fails_when_a_let_of_its_package_fails_even_if_no_rule_uses_it() {
     assert_eq!(outcomes.len(), 2);
     assert!(!outcomes[0].passed);
     assert!(
-        outcomes[0].failures[0].contains("runtime error in `p.n`"),
+        outcomes[0].failures[0]
+            .message
+            .contains("runtime error in `p.n`"),
         "{:?}",
         outcomes[0].failures
     );
