@@ -537,11 +537,19 @@ fn run_info(args: &EvalArgs, loaded: &Loaded, format: Format) -> RunInfo {
 fn read_config(
     args: &EvalArgs,
 ) -> Result<(pol::config::Config, Option<std::path::PathBuf>), String> {
-    let path = match &args.config {
+    find_config(args.config.as_ref(), &args.inputs)
+}
+
+/// The project's settings: `config` when given, or the first `pol.toml` in the folder
+/// of the first of `inputs` or above it; and the folder they are relative to.
+pub(crate) fn find_config(
+    config: Option<&PathBuf>,
+    inputs: &[PathBuf],
+) -> Result<(pol::config::Config, Option<std::path::PathBuf>), String> {
+    let path = match config {
         Some(path) => Some(path.clone()),
         None => {
-            let start = args
-                .inputs
+            let start = inputs
                 .iter()
                 .find(|p| p.as_os_str() != "-")
                 .map_or_else(|| PathBuf::from("."), Clone::clone);

@@ -44,6 +44,10 @@ pub struct ExplainArgs {
     /// Which rules run, as `pol eval --level` (default: regular).
     #[arg(long = "level", value_enum, value_name = "LEVEL")]
     rule_level: Option<LevelArg>,
+    /// The project's settings, for the options and the level (default: the first
+    /// `pol.toml` found in the folder of the first input or above it, as `pol eval`).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
     /// When to colour diagnostics.
     #[arg(long, value_enum, default_value_t)]
     color: ColorChoice,
@@ -82,6 +86,21 @@ pub fn run(args: &ExplainArgs) -> u8 {
         eprintln!("error: no input to explain");
         return EXIT_USAGE;
     }
+    // The options and the level of `pol.toml`, checked as `pol eval` checks them.
+    let config = match crate::eval::find_config(args.config.as_ref(), &args.inputs) {
+        Ok((config, _)) => config,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let mut probe = compiled.policy.evaluator();
+    for (name, value) in &config.options {
+        if let Err(e) = probe.set_option(name, value) {
+            eprintln!("error: pol.toml: {e}");
+            return EXIT_USAGE;
+        }
+    }
     let request = pol::explain::Request {
         // `--why-not` alone explains those rules only.
         rules: if args.rule.is_empty() {
@@ -91,7 +110,16 @@ pub fn run(args: &ExplainArgs) -> u8 {
         },
         why_not: args.why_not.clone(),
         max_paths: args.max_paths,
-        level: args.rule_level.map(Into::into).unwrap_or_default(),
+        level: args
+            .rule_level
+            .map(Into::into)
+            .or(config.level)
+            .unwrap_or_default(),
+        options: config
+            .options
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
         ..pol::explain::Request::default()
     };
     let mut text = String::new();

@@ -199,3 +199,45 @@ fn hostile_inputs_are_explained_with_values_cut() {
     assert!(stdout.len() < 20_000, "{} bytes", stdout.len());
     assert!(stdout.contains("xxxx…"), "{stdout}");
 }
+
+/// `pol explain` takes the options and the level of `pol.toml`, as `pol eval` does: a
+/// finding that only an option makes is explained, and a bad option is refused.
+#[test]
+fn explain_applies_the_options_and_level_of_pol_toml() {
+    let workflow = "on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: evil/action@0123456789abcdef0123456789abcdef01234567\n";
+    let dir = common::scratch("explain-config", &[(".github/workflows/ci.yml", workflow)]);
+    let args = ["explain", ".github/workflows/ci.yml", "--rule", "GHA041"];
+    let out = common::pol_in(&dir, &args);
+    common::assert_code(&out, 0);
+    assert!(
+        common::text(&out.stdout).contains("no finding"),
+        "no list, no finding:\n{}",
+        common::text(&out.stdout)
+    );
+    std::fs::write(
+        dir.join("pol.toml"),
+        "[packs.github]\nallowed_actions = [\"actions/*\"]\n",
+    )
+    .unwrap();
+    let out = common::pol_in(&dir, &args);
+    common::assert_code(&out, 0);
+    let said = common::text(&out.stdout);
+    assert!(said.contains("fired once"), "{said}");
+    assert!(said.contains("is not in the allowed actions"), "{said}");
+    // The same finding as pol eval's.
+    let eval = common::pol_in(&dir, &["eval", ".", "--only", "GHA041"]);
+    assert!(common::text(&eval.stdout).contains("is not in the allowed actions"));
+
+    std::fs::write(
+        dir.join("pol.toml"),
+        "[packs.github]\nallowed_actions = 3\n",
+    )
+    .unwrap();
+    let out = common::pol_in(&dir, &args);
+    common::assert_code(&out, 2);
+    assert!(
+        common::text(&out.stderr).contains("pol.toml"),
+        "{}",
+        common::text(&out.stderr)
+    );
+}

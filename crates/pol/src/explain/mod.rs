@@ -37,6 +37,11 @@ pub struct Request {
     pub level: crate::suppress::Level,
     /// The evaluator's resource limits.
     pub limits: pol_reference::Options,
+    /// Values of `@option` lets, by qualified name (`pack.github.trusted_owners`), as
+    /// `pol.toml` sets them for `pol eval`. A name that is no option of the program is
+    /// left out: check the options first with `Evaluator::set_option`, as `pol eval`
+    /// and `pol explain` do.
+    pub options: Vec<(String, serde_json::Value)>,
 }
 
 impl Default for Request {
@@ -51,6 +56,7 @@ impl Default for Request {
             max_value_chars: 80,
             level: crate::suppress::Level::Regular,
             limits: pol_reference::Options::default(),
+            options: Vec::new(),
         }
     }
 }
@@ -244,9 +250,20 @@ pub fn explain(
         }
     }
     let mut recorder = Recorder::new(hir, sources, request, &explained, &asked);
+    let lets: Vec<(crate::hir::LetId, serde_json::Value)> = request
+        .options
+        .iter()
+        .filter_map(|(name, value)| {
+            let index = hir
+                .lets
+                .iter()
+                .position(|l| l.option && l.info.qualified == *name)?;
+            Some((crate::hir::LetId(u32::try_from(index).ok()?), value.clone()))
+        })
+        .collect();
     let setup = pol_reference::Setup {
         rules: &|i, _| not_run.get(i).is_some_and(Option::is_none),
-        lets: &[],
+        lets: &lets,
     };
     pol_reference::evaluate_observed(hir, sources, doc, &request.limits, &setup, &mut recorder);
     let mut rules = recorder.finish();
