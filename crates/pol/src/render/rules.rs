@@ -31,24 +31,15 @@ impl RuleMeta {
 
     /// The first sentence of the docs, on one line (the name when there are none).
     pub fn summary(&self) -> String {
-        let Some(docs) = &self.docs else {
-            return self.name.clone();
-        };
-        let paragraph = docs.split("\n\n").next().unwrap_or("");
-        let text = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
-        let end = text
-            .match_indices(". ")
-            .find(|(i, _)| {
-                text.get(i + 2..)
-                    .and_then(|rest| rest.chars().next())
-                    .is_some_and(char::is_uppercase)
-            })
-            .map_or(text.len(), |(i, _)| i);
-        let sentence = text.get(..end).unwrap_or(&text).trim_end_matches('.');
+        let sentence = self
+            .docs
+            .as_deref()
+            .map(crate::packs::first_sentence)
+            .unwrap_or_default();
         if sentence.is_empty() {
             self.name.clone()
         } else {
-            sentence.to_owned()
+            sentence
         }
     }
 }
