@@ -44,6 +44,9 @@ pub const FILES: &[PackFile] = &[
     pack_file!("github", "github/action_expr.pol"),
     pack_file!("dependabot", "dependabot/dependabot.pol"),
     pack_file!("kubernetes", "kubernetes/kubernetes.pol"),
+    pack_file!("kubernetes", "kubernetes/pss.pol"),
+    pack_file!("kubernetes", "kubernetes/workloads.pol"),
+    pack_file!("kubernetes", "kubernetes/rbac.pol"),
     pack_file!("terraform", "terraform/terraform.pol"),
     pack_file!("gitlab", "gitlab/gitlab.pol"),
 ];
