@@ -283,6 +283,10 @@ fn quadratic_membership_stops_at_the_step_budget() {
             "eval",
             "--max-steps",
             "1000000",
+            // Only the step budget may stop it (a loaded machine running the debug
+            // build could otherwise reach the default time limit first).
+            "--timeout",
+            "600s",
             "-p",
             "policy.pol",
             "input.json",
