@@ -171,7 +171,11 @@ impl Emitter<'_, '_> {
                 shown(&path)
             )),
             Some(path) => match self.target(&path) {
-                None => Some(format!("{} could not be found", shown(&path))),
+                None => {
+                    let message = format!("{} could not be found in this file", shown(&path));
+                    self.resolver.not_here(id, message);
+                    None
+                }
                 Some(target) => {
                     self.references.push(path);
                     let node = self.tree(&target);

@@ -13,9 +13,12 @@
 //! the place it is written (an image inherited from a hidden template is on the
 //! template's line), and its path is where it ends up (`build.image`).
 //!
-//! Cycles, names that are not in the file, nesting too deep, malformed `extends:` or
-//! `!reference` are [`Problem`]s at the place they are written: GitLab rejects such a
-//! file, and the evaluation fails closed with them. The copies resolving makes are
+//! Cycles, nesting too deep, malformed `extends:` or `!reference` are [`Problem`]s at
+//! the place they are written: GitLab rejects such a file, and the evaluation fails
+//! closed with them. A name that is not in the file is only noted
+//! ([`Resolved::unresolved`]): the file may be one that a pipeline includes, whose
+//! templates are in another file (pol does not follow `include:`); the job keeps its
+//! own values, and the reference becomes `null`. The copies resolving makes are
 //! bounded by [`LoadLimits::max_alias_nodes`], as YAML aliases' are, and the
 //! document by [`LoadLimits::max_nodes`] and [`LoadLimits::max_depth`].
 
@@ -61,8 +64,13 @@ pub struct Resolved {
     /// The resolved document; `None` when there was nothing to resolve, or resolving
     /// went over a limit (evaluate the document as it is, with the problems).
     pub document: Option<Document>,
-    /// What could not be resolved, each once.
+    /// What keeps the file from resolving (cycles, nesting too deep, malformed
+    /// values, limits), each once: GitLab rejects such a file.
     pub problems: Vec<Problem>,
+    /// Names of parents and references that are not in this file, each once: not
+    /// errors, since a file a pipeline includes may use what another file defines
+    /// (pol does not follow `include:`); the values they would bring are not there.
+    pub unresolved: Vec<Problem>,
 }
 
 impl Resolved {
@@ -116,6 +124,7 @@ pub fn resolve(doc: &Document, limits: &LoadLimits) -> Resolved {
     Resolved {
         document,
         problems: resolver.problems,
+        unresolved: resolver.unresolved,
     }
 }
 
@@ -128,6 +137,7 @@ struct Resolver<'d> {
     /// Each root entry after `extends:`, with the levels of `extends:` below it.
     memo: HashMap<KeyId, (Tree, usize)>,
     problems: Vec<Problem>,
+    unresolved: Vec<Problem>,
     reported: HashSet<String>,
     /// Entries merged so far, and the most allowed.
     work: usize,
@@ -144,6 +154,7 @@ impl<'d> Resolver<'d> {
             extends: doc.key_id(EXTENDS),
             memo: HashMap::new(),
             problems: Vec::new(),
+            unresolved: Vec::new(),
             reported: HashSet::new(),
             work: 0,
             cap: limits.max_alias_nodes,
@@ -155,6 +166,16 @@ impl<'d> Resolver<'d> {
     fn problem(&mut self, node: NodeId, message: String) {
         if self.reported.insert(message.clone()) {
             self.problems.push(Problem {
+                message,
+                position: self.doc.position(node),
+            });
+        }
+    }
+
+    /// Notes a name that is not in this file, at `node`, once.
+    fn not_here(&mut self, node: NodeId, message: String) {
+        if self.reported.insert(message.clone()) {
+            self.unresolved.push(Problem {
                 message,
                 position: self.doc.position(node),
             });
@@ -225,7 +246,7 @@ impl<'d> Resolver<'d> {
             .key_id(target)
             .and_then(|k| Some((k, *self.roots.get(&k)?)))
         else {
-            self.problem(
+            self.not_here(
                 at,
                 format!("job `{name}`: `extends` names `{target}`, which is not in this file"),
             );

@@ -125,35 +125,38 @@ fn missing_and_malformed_parents_are_problems_at_their_place() {
     let original =
         doc("job:\n  extends: [.nope, .ok]\n  script: x\n.ok: {image: a}\nbad: {extends: 3}\n");
     let r = resolve(&original, &LoadLimits::DEFAULT);
-    let messages: Vec<_> = r
-        .problems
-        .iter()
-        .map(|p| (p.message.as_str(), p.position.map(|p| p.line)))
-        .collect();
+    let shown = |problems: &[Problem]| -> Vec<(String, Option<u32>)> {
+        problems
+            .iter()
+            .map(|p| (p.message.clone(), p.position.map(|p| p.line)))
+            .collect()
+    };
     assert_eq!(
-        messages,
-        [
-            (
-                "job `job`: `extends` names `.nope`, which is not in this file",
-                Some(2)
-            ),
-            (
-                "job `bad`: `extends` must be a job name or a list of them",
-                Some(5)
-            ),
-        ]
+        shown(&r.problems),
+        [(
+            "job `bad`: `extends` must be a job name or a list of them".to_owned(),
+            Some(5)
+        )]
+    );
+    // A name not in the file is no error: it may be in a file the pipeline includes.
+    assert_eq!(
+        shown(&r.unresolved),
+        [(
+            "job `job`: `extends` names `.nope`, which is not in this file".to_owned(),
+            Some(2)
+        )]
     );
     // The parents that exist are still merged.
     let doc = r.document.expect("resolved");
     assert_eq!(doc.str_at(at(&doc, "job.image")), Some("a"));
     let errors = Resolved {
-        document: None,
         problems: r.problems,
+        ..Resolved::default()
     }
     .errors(&original);
     assert_eq!(
         (errors[0].rule.as_str(), errors[0].policy.line),
-        ("gitlab-ci", 2)
+        ("gitlab-ci", 5)
     );
 }
 
@@ -269,13 +272,16 @@ fn references_see_the_file_after_extends_and_nest() {
 
 #[test]
 fn bad_references_are_problems() {
-    let (json, problems) = resolved(
-        "a: {script: !reference [.none, script]}\nb: {script: !reference [b, script]}\nc: {script: !reference []}\nd: {script: !reference [.x, 1]}\n",
+    let text = "a: {script: !reference [.none, script]}\nb: {script: !reference [b, script]}\nc: {script: !reference []}\nd: {script: !reference [.x, 1]}\n";
+    let r = resolve(&doc(text), &LoadLimits::DEFAULT);
+    assert_eq!(
+        r.unresolved[0].message,
+        "!reference [.none, script] could not be found in this file"
     );
+    let (json, problems) = resolved(text);
     assert_eq!(
         problems,
         [
-            "!reference [.none, script] could not be found",
             "!reference [b, script] is part of a circular chain",
             "`!reference` must be a list of names (`!reference [.job, key]`)",
         ]
