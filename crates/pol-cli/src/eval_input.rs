@@ -71,6 +71,8 @@ pub fn evaluate(
         }
     };
     let sha256 = reading.hash.then(|| pol::Digest::of(text.text.as_bytes()));
+    // Resolving a document of its kind (GitLab CI's `extends:`) builds within them too.
+    evaluator.set_load_limits(input.load_limits());
     let comments = if text.text.contains("pol: ignore") {
         pol::suppress::Comments::scan(&text.text)
     } else {

@@ -217,6 +217,7 @@ impl<'t> Builder<'t> {
                 root: NodeId(0),
                 read_skipped: ReadFlag::default(),
                 big: crate::document::BigObjects::default(),
+                tags: Vec::new(),
             },
             key_cache: [u32::MAX; KEY_CACHE],
             key_meta: s.key_meta,
@@ -545,6 +546,37 @@ impl<'t> Builder<'t> {
             root: doc.root,
             read_skipped: ReadFlag::default(),
             big: crate::document::BigObjects::default(),
+            tags: std::mem::take(&mut doc.tags),
+        }
+    }
+
+    /// Records the YAML tag of `node` (the last node added, so that the tags stay
+    /// sorted by node).
+    pub(crate) fn tag(&mut self, node: NodeId, tag: &str) {
+        if self.doc.tags.last().is_none_or(|(last, _)| *last < node) {
+            self.doc.tags.push((node, tag.into()));
+        }
+    }
+
+    /// Adds a scalar node with the payload of `node`, a scalar or a placeholder of
+    /// `from` (another document; a string's text is copied), at `pos`.
+    pub(crate) fn scalar_like(
+        &mut self,
+        from: &Document,
+        node: NodeId,
+        pos: u32,
+    ) -> Result<NodeId> {
+        let Some(&source) = from.nodes.get(node.0 as usize) else {
+            return self.add(Kind::Null, 0, 0, pos);
+        };
+        match source.kind() {
+            Kind::Str => {
+                let text = from.strings.get(source.range()).unwrap_or("");
+                let (offset, len) = self.push_str(text)?;
+                self.add(Kind::Str, offset, len, pos)
+            }
+            Kind::List | Kind::Object => self.add(Kind::Null, 0, 0, pos),
+            kind => self.add(kind, source.a, source.b, pos),
         }
     }
 

@@ -197,6 +197,9 @@ pub struct Document {
     /// of a huge object is a binary search, not a scan (an input of a million keys read
     /// in a loop would otherwise take a million times a million steps).
     pub(crate) big: BigObjects,
+    /// The YAML tags other than the core schema's (`!reference`, `!Ref`, ...) of the
+    /// nodes that have one, by node id (increasing).
+    pub(crate) tags: Vec<(NodeId, Box<str>)>,
 }
 
 /// Objects with more entries than this are searched through a sorted copy.
@@ -248,7 +251,25 @@ impl Document {
             root: NodeId(0),
             read_skipped: ReadFlag::default(),
             big: BigObjects::default(),
+            tags: Vec::new(),
         }
+    }
+
+    /// The YAML tag of a node, when it has one that is not the core schema's: a local
+    /// tag as written (`!reference`), or a global tag in full. Core tags (`!!str`, ...)
+    /// and the non-specific `!` only decide a scalar's type and are not kept; JSON and
+    /// TOML nodes have none.
+    pub fn tag(&self, id: NodeId) -> Option<&str> {
+        if self.tags.is_empty() {
+            return None;
+        }
+        let i = self.tags.binary_search_by_key(&id, |(n, _)| *n).ok()?;
+        self.tags.get(i).map(|(_, tag)| &**tag)
+    }
+
+    /// Whether any node has a tag ([`Document::tag`]).
+    pub fn has_tags(&self) -> bool {
+        !self.tags.is_empty()
     }
 
     /// The root node.
@@ -614,6 +635,7 @@ impl Document {
             + self.strings.capacity()
             + self.keys.capacity() * size_of::<(u32, u32)>()
             + self.key_table.capacity() * size_of::<u32>()
+            + self.tags.iter().map(|(_, t)| 24 + t.len()).sum::<usize>()
             + self.lines.heap_size()
     }
 

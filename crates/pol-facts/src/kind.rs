@@ -212,6 +212,19 @@ pub fn detect(path: Option<&Path>, doc: &Document) -> Option<&'static str> {
         .or_else(|| kind_of_document(doc))
 }
 
+/// What a document of kind `kind` is evaluated as, when that is not the document as
+/// loaded: for `gitlab-ci`, the file with its `extends:` and `!reference` tags
+/// resolved ([`crate::gitlab`]). `None` when the document is evaluated as it is (no
+/// allocation: only the presence of keys and tags is looked at).
+pub fn resolve(
+    doc: &Document,
+    kind: Option<&str>,
+    limits: &crate::LoadLimits,
+) -> Option<crate::gitlab::Resolved> {
+    (kind == Some(GITLAB_CI) && crate::gitlab::needs_resolving(doc))
+        .then(|| crate::gitlab::resolve(doc, limits))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

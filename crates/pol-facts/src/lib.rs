@@ -20,6 +20,7 @@ mod builder;
 pub mod decision;
 mod document;
 mod error;
+pub mod gitlab;
 mod json;
 pub mod kind;
 mod limits;

@@ -49,6 +49,9 @@ pub const FILES: &[PackFile] = &[
     pack_file!("kubernetes", "kubernetes/rbac.pol"),
     pack_file!("terraform", "terraform/terraform.pol"),
     pack_file!("gitlab", "gitlab/gitlab.pol"),
+    pack_file!("gitlab", "gitlab/includes.pol"),
+    pack_file!("gitlab", "gitlab/jobs.pol"),
+    pack_file!("gitlab", "gitlab/secrets.pol"),
 ];
 
 /// Where the shipped packs' rules are documented: `docs/rules.md` in pol's repository.

@@ -63,13 +63,21 @@ impl Builder<'_> {
                 .unwrap_or(NO_POSITION)
         });
         let kind = node.kind();
+        let tag = self.doc.tag(source).map(str::to_owned);
         if !matches!(kind, Kind::List | Kind::Object) {
-            return self.alloc(kind, parent, node.a, node.b, pos);
+            let copy = self.alloc(kind, parent, node.a, node.b, pos)?;
+            if let Some(tag) = tag {
+                self.tag(copy, &tag);
+            }
+            return Ok(copy);
         }
         if level > self.max_depth {
             return Err(self.too_deep());
         }
         let copy = self.alloc(kind, parent, 0, 0, pos)?;
+        if let Some(tag) = tag {
+            self.tag(copy, &tag);
+        }
         let (start, len) = if kind == Kind::List {
             let children = self.doc.items_of(source).to_vec();
             let mut copies = Vec::with_capacity(children.len());

@@ -104,8 +104,10 @@ impl<'t> DocumentLoader<'t> {
                 self.scalar(value, style, anchor, tag.as_deref(), pos)
             }
             Event::Alias(anchor) => self.alias(anchor, pos),
-            Event::SequenceStart(anchor, _) => self.open(false, anchor, pos),
-            Event::MappingStart(anchor, _) => self.open(true, anchor, pos),
+            Event::SequenceStart(anchor, tag) => {
+                self.open(false, anchor, kept(tag.as_deref()), pos)
+            }
+            Event::MappingStart(anchor, tag) => self.open(true, anchor, kept(tag.as_deref()), pos),
             Event::SequenceEnd | Event::MappingEnd => self.close(),
             _ => Ok(()),
         }
@@ -133,6 +135,9 @@ impl<'t> DocumentLoader<'t> {
         }
         let typed = resolve(&value, style, tag)?;
         let node = built(self.builder.scalar(typed, pos))?;
+        if let Some(tag) = kept(tag) {
+            self.builder.tag(node, &tag);
+        }
         if anchor != 0 {
             self.anchors.insert(anchor, node);
         }
@@ -160,9 +165,12 @@ impl<'t> DocumentLoader<'t> {
         self.complete(role, node)
     }
 
-    fn open(&mut self, object: bool, anchor: usize, pos: u32) -> Step {
+    fn open(&mut self, object: bool, anchor: usize, tag: Option<String>, pos: u32) -> Step {
         let role = self.role();
-        built(self.builder.open(object, pos))?;
+        let node = built(self.builder.open(object, pos))?;
+        if let Some(tag) = tag {
+            self.builder.tag(node, &tag);
+        }
         self.frames.push(Frame {
             role,
             anchor,
@@ -229,6 +237,16 @@ impl<'t> DocumentLoader<'t> {
         }
         Ok(())
     }
+}
+
+/// The tag a node keeps ([`Document::tag`]): any but the core schema's and the
+/// non-specific `!`; a local tag as written (`!reference`), a global one in full.
+fn kept(tag: Option<&Tag>) -> Option<String> {
+    let tag = tag?;
+    if tag.is_yaml_core_schema() || (tag.handle == "!" && tag.suffix.is_empty()) {
+        return None;
+    }
+    Some(format!("{}{}", tag.handle, tag.suffix))
 }
 
 /// The text of a key that is not a plain scalar: a string as it is, anything else as

@@ -123,6 +123,14 @@ impl<'t, 's> ShapedLoader<'t, 's> {
     fn event(&mut self, event: Event<'t>, pos: u32, scratch: &mut SkipScratch<'t>) -> Option<()> {
         match &event {
             Event::Alias(_) => return None,
+            // GitLab CI's `!reference` may copy any value, read by a rule or not.
+            Event::Scalar(_, _, _, Some(tag))
+            | Event::SequenceStart(_, Some(tag))
+            | Event::MappingStart(_, Some(tag))
+                if crate::gitlab::is_reference_tag(tag.handle.as_str(), tag.suffix.as_str()) =>
+            {
+                return None;
+            }
             Event::Scalar(_, _, anchor, _)
             | Event::SequenceStart(anchor, _)
             | Event::MappingStart(anchor, _)
@@ -157,6 +165,11 @@ impl<'t, 's> ShapedLoader<'t, 's> {
                         return None;
                     };
                     if *style == ScalarStyle::Plain && tag.is_none() && value == "<<" {
+                        return None;
+                    }
+                    // A job's `extends` (GitLab CI) merges other jobs' values into it:
+                    // the resolution (`gitlab.rs`) needs the document whole.
+                    if value == crate::gitlab::EXTENDS && self.inner.builder.depth() == 2 {
                         return None;
                     }
                     self.pending = self.shape.field(parent, value);

@@ -111,6 +111,8 @@ pub struct Evaluator<'p> {
     disabled: Vec<bool>,
     /// The time spent computing each let, when profiling (`pol bench`).
     let_profile: Option<Box<profile::LetProfile>>,
+    /// What resolving a document of its kind may build (`evaluate_kind`).
+    load_limits: pol_facts::LoadLimits,
 }
 
 impl<'p> Evaluator<'p> {
@@ -140,6 +142,7 @@ impl<'p> Evaluator<'p> {
             ret: Value::Null,
             let_profile: None,
             disabled: Vec::new(),
+            load_limits: pol_facts::LoadLimits::DEFAULT,
         }
     }
 

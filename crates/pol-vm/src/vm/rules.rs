@@ -17,8 +17,29 @@ impl Evaluator<'_> {
     /// for a document of no known kind): only the rules of that kind
     /// (`RuleInfo::doc_kinds`, from the `@kind` of their package's `input:` type) and
     /// the rules without a kind run.
+    ///
+    /// A document of a kind that is resolved before rules run is evaluated resolved
+    /// ([`pol_facts::kind::resolve`]: GitLab CI's `extends:` and `!reference`), within
+    /// the limits of [`Evaluator::set_load_limits`]; what cannot be resolved is a
+    /// runtime error of the decision, which then does not allow.
     pub fn evaluate_kind(&mut self, doc: &Document, kind: Option<&str>) -> Decision {
-        self.evaluate_rules(doc, Some(kind))
+        let Some(resolved) = pol_facts::kind::resolve(doc, kind, &self.load_limits) else {
+            return self.evaluate_rules(doc, Some(kind));
+        };
+        let target = resolved.document.as_ref().unwrap_or(doc);
+        let mut decision = self.evaluate_rules(target, Some(kind));
+        let mut errors = resolved.errors(doc);
+        errors.append(&mut decision.errors);
+        decision.errors = errors;
+        decision.finish();
+        decision
+    }
+
+    /// Sets the limits that resolving a document of its kind in
+    /// [`Evaluator::evaluate_kind`] builds within (the copies that `extends:` and
+    /// `!reference` make count against `max_alias_nodes`); the defaults otherwise.
+    pub fn set_load_limits(&mut self, limits: pol_facts::LoadLimits) {
+        self.load_limits = limits;
     }
 
     /// [`Evaluator::evaluate`] (`kind` is `None`), or [`Evaluator::evaluate_kind`].

@@ -196,6 +196,13 @@ pub fn explain(
     kind: Option<&str>,
     request: &Request,
 ) -> Result<Explanation, UnknownRule> {
+    // Explained as `pol eval` evaluates it: resolved as its kind is (GitLab CI's
+    // `extends:`); what does not resolve is `pol eval`'s to report.
+    let resolved = pol_facts::kind::resolve(doc, kind, &pol_facts::LoadLimits::DEFAULT);
+    let doc = resolved
+        .as_ref()
+        .and_then(|r| r.document.as_ref())
+        .unwrap_or(doc);
     let hir = &compiled.hir;
     let names = |wanted: &[String]| -> Result<Vec<bool>, UnknownRule> {
         let mut chosen = vec![wanted.is_empty(); hir.rules.len()];

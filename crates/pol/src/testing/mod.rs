@@ -127,6 +127,7 @@ pub fn run_tests_with(
                 }),
             TestInput::File { path, span } => load_file(path, span.file),
         };
+        let doc = doc.and_then(|doc| resolved_as_kind(compiled, &package, doc));
         // A test that sets options gets an evaluator of its own: the others see the
         // defaults.
         let mut own = None;
@@ -159,6 +160,38 @@ pub fn run_tests_with(
         filtered_out,
         coverage: coverage.map(coverage::Measure::finish),
     }
+}
+
+/// The test's input as `pol eval` evaluates a document of the package's kind (the one
+/// kind of its rules, if they have one): GitLab CI's `extends:` and `!reference`
+/// resolved ([`pol_facts::kind::resolve`]); what does not resolve fails the test.
+fn resolved_as_kind(compiled: &Compiled, package: &str, doc: Document) -> Result<Document, String> {
+    let prefix = format!("{package}.");
+    let rules = compiled.policy.rules();
+    let mut kinds = rules
+        .iter()
+        .filter(|r| {
+            r.name
+                .strip_prefix(&prefix)
+                .is_some_and(|n| !n.contains('.'))
+        })
+        .map(|r| r.doc_kinds.as_slice());
+    let Some([kind]) = kinds.next() else {
+        return Ok(doc);
+    };
+    if !kinds.all(|k| k == std::slice::from_ref(kind)) {
+        return Ok(doc);
+    }
+    let Some(resolved) =
+        pol_facts::kind::resolve(&doc, Some(kind), &pol_facts::LoadLimits::DEFAULT)
+    else {
+        return Ok(doc);
+    };
+    if let Some(problem) = resolved.problems.first() {
+        let line = problem.position.map_or(0, |p| p.line);
+        return Err(format!("line {line}: {}", problem.message));
+    }
+    Ok(resolved.document.unwrap_or(doc))
 }
 
 /// Sets the test's `option name = value`s; a value the option cannot take is a failure.
