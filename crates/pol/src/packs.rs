@@ -46,6 +46,8 @@ pub const FILES: &[PackFile] = &[
     pack_file!("kubernetes", "kubernetes/kubernetes.pol"),
     pack_file!("terraform", "terraform/terraform.pol"),
     pack_file!("gitlab", "gitlab/gitlab.pol"),
+    pack_file!("docker", "docker/docker.pol"),
+    pack_file!("docker", "docker/packages.pol"),
 ];
 
 /// Where the shipped packs' rules are documented: `docs/rules.md` in pol's repository.
