@@ -14,6 +14,11 @@ pub(crate) struct StdModule {
 /// Every std module, by package name.
 pub(crate) const MODULES: &[StdModule] = &[
     StdModule {
+        package: "std.docker",
+        file_name: "<std>/docker.pol",
+        source: include_str!("../../../stdlib/std/docker.pol"),
+    },
+    StdModule {
         package: "std.github",
         file_name: "<std>/github.pol",
         source: include_str!("../../../stdlib/std/github.pol"),

@@ -303,7 +303,7 @@ pub fn load_test_input(folder: &Path, path: &str) -> Result<Document, String> {
     let full = folder.join(path);
     let text = std::fs::read_to_string(&full)
         .map_err(|e| format!("cannot read `{}`: {}", full.display(), describe_io(&e)))?;
-    let format = Format::from_path(&full).unwrap_or_else(|| sniff(&text));
+    let format = pol::kind::format_of_path(&full).unwrap_or_else(|| sniff(&text));
     let mut docs =
         pol::load(&text, format, Some(&display_name(&full))).map_err(|e| e.to_string())?;
     match docs.len() {

@@ -20,7 +20,7 @@ pub struct Kind {
 /// How the files of a kind are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reader {
-    /// As JSON, YAML or TOML (by extension, or as the kind says).
+    /// As JSON, YAML or TOML (by extension, or as the kind says), or as a Dockerfile.
     Data(Format),
     /// By a reader pol does not have yet: files of the kind are found, reported and
     /// skipped, never read as data by guess.
@@ -79,7 +79,7 @@ pub const KINDS: &[Kind] = &[
     Kind {
         name: DOCKERFILE,
         description: "Dockerfile",
-        reader: Reader::NotYet,
+        reader: Reader::Data(Format::Dockerfile),
     },
     Kind {
         name: TERRAFORM,
@@ -153,8 +153,8 @@ pub fn kind_of_path(path: &Path) -> Option<&'static str> {
 }
 
 /// How the file at `path` is read, if pol reads it as data: by its extension (`.json`,
-/// `.yaml`, `.yml`, `.toml`), else as the kind its path names reads (`Dockerfile` and
-/// `.tf` files have no data reader: `None`).
+/// `.yaml`, `.yml`, `.toml`), else as the kind its path names reads (a Dockerfile as a
+/// Dockerfile; `.tf` files have no reader yet: `None`).
 pub fn format_of_path(path: &Path) -> Option<Format> {
     Format::from_path(path).or_else(|| kind_of_path(path).and_then(kind_named)?.format())
 }

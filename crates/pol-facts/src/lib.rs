@@ -1,7 +1,7 @@
 //! Input documents and decisions: the data that goes into and comes out of an
 //! evaluation.
 //!
-//! - [`load`] reads JSON, YAML or TOML text into [`Document`]s: immutable arenas of
+//! - [`load`] reads JSON, YAML or TOML text, or a Dockerfile, into [`Document`]s: immutable arenas of
 //!   nodes that the VM reads through [`NodeId`]s and interned [`KeyId`]s, and that know
 //!   each node's [`Position`] in the file and its path from the root.
 //! - [`load_shaped`] loads only the parts of a document a [`Shape`] says a program can
@@ -18,6 +18,7 @@
 
 mod builder;
 pub mod decision;
+mod dockerfile;
 mod document;
 mod error;
 pub mod gitlab;
@@ -56,6 +57,9 @@ pub enum Format {
     Yaml,
     /// TOML.
     Toml,
+    /// A Dockerfile, read into facts (`docs/inputs.md`, "Dockerfiles"). No extension
+    /// names it: the path (`Dockerfile`, `*.Dockerfile`, ...) or `--kind` does.
+    Dockerfile,
 }
 
 impl Format {

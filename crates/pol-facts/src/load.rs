@@ -8,7 +8,7 @@ use crate::error::LoadError;
 use crate::limits::{Limit, LoadLimits, Over};
 use crate::shape::Shape;
 use crate::yaml::Handout;
-use crate::{Format, json, toml, yaml};
+use crate::{Format, dockerfile, json, toml, yaml};
 
 /// Loads the documents of `text` and hands each to `each` as soon as it is loaded:
 /// exactly one for JSON and TOML, one per document of a YAML stream, which is never
@@ -50,6 +50,12 @@ pub fn load_each(
         (Format::Json, Some(shape)) => json::load_shaped(text, file, shape, limits)?,
         (Format::Toml, None) => toml::load(text, file, limits)?,
         (Format::Toml, Some(shape)) => toml::load_shaped(text, file, shape, limits)?,
+        // A Dockerfile is read whole: its facts are small, and built from the words of
+        // its lines rather than kept in the text.
+        (Format::Dockerfile, _) => match dockerfile::load(text, file, limits)? {
+            Some(doc) => doc,
+            None => return Ok(0),
+        },
     };
     // TOML text without content is an empty table: no document, as a YAML stream
     // without content (a TOML file cannot write an empty table any other way).

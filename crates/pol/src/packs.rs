@@ -52,6 +52,8 @@ pub const FILES: &[PackFile] = &[
     pack_file!("gitlab", "gitlab/includes.pol"),
     pack_file!("gitlab", "gitlab/jobs.pol"),
     pack_file!("gitlab", "gitlab/secrets.pol"),
+    pack_file!("docker", "docker/docker.pol"),
+    pack_file!("docker", "docker/packages.pol"),
 ];
 
 /// Where the shipped packs' rules are documented: `docs/rules.md` in pol's repository.

@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 
 /// Corpus folder, example policy, and the least number of files expected in the folder
 /// (so that a moved or emptied corpus fails instead of passing on nothing).
-/// `dockerfile/` is not a kind pol reads.
+/// `dockerfile/` has no example policy: the Docker pack runs on it (`packs_corpus.rs`),
+/// and pol-facts pins the reader's facts for it (`dockerfile_corpus.rs`).
 const KINDS: &[(&str, &str, usize)] = &[
     ("github-actions", "github_actions.pol", 200),
     ("kubernetes", "kubernetes.pol", 100),
