@@ -45,6 +45,10 @@ pub const FILES: &[PackFile] = &[
     pack_file!("dependabot", "dependabot/dependabot.pol"),
     pack_file!("kubernetes", "kubernetes/kubernetes.pol"),
     pack_file!("terraform", "terraform/terraform.pol"),
+    pack_file!("terraform", "terraform/network.pol"),
+    pack_file!("terraform", "terraform/storage.pol"),
+    pack_file!("terraform", "terraform/iam.pol"),
+    pack_file!("terraform", "terraform/logging.pol"),
     pack_file!("gitlab", "gitlab/gitlab.pol"),
 ];
 
