@@ -112,7 +112,9 @@ fn the_packs_on_the_terraform_configurations_find_what_is_pinned() {
             let decision = evaluator.evaluate_kind(doc, kind);
             assert!(decision.errors.is_empty(), "{name}: {:?}", decision.errors);
             for f in decision.violations.iter().chain(&decision.warnings) {
-                let id = f.id.as_ref().map_or(f.rule.to_string(), |id| id.to_string());
+                let id =
+                    f.id.as_ref()
+                        .map_or(f.rule.to_string(), |id| id.to_string());
                 let line = f.location.as_ref().map_or(0, |l| l.line);
                 lines.push(format!("{name}:{line} {id} {}", f.message));
             }
