@@ -33,6 +33,11 @@ pub(crate) const MODULES: &[StdModule] = &[
         file_name: "<std>/kind.pol",
         source: include_str!("../../../stdlib/std/kind.pol"),
     },
+    StdModule {
+        package: "std.terraform",
+        file_name: "<std>/terraform.pol",
+        source: include_str!("../../../stdlib/std/terraform.pol"),
+    },
 ];
 
 /// The std module that `import <package>` names, if there is one.

@@ -199,6 +199,8 @@ pub enum InputFormat {
     Yaml,
     /// TOML.
     Toml,
+    /// Terraform configuration (HCL, or Terraform's JSON syntax).
+    Hcl,
 }
 
 impl From<InputFormat> for pol::Format {
@@ -207,6 +209,7 @@ impl From<InputFormat> for pol::Format {
             InputFormat::Json => pol::Format::Json,
             InputFormat::Yaml => pol::Format::Yaml,
             InputFormat::Toml => pol::Format::Toml,
+            InputFormat::Hcl => pol::Format::Hcl,
         }
     }
 }
@@ -220,6 +223,8 @@ pub enum EvalInputFormat {
     Yaml,
     /// TOML.
     Toml,
+    /// Terraform configuration (HCL, or Terraform's JSON syntax).
+    Hcl,
     /// One JSON document a line (audit streams), each evaluated alone.
     Ndjson,
 }
@@ -230,6 +235,7 @@ impl From<EvalInputFormat> for pol::Format {
             EvalInputFormat::Json | EvalInputFormat::Ndjson => pol::Format::Json,
             EvalInputFormat::Yaml => pol::Format::Yaml,
             EvalInputFormat::Toml => pol::Format::Toml,
+            EvalInputFormat::Hcl => pol::Format::Hcl,
         }
     }
 }

@@ -83,8 +83,8 @@ pub const KINDS: &[Kind] = &[
     },
     Kind {
         name: TERRAFORM,
-        description: "Terraform configuration (HCL)",
-        reader: Reader::NotYet,
+        description: "Terraform configuration (HCL, .tf and .tf.json)",
+        reader: Reader::Data(Format::Hcl),
     },
 ];
 
@@ -105,7 +105,8 @@ pub fn kind_named(name: &str) -> Option<&'static Kind> {
 
 /// The kind a path names whatever its content: a workflow under `.github/workflows/`,
 /// `action.yml`, `.github/dependabot.yml`, `.gitlab-ci.yml`, Dockerfiles
-/// (`Dockerfile`, `Containerfile`, `*.Dockerfile`, `Dockerfile.*`) and `.tf` files.
+/// (`Dockerfile`, `Containerfile`, `*.Dockerfile`, `Dockerfile.*`), `.tf` and `.tf.json`
+/// files.
 /// `None` when the path alone does not tell (the content may).
 pub fn kind_of_path(path: &Path) -> Option<&'static str> {
     let name = path.file_name()?.to_str()?;
@@ -129,7 +130,7 @@ pub fn kind_of_path(path: &Path) -> Option<&'static str> {
     {
         return Some(DOCKERFILE);
     }
-    if ext.as_deref() == Some("tf") {
+    if ext.as_deref() == Some("tf") || lower.ends_with(".tf.json") {
         return Some(TERRAFORM);
     }
     if !yaml {
@@ -153,8 +154,8 @@ pub fn kind_of_path(path: &Path) -> Option<&'static str> {
 }
 
 /// How the file at `path` is read, if pol reads it as data: by its extension (`.json`,
-/// `.yaml`, `.yml`, `.toml`), else as the kind its path names reads (a Dockerfile as a
-/// Dockerfile; `.tf` files have no reader yet: `None`).
+/// `.yaml`, `.yml`, `.toml`, `.tf`, `.tf.json`), else as the kind its path names reads
+/// (a Dockerfile as a Dockerfile).
 pub fn format_of_path(path: &Path) -> Option<Format> {
     Format::from_path(path).or_else(|| kind_of_path(path).and_then(kind_named)?.format())
 }
@@ -245,6 +246,8 @@ mod tests {
             ("Dockerfile.dev", Some(DOCKERFILE)),
             ("Containerfile", Some(DOCKERFILE)),
             ("main.tf", Some(TERRAFORM)),
+            ("infra/main.TF.json", Some(TERRAFORM)),
+            ("tfplan.json", None),
             ("values.yaml", None),
             ("plan.json", None),
         ];

@@ -22,6 +22,7 @@ mod dockerfile;
 mod document;
 mod error;
 pub mod gitlab;
+mod hcl;
 mod json;
 pub mod kind;
 mod limits;
@@ -60,14 +61,24 @@ pub enum Format {
     /// A Dockerfile, read into facts (`docs/inputs.md`, "Dockerfiles"). No extension
     /// names it: the path (`Dockerfile`, `*.Dockerfile`, ...) or `--kind` does.
     Dockerfile,
+    /// Terraform configuration: HCL native syntax (`.tf`), or Terraform's JSON syntax
+    /// (`.tf.json`, text that starts with `{`), read into one fact shape
+    /// (docs/inputs.md).
+    Hcl,
 }
 
 impl Format {
-    /// The format a file's extension names: `.json`, `.yaml` or `.yml`, `.toml` (in any
-    /// case); `None` for anything else.
+    /// The format a file's extension names: `.json`, `.yaml` or `.yml`, `.toml`, `.tf`
+    /// and `.tf.json` (Terraform configuration, [`Format::Hcl`]), in any case; `None`
+    /// for anything else.
     pub fn from_path(path: &Path) -> Option<Format> {
+        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        if name.ends_with(".tf.json") {
+            return Some(Format::Hcl);
+        }
         let extension = path.extension()?.to_str()?.to_ascii_lowercase();
         match extension.as_str() {
+            "tf" => Some(Format::Hcl),
             "json" => Some(Format::Json),
             "yaml" | "yml" => Some(Format::Yaml),
             "toml" => Some(Format::Toml),

@@ -8,7 +8,7 @@ use crate::error::LoadError;
 use crate::limits::{Limit, LoadLimits, Over};
 use crate::shape::Shape;
 use crate::yaml::Handout;
-use crate::{Format, dockerfile, json, toml, yaml};
+use crate::{Format, dockerfile, hcl, json, toml, yaml};
 
 /// Loads the documents of `text` and hands each to `each` as soon as it is loaded:
 /// exactly one for JSON and TOML, one per document of a YAML stream, which is never
@@ -56,6 +56,8 @@ pub fn load_each(
             Some(doc) => doc,
             None => return Ok(0),
         },
+        // Terraform files are small: loaded in full whatever the shape.
+        (Format::Hcl, _) => hcl::load(text, file, limits)?,
     };
     // TOML text without content is an empty table: no document, as a YAML stream
     // without content (a TOML file cannot write an empty table any other way).

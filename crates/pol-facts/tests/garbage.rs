@@ -12,7 +12,7 @@
 use pol_facts::{Document, Format, NodeId, load, load_bytes};
 use proptest::prelude::*;
 
-const FORMATS: [Format; 3] = [Format::Json, Format::Yaml, Format::Toml];
+const FORMATS: [Format; 4] = [Format::Json, Format::Yaml, Format::Toml, Format::Hcl];
 
 /// Every node reachable from the root has a position and a path, and errors are 1-based.
 fn check(text: &str, format: Format) {
@@ -41,7 +41,7 @@ fn walk(doc: &Document, node: NodeId, depth: usize) {
     }
 }
 
-/// Text made of the characters that matter to the three syntaxes.
+/// Text made of the characters that matter to the four syntaxes.
 fn soup() -> impl Strategy<Value = String> {
     prop::collection::vec(
         prop_oneof![
@@ -87,6 +87,17 @@ fn soup() -> impl Strategy<Value = String> {
             Just("0x1F"),
             Just(".inf"),
             Just("\r\n"),
+            Just("resource \"t\" \"n\" "),
+            Just("${"),
+            Just("<<EOT\n"),
+            Just("EOT\n"),
+            Just("var.x"),
+            Just("f("),
+            Just(")"),
+            Just(" ? "),
+            Just("/*"),
+            Just("*/"),
+            Just("//"),
         ],
         0..40,
     )
@@ -123,7 +134,8 @@ proptest! {
         let yaml = "on:\n  push: {branches: [main]}\njobs:\n  b: &b\n    steps:\n      - uses: a@v1\n        with: {x: 'y'}\n  c:\n    <<: *b\n    run: |\n      echo\n";
         let json = r#"{"a": [1, 2.5e3, "é\u00e9", {"b": null, "c": true}], "d": {"e": "\ud83d\ude00"}}"#;
         let toml = "a = 1\n[t]\nb = [1, 2]\nc = { d = 'x' }\n[[arr]]\ne = 1979-05-27\n";
-        for (text, format) in [(yaml, Format::Yaml), (json, Format::Json), (toml, Format::Toml)] {
+        let hcl = "resource \"aws_s3_bucket\" \"b\" {\n  acl = \"x-${var.y}\"\n  tags = { a = [1, -2.5] }\n  policy = <<-EOT\n    {}\n    EOT\n  ingress {\n    cidr = f(x) ? 1 : null\n  }\n}\n";
+        for (text, format) in [(yaml, Format::Yaml), (json, Format::Json), (toml, Format::Toml), (hcl, Format::Hcl), (json, Format::Hcl)] {
             let cut = cut.min(text.len());
             let cut = (0..=cut).rev().find(|&i| text.is_char_boundary(i)).unwrap();
             check(&text[..cut], format);

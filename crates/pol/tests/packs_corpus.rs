@@ -90,6 +90,51 @@ fn the_packs_on_the_corpus_find_what_is_pinned_without_errors() {
 /// Every JSON and YAML document of the corpus and of the repository's tests, read as a
 /// document of every kind whatever it is: the packs give no runtime error but the one
 /// that says the root is not the kind declared (a rule must not fail on odd shapes).
+/// The shared corpus has Terraform plans only: `tests/terraform/` holds hand-written
+/// configurations (`.tf`, `.tf.json`), whose findings per rule and line are pinned in
+/// `tests/packs/terraform-hcl-findings.txt`.
+#[test]
+fn the_packs_on_the_terraform_configurations_find_what_is_pinned() {
+    let dir = repo().join("tests/terraform");
+    let policy = pol::packs::policy().unwrap();
+    let mut evaluator = policy.evaluator();
+    let mut lines = Vec::new();
+    for path in files(&dir) {
+        let Some(format) = pol::kind::format_of_path(&path) else {
+            continue;
+        };
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.strip_prefix(&dir).unwrap().display().to_string();
+        let docs = policy.load(&text, format, Some(&name)).unwrap();
+        for doc in &docs {
+            let kind = pol::kind::detect(Some(&path), doc);
+            assert_eq!(kind, Some("terraform"), "{name}");
+            let decision = evaluator.evaluate_kind(doc, kind);
+            assert!(decision.errors.is_empty(), "{name}: {:?}", decision.errors);
+            for f in decision.violations.iter().chain(&decision.warnings) {
+                let id =
+                    f.id.as_ref()
+                        .map_or(f.rule.to_string(), |id| id.to_string());
+                let line = f.location.as_ref().map_or(0, |l| l.line);
+                lines.push(format!("{name}:{line} {id} {}", f.message));
+            }
+        }
+    }
+    lines.sort();
+    let got = lines.join("\n") + "\n";
+    assert!(lines.len() > 20, "only {} findings", lines.len());
+    let path = repo().join("tests/packs/terraform-hcl-findings.txt");
+    if std::env::var_os("POL_UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, &got).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        got == expected,
+        "what the packs find in tests/terraform changed; review `git diff` after \
+         POL_UPDATE_SNAPSHOTS=1 cargo test -p pol --test packs_corpus\n{got}"
+    );
+}
+
 #[test]
 fn the_packs_give_no_runtime_error_on_documents_of_any_shape() {
     let policy = pol::packs::policy().unwrap();
