@@ -111,6 +111,8 @@ pub enum BuiltinOp {
     SemverSatisfies,
     /// `comment(x)`
     Comment,
+    /// `from_json(s)`
+    FromJson,
 }
 
 impl BuiltinOp {
@@ -144,6 +146,7 @@ impl BuiltinOp {
         BuiltinOp::SemverCompare,
         BuiltinOp::SemverSatisfies,
         BuiltinOp::Comment,
+        BuiltinOp::FromJson,
     ];
 
     /// The name as written in policies.
@@ -177,6 +180,7 @@ impl BuiltinOp {
             BuiltinOp::SemverCompare => "semver_compare",
             BuiltinOp::SemverSatisfies => "semver_satisfies",
             BuiltinOp::Comment => "comment",
+            BuiltinOp::FromJson => "from_json",
         }
     }
 

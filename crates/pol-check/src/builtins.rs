@@ -88,6 +88,8 @@ builtins! {
     /// `comment(x)`: the `#` comment that documents a value of a YAML or TOML input
     /// (after it on its line, or alone on the line above); null for none.
     Comment = "comment", 1;
+    /// `from_json(s)`: the value a JSON text holds.
+    FromJson = "from_json", 1;
 }
 
 #[cfg(test)]
@@ -101,7 +103,7 @@ mod tests {
             assert!(seen.insert(b.name()), "{} listed twice", b.name());
             assert_eq!(Builtin::from_name(b.name()), Some(b));
         }
-        assert_eq!(Builtin::ALL.len(), 28);
+        assert_eq!(Builtin::ALL.len(), 29);
         assert_eq!(Builtin::from_name("nope"), None);
     }
 

@@ -392,6 +392,7 @@ fn call_metered(
         }
         // Answered above, from the value itself.
         BuiltinOp::Comment => Ok(Value::Null),
+        BuiltinOp::FromJson => crate::json_in::from_json(text(0)?, meter),
     }
 }
 

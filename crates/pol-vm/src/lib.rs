@@ -14,6 +14,7 @@ mod consts;
 mod findings;
 mod index;
 mod iter;
+mod json_in;
 mod limits;
 mod meter;
 mod ops;

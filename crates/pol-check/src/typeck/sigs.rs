@@ -144,6 +144,10 @@ pub fn call(types: &Types<'_>, builtin: Builtin, args: &[Ty], sound: bool) -> Re
         }
         B::TypeOf => return Ok(Ty::Str),
         B::Comment => return Ok(Ty::Str.nullable()),
+        B::FromJson => {
+            string(0)?;
+            Ty::Any
+        }
         B::SemverCompare => {
             string(0)?;
             string(1)?;
