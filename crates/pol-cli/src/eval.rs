@@ -397,6 +397,9 @@ pub fn run(args: &EvalArgs) -> u8 {
     let mut baseline_findings: Vec<(String, pol::Finding)> = Vec::new();
     let mut failed: Option<std::io::Error> = None;
     let mut log_failed: Option<String> = None;
+    // The kinds of the documents evaluated (`None`: of no kind), for the summary.
+    let mut seen_kinds: std::collections::HashSet<Option<&'static str>> =
+        std::collections::HashSet::new();
     batch::for_each_ordered(
         inputs,
         jobs,
@@ -423,6 +426,7 @@ pub fn run(args: &EvalArgs) -> u8 {
                     eprintln!("error: {}", e.message);
                 }
 
+                seen_kinds.extend(report.decisions.iter().map(|e| e.kind));
                 if args.write_baseline.is_some() {
                     known_now(&mut report, &mut baseline_findings);
                 }
@@ -469,11 +473,19 @@ pub fn run(args: &EvalArgs) -> u8 {
             return EXIT_USAGE;
         }
     }
+    // Rules the level kept from running on the documents evaluated: those of their
+    // kinds (and those of every kind).
     let not_run = loaded
         .policy
         .rules()
         .iter()
         .filter(|r| !level.admits(&r.tags))
+        .filter(|r| {
+            r.doc_kinds.is_empty()
+                || r.doc_kinds
+                    .iter()
+                    .any(|k| seen_kinds.contains(&Some(k.as_str())))
+        })
         .count();
     let end = RunEnd {
         elapsed: start.elapsed(),

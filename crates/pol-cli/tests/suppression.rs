@@ -238,6 +238,26 @@ fn levels_choose_which_pack_rules_run() {
         "{}",
         summary(&out)
     );
+    // Only the rules of the kinds evaluated count: those of workflows here, not the
+    // other packs' pedantic rules.
+    let rules_page = std::fs::read_to_string(common::repo().join("docs/rules.md")).unwrap();
+    let expected = rules_page
+        .lines()
+        .filter(|l| l.starts_with("`pack.") && l.contains(" on `github-workflow` documents; tags:"))
+        .filter(|l| {
+            !l.contains("level:regular")
+                && (l.contains("level:pedantic") || l.contains("level:auditor"))
+        })
+        .count();
+    assert!(expected > 0);
+    let out = pol_in(&dir, &["eval", "."]);
+    assert!(
+        summary(&out).contains(&format!(
+            "; {expected} rules above the regular level not run"
+        )),
+        "{expected}: {}",
+        summary(&out)
+    );
 
     std::fs::write(dir.join("pol.toml"), "[rules]\nlevel = \"pedantic\"\n").unwrap();
     let out = pol_in(&dir, &["eval", "."]);
