@@ -36,9 +36,12 @@ macro_rules! pack_file {
 pub const FILES: &[PackFile] = &[
     pack_file!("github", "github/github.pol"),
     pack_file!("github", "github/expressions.pol"),
+    pack_file!("github", "github/expressions_tests.pol"),
     pack_file!("github", "github/jobs.pol"),
+    pack_file!("github", "github/jobs_tests.pol"),
     pack_file!("github", "github/documented.pol"),
     pack_file!("github", "github/supply.pol"),
+    pack_file!("github", "github/supply_tests.pol"),
     pack_file!("github", "github/forbidden.pol"),
     pack_file!("github", "github/action.pol"),
     pack_file!("github", "github/action_expr.pol"),
