@@ -340,12 +340,9 @@ pub fn run(args: &EvalArgs) -> u8 {
     let jobs = batch::workers(args.jobs);
     let deadline = args.limits.deadline(start);
     // Options are checked once, before anything runs: a typo is an error.
-    let mut probe = loaded.policy.evaluator();
-    for (name, value) in &suppression.config.options {
-        if let Err(e) = probe.set_option(name, value) {
-            eprintln!("error: pol.toml: {e}");
-            return EXIT_USAGE;
-        }
+    if let Err(e) = suppression.config.check_options(&loaded.policy) {
+        eprintln!("error: pol.toml: {e}");
+        return EXIT_USAGE;
     }
     let level = args
         .rule_level

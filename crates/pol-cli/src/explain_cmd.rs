@@ -94,12 +94,9 @@ pub fn run(args: &ExplainArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let mut probe = compiled.policy.evaluator();
-    for (name, value) in &config.options {
-        if let Err(e) = probe.set_option(name, value) {
-            eprintln!("error: pol.toml: {e}");
-            return EXIT_USAGE;
-        }
+    if let Err(e) = config.check_options(&compiled.policy) {
+        eprintln!("error: pol.toml: {e}");
+        return EXIT_USAGE;
     }
     let request = pol::explain::Request {
         // `--why-not` alone explains those rules only.

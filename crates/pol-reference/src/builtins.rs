@@ -92,7 +92,7 @@ pub(crate) fn call(ev: &mut Evaluator<'_>, b: Builtin, args: &[Value], span: Spa
             let text = call.str_arg(0)?;
             let parsed: serde_json::Value = serde_json::from_str(&text)
                 .map_err(|e| call.invalid(format!("the text is not JSON: {e}")))?;
-            Ok(from_json(&parsed))
+            Ok(crate::value::from_json(&parsed))
         }
         Builtin::Comment => Ok(match call.arg(0) {
             Value::Node(id) => doc.comment(*id).map_or(Value::Null, Value::str),
@@ -308,24 +308,6 @@ fn float_to_int(f: f64) -> Option<i64> {
         Some(t as i64)
     } else {
         None
-    }
-}
-
-/// A parsed JSON value as a pol value (`from_json`): numbers that are 64-bit integers
-/// as ints, others as floats; objects sorted by key (as `serde_json::Map` is).
-fn from_json(v: &serde_json::Value) -> Value {
-    use serde_json::Value as J;
-    match v {
-        J::Null => Value::Null,
-        J::Bool(b) => Value::Bool(*b),
-        J::Number(n) => n
-            .as_i64()
-            .map_or_else(|| Value::Float(n.as_f64().unwrap_or(f64::NAN)), Value::Int),
-        J::String(s) => Value::str(s),
-        J::Array(items) => Value::list(items.iter().map(from_json).collect()),
-        J::Object(map) => Value::Object(Rc::new(
-            map.iter().map(|(k, v)| (k.clone(), from_json(v))).collect(),
-        )),
     }
 }
 

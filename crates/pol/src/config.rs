@@ -165,6 +165,15 @@ impl Config {
         Ok(config)
     }
 
+    /// Checks that `policy` has every option these settings set, and that each value is
+    /// of the option's kind: a typo is an error before anything runs.
+    pub fn check_options(&self, policy: &crate::Policy) -> Result<(), crate::OptionError> {
+        let mut probe = policy.evaluator();
+        self.options
+            .iter()
+            .try_for_each(|(name, value)| probe.set_option(name, value))
+    }
+
     /// The rule selection of these settings.
     pub fn rules(&self) -> RuleSelection {
         let mut skip = self.skip.clone();

@@ -55,11 +55,6 @@ impl Evaluator<'_> {
             self.selected
                 .retain(|&r| program.rule_applies(r as usize, kind));
         }
-        if !self.disabled.is_empty() {
-            let disabled = &self.disabled;
-            self.selected
-                .retain(|&r| !disabled.get(r as usize).copied().unwrap_or(false));
-        }
         let root = self.root_kinds(doc, kind);
         for i in 0..self.selected.len() {
             let index = self.selected.get(i).map_or(0, |r| *r as usize);
@@ -94,11 +89,6 @@ impl Evaluator<'_> {
     ) -> Decision {
         self.reset(doc);
         self.select_rules(doc);
-        if !self.disabled.is_empty() {
-            let disabled = &self.disabled;
-            self.selected
-                .retain(|&r| !disabled.get(r as usize).copied().unwrap_or(false));
-        }
         let root = self.root_kinds(doc, None);
         for i in 0..self.selected.len() {
             let index = self.selected.get(i).map_or(0, |r| *r as usize);
@@ -190,6 +180,12 @@ impl Evaluator<'_> {
                 &mut selected,
             );
             self.selected = selected;
+        }
+        // Rules turned off before the run (`disable_rules`) are never selected.
+        if !self.disabled.is_empty() {
+            let disabled = &self.disabled;
+            self.selected
+                .retain(|&r| !disabled.get(r as usize).copied().unwrap_or(false));
         }
     }
 
