@@ -3,7 +3,7 @@
 
 use crate::bench_report::{self, Report, RuleCost, Run, Tally};
 use crate::eval::InputFormat;
-use crate::inputs::{Input, InputError, find_inputs, parse_shaped};
+use crate::inputs::{Input, InputError, Pending, find_inputs, parse_shaped};
 use crate::output::{ColorChoice, Format as OutputFormat, write_stdout};
 use crate::policies::{PolicyArgs, load};
 use crate::{EXIT_OK, EXIT_USAGE};
@@ -32,6 +32,10 @@ pub struct BenchArgs {
     /// Read every input as this format instead of guessing from the extension.
     #[arg(long, value_enum)]
     input_format: Option<InputFormat>,
+    /// Run the rules of this level and below, as `pol eval --level` does (default:
+    /// regular; pol.toml is not read).
+    #[arg(long = "level", value_enum, value_name = "LEVEL")]
+    rule_level: Option<crate::eval::LevelArg>,
     /// How many rules the text output lists, costliest first (0: all of them).
     #[arg(long, value_name = "N", default_value_t = 20)]
     top: usize,
@@ -64,6 +68,11 @@ pub fn run(args: &BenchArgs) -> u8 {
         }
     };
     let mut evaluator = loaded.policy.evaluator();
+    let level = args
+        .rule_level
+        .map(pol::suppress::Level::from)
+        .unwrap_or_default();
+    evaluator.disable_rules(|rule| !level.admits(&rule.tags));
     let report = match measure(&mut evaluator, &inputs, args.iterations) {
         Ok(run) => Report {
             origin: loaded.origin,
@@ -85,7 +94,8 @@ pub fn run(args: &BenchArgs) -> u8 {
     }
 }
 
-fn read_inputs(args: &BenchArgs) -> Result<Vec<Input>, InputError> {
+/// The inputs, read, each with what tells its documents' kinds (as `pol eval` does).
+fn read_inputs(args: &BenchArgs) -> Result<Vec<(Input, Pending)>, InputError> {
     find_inputs(
         &args.inputs,
         args.input_format.map(Into::into),
@@ -93,8 +103,8 @@ fn read_inputs(args: &BenchArgs) -> Result<Vec<Input>, InputError> {
         u64::MAX,
     )?
     .inputs
-    .iter()
-    .map(|pending| pending.read())
+    .into_iter()
+    .map(|pending| Ok((pending.read()?, pending)))
     .collect()
 }
 
@@ -103,7 +113,7 @@ fn read_inputs(args: &BenchArgs) -> Result<Vec<Input>, InputError> {
 /// document, and evaluates every document again with the time of each rule.
 fn measure(
     evaluator: &mut Evaluator<'_>,
-    inputs: &[Input],
+    inputs: &[(Input, Pending)],
     iterations: Option<NonZeroUsize>,
 ) -> Result<Run, InputError> {
     let rules: Vec<String> = evaluator.rule_names().map(str::to_owned).collect();
@@ -112,15 +122,19 @@ fn measure(
     let mut findings = vec![0usize; rules.len()];
 
     let warm = Instant::now();
+    // Each document with its kind: rules run only on documents of their kind.
     let mut docs = Vec::new();
-    for input in inputs {
-        docs.extend(parse_shaped(input, evaluator.shape())?);
+    for (input, pending) in inputs {
+        for doc in parse_shaped(input, evaluator.shape())? {
+            let kind = pending.kind_of(&doc);
+            docs.push((doc, kind));
+        }
     }
-    for doc in &docs {
-        let decision = evaluator.evaluate(doc);
+    for (doc, kind) in &docs {
+        let decision = evaluator.evaluate_kind(doc, *kind);
         tally.add(&decision);
         count_findings(&decision, &rules, &mut findings);
-        evaluator.evaluate_timed(doc, &mut per_rule);
+        evaluator.evaluate_timed(doc, *kind, &mut per_rule);
     }
     let pass = warm.elapsed();
     per_rule.fill(Duration::ZERO);
@@ -132,7 +146,7 @@ fn measure(
     let mut timed = Duration::ZERO;
     let mut lets: Vec<(String, Duration)> = Vec::new();
     for _ in 0..iterations {
-        for input in inputs {
+        for (input, _) in inputs {
             let start = Instant::now();
             let parsed = black_box(parse_shaped(input, evaluator.shape())?);
             let took = start.elapsed();
@@ -140,9 +154,9 @@ fn measure(
             let share = took / u32::try_from(parsed.len().max(1)).unwrap_or(u32::MAX);
             load.extend(parsed.iter().map(|_| share));
         }
-        for doc in &docs {
+        for (doc, kind) in &docs {
             let start = Instant::now();
-            let decision = black_box(evaluator.evaluate(doc));
+            let decision = black_box(evaluator.evaluate_kind(doc, *kind));
             eval.push(start.elapsed());
             drop(decision);
         }
@@ -169,7 +183,7 @@ fn measure(
     Ok(Run {
         files: inputs.len(),
         documents: docs.len(),
-        bytes: inputs.iter().map(|i| i.text.len()).sum(),
+        bytes: inputs.iter().map(|(i, _)| i.text.len()).sum(),
         iterations,
         load,
         eval,
@@ -183,12 +197,12 @@ fn measure(
 /// Evaluates every document with the time of each rule; returns the time it all took.
 fn timed_pass(
     evaluator: &mut Evaluator<'_>,
-    docs: &[Document],
+    docs: &[(Document, Option<&'static str>)],
     per_rule: &mut [Duration],
 ) -> Duration {
     let start = Instant::now();
-    for doc in docs {
-        black_box(evaluator.evaluate_timed(doc, per_rule));
+    for (doc, kind) in docs {
+        black_box(evaluator.evaluate_timed(doc, *kind, per_rule));
     }
     start.elapsed()
 }

@@ -21,6 +21,11 @@ mod stream;
 mod test_cmd;
 mod types_cmd;
 
+/// The allocator: mimalloc, faster than the system allocator on the many small
+/// allocations of loading and evaluating documents (docs/performance.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 

@@ -315,3 +315,39 @@ fn the_documented_example_has_the_shape_of_real_output() {
     iterations(&mut documented);
     assert_eq!(documented, real);
 }
+
+/// As in `pol eval`, each document is evaluated by the rules of its kind only: on a
+/// workflow, no rule of another pack runs (and none is timed), and the decisions are
+/// `pol eval`'s.
+#[test]
+fn rules_run_only_on_documents_of_their_kind() {
+    let dir = scratch("bench-kinds", &[("wf.yml", WORKFLOW)]);
+    let out = pol_in(
+        &dir,
+        &["bench", "--packs", "--iterations", "1", "--format", "json", "wf.yml"],
+    );
+    assert_code(&out, 0);
+    let report = json(&out);
+    let rules = report["rules"].as_array().unwrap();
+    let timed = |prefix: &str| {
+        rules
+            .iter()
+            .filter(|r| r["rule"].as_str().unwrap().starts_with(prefix))
+            .filter(|r| r["ns_per_document"].as_f64().unwrap() > 0.0)
+            .count()
+    };
+    assert!(timed("pack.github.") > 0, "{rules:?}");
+    for other in ["pack.github.action.", "pack.gitlab.", "pack.kubernetes.", "pack.docker."] {
+        assert_eq!(timed(other), 0, "{other} rules ran on a workflow");
+    }
+    let eval = pol_in(&dir, &["eval", "--format", "json", "wf.yml"]);
+    let decisions = json(&eval);
+    let findings = rules
+        .iter()
+        .map(|r| r["findings"].as_u64().unwrap())
+        .sum::<u64>();
+    let results = &decisions["results"][0];
+    let reported = results["violations"].as_array().unwrap().len()
+        + results["warnings"].as_array().unwrap().len();
+    assert_eq!(findings as usize, reported, "{decisions}");
+}

@@ -131,10 +131,21 @@ impl Lines {
     /// [`Lines::new`] for YAML text, which must not hold C0 control characters other
     /// than tab, line feed and carriage return (YAML 1.2 `c-printable`, and `nb-json`
     /// in quoted scalars, leave them out): the byte offset of the first one in `text`.
-    pub(crate) fn new_yaml(text: &str) -> Result<Lines, usize> {
+    /// With `comments`, the table also holds the text's comments.
+    pub(crate) fn new_yaml(text: &str, comments: bool) -> Result<Lines, usize> {
         match first_control(text.as_bytes()) {
             Some(at) => Err(at),
-            None => Ok(Lines::new(text).with_comments(text)),
+            None if comments => Ok(Lines::new(text).with_comments(text)),
+            None => Ok(Lines::new(text)),
+        }
+    }
+
+    /// [`Lines::new`], with the comments when `comments` is true.
+    pub(crate) fn new_commented(text: &str, comments: bool) -> Lines {
+        if comments {
+            Lines::new(text).with_comments(text)
+        } else {
+            Lines::new(text)
         }
     }
 
@@ -382,7 +393,7 @@ mod tests {
                 s ^= s >> 7;
             }
             let expected = naive_control(&text);
-            match Lines::new_yaml(&text) {
+            match Lines::new_yaml(&text, true) {
                 Ok(lines) => {
                     assert_eq!(expected, None, "{text:?}");
                     assert_eq!(lines, Lines::new(&text), "{text:?}");

@@ -31,6 +31,9 @@ pub struct Shape {
     nodes: Vec<ShapeNode>,
     /// The [`Probe`] of each key of each node's `fields`, node by node.
     probes: Vec<Vec<Probe>>,
+    /// Whether the program reads the inputs' comments (`comment(x)`): when not, the
+    /// loaders do not collect them.
+    comments: bool,
 }
 
 /// A key as loading compares it first: its length and its first eight bytes
@@ -147,7 +150,24 @@ impl Shape {
             .iter()
             .map(|n| n.fields.iter().map(|(k, _)| Probe::of(k)).collect())
             .collect();
-        Shape { nodes, probes }
+        Shape {
+            nodes,
+            probes,
+            comments: true,
+        }
+    }
+
+    /// The same shape for a program that never reads the inputs' comments: documents
+    /// loaded with it have none ([`Document::comment`](crate::Document::comment) gives
+    /// `None`), which saves finding them.
+    pub fn without_comments(mut self) -> Shape {
+        self.comments = false;
+        self
+    }
+
+    /// Whether documents loaded with this shape keep their comments.
+    pub fn comments(&self) -> bool {
+        self.comments
     }
 
     /// The nodes, the root first.

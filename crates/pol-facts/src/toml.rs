@@ -57,7 +57,7 @@ pub(crate) fn load_shaped(
         }
         LoadError::at_byte(file, text, span.start, message)
     })?;
-    let lines = Lines::new(text).with_comments(text);
+    let lines = Lines::new_commented(text, shape.comments());
     let mut loader = Loader {
         offsets: ByteOffsets::new(text, lines.clone()),
         builder: Builder::new(file, lines, 64, &budget),

@@ -116,6 +116,21 @@ impl Program {
             pol_facts::Shape::from_nodes(nodes)
                 .map_err(|e| LoadError(format!("invalid program: {e}")))?
         };
+        // Documents keep their comments only for a program that reads them.
+        let reads_comments = code.chunks.iter().flat_map(|c| &c.code).any(|i| {
+            matches!(
+                i,
+                pol_bytecode::Instr::CallBuiltin {
+                    builtin: pol_bytecode::BuiltinOp::Comment,
+                    ..
+                }
+            )
+        });
+        let shape = if reads_comments {
+            shape
+        } else {
+            shape.without_comments()
+        };
         // Validation made sure each rule is in at most one group.
         let mut rule_groups = vec![None; code.rules.len()];
         for (g, group) in code.groups.iter().enumerate() {

@@ -118,3 +118,39 @@ fn a_test_fails_when_a_let_of_its_package_fails_even_if_no_rule_uses_it() {
     );
     assert!(outcomes[1].passed, "{:?}", outcomes[1].failures);
 }
+
+/// Documents loaded for a policy keep their comments only when one of its rules can
+/// read them (`comment(x)`); the comments are then the same as a full load's.
+#[test]
+fn documents_keep_comments_only_for_policies_that_read_them() {
+    let reads = Policy::from_source(
+        "c.pol",
+        "package c\n\nwarn documented {\n  for name, level in input.permissions\n  message f\"{name}: {comment(level)}\"\n}\n",
+    )
+    .unwrap();
+    let ignores = Policy::from_source(
+        "n.pol",
+        "package n\n\nwarn granted {\n  for name, level in input.permissions\n  message f\"{name}: {level}\"\n}\n",
+    )
+    .unwrap();
+    assert!(reads.program().shape().comments());
+    assert!(!ignores.program().shape().comments());
+
+    let text = "permissions:\n  # to label issues\n  issues: write\n  contents: read  # checkout\n";
+    let doc = &reads.load(text, Format::Yaml, Some("w.yml")).unwrap()[0];
+    let messages: Vec<String> = reads
+        .evaluate(doc)
+        .warnings
+        .iter()
+        .map(|f| f.message.clone())
+        .collect();
+    assert_eq!(
+        messages,
+        ["issues: to label issues", "contents: checkout"],
+        "{messages:?}"
+    );
+    // Without comments, the same document evaluates the same for a policy that does
+    // not read them.
+    let doc = &ignores.load(text, Format::Yaml, Some("w.yml")).unwrap()[0];
+    assert_eq!(ignores.evaluate(doc).warnings.len(), 2);
+}

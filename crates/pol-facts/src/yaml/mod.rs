@@ -130,7 +130,8 @@ pub(crate) fn load_each(
     shape: Option<&Shape>,
     out: &mut Handout<'_>,
 ) -> Result<usize, LoadError> {
-    let lines = Lines::new_yaml(text).map_err(|at| control_character(text, file, at))?;
+    let lines = Lines::new_yaml(text, shape.is_none_or(Shape::comments))
+        .map_err(|at| control_character(text, file, at))?;
     if let Some(shape) = shape
         && !shape.is_everything()
         && below_node_limit(text, out.budget.limits())

@@ -44,6 +44,39 @@ impl Evaluator<'_> {
 
     /// [`Evaluator::evaluate`] (`kind` is `None`), or [`Evaluator::evaluate_kind`].
     fn evaluate_rules(&mut self, doc: &Document, kind: Option<Option<&str>>) -> Decision {
+        self.evaluate_selected(doc, kind, None)
+    }
+
+    /// Like [`Evaluator::evaluate_kind`], and adds the time each rule took to
+    /// `timings[rule]` (for `pol bench`; lets are charged to the rule that first uses
+    /// them). `timings` should have one entry per rule. Every rule runs on its own
+    /// here, without loop fusion, so that each has a time; the decision is the same.
+    pub fn evaluate_timed(
+        &mut self,
+        doc: &Document,
+        kind: Option<&str>,
+        timings: &mut [std::time::Duration],
+    ) -> Decision {
+        let Some(resolved) = pol_facts::kind::resolve(doc, kind, &self.load_limits) else {
+            return self.evaluate_selected(doc, Some(kind), Some(timings));
+        };
+        let target = resolved.document.as_ref().unwrap_or(doc);
+        let mut decision = self.evaluate_selected(target, Some(kind), Some(timings));
+        let mut errors = resolved.errors(doc);
+        errors.append(&mut decision.errors);
+        decision.errors = errors;
+        decision.finish();
+        decision
+    }
+
+    /// Runs the rules that apply to `doc` (of `kind`, when given): fused where the
+    /// program groups them, or each on its own with its time added to `timings`.
+    fn evaluate_selected(
+        &mut self,
+        doc: &Document,
+        kind: Option<Option<&str>>,
+        mut timings: Option<&mut [std::time::Duration]>,
+    ) -> Decision {
         self.reset(doc);
         self.select_rules(doc);
         let program = self.program;
@@ -63,46 +96,23 @@ impl Evaluator<'_> {
             {
                 continue;
             }
-            let go_on = match self.program.rule_group(index) {
-                Some(group) => self.run_grouped(group, index, doc),
-                None => {
+            let go_on = match (&mut timings, self.program.rule_group(index)) {
+                (None, Some(group)) => self.run_grouped(group, index, doc),
+                (None, None) => {
                     let go_on = self.run_rule(index, doc);
                     self.check_skipped(index, doc);
                     go_on
                 }
+                (Some(timings), _) => {
+                    let start = std::time::Instant::now();
+                    let go_on = self.run_rule(index, doc);
+                    if let Some(t) = timings.get_mut(index) {
+                        *t += start.elapsed();
+                    }
+                    self.check_skipped(index, doc);
+                    go_on
+                }
             };
-            if !go_on {
-                break;
-            }
-        }
-        self.findings.take_decision(doc, &self.program.code)
-    }
-
-    /// Like [`Evaluator::evaluate`], and adds the time each rule took to
-    /// `timings[rule]` (for `pol bench`; lets are charged to the rule that first uses
-    /// them). `timings` should have one entry per rule. Every rule runs on its own
-    /// here, without loop fusion, so that each has a time; the decision is the same.
-    pub fn evaluate_timed(
-        &mut self,
-        doc: &Document,
-        timings: &mut [std::time::Duration],
-    ) -> Decision {
-        self.reset(doc);
-        self.select_rules(doc);
-        let root = self.root_kinds(doc, None);
-        for i in 0..self.selected.len() {
-            let index = self.selected.get(i).map_or(0, |r| *r as usize);
-            if let Some(bit) = root
-                && !self.accepts_root(index, bit)
-            {
-                continue;
-            }
-            let start = std::time::Instant::now();
-            let go_on = self.run_rule(index, doc);
-            if let Some(t) = timings.get_mut(index) {
-                *t += start.elapsed();
-            }
-            self.check_skipped(index, doc);
             if !go_on {
                 break;
             }
