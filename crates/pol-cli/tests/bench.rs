@@ -324,7 +324,15 @@ fn rules_run_only_on_documents_of_their_kind() {
     let dir = scratch("bench-kinds", &[("wf.yml", WORKFLOW)]);
     let out = pol_in(
         &dir,
-        &["bench", "--packs", "--iterations", "1", "--format", "json", "wf.yml"],
+        &[
+            "bench",
+            "--packs",
+            "--iterations",
+            "1",
+            "--format",
+            "json",
+            "wf.yml",
+        ],
     );
     assert_code(&out, 0);
     let report = json(&out);
@@ -337,7 +345,12 @@ fn rules_run_only_on_documents_of_their_kind() {
             .count()
     };
     assert!(timed("pack.github.") > 0, "{rules:?}");
-    for other in ["pack.github.action.", "pack.gitlab.", "pack.kubernetes.", "pack.docker."] {
+    for other in [
+        "pack.github.action.",
+        "pack.gitlab.",
+        "pack.kubernetes.",
+        "pack.docker.",
+    ] {
         assert_eq!(timed(other), 0, "{other} rules ran on a workflow");
     }
     let eval = pol_in(&dir, &["eval", "--format", "json", "wf.yml"]);

@@ -32,21 +32,42 @@
 //!
 //! Programs compiled with [`Policy::to_polc`] load with [`Policy::from_polc`] without
 //! the compiler. Checking alone (every diagnostic of every file) is [`check`].
+//!
+//! # Features
+//!
+//! - `compiler` (default): compiling and checking policy sources, running their
+//!   `test` blocks ([`testing`]), [`explain`]ing decisions, [`types`].
+//!   Without it (`default-features = false`), the crate loads `.polc` programs
+//!   ([`Policy::from_polc`], [`packs::policy`]), loads inputs, evaluates them and
+//!   renders, logs and filters decisions ([`render`], [`audit`], [`suppress`],
+//!   [`config`]), and links none of the compiler's crates
+//!   (`examples/run_polc.rs`).
+//! - `unstable-internals`: the compiler's intermediate forms (`ast`, `parse`, `fmt`,
+//!   `hir`, `check_program`), for pol's own tools; no stability promise.
 
 pub mod audit;
+#[cfg(feature = "compiler")]
+mod compile;
 pub mod config;
+#[cfg(feature = "compiler")]
 pub mod explain;
 pub mod packs;
 mod policy;
 pub mod render;
 pub mod suppress;
+#[cfg(feature = "compiler")]
 pub mod testing;
+#[cfg(feature = "compiler")]
 pub mod types;
 
-pub use policy::{
-    CompileError, Compiled, Policy, compile, compile_checked, compile_checked_with, compile_with,
+pub use policy::Policy;
+
+#[cfg(feature = "compiler")]
+pub use compile::{
+    CompileError, Compiled, compile, compile_checked, compile_checked_with, compile_with,
 };
 
+#[cfg(feature = "compiler")]
 pub use pol_diagnostics::{
     Code, Diagnostic, FileId, Label, LineCol, RenderOptions, Severity, SourceFile, SourceMap, Span,
     render_json, render_text,
@@ -75,26 +96,34 @@ pub use pol_facts::kind;
 pub use pol_vm::{Evaluator, Limit, Limits, OptionError, QueryError};
 
 /// The syntax tree, for tools that want to look at policies (formatters, linters).
+#[cfg(feature = "unstable-internals")]
 pub use pol_syntax::ast;
 
 /// Parses one file into its syntax tree, with every lexical and syntax error.
+#[cfg(feature = "unstable-internals")]
 pub use pol_syntax::parse;
 
 /// The formatter (`pol fmt`): [`fmt::format_source`] gives a source's canonical layout,
 /// with every comment kept and the program unchanged, or the syntax errors that stop it.
+#[cfg(feature = "unstable-internals")]
 pub use pol_syntax::fmt;
 
 /// The resolved program that the checker produces.
+#[cfg(feature = "unstable-internals")]
 pub use pol_check::hir;
+#[cfg(all(feature = "compiler", not(feature = "unstable-internals")))]
+pub(crate) use pol_check::hir;
 
 /// Checks the given files of `sources` (and the standard modules they import, which are
 /// added to `sources`): returns every error and warning, sorted by file and position.
+#[cfg(feature = "compiler")]
 pub fn check(sources: &mut SourceMap, files: &[FileId]) -> Vec<Diagnostic> {
     pol_check::check_files(sources, files).1
 }
 
 /// Checks the files and returns the resolved program along with the diagnostics; the
 /// program is only meaningful when no diagnostic is an error.
+#[cfg(feature = "unstable-internals")]
 pub fn check_program(sources: &mut SourceMap, files: &[FileId]) -> (hir::Program, Vec<Diagnostic>) {
     pol_check::check_files(sources, files)
 }

@@ -180,6 +180,17 @@ pub struct InputError {
     pub line: Option<u32>,
 }
 
+impl From<crate::LoadError> for InputError {
+    /// The error of an input that did not load: `file:line:column: message`, at its
+    /// line.
+    fn from(e: crate::LoadError) -> InputError {
+        InputError {
+            message: e.to_string(),
+            line: Some(e.line),
+        }
+    }
+}
+
 /// One input's outcome: the decisions of its documents, in order, and the errors that
 /// kept it (or some of its documents) from being evaluated.
 #[derive(Debug, Clone)]
