@@ -229,7 +229,7 @@ fn compile_timed(
             );
             Err(EXIT_USAGE)
         }
-        Err(e @ CompileError::TooLarge(_)) => {
+        Err(e @ (CompileError::TooLarge(_) | CompileError::Program(_))) => {
             eprintln!("error: {e}");
             Err(EXIT_USAGE)
         }

@@ -5,7 +5,50 @@ use pol_bytecode::{Chunk, EmitSite, Handler, Instr, Pos, Reg, SiteId, Slot, Targ
 
 /// A limit of the bytecode format that a program exceeded.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LimitError(pub String);
+#[non_exhaustive]
+pub enum LimitError {
+    /// A body (rule, let or function, named) needs more than 65,535 registers.
+    Registers(String),
+    /// Loops nest more than 255 deep in a body.
+    LoopDepth(String),
+    /// A function has more than 255 parameters.
+    Parameters(String),
+    /// More than 65,535 functions.
+    Functions,
+    /// More than 65,535 distinct field names.
+    FieldNames,
+    /// More than 65,535 distinct regex or glob literals.
+    Patterns,
+}
+
+impl std::fmt::Display for LimitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LimitError::Registers(body) => {
+                write!(f, "`{body}`: more than 65,535 registers in one body")
+            }
+            LimitError::LoopDepth(body) => write!(f, "`{body}`: loops nest more than 255 deep"),
+            LimitError::Parameters(body) => write!(f, "`{body}`: more than 255 parameters"),
+            LimitError::Functions => write!(f, "more than {} functions", u16::MAX),
+            LimitError::FieldNames => {
+                write!(f, "more than {} distinct field names", u16::MAX)
+            }
+            LimitError::Patterns => {
+                write!(f, "more than {} distinct regex or glob literals", u16::MAX)
+            }
+        }
+    }
+}
+
+impl std::error::Error for LimitError {}
+
+/// The first limit a chunk went over while it was built.
+#[derive(Debug, Clone, Copy)]
+enum Overflow {
+    Registers,
+    LoopDepth,
+    Parameters,
+}
 
 /// Builds one chunk.
 pub struct ChunkBuilder {
@@ -23,7 +66,7 @@ pub struct ChunkBuilder {
     /// Position given to instructions emitted from now on.
     pub pos: Pos,
     /// The first limit exceeded, reported when the chunk is finished.
-    overflow: Option<String>,
+    overflow: Option<Overflow>,
 }
 
 impl ChunkBuilder {
@@ -43,7 +86,7 @@ impl ChunkBuilder {
             handlers: Vec::new(),
             sites: Vec::new(),
             pos: Pos::default(),
-            overflow: (params > u8::MAX as usize).then(|| "more than 255 parameters".to_owned()),
+            overflow: (params > u8::MAX as usize).then_some(Overflow::Parameters),
         }
     }
 
@@ -93,8 +136,7 @@ impl ChunkBuilder {
         match u16::try_from(index) {
             Ok(r) => Reg(r),
             Err(_) => {
-                self.overflow
-                    .get_or_insert_with(|| "more than 65,535 registers in one body".to_owned());
+                self.overflow.get_or_insert(Overflow::Registers);
                 Reg(0)
             }
         }
@@ -139,8 +181,7 @@ impl ChunkBuilder {
         match u8::try_from(slot) {
             Ok(s) => Slot(s),
             Err(_) => {
-                self.overflow
-                    .get_or_insert_with(|| "loops nest more than 255 deep".to_owned());
+                self.overflow.get_or_insert(Overflow::LoopDepth);
                 Slot(0)
             }
         }
@@ -169,13 +210,18 @@ impl ChunkBuilder {
 
     /// The finished chunk.
     pub fn finish(self) -> Result<Chunk, LimitError> {
-        if let Some(what) = self.overflow {
-            return Err(LimitError(format!("`{}`: {what}", self.name)));
+        match self.overflow {
+            Some(Overflow::Registers) => return Err(LimitError::Registers(self.name)),
+            Some(Overflow::LoopDepth) => return Err(LimitError::LoopDepth(self.name)),
+            Some(Overflow::Parameters) => return Err(LimitError::Parameters(self.name)),
+            None => {}
         }
-        let registers = u16::try_from(self.max_register.max(1))
-            .map_err(|_| LimitError(format!("`{}`: more than 65,535 registers", self.name)))?;
-        let slots = u8::try_from(self.max_slots)
-            .map_err(|_| LimitError(format!("`{}`: loops nest more than 255 deep", self.name)))?;
+        let Ok(registers) = u16::try_from(self.max_register.max(1)) else {
+            return Err(LimitError::Registers(self.name));
+        };
+        let Ok(slots) = u8::try_from(self.max_slots) else {
+            return Err(LimitError::LoopDepth(self.name));
+        };
         Ok(Chunk {
             name: self.name,
             code: self.code,

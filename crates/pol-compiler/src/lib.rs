@@ -77,7 +77,7 @@ pub fn compile_with(
         });
     }
     if program.fns.len() > usize::from(u16::MAX) {
-        return Err(LimitError(format!("more than {} functions", u16::MAX)));
+        return Err(LimitError::Functions);
     }
     for def in &program.fns {
         let chunk = compiler.fn_chunk(def)?;

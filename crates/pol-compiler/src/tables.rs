@@ -104,14 +104,10 @@ impl Tables {
     pub fn finish(self, out: &mut Program) -> Result<(), LimitError> {
         let limit = u16::MAX as usize;
         if self.symbols.len() > limit {
-            return Err(LimitError(format!(
-                "more than {limit} distinct field names"
-            )));
+            return Err(LimitError::FieldNames);
         }
         if self.regexes.len() > limit || self.globs.len() > limit {
-            return Err(LimitError(format!(
-                "more than {limit} distinct regex or glob literals"
-            )));
+            return Err(LimitError::Patterns);
         }
         out.consts = self.consts;
         out.symbols = self.symbols;

@@ -43,28 +43,78 @@ pub struct Program {
     digest: std::sync::OnceLock<pol_bytecode::Digest>,
 }
 
-/// Why a program could not be loaded.
+/// Why a compiled program could not be loaded. Each names what is wrong, so that a
+/// caller can tell a file that is not a program (or of another version) from a damaged
+/// or hostile one.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoadError(pub String);
+#[non_exhaustive]
+pub enum ProgramLoadError {
+    /// The `.polc` bytes do not decode: not a program, another format version,
+    /// truncated, damaged (see [`DecodeError`]).
+    Decode(DecodeError),
+    /// The program breaks an invariant the VM relies on (an operand out of range, ...).
+    Invalid(pol_bytecode::ValidationError),
+    /// A regex of the program does not parse.
+    Regex {
+        /// The pattern.
+        pattern: String,
+        /// Why.
+        error: String,
+    },
+    /// A glob of the program does not compile.
+    Glob {
+        /// The pattern.
+        pattern: String,
+        /// Why.
+        error: String,
+    },
+    /// The table of what the program reads of its input is malformed.
+    Shape(String),
+    /// A constant collection nests deeper than a value may ([`crate::MAX_VALUE_DEPTH`]).
+    ConstantTooDeep,
+}
 
-impl std::fmt::Display for LoadError {
+impl std::fmt::Display for ProgramLoadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            ProgramLoadError::Decode(e) => write!(f, "{e}"),
+            ProgramLoadError::Invalid(e) => write!(f, "invalid program: {e}"),
+            ProgramLoadError::Regex { pattern, error } => {
+                write!(f, "invalid regex {pattern:?} in program: {error}")
+            }
+            ProgramLoadError::Glob { pattern, error } => {
+                write!(f, "invalid glob {pattern:?} in program: {error}")
+            }
+            ProgramLoadError::Shape(e) => write!(f, "invalid program: {e}"),
+            ProgramLoadError::ConstantTooDeep => write!(
+                f,
+                "invalid program: a constant nests more than {} deep",
+                crate::MAX_VALUE_DEPTH
+            ),
+        }
     }
 }
 
-impl std::error::Error for LoadError {}
+impl std::error::Error for ProgramLoadError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ProgramLoadError::Decode(e) => Some(e),
+            ProgramLoadError::Invalid(e) => Some(e),
+            _ => None,
+        }
+    }
+}
 
-impl From<DecodeError> for LoadError {
-    fn from(e: DecodeError) -> LoadError {
-        LoadError(e.to_string())
+impl From<DecodeError> for ProgramLoadError {
+    fn from(e: DecodeError) -> ProgramLoadError {
+        ProgramLoadError::Decode(e)
     }
 }
 
 impl Program {
     /// Validates a program and compiles its patterns.
-    pub fn new(code: pol_bytecode::Program) -> Result<Program, LoadError> {
-        validate(&code).map_err(|e| LoadError(format!("invalid program: {e}")))?;
+    pub fn new(code: pol_bytecode::Program) -> Result<Program, ProgramLoadError> {
+        validate(&code).map_err(ProgramLoadError::Invalid)?;
         constant_depths(&code.consts)?;
         let mut required = Vec::with_capacity(code.regexes.len());
         let regexes = code
@@ -78,15 +128,20 @@ impl Program {
                     );
                     Ok((p.clone(), std::sync::OnceLock::new()))
                 }
-                Err(e) => Err(LoadError(format!("invalid regex {p:?} in program: {e}"))),
+                Err(e) => Err(ProgramLoadError::Regex {
+                    pattern: p.clone(),
+                    error: e.to_string(),
+                }),
             })
             .collect::<Result<_, _>>()?;
         let globs = code
             .globs
             .iter()
             .map(|p| {
-                compile_glob(p)
-                    .map_err(|e| LoadError(format!("invalid glob {p:?} in program: {e}")))
+                compile_glob(p).map_err(|error| ProgramLoadError::Glob {
+                    pattern: p.clone(),
+                    error,
+                })
             })
             .collect::<Result<_, _>>()?;
         let index = crate::index::RuleIndex::new(&code);
@@ -113,8 +168,7 @@ impl Program {
                     elements: n.elements,
                 })
                 .collect();
-            pol_facts::Shape::from_nodes(nodes)
-                .map_err(|e| LoadError(format!("invalid program: {e}")))?
+            pol_facts::Shape::from_nodes(nodes).map_err(ProgramLoadError::Shape)?
         };
         // Documents keep their comments only for a program that reads them.
         let reads_comments = code.chunks.iter().flat_map(|c| &c.code).any(|i| {
@@ -231,7 +285,7 @@ impl Program {
     }
 
     /// Loads a program from `.polc` bytes (see `pol_bytecode::decode`).
-    pub fn from_bytes(bytes: &[u8]) -> Result<Program, LoadError> {
+    pub fn from_bytes(bytes: &[u8]) -> Result<Program, ProgramLoadError> {
         let program = Program::new(pol_bytecode::decode(bytes)?)?;
         let _ = program.digest.set(pol_bytecode::Digest::of(bytes));
         Ok(program)
@@ -282,7 +336,7 @@ impl Program {
 /// Checks that no constant collection nests deeper than a value may
 /// ([`crate::MAX_VALUE_DEPTH`]): constants refer to the constants before them, so a
 /// hostile program could nest one a million deep in a few megabytes.
-fn constant_depths(consts: &[pol_bytecode::Const]) -> Result<(), LoadError> {
+fn constant_depths(consts: &[pol_bytecode::Const]) -> Result<(), ProgramLoadError> {
     use pol_bytecode::Const;
     let mut depths: Vec<usize> = Vec::with_capacity(consts.len());
     for c in consts {
@@ -293,10 +347,7 @@ fn constant_depths(consts: &[pol_bytecode::Const]) -> Result<(), LoadError> {
             _ => 0,
         };
         if depth > crate::MAX_VALUE_DEPTH {
-            return Err(LoadError(format!(
-                "invalid program: a constant nests more than {} deep",
-                crate::MAX_VALUE_DEPTH
-            )));
+            return Err(ProgramLoadError::ConstantTooDeep);
         }
         depths.push(depth);
     }
@@ -339,6 +390,14 @@ mod tests {
 
         code.regexes = vec!["a(b".to_owned()];
         let err = Program::new(code).unwrap_err();
-        assert!(err.0.contains("invalid regex"), "{err}");
+        assert!(
+            matches!(&err, ProgramLoadError::Regex { pattern, .. } if pattern == "a(b"),
+            "{err:?}"
+        );
+        assert!(
+            err.to_string()
+                .starts_with("invalid regex \"a(b\" in program:"),
+            "{err}"
+        );
     }
 }

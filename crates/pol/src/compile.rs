@@ -1,6 +1,7 @@
 //! Compiling policy sources into a [`Policy`] (the `compiler` feature).
 
 use crate::{Diagnostic, FileId, Policy, SourceMap, hir};
+use pol_compiler::LimitError;
 use pol_vm::Program;
 
 /// Why a policy set did not compile.
@@ -11,7 +12,10 @@ pub enum CompileError {
     Diagnostics(Vec<Diagnostic>),
     /// The program exceeds a limit of the bytecode format (65,535 registers in one
     /// body, 65,535 distinct field names, ...).
-    TooLarge(String),
+    TooLarge(LimitError),
+    /// The compiled program does not load (a bug of the compiler: it is checked as a
+    /// `.polc` file would be).
+    Program(pol_vm::ProgramLoadError),
 }
 
 impl std::fmt::Display for CompileError {
@@ -26,11 +30,20 @@ impl std::fmt::Display for CompileError {
                 write!(f, "the policy does not compile: {}", errors.join("; "))
             }
             CompileError::TooLarge(why) => write!(f, "the policy is too large to compile: {why}"),
+            CompileError::Program(e) => write!(f, "the compiled program does not load: {e}"),
         }
     }
 }
 
-impl std::error::Error for CompileError {}
+impl std::error::Error for CompileError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CompileError::Diagnostics(_) => None,
+            CompileError::TooLarge(e) => Some(e),
+            CompileError::Program(e) => Some(e),
+        }
+    }
+}
 
 /// The result of compiling: the checked program (for `test` blocks and tools) and the
 /// runnable policy.
@@ -81,9 +94,9 @@ pub fn compile_checked_with(
     optimize: bool,
 ) -> Result<Policy, CompileError> {
     let options = pol_compiler::Options { optimize };
-    let code = pol_compiler::compile_with(hir, sources, &options)
-        .map_err(|e| CompileError::TooLarge(e.0))?;
-    let program = Program::new(code).map_err(|e| CompileError::TooLarge(e.0))?;
+    let code =
+        pol_compiler::compile_with(hir, sources, &options).map_err(CompileError::TooLarge)?;
+    let program = Program::new(code).map_err(CompileError::Program)?;
     Ok(Policy { program })
 }
 

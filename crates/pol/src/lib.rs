@@ -93,7 +93,11 @@ pub use pol_bytecode::MAGIC as POLC_MAGIC;
 /// Kinds of input document: names, readers, and telling a document's kind from its path
 /// and content.
 pub use pol_facts::kind;
-pub use pol_vm::{Evaluator, Limit, Limits, OptionError, QueryError};
+pub use pol_vm::{Evaluator, Limit, Limits, OptionError, ProgramLoadError, QueryError};
+
+/// Why `.polc` bytes do not decode ([`ProgramLoadError::Decode`]), and why a decoded
+/// program is refused ([`ProgramLoadError::Invalid`]).
+pub use pol_bytecode::{DecodeError, ValidationError};
 
 /// The syntax tree, for tools that want to look at policies (formatters, linters).
 #[cfg(feature = "unstable-internals")]

@@ -13,7 +13,7 @@ pub struct Policy {
 
 impl Policy {
     /// Loads a compiled program (`.polc` bytes); no compiler is involved.
-    pub fn from_polc(bytes: &[u8]) -> Result<Policy, pol_vm::LoadError> {
+    pub fn from_polc(bytes: &[u8]) -> Result<Policy, pol_vm::ProgramLoadError> {
         Program::from_bytes(bytes).map(|program| Policy { program })
     }
 

@@ -154,3 +154,22 @@ fn documents_keep_comments_only_for_policies_that_read_them() {
     let doc = &ignores.load(text, Format::Yaml, Some("w.yml")).unwrap()[0];
     assert_eq!(ignores.evaluate(doc).warnings.len(), 2);
 }
+
+/// `.polc` bytes that are not a program, or a damaged one, are refused with an error
+/// that names what is wrong, through `pol::` alone.
+#[test]
+fn program_load_errors_say_what_is_wrong() {
+    use pol::{DecodeError, ProgramLoadError};
+    use std::error::Error;
+
+    let err = Policy::from_polc(b"package k8s\n").unwrap_err();
+    assert_eq!(err, ProgramLoadError::Decode(DecodeError::BadMagic));
+
+    let mut bytes = Policy::from_source("p.pol", POLICY).unwrap().to_polc();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x40;
+    let err = Policy::from_polc(&bytes).unwrap_err();
+    assert_eq!(err, ProgramLoadError::Decode(DecodeError::DigestMismatch));
+    assert!(err.source().is_some(), "the decode error is its source");
+    assert!(err.to_string().contains("digest"), "{err}");
+}

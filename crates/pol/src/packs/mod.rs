@@ -82,7 +82,7 @@ pub fn rule_url(id: &str) -> String {
 pub const COMPILED: &[u8] = include_bytes!("../../../../stdlib/packs/packs.polc");
 
 /// The packs, ready to evaluate: the embedded program, loaded without compiling.
-pub fn policy() -> Result<Policy, pol_vm::LoadError> {
+pub fn policy() -> Result<Policy, pol_vm::ProgramLoadError> {
     Policy::from_polc(COMPILED)
 }
 
