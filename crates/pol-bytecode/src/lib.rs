@@ -19,7 +19,7 @@ pub use instr::{
     StrOp, SymId, Target,
 };
 pub use program::{
-    Chunk, Const, DemandNode, EmitSite, FunctionInfo, Guard, GuardTest, Handler, LetInfo, Message,
-    MessagePart, Pos, Program, RuleGroup, RuleInfo, RuleKind,
+    Chunk, Const, EmitSite, FunctionInfo, Guard, GuardTest, Handler, LetInfo, Message, MessagePart,
+    Pos, Program, RuleGroup, RuleInfo, RuleKind, ShapeNode,
 };
 pub use validate::{ValidationError, validate};

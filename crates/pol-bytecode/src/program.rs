@@ -27,7 +27,7 @@ pub struct Program {
     pub functions: Vec<FunctionInfo>,
     /// What the program can read of its input, so that loading skips the rest: a tree
     /// of paths, the root first, each child after its parent. Empty: everything.
-    pub demand: Vec<DemandNode>,
+    pub demand: Vec<ShapeNode>,
     /// Rules compiled a second time together, into one chunk that walks the loops
     /// they share once (loop fusion). Each rule keeps its own chunk too.
     pub groups: Vec<RuleGroup>,
@@ -49,19 +49,8 @@ pub struct RuleGroup {
     pub rules: Vec<u32>,
 }
 
-/// One path of [`Program::demand`]: what of the input value at this path the program
-/// can read. The value itself is always read (its kind, a scalar, an object's keys, a
-/// list's length); what is below it only as this node says.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct DemandNode {
-    /// Everything below this path.
-    pub all: bool,
-    /// Keys whose values are read, sorted and unique, with the index of their node.
-    pub fields: Vec<(String, u32)>,
-    /// The node of every list element and of every object value whose key is not in
-    /// `fields`.
-    pub elements: Option<u32>,
-}
+/// One path of [`Program::demand`] (shared with the input readers, which load by it).
+pub use pol_core::ShapeNode;
 
 /// A constant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

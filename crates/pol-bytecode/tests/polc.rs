@@ -158,7 +158,7 @@ fn hostile_programs_fail_validation() {
 
     // The demand table: a child before its parent (a cycle), out of range, unsorted
     // keys. A well-formed one round-trips.
-    let node = |fields: Vec<(&str, u32)>, elements| DemandNode {
+    let node = |fields: Vec<(&str, u32)>, elements| ShapeNode {
         all: false,
         fields: fields.into_iter().map(|(k, c)| (k.to_owned(), c)).collect(),
         elements,
@@ -169,8 +169,8 @@ fn hostile_programs_fail_validation() {
         vec![node(vec![("a", 5)], None)],
         vec![
             node(vec![("b", 1), ("a", 2)], None),
-            DemandNode::default(),
-            DemandNode::default(),
+            ShapeNode::default(),
+            ShapeNode::default(),
         ],
     ] {
         let mut p = sample();
@@ -182,7 +182,7 @@ fn hostile_programs_fail_validation() {
     p.demand = vec![
         node(vec![("jobs", 1)], None),
         node(vec![], Some(2)),
-        DemandNode::default(),
+        ShapeNode::default(),
     ];
     assert_eq!(forged(&p), Ok(p));
 }

@@ -20,7 +20,7 @@
 //! loaded. A value read that the analysis missed is not silently wrong: the loader
 //! leaves a placeholder there, and reading it fails the evaluation closed.
 
-use pol_bytecode::DemandNode;
+use pol_bytecode::ShapeNode;
 use pol_check::hir::{self, BinaryOp, Callee, Clause, ExprKind, FStringPart};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -50,7 +50,7 @@ struct Analysis<'p> {
 }
 
 /// The demand table of a program: empty when everything must be loaded.
-pub(crate) fn demand(program: &hir::Program) -> Vec<DemandNode> {
+pub(crate) fn demand(program: &hir::Program) -> Vec<ShapeNode> {
     let mut a = Analysis {
         program,
         trie: vec![Node::default()],
@@ -355,12 +355,12 @@ fn dedup(mut v: Paths) -> Paths {
 /// stands for a set of trie nodes: the value of key `k` under a node needs what the
 /// node's field `k` needs and what its elements need. `None` when the table would be
 /// too big.
-fn emit(trie: &[Node]) -> Option<Vec<DemandNode>> {
-    let mut out: Vec<DemandNode> = Vec::new();
+fn emit(trie: &[Node]) -> Option<Vec<ShapeNode>> {
+    let mut out: Vec<ShapeNode> = Vec::new();
     // Table nodes to fill: (index in `out`, the trie nodes it stands for, depth).
     let mut queue: std::collections::VecDeque<(usize, BTreeSet<usize>, usize)> =
         std::collections::VecDeque::new();
-    out.push(DemandNode::default());
+    out.push(ShapeNode::default());
     queue.push_back((0, BTreeSet::from([0]), 0));
     while let Some((index, set, depth)) = queue.pop_front() {
         let nodes: Vec<&Node> = set.iter().filter_map(|&n| trie.get(n)).collect();
@@ -381,7 +381,7 @@ fn emit(trie: &[Node]) -> Option<Vec<DemandNode>> {
         for (k, mut children) in keys {
             children.extend(elements.iter().copied());
             let c = out.len();
-            out.push(DemandNode::default());
+            out.push(ShapeNode::default());
             queue.push_back((c, children, depth + 1));
             fields.push((k.to_owned(), u32::try_from(c).ok()?));
         }
@@ -389,7 +389,7 @@ fn emit(trie: &[Node]) -> Option<Vec<DemandNode>> {
             None
         } else {
             let c = out.len();
-            out.push(DemandNode::default());
+            out.push(ShapeNode::default());
             queue.push_back((c, elements, depth + 1));
             Some(u32::try_from(c).ok()?)
         };

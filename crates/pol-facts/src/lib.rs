@@ -17,7 +17,6 @@
 //! `docs/evaluation.md`, "Inputs". No I/O: callers pass text and a display file name.
 
 mod builder;
-pub mod decision;
 mod dockerfile;
 mod document;
 mod error;
@@ -37,7 +36,6 @@ mod yaml_scalar;
 
 use std::path::Path;
 
-pub use decision::{Decision, EvalError, Finding, InputLocation, Name, PolicyLocation};
 pub use document::{Document, KeyHash, KeyId, MAX_NODES, NodeId, Position, key_hash};
 pub use error::LoadError;
 pub use limits::{Limit, LoadLimits, MAX_ALIAS_NODES, MAX_DEPTH, MAX_INPUT_BYTES};
@@ -45,6 +43,9 @@ pub use load::{
     load, load_bytes, load_bytes_each, load_bytes_shaped, load_bytes_shaped_with, load_bytes_with,
     load_each, load_shaped, load_shaped_with, load_with,
 };
+/// Decisions live in `pol-core`, shared with the VM and every consumer of decisions.
+pub use pol_core::decision;
+pub use pol_core::{Decision, EvalError, Finding, InputLocation, Name, PolicyLocation};
 pub use render::{PathCache, push_decimal};
 pub use shape::{Shape, ShapeNode};
 pub use view::{ListRef, NodeKind, NodeRef, ObjectRef};

@@ -11,18 +11,7 @@
 //! path is always loaded (its kind, a scalar, the keys of an object and the length of
 //! a list are known).
 
-/// One node of a [`Shape`].
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ShapeNode {
-    /// Everything below this path is needed.
-    pub all: bool,
-    /// Keys whose values are needed, sorted by key and unique, each with the index of
-    /// its node (greater than this node's index).
-    pub fields: Vec<(String, u32)>,
-    /// The node of every element of a list and every value of an object not named in
-    /// `fields` (greater than this node's index).
-    pub elements: Option<u32>,
-}
+pub use pol_core::ShapeNode;
 
 /// The parts of a document a program can read: a table of [`ShapeNode`]s, the root
 /// first, each child after its parent (so a shape has no cycles).

@@ -159,16 +159,7 @@ impl Program {
         let shape = if code.demand.is_empty() {
             pol_facts::Shape::everything()
         } else {
-            let nodes = code
-                .demand
-                .iter()
-                .map(|n| pol_facts::ShapeNode {
-                    all: n.all,
-                    fields: n.fields.clone(),
-                    elements: n.elements,
-                })
-                .collect();
-            pol_facts::Shape::from_nodes(nodes).map_err(ProgramLoadError::Shape)?
+            pol_facts::Shape::from_nodes(code.demand.clone()).map_err(ProgramLoadError::Shape)?
         };
         // Documents keep their comments only for a program that reads them.
         let reads_comments = code.chunks.iter().flat_map(|c| &c.code).any(|i| {

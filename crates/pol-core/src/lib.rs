@@ -1,0 +1,16 @@
+//! What both sides of pol share, and every program that consumes its decisions: the
+//! [`Decision`] of an evaluation with its findings and runtime errors, and the
+//! [`ShapeNode`]s of what a program reads of its input. A leaf crate (serde only):
+//! the compiler (`pol-compiler` writes shapes), the bytecode (`pol-bytecode` stores
+//! them), the input readers (`pol-facts` loads by them), the VM (`pol-vm` makes
+//! decisions) and the facade (`pol`, which renders decisions) depend on it, and it on
+//! none of them.
+//!
+//! API boundary: these types are part of the `.polc` format (shapes) and of pol's
+//! output (decisions); changing them changes both.
+
+pub mod decision;
+mod shape;
+
+pub use decision::{Decision, EvalError, Finding, InputLocation, Name, PolicyLocation};
+pub use shape::ShapeNode;
