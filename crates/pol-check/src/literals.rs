@@ -37,10 +37,7 @@ fn regex_error_text(err: &regex::Error) -> String {
 
 /// E0110 when `pattern` (a literal given to `glob`) is not a valid glob.
 pub(crate) fn check_glob(pattern: &str, span: Span) -> Option<Diagnostic> {
-    let err = globset::GlobBuilder::new(pattern)
-        .literal_separator(true)
-        .build()
-        .err()?;
+    let err = pol_core::glob(pattern).err()?;
     Some(
         Diagnostic::error(Code::InvalidGlob, span, "invalid glob pattern")
             .with_label(err.kind().to_string())

@@ -1,6 +1,7 @@
 //! What both sides of pol share, and every program that consumes its decisions: the
 //! [`Decision`] of an evaluation with its findings and runtime errors, and the
-//! [`ShapeNode`]s of what a program reads of its input. A leaf crate (serde only):
+//! [`ShapeNode`]s of what a program reads of its input, and the [`glob`] dialect. A
+//! leaf crate (serde and globset only):
 //! the compiler (`pol-compiler` writes shapes), the bytecode (`pol-bytecode` stores
 //! them), the input readers (`pol-facts` loads by them), the VM (`pol-vm` makes
 //! decisions) and the facade (`pol`, which renders decisions) depend on it, and it on
@@ -10,7 +11,9 @@
 //! output (decisions); changing them changes both.
 
 pub mod decision;
+mod glob;
 mod shape;
 
 pub use decision::{Decision, EvalError, Finding, InputLocation, Name, PolicyLocation};
+pub use glob::glob;
 pub use shape::ShapeNode;

@@ -105,10 +105,7 @@ fn compile_input_glob(pattern: &str) -> Result<regex::bytes::Regex, String> {
 fn glob_regex(pattern: &str, size_limit: usize) -> Result<regex::bytes::Regex, String> {
     // The glob's own regex, matched on the string's bytes: `GlobMatcher::is_match`
     // would copy the string into a path candidate on every call.
-    let glob = globset::GlobBuilder::new(pattern)
-        .literal_separator(true)
-        .build()
-        .map_err(|e| e.to_string())?;
+    let glob = pol_core::glob(pattern).map_err(|e| e.to_string())?;
     let mut builder = regex::bytes::RegexBuilder::new(glob.regex());
     if size_limit != usize::MAX {
         builder.size_limit(size_limit).dfa_size_limit(size_limit);

@@ -128,12 +128,9 @@ impl Config {
                         config.exclude = strings(v, "paths.exclude")?;
                         let mut set = globset::GlobSetBuilder::new();
                         for g in &config.exclude {
-                            let glob = globset::GlobBuilder::new(g)
-                                .literal_separator(true)
-                                .build()
-                                .map_err(|_| {
-                                    format!("{file}: `{g}` in `paths.exclude` is not a glob")
-                                })?;
+                            let glob = pol_core::glob(g).map_err(|_| {
+                                format!("{file}: `{g}` in `paths.exclude` is not a glob")
+                            })?;
                             set.add(glob);
                         }
                         config.exclude_set = set
