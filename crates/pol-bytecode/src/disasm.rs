@@ -1,6 +1,7 @@
 //! A readable listing of a program, for `pol disasm` and golden tests.
 
 use crate::instr::{BinOp, Instr};
+use crate::operand::{OperandKind, Table};
 use crate::program::{Chunk, Const, GuardTest, Message, MessagePart, Program};
 use std::fmt::Write;
 
@@ -155,111 +156,79 @@ fn named(table: &[String], index: usize) -> &str {
     table.get(index).map_or("?", String::as_str)
 }
 
-fn operands(program: &Program, instr: &Instr) -> String {
-    match *instr {
-        Instr::LoadConst { dst, k } => format!("{dst}, {}", constant(program, k.index())),
-        Instr::LoadNull { dst }
-        | Instr::LoadInput { dst }
-        | Instr::NewList { dst }
-        | Instr::NewSet { dst }
-        | Instr::NewObject { dst }
-        | Instr::FinishSet { dst } => dst.to_string(),
-        Instr::LoadBool { dst, value } => format!("{dst}, {value}"),
-        Instr::LoadInt { dst, value } => format!("{dst}, {value}"),
-        Instr::Move { dst, src } | Instr::Not { dst, src } | Instr::Neg { dst, src } => {
-            format!("{dst}, {src}")
+/// The operands of an instruction, written as its template in the instruction table
+/// says (see `operand/define.rs`).
+pub(crate) fn operands(program: &Program, instr: &Instr) -> String {
+    let ops = instr.operands();
+    let mut out = String::new();
+    let mut rest = instr.template();
+    while let Some(at) = rest.find(['{', '}']) {
+        out.push_str(rest.get(..at).unwrap_or(""));
+        let after = rest.get(at..).unwrap_or("");
+        if let Some(tail) = after.strip_prefix("{{") {
+            out.push('{');
+            rest = tail;
+        } else if let Some(tail) = after.strip_prefix("}}") {
+            out.push('}');
+            rest = tail;
+        } else {
+            let inner = after.get(1..).unwrap_or("");
+            let (placeholder, tail) = inner.split_once('}').unwrap_or((inner, ""));
+            let (name, choice) = match placeholder.split_once('?') {
+                Some((name, choice)) => (name, choice.split_once('|')),
+                None => (placeholder, None),
+            };
+            if let Some(op) = ops.get(name) {
+                operand(&mut out, program, op.kind, choice);
+            }
+            rest = tail;
         }
-        Instr::GetLet { dst, id } => {
-            let name = program
-                .lets
-                .get(id.index())
-                .map_or("?", |l| l.name.as_str());
-            format!("{dst}, {name}")
+    }
+    out.push_str(rest);
+    out
+}
+
+/// One operand as its role shows it; `choice` picks the text for a flag.
+fn operand(out: &mut String, program: &Program, kind: OperandKind, choice: Option<(&str, &str)>) {
+    let _ = match kind {
+        OperandKind::Read(r) | OperandKind::Write(r) | OperandKind::Update(r) => write!(out, "{r}"),
+        OperandKind::Range { start, len } => {
+            let len = u16::try_from(len).unwrap_or(u16::MAX);
+            write!(out, "{}", reg_range(start.0, len))
         }
-        Instr::Field { dst, obj, sym } => {
-            format!("{dst}, {obj}.{}", named(&program.symbols, sym.index()))
+        OperandKind::Count(n) => write!(out, "{n}"),
+        OperandKind::Slot(s) => write!(out, "{s}"),
+        OperandKind::Index(table, i) => index(out, program, table, i),
+        OperandKind::Target(t) => write!(out, "{t}"),
+        OperandKind::Builtin(b) => write!(out, "{}", b.name()),
+        OperandKind::BinOp(op) => write!(out, "{}", binop_symbol(op)),
+        OperandKind::StrOp(op) => write!(out, "{op:?}"),
+        OperandKind::Kinds(kinds) => write!(out, "{}", kind_names(kinds)),
+        OperandKind::Flag(b) => match choice {
+            Some((yes, no)) => write!(out, "{}", if b { yes } else { no }),
+            None => write!(out, "{b}"),
+        },
+        OperandKind::Int(n) => write!(out, "{n}"),
+    };
+}
+
+/// An entry of a table: a constant's value, a field's name, a pattern's source quoted,
+/// a function's or let's name, an emit site's number.
+fn index(out: &mut String, program: &Program, table: Table, i: usize) -> std::fmt::Result {
+    match table {
+        Table::Consts => write!(out, "{}", constant(program, i)),
+        Table::Symbols => write!(out, "{}", named(&program.symbols, i)),
+        Table::Regexes => write!(out, "{:?}", named(&program.regexes, i)),
+        Table::Globs => write!(out, "{:?}", named(&program.globs, i)),
+        Table::Functions => {
+            let name = program.functions.get(i).map_or("?", |f| f.name.as_str());
+            write!(out, "{name}")
         }
-        Instr::Index { dst, obj, index } => format!("{dst}, {obj}[{index}]"),
-        Instr::Binary { op, dst, a, b } => format!("{dst}, {a} {} {b}", binop_symbol(op)),
-        Instr::Jump { target } => target.to_string(),
-        Instr::JumpIfFalse { cond, target }
-        | Instr::JumpIfTrue { cond, target }
-        | Instr::JumpUnlessTrue { cond, target }
-        | Instr::JumpIfFalseNot { cond, target }
-        | Instr::JumpIfTrueNot { cond, target }
-        | Instr::JumpUnlessTrueNot { cond, target }
-        | Instr::JumpIfNotNull { src: cond, target } => format!("{cond}, {target}"),
-        Instr::Call {
-            dst,
-            func,
-            args,
-            argc,
-        } => {
-            let name = program
-                .functions
-                .get(func.index())
-                .map_or("?", |f| f.name.as_str());
-            format!("{dst}, {name}({})", reg_range(args.0, argc as u16))
+        Table::Lets => {
+            let name = program.lets.get(i).map_or("?", |l| l.name.as_str());
+            write!(out, "{name}")
         }
-        Instr::CallBuiltin {
-            dst,
-            builtin,
-            args,
-            argc,
-        } => {
-            format!(
-                "{dst}, {}({})",
-                builtin.name(),
-                reg_range(args.0, argc as u16)
-            )
-        }
-        Instr::MatchRegex { dst, s, re } => {
-            format!("{dst}, {s} =~ r{:?}", named(&program.regexes, re.index()))
-        }
-        Instr::MatchGlob { dst, s, glob } => {
-            format!("{dst}, {s} glob {:?}", named(&program.globs, glob.index()))
-        }
-        Instr::Return { src } => src.to_string(),
-        Instr::Halt => String::new(),
-        Instr::IterInit { slot, src } => format!("{slot}, {src}"),
-        Instr::IterNext { slot, value, done } => format!("{slot}, {value}, done {done}"),
-        Instr::IterKey { dst, slot } => format!("{dst}, {slot}"),
-        Instr::AnyStep { acc, cond } | Instr::AllStep { acc, cond } => format!("{acc}, {cond}"),
-        Instr::MakeList { dst, start, len }
-        | Instr::MakeSet { dst, start, len }
-        | Instr::Format { dst, start, len } => format!("{dst}, [{}]", reg_range(start.0, len)),
-        Instr::MakeObject { dst, start, pairs } => {
-            format!("{dst}, {{{}}}", reg_range(start.0, pairs.saturating_mul(2)))
-        }
-        Instr::Push { dst, value } => format!("{dst}, {value}"),
-        Instr::Insert { dst, key, value } => format!("{dst}, {key}: {value}"),
-        Instr::Emit { site } => site.to_string(),
-        Instr::IsKind {
-            dst,
-            src,
-            kinds,
-            negate,
-        } => format!(
-            "{dst}, type_of({src}) {} {}",
-            if negate { "!=" } else { "==" },
-            kind_names(kinds)
-        ),
-        Instr::JumpUnlessKind { src, kinds, target } => {
-            format!("type_of({src}) in {{{}}}, {target}", kind_names(kinds))
-        }
-        Instr::StrConst { op, dst, s, k } => {
-            format!("{dst}, {op:?}({s}, {})", constant(program, k as usize))
-        }
-        Instr::SplitPart { dst, s, k, n } => {
-            format!("{dst}, split({s}, {})[{n}]", constant(program, k as usize))
-        }
-        Instr::InConst { dst, x, k, negate } => {
-            format!(
-                "{dst}, {x} {} {}",
-                if negate { "not in" } else { "in" },
-                constant(program, k as usize)
-            )
-        }
+        Table::Sites => write!(out, "site{i}"),
     }
 }
 

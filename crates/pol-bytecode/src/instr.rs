@@ -2,9 +2,13 @@
 //!
 //! Registers are slots of the current frame. Operands that do not fit (emit sites,
 //! constants) live in side tables of the [`Chunk`](crate::Chunk) or the program and are
-//! named by index. `docs/instruction-set.md` has a row per opcode; a test keeps it in
-//! sync with [`Instr::NAMES`].
+//! named by index. The table at the end of this file is the one place that says what
+//! each operand is (a register read or written, a table index, a jump target, ...):
+//! `operand/define.rs` turns it into the enum and its operand descriptions.
+//! `docs/instruction-set.md` has a row per opcode; a test keeps its names and operands
+//! in sync with [`Instr::NAMES`] and [`Instr::OPERANDS`].
 
+use crate::operand::instructions;
 use serde::{Deserialize, Serialize};
 
 macro_rules! index_newtypes {
@@ -265,135 +269,140 @@ impl BinOp {
     }
 }
 
-macro_rules! instructions {
-    ($( $(#[$doc:meta])* $name:ident $({ $($field:ident : $ty:ty),* $(,)? })? = $mnemonic:literal; )*) => {
-        /// One VM instruction. Always 8 bytes (a test pins it).
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-        pub enum Instr {
-            $( $(#[$doc])* $name $({ $( #[allow(missing_docs)] $field: $ty ),* })?, )*
-        }
-
-        impl Instr {
-            /// The mnemonic of every opcode, in declaration order.
-            pub const NAMES: &'static [&'static str] = &[$($mnemonic),*];
-
-            /// This instruction's mnemonic.
-            pub fn name(&self) -> &'static str {
-                match self {
-                    $( Instr::$name { .. } => $mnemonic, )*
-                }
-            }
-        }
-    };
-}
-
 instructions! {
     /// `dst = k` (a constant of the program).
-    LoadConst { dst: Reg, k: ConstId } = "load_const";
+    LoadConst { dst: Reg => write, k: ConstId => consts } = "load_const" "{dst}, {k}" reusable;
     /// `dst = null`.
-    LoadNull { dst: Reg } = "load_null";
+    LoadNull { dst: Reg => write } = "load_null" "{dst}";
     /// `dst = value`.
-    LoadBool { dst: Reg, value: bool } = "load_bool";
+    LoadBool { dst: Reg => write, value: bool => imm } = "load_bool" "{dst}, {value}";
     /// `dst = value` for a small int.
-    LoadInt { dst: Reg, value: i32 } = "load_int";
+    LoadInt { dst: Reg => write, value: i32 => imm } = "load_int" "{dst}, {value}";
     /// `dst = input` (the document root).
-    LoadInput { dst: Reg } = "load_input";
+    LoadInput { dst: Reg => write } = "load_input" "{dst}" reusable;
     /// `dst = src`.
-    Move { dst: Reg, src: Reg } = "move";
+    Move { dst: Reg => write, src: Reg => read } = "move" "{dst}, {src}";
     /// `dst = ` the value of a top-level let, computed on first use.
-    GetLet { dst: Reg, id: LetId } = "get_let";
+    GetLet { dst: Reg => write, id: LetId => lets } = "get_let" "{dst}, {id}";
     /// `dst = obj.sym` (null when absent or not an object).
-    Field { dst: Reg, obj: Reg, sym: SymId } = "field";
+    Field { dst: Reg => write, obj: Reg => read, sym: SymId => symbols }
+        = "field" "{dst}, {obj}.{sym}" reusable;
     /// `dst = obj[index]` (null when absent).
-    Index { dst: Reg, obj: Reg, index: Reg } = "index";
+    Index { dst: Reg => write, obj: Reg => read, index: Reg => read }
+        = "index" "{dst}, {obj}[{index}]" reusable;
     /// `dst = not src` (three-valued).
-    Not { dst: Reg, src: Reg } = "not";
+    Not { dst: Reg => write, src: Reg => read } = "not" "{dst}, {src}";
     /// `dst = -src`.
-    Neg { dst: Reg, src: Reg } = "neg";
+    Neg { dst: Reg => write, src: Reg => read } = "neg" "{dst}, {src}";
     /// `dst = a op b`.
-    Binary { op: BinOp, dst: Reg, a: Reg, b: Reg } = "binary";
+    Binary { op: BinOp => imm, dst: Reg => write, a: Reg => read, b: Reg => read }
+        = "binary" "{dst}, {a} {op} {b}";
     /// Go to `target`.
-    Jump { target: Target } = "jump";
+    Jump { target: Target => target } = "jump" "{target}" ends;
     /// Go to `target` when `cond` is `false`.
-    JumpIfFalse { cond: Reg, target: Target } = "jump_if_false";
+    JumpIfFalse { cond: Reg => read, target: Target => target }
+        = "jump_if_false" "{cond}, {target}";
     /// Go to `target` when `cond` is `true`.
-    JumpIfTrue { cond: Reg, target: Target } = "jump_if_true";
+    JumpIfTrue { cond: Reg => read, target: Target => target }
+        = "jump_if_true" "{cond}, {target}";
     /// Go to `target` unless `cond` is `true`; a non-bool, non-null `cond` is a type error.
-    JumpUnlessTrue { cond: Reg, target: Target } = "jump_unless_true";
+    JumpUnlessTrue { cond: Reg => read, target: Target => target }
+        = "jump_unless_true" "{cond}, {target}";
     /// Go to `target` when `src` is not null.
-    JumpIfNotNull { src: Reg, target: Target } = "jump_if_not_null";
+    JumpIfNotNull { src: Reg => read, target: Target => target }
+        = "jump_if_not_null" "{src}, {target}";
     /// `dst = f(args..args+argc)` for a user function.
-    Call { dst: Reg, func: FnId, args: Reg, argc: u8 } = "call";
+    Call {
+        dst: Reg => write, func: FnId => functions, args: Reg => range(argc), argc: u8 => count,
+    } = "call" "{dst}, {func}({args})";
     /// `dst = builtin(args..args+argc)`.
-    CallBuiltin { dst: Reg, builtin: BuiltinOp, args: Reg, argc: u8 } = "call_builtin";
+    CallBuiltin {
+        dst: Reg => write, builtin: BuiltinOp => imm, args: Reg => range(argc), argc: u8 => count,
+    } = "call_builtin" "{dst}, {builtin}({args})";
     /// `dst = matches(s, re)` with a regex compiled at load time.
-    MatchRegex { dst: Reg, s: Reg, re: RegexId } = "match_regex";
+    MatchRegex { dst: Reg => write, s: Reg => read, re: RegexId => regexes }
+        = "match_regex" "{dst}, {s} =~ r{re}";
     /// `dst = glob(s, glob)` with a glob compiled at load time.
-    MatchGlob { dst: Reg, s: Reg, glob: GlobId } = "match_glob";
+    MatchGlob { dst: Reg => write, s: Reg => read, glob: GlobId => globs }
+        = "match_glob" "{dst}, {s} glob {glob}";
     /// Return `src` from a function or let.
-    Return { src: Reg } = "return";
+    Return { src: Reg => read } = "return" "{src}" ends;
     /// End of a rule.
-    Halt = "halt";
+    Halt = "halt" "" ends;
     /// Start iterating `src` in `slot` (null iterates nothing; a scalar is a type error).
-    IterInit { slot: Slot, src: Reg } = "iter_init";
+    IterInit { slot: Slot => slot, src: Reg => read } = "iter_init" "{slot}, {src}";
     /// Next element into `value`, or go to `done` when there is none.
-    IterNext { slot: Slot, value: Reg, done: Target } = "iter_next";
+    IterNext { slot: Slot => slot, value: Reg => write, done: Target => target }
+        = "iter_next" "{slot}, {value}, done {done}";
     /// `dst = ` the index or key of the current element of `slot`.
-    IterKey { dst: Reg, slot: Slot } = "iter_key";
+    IterKey { dst: Reg => write, slot: Slot => slot } = "iter_key" "{dst}, {slot}";
     /// Quantifier step of `any`: `cond` true → `acc = true`; null → `acc = null` (unless
     /// already true); a non-bool is a type error. A `jump_if_true acc` follows.
-    AnyStep { acc: Reg, cond: Reg } = "any_step";
+    AnyStep { acc: Reg => update, cond: Reg => read } = "any_step" "{acc}, {cond}";
     /// Quantifier step of `all`: `cond` false → `acc = false`; null → `acc = null` (unless
     /// already false); a non-bool is a type error. A `jump_if_false acc` follows.
-    AllStep { acc: Reg, cond: Reg } = "all_step";
+    AllStep { acc: Reg => update, cond: Reg => read } = "all_step" "{acc}, {cond}";
     /// `dst = [start..start+len]`.
-    MakeList { dst: Reg, start: Reg, len: u16 } = "make_list";
+    MakeList { dst: Reg => write, start: Reg => range(len), len: u16 => count }
+        = "make_list" "{dst}, [{start}]";
     /// `dst = {start..start+len}` (a set).
-    MakeSet { dst: Reg, start: Reg, len: u16 } = "make_set";
+    MakeSet { dst: Reg => write, start: Reg => range(len), len: u16 => count }
+        = "make_set" "{dst}, [{start}]";
     /// `dst = {k: v, ...}` from `pairs` key/value register pairs at `start`.
-    MakeObject { dst: Reg, start: Reg, pairs: u16 } = "make_object";
+    MakeObject { dst: Reg => write, start: Reg => pairs(pairs), pairs: u16 => count }
+        = "make_object" "{dst}, {{{start}}}";
     /// `dst = ` an empty list, to be filled by `push`.
-    NewList { dst: Reg } = "new_list";
+    NewList { dst: Reg => write } = "new_list" "{dst}";
     /// `dst = ` an empty set, to be filled by `push` and closed by `finish_set`.
-    NewSet { dst: Reg } = "new_set";
+    NewSet { dst: Reg => write } = "new_set" "{dst}";
     /// `dst = ` an empty object, to be filled by `insert`.
-    NewObject { dst: Reg } = "new_object";
+    NewObject { dst: Reg => write } = "new_object" "{dst}";
     /// Append `value` to the list or set under construction in `dst`.
-    Push { dst: Reg, value: Reg } = "push";
+    Push { dst: Reg => update, value: Reg => read } = "push" "{dst}, {value}";
     /// Sort and deduplicate the set under construction in `dst`.
-    FinishSet { dst: Reg } = "finish_set";
+    FinishSet { dst: Reg => update } = "finish_set" "{dst}";
     /// Set `key` (a string) to `value` in the object under construction in `dst`.
-    Insert { dst: Reg, key: Reg, value: Reg } = "insert";
+    Insert { dst: Reg => update, key: Reg => read, value: Reg => read }
+        = "insert" "{dst}, {key}: {value}";
     /// `dst = ` the f-string of the parts `start..start+len`.
-    Format { dst: Reg, start: Reg, len: u16 } = "format";
+    Format { dst: Reg => write, start: Reg => range(len), len: u16 => count }
+        = "format" "{dst}, [{start}]";
     /// Record a finding described by an emit site of the chunk.
-    Emit { site: SiteId } = "emit";
+    Emit { site: SiteId => sites } = "emit" "{site}";
     /// `dst = type_of(src) == kind` for one of the kinds in `kinds` (a bit set, see
     /// [`KIND_NAMES`]); `negate` for `!=`. Never fails.
-    IsKind { dst: Reg, src: Reg, kinds: u8, negate: bool } = "is_kind";
+    IsKind { dst: Reg => write, src: Reg => read, kinds: u8 => kinds, negate: bool => imm }
+        = "is_kind" "{dst}, type_of({src}) {negate?!=|==} {kinds}";
     /// `dst = op(s, k)` for a string constant `k`: `starts_with`, `ends_with`,
     /// `contains`, with the builtins' semantics (null gives null; a collection `s` for
     /// `contains` tests membership).
-    StrConst { op: StrOp, dst: Reg, s: Reg, k: u16 } = "str_const";
+    StrConst { op: StrOp => imm, dst: Reg => write, s: Reg => read, k: u16 => consts }
+        = "str_const" "{dst}, {op}({s}, {k})";
     /// `dst = split(s, k)[n]` for a string constant `k` and a small int `n` (negative
     /// counts from the end): the part is a view into `s`, nothing is built.
-    SplitPart { dst: Reg, s: Reg, k: u16, n: i8 } = "split_part";
+    SplitPart { dst: Reg => write, s: Reg => read, k: u16 => consts, n: i8 => imm }
+        = "split_part" "{dst}, split({s}, {k})[{n}]";
     /// `dst = x in k` (`not in` with `negate`) for a constant set or list of strings
     /// `k`, tested with a hash set built when the program is loaded.
-    InConst { dst: Reg, x: Reg, k: u16, negate: bool } = "in_const";
+    InConst { dst: Reg => write, x: Reg => read, k: u16 => consts, negate: bool => imm }
+        = "in_const" "{dst}, {x} {negate?not in|in} {k}";
     /// `not cond`, then `jump_if_false` on it: go to `target` when `cond` is `true`; a
     /// non-bool, non-null `cond` is `not`'s type error (`if a and not b`).
-    JumpIfFalseNot { cond: Reg, target: Target } = "jump_if_false_not";
+    JumpIfFalseNot { cond: Reg => read, target: Target => target }
+        = "jump_if_false_not" "{cond}, {target}";
     /// `not cond`, then `jump_if_true` on it: go to `target` when `cond` is `false`;
     /// a non-bool, non-null `cond` is `not`'s type error (`if a or not b`).
-    JumpIfTrueNot { cond: Reg, target: Target } = "jump_if_true_not";
+    JumpIfTrueNot { cond: Reg => read, target: Target => target }
+        = "jump_if_true_not" "{cond}, {target}";
     /// `not cond`, then `jump_unless_true` on it: go to `target` unless `cond` is
     /// `false`; a non-bool, non-null `cond` is `not`'s type error (`if not b`).
-    JumpUnlessTrueNot { cond: Reg, target: Target } = "jump_unless_true_not";
+    JumpUnlessTrueNot { cond: Reg => read, target: Target => target }
+        = "jump_unless_true_not" "{cond}, {target}";
     /// Go to `target` unless `type_of(src)` is one of `kinds` (a bit set, see
     /// [`KIND_NAMES`]): `if type_of(x) == "string"` without a register for the test.
     /// Never fails.
-    JumpUnlessKind { src: Reg, kinds: u8, target: Target } = "jump_unless_kind";
+    JumpUnlessKind { src: Reg => read, kinds: u8 => kinds, target: Target => target }
+        = "jump_unless_kind" "type_of({src}) in {{{kinds}}}, {target}";
 }
 
 /// The kinds `type_of` names, by bit of [`Instr::IsKind`]'s `kinds`.

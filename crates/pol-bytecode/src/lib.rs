@@ -8,6 +8,7 @@ mod digest;
 mod disasm;
 mod encode;
 mod instr;
+mod operand;
 mod program;
 mod validate;
 
@@ -18,6 +19,7 @@ pub use instr::{
     BinOp, BuiltinOp, ConstId, FnId, GlobId, Instr, KIND_NAMES, LetId, Reg, RegexId, SiteId, Slot,
     StrOp, SymId, Target,
 };
+pub use operand::{MAX_OPERANDS, Operand, OperandKind, Operands, Table};
 pub use program::{
     Chunk, Const, EmitSite, FunctionInfo, Guard, GuardTest, Handler, LetInfo, Message, MessagePart,
     Pos, Program, RuleGroup, RuleInfo, RuleKind, ShapeNode,
