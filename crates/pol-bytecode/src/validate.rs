@@ -1,8 +1,13 @@
 //! Structural validation of a program: every operand in range, every jump inside its
 //! chunk, every table index valid. The VM relies on it and still never indexes blindly.
 
-use crate::instr::{Instr, Reg, Slot, Target};
+use crate::instr::{FnId, Instr};
+use crate::operand::{OperandKind, Table};
 use crate::program::{Chunk, Const, Program};
+
+/// What a chunk whose last instruction may fall through is told; it names every
+/// instruction that [ends a block](Instr::ends_block) (a test checks it).
+pub(crate) const UNENDED: &str = "code does not end with `return`, `halt` or `jump`";
 
 /// What is wrong with a program, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,15 +190,8 @@ fn validate_chunk(program: &Program, index: usize, chunk: &Chunk) -> Result<(), 
     if chunk.positions.len() != len {
         return fail(here, None, "position table does not match the code");
     }
-    match chunk.code.last() {
-        Some(Instr::Return { .. } | Instr::Halt | Instr::Jump { .. }) => {}
-        _ => {
-            return fail(
-                here,
-                None,
-                "code does not end with `return`, `halt` or `jump`",
-            );
-        }
+    if !chunk.code.last().is_some_and(Instr::ends_block) {
+        return fail(here, None, UNENDED);
     }
     if chunk.params as usize > chunk.registers as usize {
         return fail(here, None, "more parameters than registers");
@@ -251,181 +249,106 @@ impl Checker<'_> {
         fail(Some(self.index), Some(pc), message)
     }
 
-    fn regs(&self, pc: usize, regs: &[Reg]) -> Result<(), ValidationError> {
-        match regs.iter().find(|r| r.0 >= self.chunk.registers) {
-            Some(r) => self.err(pc, format!("{r} out of {} registers", self.chunk.registers)),
-            None => Ok(()),
+    /// Whether an operand is in range: its register, slot, jump target or table entry
+    /// exists.
+    fn fits(&self, kind: OperandKind) -> bool {
+        let registers = usize::from(self.chunk.registers);
+        match kind {
+            OperandKind::Read(r) | OperandKind::Write(r) | OperandKind::Update(r) => {
+                usize::from(r.0) < registers
+            }
+            OperandKind::Range { start, len } => usize::from(start.0) + len <= registers,
+            OperandKind::Slot(slot) => slot.0 < self.chunk.slots,
+            OperandKind::Target(target) => target.index() < self.chunk.code.len(),
+            OperandKind::Index(table, i) => i < table.len(self.program, self.chunk),
+            OperandKind::Count(_)
+            | OperandKind::Builtin(_)
+            | OperandKind::BinOp(_)
+            | OperandKind::StrOp(_)
+            | OperandKind::Kinds(_)
+            | OperandKind::Flag(_)
+            | OperandKind::Int(_) => true,
         }
     }
 
-    fn range(&self, pc: usize, start: Reg, len: usize) -> Result<(), ValidationError> {
-        if start.0 as usize + len > self.chunk.registers as usize {
-            return self.err(
-                pc,
-                format!("registers {start}..+{len} out of {}", self.chunk.registers),
-            );
+    /// When an instruction has several operands out of range, the one reported comes
+    /// first in this order (slots, single registers, ranges, targets, table indexes),
+    /// then in declaration order.
+    fn rank(kind: OperandKind) -> u8 {
+        match kind {
+            OperandKind::Slot(_) => 0,
+            OperandKind::Read(_) | OperandKind::Write(_) | OperandKind::Update(_) => 1,
+            OperandKind::Range { .. } => 2,
+            OperandKind::Target(_) => 3,
+            _ => 4,
         }
-        Ok(())
     }
 
-    fn slot(&self, pc: usize, slot: Slot) -> Result<(), ValidationError> {
-        if slot.0 >= self.chunk.slots {
-            return self.err(pc, format!("{slot} out of {} slots", self.chunk.slots));
+    /// What is wrong with an operand that does not fit.
+    fn out_of_range(&self, kind: OperandKind) -> String {
+        let (registers, slots) = (self.chunk.registers, self.chunk.slots);
+        match kind {
+            OperandKind::Read(r) | OperandKind::Write(r) | OperandKind::Update(r) => {
+                format!("{r} out of {registers} registers")
+            }
+            OperandKind::Range { start, len } => {
+                format!("registers {start}..+{len} out of {registers}")
+            }
+            OperandKind::Slot(slot) => format!("{slot} out of {slots} slots"),
+            OperandKind::Target(target) => format!("jump to {target} outside the code"),
+            OperandKind::Index(table, i) => format!(
+                "{} {i} out of {}",
+                table.noun(),
+                table.len(self.program, self.chunk)
+            ),
+            other => format!("{other:?} out of range"),
         }
-        Ok(())
     }
 
-    fn target(&self, pc: usize, target: Target) -> Result<(), ValidationError> {
-        if target.index() >= self.chunk.code.len() {
-            return self.err(pc, format!("jump to {target} outside the code"));
-        }
-        Ok(())
-    }
-
-    fn table(
-        &self,
-        pc: usize,
-        what: &str,
-        index: usize,
-        len: usize,
-    ) -> Result<(), ValidationError> {
-        if index >= len {
-            return self.err(pc, format!("{what} {index} out of {len}"));
-        }
-        Ok(())
-    }
-
+    /// Checks every operand by its role, and a callee's arity against the registers
+    /// the instruction passes it.
     fn instr(&self, pc: usize, instr: &Instr) -> Result<(), ValidationError> {
-        let p = self.program;
-        match *instr {
-            Instr::LoadConst { dst, k } => {
-                self.regs(pc, &[dst])?;
-                self.table(pc, "constant", k.index(), p.consts.len())
+        let mut fault: Option<(u8, OperandKind)> = None;
+        let mut args = 0;
+        let mut callee = None;
+        instr.for_each_operand(|op| {
+            let kind = op.kind;
+            if !self.fits(kind) && fault.is_none_or(|(rank, _)| Self::rank(kind) < rank) {
+                fault = Some((Self::rank(kind), kind));
             }
-            Instr::LoadNull { dst }
-            | Instr::LoadBool { dst, .. }
-            | Instr::LoadInt { dst, .. }
-            | Instr::LoadInput { dst }
-            | Instr::NewList { dst }
-            | Instr::NewSet { dst }
-            | Instr::NewObject { dst }
-            | Instr::FinishSet { dst } => self.regs(pc, &[dst]),
-            Instr::Move { dst, src } | Instr::Not { dst, src } | Instr::Neg { dst, src } => {
-                self.regs(pc, &[dst, src])
-            }
-            Instr::GetLet { dst, id } => {
-                self.regs(pc, &[dst])?;
-                self.table(pc, "let", id.index(), p.lets.len())
-            }
-            Instr::Field { dst, obj, sym } => {
-                self.regs(pc, &[dst, obj])?;
-                self.table(pc, "symbol", sym.index(), p.symbols.len())
-            }
-            Instr::Index { dst, obj, index } => self.regs(pc, &[dst, obj, index]),
-            Instr::Binary { dst, a, b, .. } => self.regs(pc, &[dst, a, b]),
-            Instr::Jump { target } => self.target(pc, target),
-            Instr::JumpIfFalse { cond, target }
-            | Instr::JumpIfTrue { cond, target }
-            | Instr::JumpUnlessTrue { cond, target }
-            | Instr::JumpIfFalseNot { cond, target }
-            | Instr::JumpIfTrueNot { cond, target }
-            | Instr::JumpUnlessTrueNot { cond, target }
-            | Instr::JumpIfNotNull { src: cond, target }
-            | Instr::JumpUnlessKind {
-                src: cond, target, ..
-            } => {
-                self.regs(pc, &[cond])?;
-                self.target(pc, target)
-            }
-            Instr::Call {
-                dst,
-                func,
-                args,
-                argc,
-            } => {
-                self.regs(pc, &[dst])?;
-                self.range(pc, args, argc as usize)?;
-                self.table(pc, "function", func.index(), p.functions.len())?;
-                let params = p
-                    .functions
-                    .get(func.index())
-                    .and_then(|f| p.chunks.get(f.chunk as usize))
-                    .map_or(0, |c| c.params);
-                if params != argc {
-                    return self.err(pc, format!("{func} takes {params} arguments, not {argc}"));
+            match kind {
+                OperandKind::Range { len, .. } => args = len,
+                OperandKind::Index(Table::Functions, _) | OperandKind::Builtin(_) => {
+                    callee = Some(kind);
                 }
-                Ok(())
+                _ => {}
             }
-            Instr::CallBuiltin {
-                dst,
-                builtin,
-                args,
-                argc,
-            } => {
-                self.regs(pc, &[dst])?;
-                self.range(pc, args, argc as usize)?;
-                if builtin.arity() != argc as usize {
-                    return self.err(
-                        pc,
-                        format!("`{}` takes {} arguments", builtin.name(), builtin.arity()),
-                    );
-                }
-                Ok(())
-            }
-            Instr::MatchRegex { dst, s, re } => {
-                self.regs(pc, &[dst, s])?;
-                self.table(pc, "regex", re.index(), p.regexes.len())
-            }
-            Instr::MatchGlob { dst, s, glob } => {
-                self.regs(pc, &[dst, s])?;
-                self.table(pc, "glob", glob.index(), p.globs.len())
-            }
-            Instr::Return { src } => self.regs(pc, &[src]),
-            Instr::Halt => Ok(()),
-            Instr::IterInit { slot, src } => {
-                self.slot(pc, slot)?;
-                self.regs(pc, &[src])
-            }
-            Instr::IterNext { slot, value, done } => {
-                self.slot(pc, slot)?;
-                self.regs(pc, &[value])?;
-                self.target(pc, done)
-            }
-            Instr::IterKey { dst, slot } => {
-                self.slot(pc, slot)?;
-                self.regs(pc, &[dst])
-            }
-            Instr::AnyStep { acc, cond } | Instr::AllStep { acc, cond } => {
-                self.regs(pc, &[acc, cond])
-            }
-            Instr::MakeList { dst, start, len }
-            | Instr::MakeSet { dst, start, len }
-            | Instr::Format { dst, start, len } => {
-                self.regs(pc, &[dst])?;
-                self.range(pc, start, len as usize)
-            }
-            Instr::MakeObject { dst, start, pairs } => {
-                self.regs(pc, &[dst])?;
-                self.range(pc, start, pairs as usize * 2)
-            }
-            Instr::Push { dst, value } => self.regs(pc, &[dst, value]),
-            Instr::Insert { dst, key, value } => self.regs(pc, &[dst, key, value]),
-            Instr::IsKind { dst, src, .. } => self.regs(pc, &[dst, src]),
-            Instr::StrConst { dst, s, k, .. } => {
-                self.regs(pc, &[dst, s])?;
-                self.table(pc, "constant", k as usize, p.consts.len())
-            }
-            Instr::SplitPart { dst, s, k, .. } => {
-                self.regs(pc, &[dst, s])?;
-                self.table(pc, "constant", k as usize, p.consts.len())
-            }
-            Instr::InConst { dst, x, k, .. } => {
-                self.regs(pc, &[dst, x])?;
-                self.table(pc, "constant", k as usize, p.consts.len())
-            }
-            Instr::Emit { site } => {
-                self.table(pc, "emit site", site.index(), self.chunk.sites.len())
-            }
+        });
+        if let Some((_, kind)) = fault {
+            return self.err(pc, self.out_of_range(kind));
         }
+        match callee {
+            Some(OperandKind::Index(_, f)) => self.function_arity(pc, f, args),
+            Some(OperandKind::Builtin(builtin)) if builtin.arity() != args => self.err(
+                pc,
+                format!("`{}` takes {} arguments", builtin.name(), builtin.arity()),
+            ),
+            _ => Ok(()),
+        }
+    }
+
+    /// A user function is called with as many arguments as it has parameters.
+    fn function_arity(&self, pc: usize, f: usize, args: usize) -> Result<(), ValidationError> {
+        let p = self.program;
+        let params = p
+            .functions
+            .get(f)
+            .and_then(|f| p.chunks.get(f.chunk as usize))
+            .map_or(0, |c| c.params);
+        if usize::from(params) != args {
+            let func = FnId(u16::try_from(f).unwrap_or(u16::MAX));
+            return self.err(pc, format!("{func} takes {params} arguments, not {args}"));
+        }
+        Ok(())
     }
 }

@@ -93,6 +93,7 @@ impl Example for BuiltinOp {
 /// entries, the chunk eight registers and three slots.
 const SMALL: u32 = 1;
 const OTHER: u32 = 2;
+const HUGE: u32 = 200;
 
 /// Every opcode's example with every operand made from `SMALL`, and its field count.
 fn examples() -> Vec<(Instr, usize)> {
@@ -281,6 +282,70 @@ fn placeholders(template: &str) -> Vec<&str> {
 }
 
 #[test]
+fn validation_rejects_every_operand_out_of_range() {
+    for (opcode, &(instr, fields)) in examples().iter().enumerate() {
+        for field in 0..fields {
+            let bad = with_field(opcode, field, HUGE);
+            let kind = bad.operands()[field].kind;
+            // What validation says of the operand, by its role; `None`: any value is valid.
+            let expected = match kind {
+                OperandKind::Read(r) | OperandKind::Write(r) | OperandKind::Update(r) => {
+                    Some(format!("{r} out of 8 registers"))
+                }
+                OperandKind::Range { start, .. } => Some(format!("registers {start}..+")),
+                // The count is the range's length (twice it for key/value pairs).
+                OperandKind::Count(count) => {
+                    let len = bad.operands().iter().find_map(|op| match op.kind {
+                        OperandKind::Range { len, .. } => Some(len),
+                        _ => None,
+                    });
+                    assert!(len.is_some_and(|len| len >= count), "{}", instr.name());
+                    Some(format!("registers r{SMALL}..+{} out of 8", len.unwrap()))
+                }
+                OperandKind::Slot(s) => Some(format!("{s} out of 3 slots")),
+                OperandKind::Index(table, i) => Some(format!("{} {i} out of 3", table.noun())),
+                OperandKind::Target(t) => Some(format!("jump to {t} outside the code")),
+                OperandKind::Flag(_)
+                | OperandKind::Int(_)
+                | OperandKind::Kinds(_)
+                | OperandKind::BinOp(_)
+                | OperandKind::StrOp(_)
+                | OperandKind::Builtin(_) => None,
+            };
+            let result = crate::validate(&program(&[bad]));
+            if let Some(expected) = expected {
+                let err = result.expect_err(&format!("{}: {kind:?} accepted", instr.name()));
+                assert_eq!((err.chunk, err.pc), (Some(0), Some(0)), "{err}");
+                assert!(
+                    err.message.starts_with(&expected),
+                    "{}: {err}",
+                    instr.name()
+                );
+            } else {
+                assert_eq!(result, Ok(()), "{}: {kind:?}", instr.name());
+            }
+        }
+    }
+}
+
+#[test]
+fn the_unended_chunk_message_names_the_instructions_that_end_blocks() {
+    let mut ending: Vec<&str> = examples()
+        .iter()
+        .filter(|(i, _)| i.ends_block())
+        .map(|(i, _)| i.name())
+        .collect();
+    let mut named: Vec<&str> = crate::validate::UNENDED
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .collect();
+    ending.sort_unstable();
+    named.sort_unstable();
+    assert_eq!(named, ending);
+}
+
+#[test]
 fn reads_and_writes_follow_the_roles() {
     let call = Instr::MakeObject {
         dst: Reg(0),
@@ -298,4 +363,32 @@ fn reads_and_writes_follow_the_roles() {
     push.for_each_write(|r| writes.push(r.0));
     assert_eq!(writes, [1]);
     assert!(push.reads(Reg(1)) && push.reads(Reg(3)) && !push.reads(Reg(2)));
+}
+
+#[test]
+fn of_several_faults_the_first_by_role_is_reported() {
+    let message = |instr| crate::validate(&program(&[instr])).unwrap_err().message;
+    // The slot before the register, though the register is declared first.
+    let iter_key = Instr::IterKey {
+        dst: Reg(9),
+        slot: Slot(9),
+    };
+    assert_eq!(message(iter_key), "it9 out of 3 slots");
+    // The arguments before the function, the function before its arity.
+    let call = |func, args, argc| Instr::Call {
+        dst: Reg(0),
+        func: FnId(func),
+        args: Reg(args),
+        argc,
+    };
+    assert_eq!(message(call(9, 9, 2)), "registers r9..+2 out of 8");
+    assert_eq!(message(call(9, 1, 2)), "function 9 out of 3");
+    assert_eq!(message(call(1, 1, 2)), "fn1 takes 1 arguments, not 2");
+    let split = Instr::CallBuiltin {
+        dst: Reg(0),
+        builtin: BuiltinOp::Split,
+        args: Reg(1),
+        argc: 1,
+    };
+    assert_eq!(message(split), "`split` takes 2 arguments");
 }
