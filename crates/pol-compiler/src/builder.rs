@@ -105,20 +105,8 @@ impl ChunkBuilder {
     /// Points the jump at `at` to `target`.
     pub fn patch(&mut self, at: usize, target: usize) {
         let t = Target(u32::try_from(target).unwrap_or(u32::MAX));
-        if let Some(instr) = self.code.get_mut(at) {
-            match instr {
-                Instr::Jump { target }
-                | Instr::JumpIfFalse { target, .. }
-                | Instr::JumpIfTrue { target, .. }
-                | Instr::JumpUnlessTrue { target, .. }
-                | Instr::JumpIfFalseNot { target, .. }
-                | Instr::JumpIfTrueNot { target, .. }
-                | Instr::JumpUnlessTrueNot { target, .. }
-                | Instr::JumpIfNotNull { target, .. }
-                | Instr::JumpUnlessKind { target, .. } => *target = t,
-                Instr::IterNext { done, .. } => *done = t,
-                _ => {}
-            }
+        if let Some(target) = self.code.get_mut(at).and_then(Instr::target_mut) {
+            *target = t;
         }
     }
 

@@ -7,43 +7,33 @@
 //! unconditional jump, return or halt; conditional jumps do not end them, since the
 //! code that falls through has no other way in.
 
-use super::{ends_block, target, writes};
-use pol_bytecode::{Chunk, ConstId, Instr, Reg, SymId};
+use pol_bytecode::{Chunk, Instr, OperandKind, Reg};
 
-/// What a pure instruction computes.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Key {
-    Input,
-    Const(ConstId),
-    Field(Reg, SymId),
-    Index(Reg, Reg),
+/// The register a reusable instruction (one the instruction table marks pure: a
+/// field, an index, a constant, the input) puts its result in.
+fn result(instr: &Instr) -> Option<Reg> {
+    let mut dst = None;
+    if instr.is_reusable() {
+        instr.for_each_write(|r| dst = Some(r));
+    }
+    dst
 }
 
-impl Key {
-    fn of(instr: &Instr) -> Option<(Key, Reg)> {
-        Some(match *instr {
-            Instr::LoadInput { dst } => (Key::Input, dst),
-            Instr::LoadConst { dst, k } => (Key::Const(k), dst),
-            Instr::Field { dst, obj, sym } => (Key::Field(obj, sym), dst),
-            Instr::Index { dst, obj, index } => (Key::Index(obj, index), dst),
-            _ => return None,
-        })
-    }
-
-    fn reads(self, r: Reg) -> bool {
-        match self {
-            Key::Input | Key::Const(_) => false,
-            Key::Field(obj, _) => obj == r,
-            Key::Index(obj, index) => obj == r || index == r,
-        }
-    }
+/// True when `a` and `b` compute the same value: the same opcode with the same
+/// operands, but for the register the result goes to.
+fn same_value(a: &Instr, b: &Instr) -> bool {
+    std::mem::discriminant(a) == std::mem::discriminant(b)
+        && a.operands()
+            .iter()
+            .zip(b.operands().iter())
+            .all(|(x, y)| matches!(x.kind, OperandKind::Write(_)) || x == y)
 }
 
 /// Replaces repeated pure reads by moves.
 pub fn run(chunk: &mut Chunk) {
     let mut labels = vec![false; chunk.code.len() + 1];
     for instr in &chunk.code {
-        if let Some(t) = target(instr)
+        if let Some(t) = instr.target()
             && let Some(l) = labels.get_mut(t.index())
         {
             *l = true;
@@ -54,7 +44,9 @@ pub fn run(chunk: &mut Chunk) {
             *l = true;
         }
     }
-    let mut available: Vec<(Key, Reg)> = Vec::new();
+    // Reusable instructions seen on this straight line, with the register that still
+    // holds each one's result.
+    let mut available: Vec<(Instr, Reg)> = Vec::new();
     for i in 0..chunk.code.len() {
         if labels.get(i).copied().unwrap_or(true) {
             available.clear();
@@ -62,23 +54,21 @@ pub fn run(chunk: &mut Chunk) {
         let Some(instr) = chunk.code.get(i).copied() else {
             continue;
         };
-        let computed = Key::of(&instr);
-        if let Some((key, dst)) = computed
-            && let Some(&(_, src)) = available.iter().find(|(k, _)| *k == key)
+        let computed = result(&instr);
+        if let Some(dst) = computed
+            && let Some(&(_, src)) = available.iter().find(|(held, _)| same_value(held, &instr))
             && src != dst
             && let Some(slot) = chunk.code.get_mut(i)
         {
             *slot = Instr::Move { dst, src };
         }
-        if let Some(w) = writes(&instr) {
-            available.retain(|(k, held)| *held != w && !k.reads(w));
-        }
-        if let Some((key, dst)) = computed
-            && !key.reads(dst)
+        instr.for_each_write(|w| available.retain(|(held, reg)| *reg != w && !held.reads(w)));
+        if let Some(dst) = computed
+            && !instr.reads(dst)
         {
-            available.push((key, dst));
+            available.push((instr, dst));
         }
-        if ends_block(&instr) {
+        if instr.ends_block() {
             available.clear();
         }
     }
@@ -88,7 +78,7 @@ pub fn run(chunk: &mut Chunk) {
 mod tests {
     use super::super::test_support::{chunk, listing};
     use super::*;
-    use pol_bytecode::Target;
+    use pol_bytecode::{SymId, Target};
 
     #[test]
     fn a_repeated_field_read_becomes_a_move() {

@@ -1,7 +1,6 @@
 //! Dead code: instructions no path reaches, and jumps to the instruction that follows
 //! anyway, are removed; jump targets, handler ranges and the position table follow.
 
-use super::{ends_block, retarget, target};
 use pol_bytecode::{Chunk, Handler, Target};
 
 /// Removes unreachable instructions and jumps to the next instruction.
@@ -46,8 +45,8 @@ pub fn remove(chunk: &mut Chunk) {
         let (Some(&instr), Some(&pos)) = (chunk.code.get(i), chunk.positions.get(i)) else {
             continue;
         };
-        let instr = match target(&instr) {
-            Some(t) => retarget(instr, Target(new_index(t.index()))),
+        let instr = match instr.target() {
+            Some(t) => instr.with_target(Target(new_index(t.index()))),
             None => instr,
         };
         code.push(instr);
@@ -82,10 +81,10 @@ fn reachable(chunk: &Chunk) -> Vec<bool> {
             let Some(instr) = chunk.code.get(i) else {
                 continue;
             };
-            if let Some(t) = target(instr) {
+            if let Some(t) = instr.target() {
                 work.push(t.index());
             }
-            if !ends_block(instr) {
+            if !instr.ends_block() {
                 work.push(i + 1);
             }
         }

@@ -2,7 +2,6 @@
 //! target instead (following chains, which cannot loop forever in valid code, but are
 //! cut off after a bound anyway).
 
-use super::{retarget, target};
 use pol_bytecode::{Chunk, Instr};
 
 /// Retargets every jump that lands on an unconditional jump.
@@ -11,7 +10,7 @@ pub fn thread(chunk: &mut Chunk) {
         let Some(instr) = chunk.code.get(i).copied() else {
             continue;
         };
-        let Some(mut to) = target(&instr) else {
+        let Some(mut to) = instr.target() else {
             continue;
         };
         for _ in 0..16 {
@@ -21,7 +20,7 @@ pub fn thread(chunk: &mut Chunk) {
             }
         }
         if let Some(slot) = chunk.code.get_mut(i) {
-            *slot = retarget(instr, to);
+            *slot = instr.with_target(to);
         }
     }
 }
