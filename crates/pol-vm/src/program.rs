@@ -115,6 +115,12 @@ impl Program {
     /// Validates a program and compiles its patterns.
     pub fn new(code: pol_bytecode::Program) -> Result<Program, ProgramLoadError> {
         validate(&code).map_err(ProgramLoadError::Invalid)?;
+        Program::from_validated(code)
+    }
+
+    /// [`Program::new`] for a program that passed [`validate`] already
+    /// ([`pol_bytecode::decode`] validates what it decodes).
+    fn from_validated(code: pol_bytecode::Program) -> Result<Program, ProgramLoadError> {
         constant_depths(&code.consts)?;
         let mut required = Vec::with_capacity(code.regexes.len());
         let regexes = code
@@ -277,7 +283,8 @@ impl Program {
 
     /// Loads a program from `.polc` bytes (see `pol_bytecode::decode`).
     pub fn from_bytes(bytes: &[u8]) -> Result<Program, ProgramLoadError> {
-        let program = Program::new(pol_bytecode::decode(bytes)?)?;
+        // `decode` validates the program: it is not validated twice.
+        let program = Program::from_validated(pol_bytecode::decode(bytes)?)?;
         let _ = program.digest.set(pol_bytecode::Digest::of(bytes));
         Ok(program)
     }
