@@ -63,7 +63,10 @@ pub fn check_files(sources: &mut SourceMap, files: &[FileId]) -> (hir::Program, 
     // Types are checked alongside name errors: what a name error leaves unknown is an
     // `Error` expression of type `any`, which no check reports on, so nothing cascades
     // from it. Not through recursive definitions (inference would unfold them).
-    if !diags.iter().any(|d| matches!(d.code, Code::Recursion | Code::DependencyTooDeep)) {
+    if !diags
+        .iter()
+        .any(|d| matches!(d.code, Code::Recursion | Code::DependencyTooDeep))
+    {
         diags.extend(typeck::check(&lowered.program, resolved));
     }
     if resolved {

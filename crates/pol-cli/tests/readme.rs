@@ -34,7 +34,10 @@ fn readme() -> String {
 
 /// The README's tour: its first ```pol block.
 fn tour(readme: &str) -> String {
-    let start = readme.find("```pol\n").expect("the README has a ```pol block") + 7;
+    let start = readme
+        .find("```pol\n")
+        .expect("the README has a ```pol block")
+        + 7;
     let len = readme[start..].find("```\n").expect("the block ends");
     readme[start..start + len].to_owned()
 }

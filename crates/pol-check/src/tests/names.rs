@@ -331,5 +331,9 @@ fn no_unused_variable_warning_while_names_fail() {
 fn recursive_definitions_are_not_type_checked() {
     // Inferring `f` at its calls would unfold the recursion; E0104 alone is reported.
     let c = check_body("fn f(x) = f(x) + f(x) + \"s\"\nlet a = f(1) + 1");
-    assert!(c.codes().iter().all(|&code| code == Code::Recursion), "{:#?}", c.diags);
+    assert!(
+        c.codes().iter().all(|&code| code == Code::Recursion),
+        "{:#?}",
+        c.diags
+    );
 }
