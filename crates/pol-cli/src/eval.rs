@@ -44,7 +44,7 @@ pub struct EvalArgs {
     color: ColorChoice,
     /// How many inputs to read and evaluate at once (default: one per core). The output
     /// is the same whatever the number.
-    #[arg(short = 'j', long, value_name = "N")]
+    #[arg(short = 'j', long, value_name = "N", value_parser = crate::limit_args::parse_count)]
     jobs: Option<NonZeroUsize>,
     /// Accept inputs that hold no document (an empty file or standard input, a YAML
     /// file of comments only): they are skipped. Without it they are errors.
