@@ -541,7 +541,10 @@ fn query_prints_the_value_of_a_let_as_json() {
         &["eval", "--query", "workload", "-p", &k8s(), "k8s.yaml"],
     );
     assert_code(&out, 0);
-    assert_eq!(text(&out.stdout), "\"Service web\"\n\"Pod debug\"\n");
+    assert_eq!(
+        text(&out.stdout),
+        "k8s.yaml (document 0)\n\"Service web\"\n\nk8s.yaml (document 1)\n\"Pod debug\"\n"
+    );
 
     // A let that fails on a document: exit 1, the error names the input.
     let out = pol_in(&dir, &["eval", "--query", "n", "-p", "q.pol", "q.json"]);

@@ -32,10 +32,12 @@
 mod ci;
 mod json;
 mod junit;
+mod query;
 mod rules;
 mod sarif;
 mod text;
 
+pub use query::{QueryFormat, QueryValue, write_query};
 pub use rules::{RuleMeta, Rules};
 
 use crate::suppress::Counts;
