@@ -48,6 +48,14 @@ fn command(
     writeln!(out, "::{}", escape_data(message))
 }
 
+/// The document a runtime error happened on: `ci.yml`, `k8s.yaml, document 1`.
+pub(super) fn evaluating(e: &super::Evaluated) -> String {
+    match e.document_note() {
+        Some(document) => format!("{}, {document}", e.file),
+        None => e.file.clone(),
+    }
+}
+
 /// The annotation level of a finding: `error` for a violation, `warning` for a
 /// warning, `notice` for a warning of severity `info`.
 fn github_level(finding: &Finding, deny: bool) -> &'static str {
@@ -73,8 +81,8 @@ impl Sink for Github {
                     None => finding.rule.to_string(),
                 };
                 let mut message = finding.message.clone();
-                if e.documents > 1 {
-                    message.push_str(&format!(" (document {})", e.document));
+                if let Some(document) = e.document_note() {
+                    message.push_str(&format!(" ({document})"));
                 }
                 if let Some(url) = run.rules.get(&finding.rule).and_then(|r| r.url.as_ref()) {
                     message.push_str(&format!("\nhelp: {url}"));
@@ -96,7 +104,7 @@ impl Sink for Github {
                     &error.policy.file,
                     Some((error.policy.line, error.policy.column)),
                     Some(&format!("runtime error in {}", error.rule)),
-                    &format!("{} (while evaluating {})", error.message, e.name()),
+                    &format!("{} (while evaluating {})", error.message, evaluating(e)),
                 )?;
             }
         }
@@ -198,7 +206,12 @@ impl Sink for Gitlab {
         input: &InputReport,
     ) -> io::Result<()> {
         for e in &input.decisions {
-            let name = e.name();
+            // Fingerprints name a document of a stream as `file[N]`, as they always
+            // have: GitLab tracks issues across pipelines by them.
+            let name = match e.documents {
+                0 | 1 => e.file.clone(),
+                _ => format!("{}[{}]", e.file, e.document),
+            };
             for (finding, _) in findings(&e.decision) {
                 let description = format!("{} ({})", finding.message, finding.rule);
                 self.issue(

@@ -163,13 +163,19 @@ pub struct Evaluated {
 
 impl Evaluated {
     /// The input's name; in an input of several documents, with the document's index
-    /// (`k8s.yaml[1]`).
+    /// (`k8s.yaml (document 1)`, counted from 0).
     pub fn name(&self) -> String {
-        if self.documents > 1 {
-            format!("{}[{}]", self.file, self.document)
-        } else {
-            self.file.clone()
+        match self.document_note() {
+            Some(note) => format!("{} ({note})", self.file),
+            None => self.file.clone(),
         }
+    }
+
+    /// `document 1` in an input of several documents, else nothing: what the formats
+    /// add to a line that names a position as `file:line:col`, which has no room for
+    /// the document.
+    pub fn document_note(&self) -> Option<String> {
+        (self.documents > 1).then(|| format!("document {}", self.document))
     }
 }
 

@@ -176,7 +176,7 @@ impl Sink for Sarif {
                     "level": "error",
                     "message": {"text": format!(
                         "runtime error in {}: {} (while evaluating {})",
-                        error.rule, error.message, e.name()
+                        error.rule, error.message, super::ci::evaluating(e)
                     )},
                     "locations": [{"physicalLocation": {
                         "artifactLocation": {"uri": artifact_uri(&error.policy.file, run.base_dir.as_deref())},
