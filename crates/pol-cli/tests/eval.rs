@@ -470,7 +470,7 @@ fn the_shipped_packs_run_out_of_the_box() {
 }
 
 #[test]
-fn a_runtime_error_fails_closed_and_names_the_policy_line() {
+fn a_runtime_error_fails_closed_and_names_the_policy_line_and_the_input_value() {
     let dir = scratch(
         "eval-runtime",
         &[
@@ -487,8 +487,8 @@ fn a_runtime_error_fails_closed_and_names_the_policy_line() {
     assert_code(&out, 1);
     assert_eq!(
         decided(&out),
-        "in.json:1:8  deny  low       rt.big  5 is big\n\
-         in.json      error  rt.big  cannot apply `+` to `string` and `int` (rt.pol:6:6)\n\
+        "in.json:1:8   deny  low       rt.big  5 is big\n\
+         in.json:1:11  error  rt.big  cannot apply `+` to `string` and `int` (rt.pol:6:6)\n\
          \n\
          1 document: 1 denied, 0 allowed (1 violation, 0 warnings, 1 error)"
     );
@@ -501,6 +501,12 @@ fn a_runtime_error_fails_closed_and_names_the_policy_line() {
     assert_eq!(
         e["policy"],
         serde_json::json!({"file": "rt.pol", "line": 6, "column": 6})
+    );
+    // The input value the failing `+` was given: `"s"`, the second element.
+    assert_eq!(e["path"], "a[1]");
+    assert_eq!(
+        e["location"],
+        serde_json::json!({"file": "in.json", "line": 1, "column": 11})
     );
     let out = pol_in(&dir, &["eval", "-p", "rt.pol", "ok.json"]);
     assert_code(&out, 0);

@@ -2,7 +2,9 @@
 //! runner turns into annotations on the lines they name) and `--format gitlab`
 //! (GitLab's Code Quality report, a JSON array written as inputs come).
 
-use super::{InputReport, RunEnd, RunInfo, Sink, Tally, findings, rule_key, summary_line};
+use super::{
+    InputReport, RunEnd, RunInfo, Sink, Tally, evaluating, findings, rule_key, summary_line,
+};
 use crate::Finding;
 use serde::Serialize;
 use std::io::{self, Write};
@@ -46,14 +48,6 @@ fn command(
         write!(out, ",title={}", escape_property(title))?;
     }
     writeln!(out, "::{}", escape_data(message))
-}
-
-/// The document a runtime error happened on: `ci.yml`, `k8s.yaml, document 1`.
-pub(super) fn evaluating(e: &super::Evaluated) -> String {
-    match e.document_note() {
-        Some(document) => format!("{}, {document}", e.file),
-        None => e.file.clone(),
-    }
 }
 
 /// The annotation level of a finding: `error` for a violation, `warning` for a
@@ -104,7 +98,11 @@ impl Sink for Github {
                     &error.policy.file,
                     Some((error.policy.line, error.policy.column)),
                     Some(&format!("runtime error in {}", error.rule)),
-                    &format!("{} (while evaluating {})", error.message, evaluating(e)),
+                    &format!(
+                        "{} (while evaluating {})",
+                        error.message,
+                        evaluating(e, error)
+                    ),
                 )?;
             }
         }
@@ -232,8 +230,12 @@ impl Sink for Gitlab {
             }
             for error in &e.decision.errors {
                 let description = format!(
-                    "runtime error in {}: {} ({}:{})",
-                    error.rule, error.message, error.policy.file, error.policy.line
+                    "runtime error in {}: {} ({}:{}, while evaluating {})",
+                    error.rule,
+                    error.message,
+                    error.policy.file,
+                    error.policy.line,
+                    evaluating(e, error)
                 );
                 self.issue(
                     out,
@@ -244,7 +246,9 @@ impl Sink for Gitlab {
                         severity: "blocker",
                         location: Location {
                             path: &e.file,
-                            lines: Lines { begin: 1 },
+                            lines: Lines {
+                                begin: error.location.as_ref().map_or(1, |l| l.line),
+                            },
                         },
                     },
                 )?;

@@ -147,8 +147,12 @@ impl Junit {
         w.write_event(Event::Start(start))?;
         for error in &case.errors {
             let text = format!(
-                "{}:{}:{}: {} (while evaluating {}{document})",
-                error.policy.file, error.policy.line, error.policy.column, error.message, e.file
+                "{}:{}:{}: {} (while evaluating {})",
+                error.policy.file,
+                error.policy.line,
+                error.policy.column,
+                error.message,
+                super::evaluating(e, error)
             );
             element(
                 w,

@@ -16,7 +16,10 @@
 //! by severity: 2 high, 1 medium; took 3 ms
 //! ```
 //!
-//! In an input of several documents (a YAML stream), `(document N)` ends the line.
+//! A runtime error is `FILE:LINE:COL  error  RULE  MESSAGE (POLICY:LINE:COL)`, its
+//! position that of the input value the failing operation was given (the file alone
+//! when it was given none). In an input of several documents (a YAML stream),
+//! `(document N)` ends the line.
 //! Input errors and skipped files are not written here: the command line writes them
 //! to standard error; the summary counts them.
 
@@ -88,10 +91,18 @@ impl Text {
         let positions: Vec<String> = findings(d)
             .map(|(finding, _)| position(&e.file, finding))
             .collect();
+        let error_positions: Vec<String> = d
+            .errors
+            .iter()
+            .map(|error| match &error.location {
+                Some(l) => format!("{}:{}:{}", e.file, l.line, l.column),
+                None => e.file.clone(),
+            })
+            .collect();
         let width = positions
             .iter()
+            .chain(&error_positions)
             .map(|p| p.chars().count())
-            .chain(d.errors.iter().map(|_| e.file.chars().count()))
             .max()
             .unwrap_or(0);
         for ((finding, deny), at) in findings(d).zip(&positions) {
@@ -123,20 +134,23 @@ impl Text {
             )?;
             self.fired_rule(run, finding);
         }
-        for error in &d.errors {
-            paint(out, &format!("{:<width$}", e.file), "1", color)?;
+        for (error, at) in d.errors.iter().zip(&error_positions) {
+            paint(out, &format!("{at:<width$}"), "1", color)?;
             out.write_all(b"  ")?;
             paint(out, "error", "1;35", color)?;
             out.write_all(b"  ")?;
             paint(out, &error.rule, "1", color)?;
-            let mut at = format!(
+            let mut note = format!(
                 "{}:{}:{}",
                 error.policy.file, error.policy.line, error.policy.column
             );
-            if let Some(document) = &document {
-                at.push_str(&format!(", {document}"));
+            if let (Some(path), None) = (&error.path, &error.location) {
+                note.push_str(&format!(", at {path}"));
             }
-            writeln!(out, "  {} ({at})", error.message)?;
+            if let Some(document) = &document {
+                note.push_str(&format!(", {document}"));
+            }
+            writeln!(out, "  {} ({note})", error.message)?;
         }
         writeln!(out)
     }
