@@ -9,7 +9,8 @@
 //! 3. `items` (with `scope`, `lower_expr`, `calls`, `clauses`, `rules`, `types`,
 //!    `tests_block`): resolve every name and lower every definition to HIR.
 //! 4. `cycles`: reject recursion through lets and functions.
-//! 5. `typeck`: the type checker (gradual types, warnings), once the names are right.
+//! 5. `typeck`: the type checker (gradual types, warnings); what a name error left
+//!    unknown has type `any`, so type errors are reported alongside name errors.
 
 mod annotations;
 pub mod builtins;
@@ -35,7 +36,7 @@ mod tests;
 
 pub use builtins::Builtin;
 
-use pol_diagnostics::{Diagnostic, FileId, SourceMap};
+use pol_diagnostics::{Code, Diagnostic, FileId, SourceMap};
 
 /// Parses every file, merges packages, loads imported std modules, resolves and checks.
 ///
@@ -58,9 +59,17 @@ pub fn check_files(sources: &mut SourceMap, files: &[FileId]) -> (hir::Program, 
         &lowered.fn_deps,
         &mut diags,
     );
-    // Types are checked once names are right: errors there would only cascade.
-    if !diags.iter().any(Diagnostic::is_error) {
-        diags.extend(typeck::check(&lowered.program));
+    let resolved = !diags.iter().any(Diagnostic::is_error);
+    // Types are checked alongside name errors: what a name error leaves unknown is an
+    // `Error` expression of type `any`, which no check reports on, so nothing cascades
+    // from it. Not through recursive definitions (inference would unfold them).
+    if !diags
+        .iter()
+        .any(|d| matches!(d.code, Code::Recursion | Code::DependencyTooDeep))
+    {
+        diags.extend(typeck::check(&lowered.program, resolved));
+    }
+    if resolved {
         // Proved even when there are type errors (a type error gives `any` there), so
         // that a program compiled despite them (the differential tests do) is still
         // compiled soundly.

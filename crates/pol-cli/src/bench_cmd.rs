@@ -24,7 +24,7 @@ pub struct BenchArgs {
     inputs: Vec<PathBuf>,
     /// How many times to load and evaluate every document (default: as many times as
     /// fit in about a second, at most 1000).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = crate::limit_args::parse_count)]
     iterations: Option<NonZeroUsize>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]

@@ -10,7 +10,9 @@ use crate::policies::{Loaded, PolicyArgs, load};
 use crate::stream::{Progress, Stdout};
 use crate::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use pol::Evaluator;
-use pol::render::{FailOn, Format, Renderer, Rules, RunEnd, RunInfo};
+use pol::render::{
+    FailOn, Format, QueryFormat, QueryValue, Renderer, Rules, RunEnd, RunInfo, write_query,
+};
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
@@ -44,7 +46,7 @@ pub struct EvalArgs {
     color: ColorChoice,
     /// How many inputs to read and evaluate at once (default: one per core). The output
     /// is the same whatever the number.
-    #[arg(short = 'j', long, value_name = "N")]
+    #[arg(short = 'j', long, value_name = "N", value_parser = crate::limit_args::parse_count)]
     jobs: Option<NonZeroUsize>,
     /// Accept inputs that hold no document (an empty file or standard input, a YAML
     /// file of comments only): they are skipped. Without it they are errors.
@@ -360,7 +362,19 @@ pub fn run(args: &EvalArgs) -> u8 {
         evaluator
     };
     if let Some(name) = &args.query {
-        return query(&loaded.policy, inputs, name, jobs, &evaluator);
+        let format = match args.format {
+            OutputFormat::Text => QueryFormat::Text,
+            OutputFormat::Json => QueryFormat::Json,
+            OutputFormat::Ndjson => QueryFormat::Ndjson,
+            other => {
+                eprintln!(
+                    "error: `--query` writes values as `text`, `json` or `ndjson`, not `{}`",
+                    Format::from(other).name()
+                );
+                return EXIT_USAGE;
+            }
+        };
+        return query(&loaded.policy, inputs, name, format, jobs, &evaluator);
     }
     // Decision log: opened before anything is evaluated; an error stops the run.
     let mut decision_log = match args.decision_log.open(&suppression.config, &loaded.policy) {
@@ -626,10 +640,13 @@ pub(crate) fn known_kind(name: &str) -> Result<&'static str, String> {
     })
 }
 
+/// `--query NAME`: the let's value on every document, each labelled with its input
+/// and document (`pol::render::write_query`).
 fn query<'p>(
     policy: &'p pol::Policy,
     inputs: &[Pending],
     name: &str,
+    format: QueryFormat,
     jobs: usize,
     evaluator: &(impl Fn() -> Evaluator<'p> + Sync),
 ) -> u8 {
@@ -651,28 +668,44 @@ fn query<'p>(
         }
     };
     let mut code = EXIT_OK;
-    for (input, values) in inputs.iter().zip(per_input) {
-        for value in values {
-            match value {
-                Ok(value) => {
-                    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
-                    text.push('\n');
-                    if let Err(code) = write_stdout(&text) {
-                        return code;
-                    }
-                }
+    let mut values = Vec::new();
+    for (input, results) in inputs.iter().zip(per_input) {
+        let documents = results.len();
+        for (document, result) in results.into_iter().enumerate() {
+            let value = match result {
+                Ok(value) => Ok(value),
                 Err(pol::QueryError::UnknownLet(_)) => {
                     eprintln!("error: {}", unknown_let(policy, name));
                     return EXIT_USAGE;
                 }
                 Err(e) => {
-                    eprintln!("error: {}: {e}", input.name);
+                    let shown = if documents > 1 {
+                        format!("{} (document {document})", input.name)
+                    } else {
+                        input.name.clone()
+                    };
+                    eprintln!("error: {shown}: {e}");
                     code = EXIT_FAILED;
+                    Err(e.to_string())
                 }
-            }
+            };
+            values.push(QueryValue {
+                file: input.name.clone(),
+                document,
+                documents,
+                value,
+            });
         }
     }
-    code
+    let mut out = Vec::new();
+    if let Err(e) = write_query(&mut out, format, name, &values) {
+        eprintln!("error: cannot write the values: {e}");
+        return EXIT_USAGE;
+    }
+    match write_stdout(&String::from_utf8_lossy(&out)) {
+        Ok(()) => code,
+        Err(code) => code,
+    }
 }
 
 /// Why `--query NAME` names no let: there is none, or the short name is ambiguous.

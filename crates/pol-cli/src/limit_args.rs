@@ -11,7 +11,7 @@ pub struct LimitArgs {
     /// instruction is a step; walking or copying values costs a step per element and
     /// per 64 bytes).
     #[arg(long, value_name = "N", default_value_t = pol::Limits::default().steps,
-          value_parser = clap::value_parser!(u64).range(1..))]
+          value_parser = parse_steps)]
     pub max_steps: u64,
     /// Bytes of values one evaluation may build (strings, lists, sets, objects), as
     /// `536870912`, `512M` or `1G`.
@@ -49,6 +49,29 @@ impl LimitArgs {
             start.checked_add(self.total_timeout)
         }
     }
+}
+
+/// A whole number of 1 or more (`-j N`, `--iterations N`), with a message a user
+/// understands (clap's own for `NonZeroUsize` is Rust's: "number would be zero for
+/// non-zero type").
+pub fn parse_count(text: &str) -> Result<std::num::NonZeroUsize, String> {
+    let n: usize = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a whole number (write 1 or more)"))?;
+    std::num::NonZeroUsize::new(n).ok_or_else(|| "must be 1 or more".to_owned())
+}
+
+/// `--max-steps N`: a whole number of 1 or more.
+fn parse_steps(text: &str) -> Result<u64, String> {
+    let n: u64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a whole number (write 1 or more)"))?;
+    if n == 0 {
+        return Err("must be 1 or more".to_owned());
+    }
+    Ok(n)
 }
 
 /// A byte count: digits, optionally followed by `K`, `M`, `G` (powers of 1024; `KiB`,

@@ -44,27 +44,48 @@ struct Cli {
     command: Command,
 }
 
+// The usage lines of the commands that take policies are written out: clap's own
+// list the flags given (so that a mistyped flag's usage showed `--format` as if it
+// were required) and cannot say that `-p`, `-b` and `--packs` are alternatives.
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Check `.pol` files for errors without running them.
     Check(check::CheckArgs),
-    /// Evaluate input documents against policies; exit 1 when any is denied.
+    /// Evaluate input documents against policies (the shipped packs when given no `-p`
+    /// or `-b`); exit 1 when any is denied.
+    #[command(override_usage = "pol eval [OPTIONS] <INPUT>...
+       pol eval [OPTIONS] -p <PATH>... [--packs] <INPUT>...
+       pol eval [OPTIONS] -b <FILE.polc> <INPUT>...")]
     Eval(Box<eval::EvalArgs>),
     /// Compile policies into a `.polc` program.
+    #[command(
+        override_usage = "pol build [OPTIONS] -p <PATH>... [--packs] -o <FILE.polc>
+       pol build [OPTIONS] --packs -o <FILE.polc>"
+    )]
     Build(build_cmd::BuildArgs),
     /// Print the bytecode of policies or of a `.polc` program.
+    #[command(override_usage = "pol disasm [OPTIONS] -p <PATH>... [--packs]
+       pol disasm [OPTIONS] -b <FILE.polc>
+       pol disasm [OPTIONS] --packs")]
     Disasm(build_cmd::DisasmArgs),
     /// Rewrite `.pol` files in the canonical layout (`--check`: only say which differ).
     Fmt(fmt_cmd::FmtArgs),
     /// Run the `test` blocks of policies.
     Test(test_cmd::TestArgs),
     /// Explain a decision: why each finding fired, and why a rule did not (`--why-not`).
+    #[command(override_usage = "pol explain [OPTIONS] <INPUT>...
+       pol explain [OPTIONS] -p <PATH>... [--packs] <INPUT>...")]
     Explain(explain_cmd::ExplainArgs),
     /// List the rules of the shipped packs, or explain one.
     Rules(rules_cmd::RulesArgs),
     /// Generate pol types (from a JSON Schema).
     Types(types_cmd::TypesArgs),
     /// Time compiling policies, loading inputs and evaluating them, rule by rule.
+    #[command(
+        override_usage = "pol bench [OPTIONS] -p <PATH>... [--packs] <INPUT>...
+       pol bench [OPTIONS] -b <FILE.polc> <INPUT>...
+       pol bench [OPTIONS] --packs <INPUT>..."
+    )]
     Bench(bench_cmd::BenchArgs),
     /// Work with decision logs (`pol eval --decision-log`): `pol log verify FILE`.
     Log(log_cmd::LogArgs),

@@ -43,6 +43,11 @@ struct FromJsonSchemaArgs {
     /// one of them applies to documents of that kind only (docs/inputs.md).
     #[arg(long, value_name = "KIND")]
     kind: Option<String>,
+    /// The package the printed file belongs to: its first line is `package NAME`
+    /// (default: the root's name in snake case, `workflow` for `--root Workflow`;
+    /// without `--root`, the schema file's name).
+    #[arg(long, value_name = "NAME")]
+    package: Option<String>,
 }
 
 /// Runs `pol types`; returns the exit code.
@@ -52,8 +57,78 @@ pub fn run(args: &TypesArgs) -> u8 {
     }
 }
 
+/// `KubernetesPod` → `kubernetes_pod`, `github-workflow` → `github_workflow`: words
+/// lowercased and joined by `_`, `_` first when it would start with a digit.
+fn snake_case(name: &str) -> String {
+    let mut out = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if c.is_ascii_uppercase() && previous_lower {
+            out.push('_');
+        }
+        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    let out = out.trim_matches('_').to_owned();
+    match out.chars().next() {
+        None => "types".to_owned(),
+        Some(c) if c.is_ascii_digit() => format!("_{out}"),
+        Some(_) => out,
+    }
+}
+
+/// Whether `package NAME` is a valid package line (dotted identifiers, no keyword).
+fn is_package_name(name: &str) -> bool {
+    let source = format!("package {name}\n");
+    let (file, diagnostics) = pol::parse(pol::FileId(0), &source);
+    diagnostics.is_empty()
+        && file.items.len() == 1
+        && file.items.iter().all(
+            |item| matches!(&item.kind, pol::ast::ItemKind::Package(path) if path.dotted() == name),
+        )
+}
+
+/// The package of the printed file: `--package`, else one derived from the root's
+/// name or the schema file's (`_types` added when that is a keyword, as `input`).
+fn package(args: &FromJsonSchemaArgs) -> Result<String, String> {
+    if let Some(name) = &args.package {
+        return if is_package_name(name) {
+            Ok(name.clone())
+        } else {
+            Err(format!(
+                "`--package {name}`: not a package name (identifiers joined by `.`, not keywords)"
+            ))
+        };
+    }
+    let from = match &args.root {
+        Some(root) => root.clone(),
+        None => args
+            .schema
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    };
+    let name = snake_case(from.trim_end_matches(".schema"));
+    if is_package_name(&name) {
+        Ok(name)
+    } else {
+        Ok(format!("{name}_types"))
+    }
+}
+
 fn from_json_schema(args: &FromJsonSchemaArgs) -> u8 {
     let shown = args.schema.display();
+    let package = match package(args) {
+        Ok(package) => package,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
     let text = match read_text(&args.schema) {
         Ok(text) => text,
         Err(e) => {
@@ -91,7 +166,7 @@ fn from_json_schema(args: &FromJsonSchemaArgs) -> u8 {
         kind: args.kind.clone(),
     };
     match pol_schema::types_from_json_schema(&schema, &options) {
-        Ok(pol) => match write_stdout(&pol) {
+        Ok(pol) => match write_stdout(&format!("package {package}\n\n{pol}")) {
             Ok(()) => EXIT_OK,
             Err(code) => code,
         },
@@ -114,6 +189,27 @@ mod tests {
             all_optional: false,
             set: set.iter().map(|s| (*s).to_owned()).collect(),
             kind: None,
+            package: None,
+        }
+    }
+
+    #[test]
+    fn the_package_comes_from_the_flag_the_root_or_the_file() {
+        let mut a = args(PathBuf::from("schemas/github-workflow.json"), &[]);
+        assert_eq!(package(&a).unwrap(), "t");
+        a.root = Some("KubernetesPod".to_owned());
+        assert_eq!(package(&a).unwrap(), "kubernetes_pod");
+        a.root = Some("Input".to_owned());
+        assert_eq!(package(&a).unwrap(), "input_types");
+        a.root = None;
+        assert_eq!(package(&a).unwrap(), "github_workflow");
+        a.schema = PathBuf::from("2024.schema.json");
+        assert_eq!(package(&a).unwrap(), "_2024");
+        a.package = Some("ci.types".to_owned());
+        assert_eq!(package(&a).unwrap(), "ci.types");
+        for bad in ["ci types", "ci.if", "", "1x", "a.b\nlet x = 1"] {
+            a.package = Some(bad.to_owned());
+            assert!(package(&a).is_err(), "{bad:?}");
         }
     }
 

@@ -124,3 +124,27 @@ fn rules_lists_and_explains_the_pack_rules() {
         "docs/rules.md differs from `pol rules --markdown`"
     );
 }
+
+/// Usage errors show every way of giving policies (`-p`, `-b`, the packs), never a
+/// flag that was merely typed as if it were required, and counts of 0 say what is
+/// wanted, not Rust's words for it.
+#[test]
+fn usage_errors_show_the_real_usage_and_plain_messages() {
+    let mut shown = String::new();
+    for args in [
+        &["eval", "--frobnicate", "ci.yml"][..],
+        &["eval", "-p", "policies/"],
+        &["bench", "--iterations", "0", "-p", "p.pol", "ci.yml"],
+        &["eval", "-j", "0", "ci.yml"],
+        &["eval", "--max-steps", "0", "ci.yml"],
+        &["build", "policies/"],
+    ] {
+        let out = pol(args);
+        common::assert_code(&out, 2);
+        let stderr = text(&out.stderr);
+        shown.push_str(&format!("$ pol {}\n{stderr}\n", args.join(" ")));
+    }
+    assert!(!shown.contains("non-zero type"), "{shown}");
+    assert!(!shown.contains("--format <FORMAT>"), "{shown}");
+    insta::assert_snapshot!("usage_errors", shown);
+}

@@ -68,7 +68,7 @@ fn k8s() -> String {
 }
 
 #[test]
-fn text_output_is_grouped_by_input_then_a_summary() {
+fn text_output_gives_file_line_col_then_a_summary() {
     let dir = scratch("eval-text", &[("wf.yml", UNPINNED)]);
     let out = pol_in(&dir, &["eval", "-p", &gha(), "wf.yml"]);
     assert_code(&out, 1);
@@ -76,10 +76,9 @@ fn text_output_is_grouped_by_input_then_a_summary() {
     let (head, time) = stdout.rsplit_once("took ").expect("the time");
     assert_eq!(
         head,
-        "wf.yml\n  \
-         7:15     deny  high      ci.github.unpinned_action (GHA001)  \
-         job build: action evil/action@v1 is not pinned to a commit SHA\n  \
-         1:1      warn  medium    ci.github.missing_permissions (GHA004)  \
+        "wf.yml:7:15  deny  high      ci.github.unpinned_action (GHA001)  \
+         job build: action evil/action@v1 is not pinned to a commit SHA\n\
+         wf.yml:1:1   warn  medium    ci.github.missing_permissions (GHA004)  \
          workflow has no `permissions:` block; the token gets the repository default\n\
          \n\
          help:\n  \
@@ -217,9 +216,8 @@ fn a_yaml_stream_gives_one_decision_per_document() {
     assert_code(&out, 1);
     assert_eq!(
         decided(&out),
-        "k8s.yaml[1]\n  \
-         14:21    deny  critical  k8s.workloads.privileged_container (K8S001)  \
-         Pod debug: container shell runs privileged\n\
+        "k8s.yaml:14:21  deny  critical  k8s.workloads.privileged_container (K8S001)  \
+         Pod debug: container shell runs privileged (document 1)\n\
          \n\
          2 documents: 1 denied, 1 allowed (1 violation, 0 warnings, 0 errors)"
     );
@@ -231,20 +229,23 @@ fn standard_input_is_read_as_json_or_yaml() {
     let out = pol_stdin(&["eval", "-p", &gha(), "-"], json_text);
     assert_code(&out, 1);
     assert!(
-        text(&out.stdout).starts_with("-\n  1:50     deny  high      ci.github.unpinned_action"),
+        text(&out.stdout).starts_with("-:1:50  deny  high      ci.github.unpinned_action"),
         "{}",
         text(&out.stdout)
     );
 
     let out = pol_stdin(&["eval", "-p", &gha(), "-"], UNPINNED);
     assert_code(&out, 1);
-    assert!(
-        text(&out.stdout).starts_with("-\n  7:15     deny  high      ci.github.unpinned_action")
-    );
+    assert!(text(&out.stdout).starts_with("-:7:15  deny  high      ci.github.unpinned_action"));
 
     let out = pol_stdin(&["eval", "-p", &k8s(), "-"], MANIFESTS);
     assert_code(&out, 1);
-    assert!(text(&out.stdout).starts_with("-[1]\n  14:21    deny  critical"));
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("-:14:21  deny  critical"), "{stdout}");
+    assert!(
+        stdout.lines().next().unwrap().ends_with(" (document 1)"),
+        "{stdout}"
+    );
 
     // `--input-format` overrides the guess: YAML text read as JSON is malformed.
     let out = pol_stdin(
@@ -433,11 +434,18 @@ fn the_shipped_packs_run_out_of_the_box() {
     assert_code(&out, 1);
     let stdout = text(&out.stdout);
     assert!(
-        stdout.contains("  7:15     deny  high      pack.github.unpinned_action (GHA001)"),
+        stdout.contains(
+            ".github/workflows/ci.yml:7:15  deny  high      pack.github.unpinned_action (GHA001)"
+        ),
         "{stdout}"
     );
-    assert!(stdout.starts_with(".github/workflows/ci.yml\n"), "{stdout}");
-    assert!(stdout.contains("k8s.yaml[1]\n"), "{stdout}");
+    assert!(stdout.starts_with(".github/workflows/ci.yml:"), "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("k8s.yaml:") && l.ends_with(" (document 1)")),
+        "{stdout}"
+    );
     assert!(
         stdout.contains("GHA001  https://github.com/pol-lang/pol/blob/main/docs/rules.md#gha001"),
         "the packs' help URLs: {stdout}"
@@ -462,7 +470,7 @@ fn the_shipped_packs_run_out_of_the_box() {
 }
 
 #[test]
-fn a_runtime_error_fails_closed_and_names_the_policy_line() {
+fn a_runtime_error_fails_closed_and_names_the_policy_line_and_the_input_value() {
     let dir = scratch(
         "eval-runtime",
         &[
@@ -479,9 +487,8 @@ fn a_runtime_error_fails_closed_and_names_the_policy_line() {
     assert_code(&out, 1);
     assert_eq!(
         decided(&out),
-        "in.json\n  \
-         1:8      deny  low       rt.big  5 is big\n  \
-         error    rt.big  cannot apply `+` to `string` and `int` (rt.pol:6:6)\n\
+        "in.json:1:8   deny  low       rt.big  5 is big\n\
+         in.json:1:11  error  rt.big  cannot apply `+` to `string` and `int` (rt.pol:6:6)\n\
          \n\
          1 document: 1 denied, 0 allowed (1 violation, 0 warnings, 1 error)"
     );
@@ -494,6 +501,12 @@ fn a_runtime_error_fails_closed_and_names_the_policy_line() {
     assert_eq!(
         e["policy"],
         serde_json::json!({"file": "rt.pol", "line": 6, "column": 6})
+    );
+    // The input value the failing `+` was given: `"s"`, the second element.
+    assert_eq!(e["path"], "a[1]");
+    assert_eq!(
+        e["location"],
+        serde_json::json!({"file": "in.json", "line": 1, "column": 11})
     );
     let out = pol_in(&dir, &["eval", "-p", "rt.pol", "ok.json"]);
     assert_code(&out, 0);
@@ -541,7 +554,10 @@ fn query_prints_the_value_of_a_let_as_json() {
         &["eval", "--query", "workload", "-p", &k8s(), "k8s.yaml"],
     );
     assert_code(&out, 0);
-    assert_eq!(text(&out.stdout), "\"Service web\"\n\"Pod debug\"\n");
+    assert_eq!(
+        text(&out.stdout),
+        "k8s.yaml (document 0)\n\"Service web\"\n\nk8s.yaml (document 1)\n\"Pod debug\"\n"
+    );
 
     // A let that fails on a document: exit 1, the error names the input.
     let out = pol_in(&dir, &["eval", "--query", "n", "-p", "q.pol", "q.json"]);
@@ -637,12 +653,11 @@ fn the_example_policies_run_on_the_example_inputs() {
     assert_code(&out, 1);
     let stdout = text(&out.stdout);
     for expected in [
-        "examples/inputs/github-workflow.yml\n",
-        "  13:14    deny  high      ci.github.write_all_permissions",
+        "examples/inputs/github-workflow.yml:13:14  deny  high      ci.github.write_all_permissions",
         "ci.github.unpinned_action (GHA001)  job lint: action reviewdog/action-actionlint@v1",
         "ci.github.script_injection (GHA006)  job label, step Check the title",
-        "examples/inputs/kubernetes.yaml[1]\n  47:25    deny  critical  k8s.workloads.privileged_container",
-        "examples/inputs/terraform-plan.json\n  41:18    deny  critical  terraform.aws.public_bucket_acl",
+        "examples/inputs/kubernetes.yaml:47:25  deny  critical  k8s.workloads.privileged_container",
+        "examples/inputs/terraform-plan.json:41:18  deny  critical  terraform.aws.public_bucket_acl",
         "4 documents: 3 denied, 1 allowed (",
     ] {
         assert!(

@@ -96,17 +96,37 @@ pub struct PolicyLocation {
     pub column: u32,
 }
 
-/// A runtime error: the rule (or let) whose evaluation failed, why, and where in the
-/// policy.
+/// A runtime error: the rule (or let) whose evaluation failed, why, where in the
+/// policy, and the value of the input document that made it fail, when one did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EvalError {
     /// `package.rule`, or `package.let` for a let.
     pub rule: Name,
     /// What went wrong.
     pub message: String,
+    /// The path of the input value the failing operation was given (`""` for the
+    /// root), when it was a value of the document (not one the policy computed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Where that value is in the input file, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<InputLocation>,
     /// The expression that failed. Optional when read back.
     #[serde(default)]
     pub policy: PolicyLocation,
+}
+
+impl EvalError {
+    /// An error of `rule` at `policy`, about no input value.
+    pub fn new(rule: Name, message: String, policy: PolicyLocation) -> EvalError {
+        EvalError {
+            rule,
+            message,
+            path: None,
+            location: None,
+            policy,
+        }
+    }
 }
 
 /// Text that many findings share — a rule's name, id and severity, a file name —

@@ -86,6 +86,7 @@ codes! {
     ConstantCondition = "W0002", "condition that is always true or always false";
     UnusedVariable = "W0003", "unused variable";
     RuleNeverFires = "W0004", "rule that can never fire";
+    CostlyRegex = "W0005", "regular expression costly to compile";
 }
 
 impl std::fmt::Display for Code {

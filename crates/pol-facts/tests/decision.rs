@@ -41,14 +41,31 @@ fn serializes_as_the_spec_shows() {
         location: None,
         ..finding()
     });
-    decision.errors.push(EvalError {
-        rule: "ci.let".into(),
-        message: "division by zero".to_owned(),
-        policy: PolicyLocation {
+    decision.errors.push(EvalError::new(
+        "ci.let".into(),
+        "division by zero".to_owned(),
+        PolicyLocation {
             file: "p.pol".into(),
             line: 3,
             column: 9,
         },
+    ));
+    decision.errors.push(EvalError {
+        path: Some("spec.replicas".to_owned()),
+        location: Some(InputLocation {
+            file: Some("k8s.yaml".into()),
+            line: 7,
+            column: 13,
+        }),
+        ..EvalError::new(
+            "k8s.replicas".into(),
+            "`to_int`: \"three\" is not an integer".to_owned(),
+            PolicyLocation {
+                file: "k8s.pol".into(),
+                line: 4,
+                column: 16,
+            },
+        )
     });
     decision.finish();
     assert_eq!(
@@ -67,7 +84,11 @@ fn serializes_as_the_spec_shows() {
                 "policy": {"file": "policies/gha.pol", "line": 18, "column": 3}
             }],
             "errors": [{"rule": "ci.let", "message": "division by zero",
-                        "policy": {"file": "p.pol", "line": 3, "column": 9}}]
+                        "policy": {"file": "p.pol", "line": 3, "column": 9}},
+                       {"rule": "k8s.replicas", "message": "`to_int`: \"three\" is not an integer",
+                        "path": "spec.replicas",
+                        "location": {"file": "k8s.yaml", "line": 7, "column": 13},
+                        "policy": {"file": "k8s.pol", "line": 4, "column": 16}}]
         })
     );
     let back: Decision = serde_json::from_value(serde_json::to_value(&decision).unwrap()).unwrap();
@@ -80,11 +101,11 @@ fn finish_fails_closed() {
     decision.warnings.push(finding());
     decision.finish();
     assert!(decision.allowed, "warnings alone allow");
-    decision.errors.push(EvalError {
-        rule: "r".into(),
-        message: "m".to_owned(),
-        policy: PolicyLocation::default(),
-    });
+    decision.errors.push(EvalError::new(
+        "r".into(),
+        "m".to_owned(),
+        PolicyLocation::default(),
+    ));
     decision.finish();
     assert!(!decision.allowed, "an error denies");
 }

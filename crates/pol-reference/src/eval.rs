@@ -124,11 +124,8 @@ impl<'a> Evaluator<'a> {
             policy.column,
         );
         if self.seen_errors.insert(key) {
-            self.errors.push(EvalError {
-                rule: owner.into(),
-                message: failure.message,
-                policy,
-            });
+            self.errors
+                .push(EvalError::new(owner.into(), failure.message, policy));
         }
     }
 

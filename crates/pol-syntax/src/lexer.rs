@@ -36,6 +36,9 @@ pub enum LexErrorKind {
     InvalidNumber,
     /// A malformed f-string (stray `}`, empty or unterminated `{...}`).
     InvalidFString(&'static str),
+    /// Text in single quotes (`'x'`), as other languages write strings: the text
+    /// between them, or `None` when no `'` closes it on its line.
+    SingleQuoted(Option<String>),
 }
 
 /// A lexical error; `at` narrows it to a part of the token (an escape, a brace).
@@ -156,6 +159,7 @@ pub enum Token {
     #[token("\"", lex_string)]
     #[token("r\"", |lex| lex_raw_string(lex, 0))]
     #[token("r#\"", |lex| lex_raw_string(lex, 1))]
+    #[token("'", lex_single_quoted)]
     Str(String),
     /// An f-string.
     #[token("f\"", lex_fstring)]
@@ -335,6 +339,9 @@ pub fn tokenize(source: &str) -> (Vec<Spanned>, Vec<(LexError, usize, usize)>) {
             Ok(token) => tokens.push((span.start, token, span.end)),
             Err(error) => {
                 let stand_in = match error.kind {
+                    LexErrorKind::SingleQuoted(ref text) => {
+                        Some(Token::Str(text.clone().unwrap_or_default()))
+                    }
                     LexErrorKind::UnterminatedString
                     | LexErrorKind::InvalidEscape
                     | LexErrorKind::InvalidFString(_) => Some(Token::Str(String::new())),
@@ -412,6 +419,26 @@ fn lex_string(lex: &mut logos::Lexer<'_, Token>) -> Result<String, LexError> {
     let line_end = rest.find('\n').unwrap_or(rest.len());
     lex.bump(line_end);
     Err(LexError::new(LexErrorKind::UnterminatedString))
+}
+
+/// `'text'`: an error (strings take double quotes) that stands for a string, so that
+/// the mistake is reported once; without a closing `'` on the line, the rest of the
+/// line is taken.
+fn lex_single_quoted(lex: &mut logos::Lexer<'_, Token>) -> Result<String, LexError> {
+    let rest = lex.remainder();
+    let line_end = rest.find('\n').unwrap_or(rest.len());
+    let line = rest.get(..line_end).unwrap_or("");
+    match line.find('\'') {
+        Some(close) => {
+            let text = line.get(..close).unwrap_or("").to_owned();
+            lex.bump(close + 1);
+            Err(LexError::new(LexErrorKind::SingleQuoted(Some(text))))
+        }
+        None => {
+            lex.bump(line_end);
+            Err(LexError::new(LexErrorKind::SingleQuoted(None)))
+        }
+    }
 }
 
 /// Resolves the escape starting at `rest[i]` (a backslash). Returns the character and
@@ -763,6 +790,34 @@ mod tests {
                 src: r#" {"k": 1}["k"] "#.into(),
                 offset: 3
             }])]
+        );
+    }
+
+    #[test]
+    fn single_quotes_are_one_error_that_stands_for_a_string() {
+        let tokens =
+            |src: &str| -> Vec<Token> { tokenize(src).0.into_iter().map(|(_, t, _)| t).collect() };
+        assert_eq!(
+            tokens("x == 'a b' + 1"),
+            [
+                Token::Ident("x".into()),
+                Token::EqEq,
+                Token::Str("a b".into()),
+                Token::Plus,
+                Token::Int(1)
+            ]
+        );
+        assert_eq!(
+            errors("x == 'a b' + 1"),
+            vec![(LexErrorKind::SingleQuoted(Some("a b".into())), 5, 10)]
+        );
+        assert_eq!(
+            errors("x == 'open\ny"),
+            vec![(LexErrorKind::SingleQuoted(None), 5, 10)]
+        );
+        assert_eq!(
+            tokens("x == 'open\ny").last(),
+            Some(&Token::Ident("y".into()))
         );
     }
 

@@ -3,8 +3,8 @@
 //! into diagnostics.
 
 use crate::ast::{
-    BinaryOp, Expectation, Expr, ExprKind, FStringPart, File, Item, ItemKind, MAX_DEPTH, Name,
-    TestStmt, TestStmtKind, UnaryOp,
+    BinaryOp, Clause, ClauseKind, Expectation, Expr, ExprKind, FStringPart, File, Item, ItemKind,
+    MAX_DEPTH, Name, TestStmt, TestStmtKind, UnaryOp,
 };
 use crate::lexer::{FStrPiece, LexError, LexErrorKind, Spanned, Token, tokenize};
 use lalrpop_util::ParseError;
@@ -296,6 +296,49 @@ impl Ctx {
         }
     }
 
+    /// `WORD x in xs` where a clause starts: Rego's `some x in xs`, or another word
+    /// written for `for`. Reported, with pol's forms as help, and read as the `for`
+    /// clause it means, so that nothing else is reported for it.
+    pub fn word_clause(
+        &self,
+        word: Name,
+        (key, value): (Option<Name>, Name),
+        iter: Expr,
+        l: usize,
+        r: usize,
+    ) -> Clause {
+        let pattern = match &key {
+            Some(key) => format!("{}, {}", key.text, value.text),
+            None => value.text.clone(),
+        };
+        let collection = path_text(&iter).unwrap_or_else(|| "...".to_owned());
+        let d = if word.text == "some" {
+            Diagnostic::error(
+                Code::UnexpectedToken,
+                word.span,
+                "`some ... in` is Rego: pol iterates with `for`",
+            )
+            .with_label("write `for` here")
+            .with_help(format!(
+                "a clause iterates with `for {pattern} in {collection}`; inside an expression, \
+                 `any {pattern} in {collection}: CONDITION` tests the elements"
+            ))
+        } else {
+            Diagnostic::error(
+                Code::UnexpectedToken,
+                word.span,
+                format!("unexpected identifier `{}`", word.text),
+            )
+            .with_label("a clause starts with `for`, `if`, `let` or `message`")
+            .with_help(format!("to iterate, write `for {pattern} in {collection}`"))
+        };
+        self.report(d);
+        Clause {
+            kind: ClauseKind::For { key, value, iter },
+            span: self.span(l, r),
+        }
+    }
+
     /// `input from "path"` (any other word than `from` is reported by the checker).
     pub fn input_file(
         &self,
@@ -443,8 +486,16 @@ fn with_expected(d: Diagnostic, expected: &[String]) -> Diagnostic {
     if is_expression {
         words.push("an expression".to_owned());
     }
+    // Where a clause may start, the grammar also takes a name (`some x in xs`, read as
+    // a `for` clause and reported): not a name a policy author should be told to write.
+    let is_clause = ["\"for\"", "\"let\""]
+        .iter()
+        .all(|t| expected.iter().any(|e| e == t));
     for terminal in expected {
         if is_expression && EXPRESSION_STARTS.contains(&terminal.as_str()) {
+            continue;
+        }
+        if is_clause && !is_expression && terminal == "IDENT" {
             continue;
         }
         let word = match terminal.as_str() {
@@ -477,6 +528,17 @@ fn with_expected(d: Diagnostic, expected: &[String]) -> Diagnostic {
     }
 }
 
+/// `input.items`, `job.steps`: a name or `input` and the fields read from it, as
+/// written; `None` for any other expression.
+fn path_text(e: &Expr) -> Option<String> {
+    match &e.kind {
+        ExprKind::Name(name) => Some(name.text.clone()),
+        ExprKind::Input => Some("input".to_owned()),
+        ExprKind::Field { recv, name } => Some(format!("{}.{}", path_text(recv)?, name.text)),
+        _ => None,
+    }
+}
+
 fn lex_diagnostic(error: &LexError, span: Span) -> Diagnostic {
     match &error.kind {
         LexErrorKind::UnexpectedChar => {
@@ -499,6 +561,18 @@ fn lex_diagnostic(error: &LexError, span: Span) -> Diagnostic {
             .with_help("integers range from -9223372036854775808 to 9223372036854775807"),
         LexErrorKind::InvalidNumber => {
             Diagnostic::error(Code::InvalidNumber, span, "malformed number").with_label("not a finite number")
+        }
+        LexErrorKind::SingleQuoted(text) => {
+            let help = match text {
+                Some(text) => format!(
+                    "strings are written in double quotes: `\"{}\"`",
+                    text.replace('\\', "\\\\").replace('"', "\\\"")
+                ),
+                None => "strings are written in double quotes: `\"...\"`".to_owned(),
+            };
+            Diagnostic::error(Code::UnexpectedCharacter, span, "single quotes do not make a string")
+                .with_label("use double quotes")
+                .with_help(help)
         }
         LexErrorKind::InvalidFString(what) => Diagnostic::error(Code::InvalidFString, span, "malformed f-string")
             .with_label(*what)

@@ -387,3 +387,57 @@ fn brackets_nested_too_deeply_are_one_diagnostic() {
         vec![Code::UnexpectedToken, Code::NestingTooDeep]
     );
 }
+
+/// Rego's `some x in xs` where a clause starts: one error that shows pol's forms, and
+/// the clause read as the `for` it means. Another word there says how to iterate.
+#[test]
+fn a_word_where_for_goes_is_one_error_read_as_for() {
+    let (file, diagnostics) = parse(
+        FileId(0),
+        "package p\ndeny r {\n  some i, c in input.items\n  if c.x\n  message \"m\"\n}",
+    );
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    let d = &diagnostics[0];
+    assert_eq!(d.code, Code::UnexpectedToken);
+    assert_eq!(d.message, "`some ... in` is Rego: pol iterates with `for`");
+    assert_eq!(
+        d.help.as_deref(),
+        Some(
+            "a clause iterates with `for i, c in input.items`; inside an expression, \
+             `any i, c in input.items: CONDITION` tests the elements"
+        )
+    );
+    let Some(ItemKind::Rule(rule)) = file.items.get(1).map(|i| &i.kind) else {
+        panic!("{:#?}", file.items)
+    };
+    assert!(matches!(
+        &rule.clauses[0].kind,
+        ClauseKind::For { key: Some(k), value, .. } if k.text == "i" && value.text == "c"
+    ));
+    assert_eq!(rule.clauses.len(), 3);
+
+    let (_, diagnostics) = parse(
+        FileId(0),
+        "package p\ndeny r {\n  each c in f(input)\n  message \"m\"\n}",
+    );
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert_eq!(diagnostics[0].message, "unexpected identifier `each`");
+    assert_eq!(
+        diagnostics[0].help.as_deref(),
+        Some("to iterate, write `for c in ...`")
+    );
+}
+
+/// `'x'`: one error whose help shows the string in double quotes; parsing goes on with
+/// the string it stands for.
+#[test]
+fn single_quotes_are_one_error_with_the_double_quoted_string() {
+    let (file, diagnostics) = parse(FileId(0), "package p\nlet a = 'it \"is\"' + \"!\"");
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert_eq!(diagnostics[0].code, Code::UnexpectedCharacter);
+    assert_eq!(
+        diagnostics[0].help.as_deref(),
+        Some("strings are written in double quotes: `\"it \\\"is\\\"\"`")
+    );
+    assert_eq!(file.items.len(), 2);
+}

@@ -135,16 +135,35 @@ impl Findings {
 
     /// Records a runtime error once per (owner, message, position).
     pub fn error(&mut self, owner: &str, message: String, pos: Pos, program: &Program) {
+        self.error_about(owner, message, pos, None, program);
+    }
+
+    /// Records a runtime error once per (owner, message, position), with the input
+    /// value that made it fail when the failing operation was given one (`about`: the
+    /// node and its document): its path and place in the input file, as a finding's.
+    pub fn error_about(
+        &mut self,
+        owner: &str,
+        message: String,
+        pos: Pos,
+        about: Option<(NodeId, &Document)>,
+        program: &Program,
+    ) {
         if self
             .seen_errors
             .insert((owner.to_owned(), message.clone(), pos))
         {
             let policy = self.names.of(program).policy_location(pos);
-            self.errors.push(EvalError {
-                rule: Name::from(owner),
-                message,
-                policy,
-            });
+            let mut error = EvalError::new(Name::from(owner), message, policy);
+            if let Some((node, doc)) = about {
+                error.path = Some(doc.path_cached(node, &mut self.paths));
+                error.location = doc.position(node).map(|at| InputLocation {
+                    file: doc.file_name().cloned(),
+                    line: at.line,
+                    column: at.column,
+                });
+            }
+            self.errors.push(error);
             self.error_pos.push(pos);
         }
     }

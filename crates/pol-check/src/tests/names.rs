@@ -288,3 +288,52 @@ fn a_package_with_an_unparsable_item_reports_no_unknown_names() {
     );
     assert!(!c.diags.is_empty());
 }
+
+#[test]
+fn type_errors_are_reported_alongside_name_errors() {
+    let c = check_body(
+        "type Step = {uses?: string}\ninput: {steps: [Step]}\nlet trusted = {\"a\"}\n\
+         deny r {\n  for step in input.steps\n  if step.usses != null\n  if step.uses in trustd\n  message \"m\"\n}",
+    );
+    assert_eq!(c.codes(), [Code::UnknownField, Code::UnknownName]);
+    assert_eq!(c.text(&c.diags[0]), "step.usses");
+    assert_eq!(c.text(&c.diags[1]), "trustd");
+}
+
+#[test]
+fn what_a_name_error_leaves_unknown_causes_no_type_error() {
+    // Each use of an unknown name or function would be a type error if its value had
+    // a known type: an operand, a condition, an iterated value, a message, a field.
+    let c = check_body(
+        "input: {n: int}\nlet a = nope + 1\nlet b = frob(1) < \"x\"\n\
+         deny r {\n  for x in nope\n  if nope\n  if nope.field.other > input.n\n  if x.y == 1\n  message nope\n}",
+    );
+    assert!(
+        c.diags
+            .iter()
+            .all(|d| matches!(d.code, Code::UnknownName | Code::UnknownFunction)),
+        "{:#?}",
+        c.diags
+    );
+    assert_eq!(c.diags.len(), 6);
+}
+
+#[test]
+fn no_unused_variable_warning_while_names_fail() {
+    // `job` is unused only because its reader misspelt it.
+    let c = check_body("deny r {\n  for job in input.jobs\n  if jb.x\n  message \"m\"\n}");
+    c.only_at(Code::UnknownName, "jb");
+    let c = check_body("deny r {\n  for job in input.jobs\n  if input.x\n  message \"m\"\n}");
+    c.only_at(Code::UnusedVariable, "job");
+}
+
+#[test]
+fn recursive_definitions_are_not_type_checked() {
+    // Inferring `f` at its calls would unfold the recursion; E0104 alone is reported.
+    let c = check_body("fn f(x) = f(x) + f(x) + \"s\"\nlet a = f(1) + 1");
+    assert!(
+        c.codes().iter().all(|&code| code == Code::Recursion),
+        "{:#?}",
+        c.diags
+    );
+}

@@ -115,12 +115,16 @@ pub(crate) struct Checker<'p> {
 /// twice this.
 const NESTING_LIMIT: usize = 256;
 
-/// Checks the types of a program that resolved without errors; returns the
-/// diagnostics (errors and warnings).
-pub(crate) fn check(program: &Program) -> Vec<Diagnostic> {
+/// Checks the types of a program; returns the diagnostics (errors and warnings).
+/// `resolved`: the program resolved without errors. When it did not, the names that
+/// failed are `Error` expressions (typed `any`), and unused variables are not
+/// reported: a variable's reader may be the clause or name that failed.
+pub(crate) fn check(program: &Program, resolved: bool) -> Vec<Diagnostic> {
     let c = Checker::new(program, None).run();
     let mut diags = c.diags;
-    diags.extend(unused::check(program));
+    if resolved {
+        diags.extend(unused::check(program));
+    }
     diags
 }
 

@@ -27,7 +27,7 @@ mod tree;
 
 use std::collections::{HashMap, HashSet};
 
-use crate::decision::{EvalError, Name, PolicyLocation};
+use crate::decision::{EvalError, InputLocation, Name, PolicyLocation};
 use crate::document::{Document, KeyId, Kind, NodeId, Position};
 use crate::limits::LoadLimits;
 use tree::{Tree, deep_merge, node_kind};
@@ -83,6 +83,12 @@ impl Resolved {
             .map(|p| EvalError {
                 rule: Name::from("gitlab-ci"),
                 message: p.message.clone(),
+                path: None,
+                location: p.position.map(|at| InputLocation {
+                    file: Some(file.clone()),
+                    line: at.line,
+                    column: at.column,
+                }),
                 policy: PolicyLocation {
                     file: file.clone(),
                     line: p.position.map_or(0, |p| p.line),

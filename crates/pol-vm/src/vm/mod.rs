@@ -16,6 +16,7 @@ use pol_facts::{Document, KeyHash, KeyId, NodeId, key_hash};
 use std::rc::Rc;
 
 mod access;
+mod failure;
 mod groups;
 mod options;
 mod profile;
@@ -300,7 +301,8 @@ impl<'p> Evaluator<'p> {
                 Err(_) if self.meter.exhausted().is_some() => return Err(self.stop(chunk, pc)),
                 Err(fault) => {
                     if let Fault::Error(message) = fault {
-                        self.record(chunk, pc, *message);
+                        let about = self.failing_node(instr, base).map(|node| (node, doc));
+                        self.record(chunk, pc, *message, about);
                     }
                     // The innermost `for` body holding `pc` goes on with its next element.
                     let handler = chunk
@@ -315,25 +317,6 @@ impl<'p> Evaluator<'p> {
                 }
             }
         }
-    }
-
-    /// Records the limit the meter ran into, at `pc`: the evaluation stops.
-    #[cold]
-    fn stop(&mut self, chunk: &Chunk, pc: usize) -> Fault {
-        if let Some(limit) = self.meter.exhausted() {
-            self.record(chunk, pc, limit.message());
-        }
-        Fault::Abort
-    }
-
-    fn record(&mut self, chunk: &Chunk, pc: usize, message: String) {
-        let pos = chunk.positions.get(pc).copied().unwrap_or_default();
-        let owner = match self.owner {
-            Owner::Rule(i) => self.program.code.rules.get(i).map(|r| r.name.as_str()),
-            Owner::Let(i) => self.program.code.lets.get(i).map(|l| l.name.as_str()),
-        };
-        self.findings
-            .error(owner.unwrap_or("?"), message, pos, &self.program.code);
     }
 
     #[inline]

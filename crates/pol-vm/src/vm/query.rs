@@ -87,8 +87,18 @@ impl std::fmt::Display for QueryError {
         match self {
             QueryError::UnknownLet(name) => write!(f, "no top-level let named `{name}`"),
             QueryError::Failed(decision) => {
-                let messages: Vec<&str> =
-                    decision.errors.iter().map(|e| e.message.as_str()).collect();
+                let messages: Vec<String> = decision
+                    .errors
+                    .iter()
+                    .map(|e| match (&e.path, &e.location) {
+                        (Some(path), Some(l)) => {
+                            let file = l.file.as_deref().unwrap_or("input");
+                            format!("{} (`{path}` at {file}:{}:{})", e.message, l.line, l.column)
+                        }
+                        (Some(path), None) => format!("{} (at `{path}`)", e.message),
+                        _ => e.message.clone(),
+                    })
+                    .collect();
                 write!(f, "computing the let failed: {}", messages.join("; "))
             }
         }

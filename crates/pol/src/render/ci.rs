@@ -2,7 +2,9 @@
 //! runner turns into annotations on the lines they name) and `--format gitlab`
 //! (GitLab's Code Quality report, a JSON array written as inputs come).
 
-use super::{InputReport, RunEnd, RunInfo, Sink, Tally, findings, rule_key, summary_line};
+use super::{
+    InputReport, RunEnd, RunInfo, Sink, Tally, evaluating, findings, rule_key, summary_line,
+};
 use crate::Finding;
 use serde::Serialize;
 use std::io::{self, Write};
@@ -73,8 +75,8 @@ impl Sink for Github {
                     None => finding.rule.to_string(),
                 };
                 let mut message = finding.message.clone();
-                if e.documents > 1 {
-                    message.push_str(&format!(" (document {})", e.document));
+                if let Some(document) = e.document_note() {
+                    message.push_str(&format!(" ({document})"));
                 }
                 if let Some(url) = run.rules.get(&finding.rule).and_then(|r| r.url.as_ref()) {
                     message.push_str(&format!("\nhelp: {url}"));
@@ -96,7 +98,11 @@ impl Sink for Github {
                     &error.policy.file,
                     Some((error.policy.line, error.policy.column)),
                     Some(&format!("runtime error in {}", error.rule)),
-                    &format!("{} (while evaluating {})", error.message, e.name()),
+                    &format!(
+                        "{} (while evaluating {})",
+                        error.message,
+                        evaluating(e, error)
+                    ),
                 )?;
             }
         }
@@ -198,7 +204,12 @@ impl Sink for Gitlab {
         input: &InputReport,
     ) -> io::Result<()> {
         for e in &input.decisions {
-            let name = e.name();
+            // Fingerprints name a document of a stream as `file[N]`, as they always
+            // have: GitLab tracks issues across pipelines by them.
+            let name = match e.documents {
+                0 | 1 => e.file.clone(),
+                _ => format!("{}[{}]", e.file, e.document),
+            };
             for (finding, _) in findings(&e.decision) {
                 let description = format!("{} ({})", finding.message, finding.rule);
                 self.issue(
@@ -219,8 +230,12 @@ impl Sink for Gitlab {
             }
             for error in &e.decision.errors {
                 let description = format!(
-                    "runtime error in {}: {} ({}:{})",
-                    error.rule, error.message, error.policy.file, error.policy.line
+                    "runtime error in {}: {} ({}:{}, while evaluating {})",
+                    error.rule,
+                    error.message,
+                    error.policy.file,
+                    error.policy.line,
+                    evaluating(e, error)
                 );
                 self.issue(
                     out,
@@ -231,7 +246,9 @@ impl Sink for Gitlab {
                         severity: "blocker",
                         location: Location {
                             path: &e.file,
-                            lines: Lines { begin: 1 },
+                            lines: Lines {
+                                begin: error.location.as_ref().map_or(1, |l| l.line),
+                            },
                         },
                     },
                 )?;

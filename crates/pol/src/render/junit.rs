@@ -117,19 +117,26 @@ impl Junit {
         start.push_attribute(("errors", errored.to_string().as_str()));
         w.write_event(Event::Start(start))?;
         for case in &cases {
-            self.case(w, run, &name, case)?;
+            self.case(w, run, e, &name, case)?;
         }
         w.write_event(Event::End(BytesEnd::new("testsuite")))
     }
 
+    /// One test case of the suite `suite` (the document's name): a finding's text
+    /// begins with `file:line:col`, the document of a stream at its end.
     fn case(
         &mut self,
         w: &mut Xml<'_>,
         run: &RunInfo,
-        file: &str,
+        e: &Evaluated,
+        suite: &str,
         case: &Case<'_>,
     ) -> io::Result<()> {
-        let attributes = [("classname", file), ("name", case.name.as_str())];
+        let attributes = [("classname", suite), ("name", case.name.as_str())];
+        let document = e
+            .document_note()
+            .map(|d| format!(", {d}"))
+            .unwrap_or_default();
         if case.failures.is_empty() && case.errors.is_empty() {
             return element(w, "testcase", &attributes, None);
         }
@@ -140,8 +147,12 @@ impl Junit {
         w.write_event(Event::Start(start))?;
         for error in &case.errors {
             let text = format!(
-                "{}:{}:{}: {}",
-                error.policy.file, error.policy.line, error.policy.column, error.message
+                "{}:{}:{}: {} (while evaluating {})",
+                error.policy.file,
+                error.policy.line,
+                error.policy.column,
+                error.message,
+                super::evaluating(e, error)
             );
             element(
                 w,
@@ -156,8 +167,8 @@ impl Junit {
         let mut out = String::new();
         for (finding, deny) in &case.failures {
             let text = format!(
-                "{}: {} ({}, {})",
-                location(file, finding),
+                "{}: {} ({}, {}{document})",
+                location(&e.file, finding),
                 finding.message,
                 if *deny { "deny" } else { "warn" },
                 finding.severity

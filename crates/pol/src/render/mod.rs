@@ -32,14 +32,16 @@
 mod ci;
 mod json;
 mod junit;
+mod query;
 mod rules;
 mod sarif;
 mod text;
 
+pub use query::{QueryFormat, QueryValue, write_query};
 pub use rules::{RuleMeta, Rules};
 
 use crate::suppress::Counts;
-use crate::{Decision, Finding};
+use crate::{Decision, EvalError, Finding};
 use std::collections::BTreeMap;
 use std::io;
 use std::time::Duration;
@@ -161,13 +163,19 @@ pub struct Evaluated {
 
 impl Evaluated {
     /// The input's name; in an input of several documents, with the document's index
-    /// (`k8s.yaml[1]`).
+    /// (`k8s.yaml (document 1)`, counted from 0).
     pub fn name(&self) -> String {
-        if self.documents > 1 {
-            format!("{}[{}]", self.file, self.document)
-        } else {
-            self.file.clone()
+        match self.document_note() {
+            Some(note) => format!("{} ({note})", self.file),
+            None => self.file.clone(),
         }
+    }
+
+    /// `document 1` in an input of several documents, else nothing: what the formats
+    /// add to a line that names a position as `file:line:col`, which has no room for
+    /// the document.
+    pub fn document_note(&self) -> Option<String> {
+        (self.documents > 1).then(|| format!("document {}", self.document))
     }
 }
 
@@ -392,6 +400,23 @@ impl<W: io::Write> Renderer<W> {
         self.out.flush()?;
         Ok(self.tally)
     }
+}
+
+/// The input a runtime error is about, for the formats that name it in a message:
+/// the value its failing operation was given, as `` `a[1]` at count.json:3:12 ``
+/// (`` `a[1]` in count.json `` without a position), or the document alone
+/// (`count.json`); `, document 1` in a stream.
+fn evaluating(e: &Evaluated, error: &EvalError) -> String {
+    let mut out = match (&error.path, &error.location) {
+        (Some(path), Some(l)) => format!("`{path}` at {}:{}:{}", e.file, l.line, l.column),
+        (None, Some(l)) => format!("{}:{}:{}", e.file, l.line, l.column),
+        (Some(path), None) => format!("`{path}` in {}", e.file),
+        (None, None) => e.file.clone(),
+    };
+    if let Some(document) = e.document_note() {
+        out.push_str(&format!(", {document}"));
+    }
+    out
 }
 
 /// The findings of a decision, violations first, each with whether it denies.

@@ -172,16 +172,24 @@ impl Sink for Sarif {
                 self.result(out, run, &e.file, finding, deny)?;
             }
             for error in &e.decision.errors {
+                // The policy expression that failed, then the input value it was given.
+                let mut locations = vec![json!({"physicalLocation": {
+                    "artifactLocation": {"uri": artifact_uri(&error.policy.file, run.base_dir.as_deref())},
+                    "region": {"startLine": error.policy.line.max(1), "startColumn": error.policy.column.max(1)},
+                }})];
+                if let Some(l) = &error.location {
+                    locations.push(json!({"physicalLocation": {
+                        "artifactLocation": {"uri": artifact_uri(&e.file, run.base_dir.as_deref())},
+                        "region": {"startLine": l.line.max(1), "startColumn": l.column.max(1)},
+                    }}));
+                }
                 self.notifications.push(json!({
                     "level": "error",
                     "message": {"text": format!(
                         "runtime error in {}: {} (while evaluating {})",
-                        error.rule, error.message, e.name()
+                        error.rule, error.message, super::evaluating(e, error)
                     )},
-                    "locations": [{"physicalLocation": {
-                        "artifactLocation": {"uri": artifact_uri(&error.policy.file, run.base_dir.as_deref())},
-                        "region": {"startLine": error.policy.line.max(1), "startColumn": error.policy.column.max(1)},
-                    }}],
+                    "locations": locations,
                 }));
             }
         }

@@ -50,3 +50,44 @@ fn every_pack_rule_url_is_its_section_of_the_rules_page() {
         assert_eq!(d.url, crate::packs::rule_url(&d.id), "{}", d.name);
     }
 }
+
+/// The text format's lines on a stream's second document: `file:line:col` first, the
+/// document at the end; a value without a position gives the file alone and its path.
+#[test]
+fn text_lines_begin_with_file_line_col() {
+    let finding = |line: Option<u32>| Finding {
+        rule: "p.r".into(),
+        id: None,
+        severity: "high".into(),
+        message: "m".to_owned(),
+        path: "jobs.a".to_owned(),
+        location: line.map(|line| crate::InputLocation {
+            file: None,
+            line,
+            column: 3,
+        }),
+        policy: Default::default(),
+    };
+    let mut decision = Decision::new();
+    decision.violations.push(finding(Some(12)));
+    decision.violations.push(finding(None));
+    decision.finish();
+    let mut report = InputReport::decided("k8s.yaml", vec![Decision::new(), decision], None);
+    for e in &mut report.decisions {
+        e.documents = 2;
+    }
+    let mut out = Vec::new();
+    let mut renderer =
+        Renderer::new(Format::Text, RunInfo::new(Rules::default()), &mut out).unwrap();
+    renderer.input(&report).unwrap();
+    renderer.finish(&RunEnd::default()).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = text.lines().take(2).collect();
+    assert_eq!(
+        lines,
+        [
+            "k8s.yaml:12:3  deny  high      p.r  m (document 1)",
+            "k8s.yaml       deny  high      p.r  m (at jobs.a, document 1)",
+        ]
+    );
+}

@@ -1,18 +1,25 @@
-//! `--format text`: findings grouped by input document, `deny` and `warn` told apart,
-//! runtime errors, the help URLs of the rules that fired, and a summary.
+//! `--format text`: one line per finding, each beginning with `file:line:col` (the
+//! pattern editors, terminals and CI problem matchers link), `deny` and `warn` told
+//! apart, a blank line between documents; runtime errors; the help URLs of the rules
+//! that fired; and a summary.
 //!
 //! ```text
-//! ci.yml
-//!   7:15     deny  high      ci.github.unpinned_action (GHA001)  job b: evil/a@v1 is not pinned
-//!   1:1      warn  medium    ci.github.missing_permissions (GHA004)  no permissions
+//! ci.yml:7:15  deny  high      ci.github.unpinned_action (GHA001)  job b: evil/a@v1 is not pinned
+//! ci.yml:1:1   warn  medium    ci.github.missing_permissions (GHA004)  no permissions
+//!
+//! k8s.yaml:12:9  deny  high      k8s.privileged (K8S001)  container shell is privileged (document 1)
 //!
 //! help:
 //!   GHA001  https://example.com/rules#gha001
 //!
-//! 1 document: 1 denied, 0 allowed (1 violation, 1 warning, 0 errors)
-//! by severity: 1 high, 1 medium; took 3 ms
+//! 2 documents: 2 denied, 0 allowed (2 violations, 1 warning, 0 errors)
+//! by severity: 2 high, 1 medium; took 3 ms
 //! ```
 //!
+//! A runtime error is `FILE:LINE:COL  error  RULE  MESSAGE (POLICY:LINE:COL)`, its
+//! position that of the input value the failing operation was given (the file alone
+//! when it was given none). In an input of several documents (a YAML stream),
+//! `(document N)` ends the line.
 //! Input errors and skipped files are not written here: the command line writes them
 //! to standard error; the summary counts them.
 
@@ -50,12 +57,26 @@ fn severity_color(severity: &str) -> &'static str {
     }
 }
 
-/// `LINE:COL`, or the path in the document when the input has no position for it.
-fn position(finding: &Finding) -> String {
+/// `FILE:LINE:COL`, or the file alone when the input has no position for the value.
+fn position(file: &str, finding: &Finding) -> String {
     match &finding.location {
-        Some(l) => format!("{}:{}", l.line, l.column),
-        None if finding.path.is_empty() => "-".to_owned(),
-        None => finding.path.clone(),
+        Some(l) => format!("{file}:{}:{}", l.line, l.column),
+        None => file.to_owned(),
+    }
+}
+
+/// What ends a finding's line after its message: the path of a value without a
+/// position, the document of a stream.
+fn note(finding: &Finding, document: Option<&str>) -> String {
+    let mut parts = Vec::new();
+    if finding.location.is_none() && !finding.path.is_empty() {
+        parts.push(format!("at {}", finding.path));
+    }
+    parts.extend(document.map(str::to_owned));
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join(", "))
     }
 }
 
@@ -66,10 +87,27 @@ impl Text {
             return Ok(());
         }
         let color = run.color;
-        paint(out, &e.name(), "1;4", color)?;
-        writeln!(out)?;
-        for (finding, deny) in findings(d) {
-            write!(out, "  {:<7}  ", position(finding))?;
+        let document = e.document_note();
+        let positions: Vec<String> = findings(d)
+            .map(|(finding, _)| position(&e.file, finding))
+            .collect();
+        let error_positions: Vec<String> = d
+            .errors
+            .iter()
+            .map(|error| match &error.location {
+                Some(l) => format!("{}:{}:{}", e.file, l.line, l.column),
+                None => e.file.clone(),
+            })
+            .collect();
+        let width = positions
+            .iter()
+            .chain(&error_positions)
+            .map(|p| p.chars().count())
+            .max()
+            .unwrap_or(0);
+        for ((finding, deny), at) in findings(d).zip(&positions) {
+            paint(out, &format!("{at:<width$}"), "1", color)?;
+            out.write_all(b"  ")?;
             if deny {
                 paint(out, "deny", "1;31", color)?;
             } else {
@@ -88,19 +126,31 @@ impl Text {
                 None => finding.rule.to_string(),
             };
             paint(out, &rule, "1", color)?;
-            writeln!(out, "  {}", finding.message)?;
-            self.fired_rule(run, finding);
-        }
-        for error in &d.errors {
-            out.write_all(b"  ")?;
-            paint(out, "error  ", "1;35", color)?;
-            out.write_all(b"  ")?;
-            paint(out, &error.rule, "1", color)?;
             writeln!(
                 out,
-                "  {} ({}:{}:{})",
-                error.message, error.policy.file, error.policy.line, error.policy.column
+                "  {}{}",
+                finding.message,
+                note(finding, document.as_deref())
             )?;
+            self.fired_rule(run, finding);
+        }
+        for (error, at) in d.errors.iter().zip(&error_positions) {
+            paint(out, &format!("{at:<width$}"), "1", color)?;
+            out.write_all(b"  ")?;
+            paint(out, "error", "1;35", color)?;
+            out.write_all(b"  ")?;
+            paint(out, &error.rule, "1", color)?;
+            let mut note = format!(
+                "{}:{}:{}",
+                error.policy.file, error.policy.line, error.policy.column
+            );
+            if let (Some(path), None) = (&error.path, &error.location) {
+                note.push_str(&format!(", at {path}"));
+            }
+            if let Some(document) = &document {
+                note.push_str(&format!(", {document}"));
+            }
+            writeln!(out, "  {} ({note})", error.message)?;
         }
         writeln!(out)
     }

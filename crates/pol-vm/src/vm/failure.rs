@@ -1,0 +1,84 @@
+//! The error path of the interpreter: recording a runtime error where it was raised,
+//! with the value of the input document that made it (the first document node among
+//! the failing instruction's operands), and the limit that stopped an evaluation.
+
+use super::{Evaluator, Fault, Owner};
+use crate::value::Value;
+use pol_bytecode::{Chunk, Instr, Reg};
+use pol_facts::{Document, NodeId};
+
+impl Evaluator<'_> {
+    /// Records the limit the meter ran into, at `pc`: the evaluation stops.
+    #[cold]
+    pub(super) fn stop(&mut self, chunk: &Chunk, pc: usize) -> Fault {
+        if let Some(limit) = self.meter.exhausted() {
+            self.record(chunk, pc, limit.message(), None);
+        }
+        Fault::Abort
+    }
+
+    /// Records a runtime error raised at `pc`, about the input value `about` when the
+    /// failing operation was given one.
+    pub(super) fn record(
+        &mut self,
+        chunk: &Chunk,
+        pc: usize,
+        message: String,
+        about: Option<(NodeId, &Document)>,
+    ) {
+        let pos = chunk.positions.get(pc).copied().unwrap_or_default();
+        let owner = match self.owner {
+            Owner::Rule(i) => self.program.code.rules.get(i).map(|r| r.name.as_str()),
+            Owner::Let(i) => self.program.code.lets.get(i).map(|l| l.name.as_str()),
+        };
+        self.findings.error_about(
+            owner.unwrap_or("?"),
+            message,
+            pos,
+            about,
+            &self.program.code,
+        );
+    }
+
+    /// The value of the input document an instruction that failed was given: the
+    /// first of its operands a failure can be about that holds a document node, if
+    /// any. (Not a slice of a string node: part of a value, and one that unoptimized
+    /// code computes as a string, so that `-O0` would name no value where `-O1` did.)
+    /// Read on the error path only.
+    #[cold]
+    pub(super) fn failing_node(&self, instr: &Instr, base: usize) -> Option<NodeId> {
+        let node = |r: Reg| match self.reg(base, r) {
+            Value::Node(id) => Some(*id),
+            _ => None,
+        };
+        let range = |start: Reg, len: usize| {
+            (0..len).find_map(|i| match self.regs.get(base + start.index() + i) {
+                Some(Value::Node(id)) => Some(*id),
+                _ => None,
+            })
+        };
+        match *instr {
+            Instr::Binary { a, b, .. } => node(a).or_else(|| node(b)),
+            Instr::Index { obj, index, .. } => node(index).or_else(|| node(obj)),
+            Instr::Not { src, .. } | Instr::Neg { src, .. } | Instr::IterInit { src, .. } => {
+                node(src)
+            }
+            Instr::JumpIfFalse { cond, .. }
+            | Instr::JumpIfTrue { cond, .. }
+            | Instr::JumpUnlessTrue { cond, .. }
+            | Instr::JumpIfFalseNot { cond, .. }
+            | Instr::JumpIfTrueNot { cond, .. }
+            | Instr::JumpUnlessTrueNot { cond, .. }
+            | Instr::AnyStep { cond, .. }
+            | Instr::AllStep { cond, .. } => node(cond),
+            Instr::CallBuiltin { args, argc, .. } => range(args, usize::from(argc)),
+            Instr::MatchRegex { s, .. }
+            | Instr::MatchGlob { s, .. }
+            | Instr::StrConst { s, .. }
+            | Instr::SplitPart { s, .. } => node(s),
+            Instr::InConst { x, .. } => node(x),
+            Instr::Insert { key, .. } => node(key),
+            _ => None,
+        }
+    }
+}
