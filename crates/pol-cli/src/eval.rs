@@ -551,7 +551,7 @@ fn known_now(report: &mut pol::render::InputReport, into: &mut Vec<(String, pol:
 
 /// The run's metadata for the renderer: the rules with what is known of them.
 fn run_info(args: &EvalArgs, loaded: &Loaded, format: Format) -> RunInfo {
-    let rules = Rules::of_policy(&loaded.policy);
+    let rules = Rules::from(&loaded.policy);
     let mut info = RunInfo::new(rules);
     info.color = format == Format::Text && args.color.stdout();
     info.fail_on = args.fail_on.into();

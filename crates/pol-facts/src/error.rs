@@ -54,3 +54,14 @@ impl fmt::Display for LoadError {
 }
 
 impl std::error::Error for LoadError {}
+
+impl From<LoadError> for pol_core::render::InputError {
+    /// The error of an input that did not load: `file:line:column: message`, at its
+    /// line.
+    fn from(e: LoadError) -> pol_core::render::InputError {
+        pol_core::render::InputError {
+            message: e.to_string(),
+            line: Some(e.line),
+        }
+    }
+}

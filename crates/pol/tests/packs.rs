@@ -142,3 +142,14 @@ fn docs_rules_md_is_generated_from_the_packs() {
         );
     }
 }
+
+/// Output formats name a pack rule's help by its `@url`, which is its section of the
+/// rules page (so that they need not compile the pack sources to find it).
+#[test]
+fn every_pack_rule_url_is_its_section_of_the_rules_page() {
+    let docs = pol::packs::rule_docs().expect("the packs compile");
+    assert!(!docs.is_empty());
+    for d in &docs {
+        assert_eq!(d.url, pol::packs::rule_url(&d.id), "{}", d.name);
+    }
+}

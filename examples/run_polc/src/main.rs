@@ -48,11 +48,7 @@ fn run() -> Result<bool, Box<dyn Error>> {
     let start = std::time::Instant::now();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let mut renderer = Renderer::new(
-        Format::Text,
-        RunInfo::new(Rules::of_policy(&policy)),
-        &mut out,
-    )?;
+    let mut renderer = Renderer::new(Format::Text, RunInfo::new(Rules::from(&policy)), &mut out)?;
     let mut evaluator = policy.evaluator();
     // The rules of the default level (regular), as `pol eval` runs them.
     let level = pol::suppress::Level::default();

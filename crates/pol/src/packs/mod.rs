@@ -86,21 +86,4 @@ pub fn policy() -> Result<Policy, pol_vm::ProgramLoadError> {
     Policy::from_polc(COMPILED)
 }
 
-/// The first sentence of a doc comment's first paragraph, on one line, without its
-/// final `.`: a sentence ends at `. ` before a capital (not inside `${{ ... }}`).
-pub(crate) fn first_sentence(docs: &str) -> String {
-    let paragraph = docs.split("\n\n").next().unwrap_or("");
-    let text = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
-    let end = text
-        .match_indices(". ")
-        .find(|(i, _)| {
-            text.get(i + 2..)
-                .and_then(|rest| rest.chars().next())
-                .is_some_and(char::is_uppercase)
-        })
-        .map_or(text.len(), |(i, _)| i);
-    text.get(..end)
-        .unwrap_or(&text)
-        .trim_end_matches('.')
-        .to_owned()
-}
+pub(crate) use pol_core::render::first_sentence;

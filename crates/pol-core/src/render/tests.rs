@@ -42,15 +42,6 @@ fn severities_rank_and_fail_on_decides() {
     assert!(t.failed(FailOn::Never), "runtime errors always fail");
 }
 
-#[test]
-fn every_pack_rule_url_is_its_section_of_the_rules_page() {
-    let docs = crate::packs::rule_docs().expect("the packs compile");
-    assert!(!docs.is_empty());
-    for d in &docs {
-        assert_eq!(d.url, crate::packs::rule_url(&d.id), "{}", d.name);
-    }
-}
-
 /// The text format's lines on a stream's second document: `file:line:col` first, the
 /// document at the end; a value without a position gives the file alone and its path.
 #[test]

@@ -11,20 +11,29 @@
 //! [`Tally`] of the run.
 //!
 //! ```
-//! use pol::render::{Format, InputReport, Renderer, RunEnd, RunInfo, Rules};
-//! use pol::{Format as InputFormat, Policy};
+//! use pol_core::render::{FailOn, Format, InputReport, Renderer, RunEnd, RunInfo, RuleMeta, Rules};
+//! use pol_core::{Decision, Finding, InputLocation, PolicyLocation};
 //!
-//! let policy = Policy::from_source("p.pol", r#"
-//!     package p
-//!     deny big { if input.n > 3 message "too big" at input.n }
-//! "#).expect("compiles");
-//! let decisions = policy.evaluate_text(r#"{"n": 5}"#, InputFormat::Json, Some("in.json")).expect("valid");
-//! let run = RunInfo::new(Rules::of_policy(&policy));
+//! // The rules of the policy (an embedder of `pol` gets them with `Rules::from(&policy)`)
+//! // and a decision it made.
+//! let rules = Rules::new(vec![RuleMeta {
+//!     name: "p.big".into(), id: None, severity: "medium".into(), deny: true,
+//!     kinds: vec![], url: None, docs: None,
+//! }]);
+//! let mut decision = Decision::new();
+//! decision.violations.push(Finding {
+//!     rule: "p.big".into(), id: None, severity: "medium".into(),
+//!     message: "too big".into(), path: "n".into(),
+//!     location: Some(InputLocation { file: Some("in.json".into()), line: 1, column: 7 }),
+//!     policy: PolicyLocation { file: "p.pol".into(), line: 2, column: 6 },
+//! });
+//! decision.finish();
+//!
 //! let mut out = Vec::new();
-//! let mut renderer = Renderer::new(Format::Github, run, &mut out).expect("written");
-//! renderer.input(&InputReport::decided("in.json", decisions, None)).expect("written");
+//! let mut renderer = Renderer::new(Format::Github, RunInfo::new(rules), &mut out).expect("written");
+//! renderer.input(&InputReport::decided("in.json", vec![decision], None)).expect("written");
 //! let tally = renderer.finish(&RunEnd::default()).expect("written");
-//! assert!(tally.failed(pol::render::FailOn::Violation));
+//! assert!(tally.failed(FailOn::Violation));
 //! let text = String::from_utf8(out).expect("UTF-8");
 //! assert!(text.starts_with("::error file=in.json,line=1,col=7,title=p.big::too big\n"));
 //! ```
@@ -38,7 +47,7 @@ mod sarif;
 mod text;
 
 pub use query::{QueryFormat, QueryValue, write_query};
-pub use rules::{RuleMeta, Rules};
+pub use rules::{RuleMeta, Rules, first_sentence};
 
 use crate::suppress::Counts;
 use crate::{Decision, EvalError, Finding};
@@ -186,17 +195,6 @@ pub struct InputError {
     pub message: String,
     /// The line it is about, when known.
     pub line: Option<u32>,
-}
-
-impl From<crate::LoadError> for InputError {
-    /// The error of an input that did not load: `file:line:column: message`, at its
-    /// line.
-    fn from(e: crate::LoadError) -> InputError {
-        InputError {
-            message: e.to_string(),
-            line: Some(e.line),
-        }
-    }
 }
 
 /// One input's outcome: the decisions of its documents, in order, and the errors that

@@ -1,7 +1,7 @@
 //! The rules of a policy as output formats describe them: name, id, severity, kind,
-//! help URL and docs, all carried by the compiled program (`Policy::rules`).
+//! help URL and docs, all carried by the compiled program (`Policy::rules`; the facade
+//! makes [`Rules`] from a policy).
 
-use crate::Policy;
 use std::collections::HashMap;
 
 /// One rule, as output formats describe it.
@@ -31,11 +31,7 @@ impl RuleMeta {
 
     /// The first sentence of the docs, on one line (the name when there are none).
     pub fn summary(&self) -> String {
-        let sentence = self
-            .docs
-            .as_deref()
-            .map(crate::packs::first_sentence)
-            .unwrap_or_default();
+        let sentence = self.docs.as_deref().map(first_sentence).unwrap_or_default();
         if sentence.is_empty() {
             self.name.clone()
         } else {
@@ -52,25 +48,6 @@ pub struct Rules {
 }
 
 impl Rules {
-    /// The rules of a compiled policy: names, ids, severities, kinds, `@url`s and doc
-    /// comments, as the program carries them (a `.polc` program too).
-    pub fn of_policy(policy: &Policy) -> Rules {
-        let rules = policy
-            .rules()
-            .iter()
-            .map(|r| RuleMeta {
-                name: r.name.clone(),
-                id: r.id.clone(),
-                severity: r.severity.clone(),
-                deny: matches!(r.kind, pol_bytecode::RuleKind::Deny),
-                kinds: r.doc_kinds.clone(),
-                url: r.url.clone(),
-                docs: r.docs.clone(),
-            })
-            .collect();
-        Rules::new(rules)
-    }
-
     /// A table of these rules.
     pub fn new(rules: Vec<RuleMeta>) -> Rules {
         let by_name = rules
@@ -105,4 +82,23 @@ impl Rules {
     pub fn is_empty(&self) -> bool {
         self.rules.is_empty()
     }
+}
+
+/// The first sentence of a doc comment's first paragraph, on one line, without its
+/// final `.`: a sentence ends at `. ` before a capital (not inside `${{ ... }}`).
+pub fn first_sentence(docs: &str) -> String {
+    let paragraph = docs.split("\n\n").next().unwrap_or("");
+    let text = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
+    let end = text
+        .match_indices(". ")
+        .find(|(i, _)| {
+            text.get(i + 2..)
+                .and_then(|rest| rest.chars().next())
+                .is_some_and(char::is_uppercase)
+        })
+        .map_or(text.len(), |(i, _)| i);
+    text.get(..end)
+        .unwrap_or(&text)
+        .trim_end_matches('.')
+        .to_owned()
 }
