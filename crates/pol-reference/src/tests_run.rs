@@ -1,12 +1,12 @@
 //! Running `test` blocks: build the input, evaluate the package's rules, check each
 //! expectation.
 
-use crate::eval::{Evaluator, Frame};
+use crate::eval::Evaluator;
 use crate::order::equal;
 use crate::text::{to_json, to_text};
-use crate::value::{Value, resolve};
+use crate::value::{Value, from_json, resolve};
 use crate::{Options, TestOutcome};
-use pol_check::hir::{Expect, ExpectTarget, Expr, Program, TestDef, TestInput};
+use pol_check::hir::{Expect, ExpectTarget, Program, TestDef, TestInput};
 use pol_diagnostics::{FileId, SourceMap};
 use pol_facts::{Decision, Document, Format};
 
@@ -20,7 +20,7 @@ pub(crate) fn run_test(
     let package = program
         .package(test.package)
         .map_or_else(String::new, |p| p.name.clone());
-    let failures = match input(program, sources, test, load_file) {
+    let failures = match input(test, load_file) {
         Ok(doc) => check(program, sources, test, &doc),
         Err(e) => vec![format!("cannot read the input: {e}")],
     };
@@ -34,15 +34,15 @@ pub(crate) fn run_test(
 
 /// The test's input document.
 fn input(
-    program: &Program,
-    sources: &SourceMap,
     test: &TestDef,
     load_file: &dyn Fn(&str, FileId) -> Result<Document, String>,
 ) -> Result<Document, String> {
     match &test.input {
         TestInput::File { path, .. } => load_file(path, test.span.file),
-        TestInput::Inline(expr) => {
-            let json = literal_json(program, sources, expr)?;
+        TestInput::Inline(value) => {
+            let json = value
+                .json()
+                .ok_or_else(|| "the input is not a literal".to_owned())?;
             let docs = pol_facts::load(&json.to_string(), Format::Json, None)
                 .map_err(|e| e.to_string())?;
             docs.into_iter()
@@ -50,25 +50,6 @@ fn input(
                 .ok_or_else(|| "the input is empty".to_owned())
         }
     }
-}
-
-/// A literal expression (an inline input) as JSON.
-fn literal_json(
-    program: &Program,
-    sources: &SourceMap,
-    expr: &Expr,
-) -> Result<serde_json::Value, String> {
-    let empty = pol_facts::load("null", Format::Json, None)
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        .next()
-        .ok_or_else(|| "cannot build an empty document".to_owned())?;
-    let options = Options::default();
-    let mut ev = Evaluator::new(program, sources, &empty, &options);
-    let value = ev
-        .eval(&mut Frame::new(0), expr)
-        .map_err(|_| "the input is not a literal".to_owned())?;
-    to_json(&empty, &value)
 }
 
 /// Evaluates the test's package on `doc` and checks every expectation.
@@ -151,10 +132,12 @@ fn let_failure(
     let Ok(actual) = ev.let_value(id, expect.span) else {
         return Some(format!("`{name}` has no value: its evaluation failed"));
     };
-    let wanted = match ev.eval(&mut Frame::new(0), expected) {
-        Ok(v) => v,
-        Err(_) => return Some(format!("the expected value of `{name}` is not a literal")),
+    let Some(wanted) = expected.json().map(from_json) else {
+        return Some(format!("the expected value of `{name}` is not a literal"));
     };
+    // The expected value is a constant of JSON, where a set is a sorted list: the
+    // actual value is compared as JSON too.
+    let actual = to_json(ev.doc, &actual).map_or(actual, |json| from_json(&json));
     (!equal(ev.doc, &actual, &wanted)).then(|| {
         format!(
             "expected `{name}` to be {}, but it is {}",

@@ -2,7 +2,7 @@
 //! expected count or path against the findings the rule did give, the expected value
 //! of a let against the one it has.
 
-use super::{Failure, literal_json};
+use super::Failure;
 use crate::{Compiled, Document, Finding, hir};
 use pol_check::hir::ExpectTarget;
 
@@ -61,13 +61,13 @@ pub(super) fn check(
                 let Some(def) = compiled.hir.let_def(id) else {
                     continue;
                 };
-                let expected = expect.equals.as_ref().and_then(literal_json);
+                let expected = expect.equals.as_ref().and_then(hir::TestValue::json);
                 match evaluator.query(doc, &def.info.qualified) {
                     Ok(actual) => {
                         if let Some(expected) = expected
-                            && !json_equal(&actual, &expected)
+                            && !json_equal(&actual, expected)
                         {
-                            failures.push(let_failure(&def.info.name, &expected, &actual));
+                            failures.push(let_failure(&def.info.name, expected, &actual));
                         }
                     }
                     Err(e) => failures.push(Failure::line(format!(

@@ -10,7 +10,7 @@ mod expect;
 pub use coverage::{ClauseCoverage, Coverage, PackageCoverage, RuleCoverage};
 
 use crate::{Compiled, Document, FileId, Format, SourceMap, hir};
-use pol_check::hir::{ExprKind, TestInput};
+use pol_check::hir::TestInput;
 
 /// The outcome of one `test` block.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,7 +116,8 @@ pub fn run_tests_with(
         }
         let mut failures = Vec::new();
         let doc = match &test.input {
-            TestInput::Inline(expr) => literal_json(expr)
+            TestInput::Inline(value) => value
+                .json()
                 .ok_or_else(|| "the inline input is not a literal document".to_owned())
                 .and_then(|json| {
                     let mut docs =
@@ -206,68 +207,12 @@ fn set_options(
             continue;
         };
         let name = &def.info.qualified;
-        let set = literal_json(value)
+        let set = value
+            .json()
             .ok_or_else(|| "the value is not a literal".to_owned())
-            .and_then(|json| evaluator.set_option(name, &json).map_err(|e| e.to_string()));
+            .and_then(|json| evaluator.set_option(name, json).map_err(|e| e.to_string()));
         if let Err(why) = set {
             failures.push(Failure::line(format!("cannot set option `{name}`: {why}")));
         }
     }
-}
-
-/// The JSON value of a literal expression (sets become sorted, deduplicated arrays);
-/// `None` if the expression is not made of literals.
-pub fn literal_json(e: &hir::Expr) -> Option<serde_json::Value> {
-    use serde_json::Value as J;
-    Some(match &e.kind {
-        ExprKind::Null => J::Null,
-        ExprKind::Bool(b) => J::Bool(*b),
-        ExprKind::Int(n) => J::from(*n),
-        ExprKind::Float(f) => serde_json::Number::from_f64(*f).map(J::Number)?,
-        ExprKind::Str(s) => J::String(s.clone()),
-        ExprKind::FString(parts) => {
-            let mut s = String::new();
-            for part in parts {
-                match part {
-                    hir::FStringPart::Text(t) => s.push_str(t),
-                    hir::FStringPart::Expr(e) => match literal_json(e)? {
-                        J::String(t) => s.push_str(&t),
-                        other => s.push_str(&other.to_string()),
-                    },
-                }
-            }
-            J::String(s)
-        }
-        ExprKind::List(items) => J::Array(items.iter().map(literal_json).collect::<Option<_>>()?),
-        ExprKind::Set(items) => {
-            let mut values: Vec<J> = items.iter().map(literal_json).collect::<Option<_>>()?;
-            values.sort_by_key(ToString::to_string);
-            values.dedup();
-            J::Array(values)
-        }
-        ExprKind::Object(pairs) => {
-            let mut map = serde_json::Map::new();
-            for (k, v) in pairs {
-                let J::String(key) = literal_json(k)? else {
-                    return None;
-                };
-                map.insert(key, literal_json(v)?);
-            }
-            J::Object(map)
-        }
-        ExprKind::Unary {
-            op: hir::UnaryOp::Neg,
-            expr,
-        } => match literal_json(expr)? {
-            J::Number(n) => {
-                if let Some(i) = n.as_i64() {
-                    J::from(i.checked_neg()?)
-                } else {
-                    serde_json::Number::from_f64(-n.as_f64()?).map(J::Number)?
-                }
-            }
-            _ => return None,
-        },
-        _ => return None,
-    })
 }
