@@ -1,0 +1,85 @@
+//! What evaluates a test's input for the runner: the [`Engine`] trait, and the VM's
+//! engine ([`VmEngine`], the one `pol test` runs).
+
+use crate::{Compiled, Decision, Document, Evaluator, QueryError};
+use pol_check::hir::{LetId, TestDef};
+
+/// Evaluates the input of one test at a time for the runner ([`super::run`]), which
+/// does everything else: reading inputs, choosing tests, checking expectations,
+/// reporting. The runner calls [`Engine::start`] for each test, then
+/// [`Engine::set_option`] for each of its options, then [`Engine::decide`] and
+/// [`Engine::let_value`] on its input.
+pub trait Engine {
+    /// Starts a test: every option back to its default.
+    fn start(&mut self);
+
+    /// Sets option `id` (an `@option` let) to `value` until the next test; `Err` says
+    /// why it cannot take that value.
+    fn set_option(&mut self, id: LetId, value: &serde_json::Value) -> Result<(), String>;
+
+    /// Evaluates `doc` for `test`: the decision whose findings its expectations count
+    /// and whose runtime errors fail it.
+    fn decide(&mut self, test: &TestDef, doc: &Document) -> Decision;
+
+    /// The value of the top-level let `id` on `doc`, as JSON (sets as lists); the
+    /// runtime errors computing it raised, or why it cannot be computed.
+    fn let_value(&mut self, id: LetId, doc: &Document) -> Result<serde_json::Value, QueryError>;
+}
+
+/// The bytecode VM as an [`Engine`]: every rule of the compiled program runs on each
+/// input ([`Evaluator::evaluate`]), and lets are [`Evaluator::query`]'d. Tests that set
+/// no option share one evaluator; a test that sets options gets one of its own.
+pub struct VmEngine<'p> {
+    compiled: &'p Compiled,
+    /// The evaluator of the tests that set no option.
+    defaults: Evaluator<'p>,
+    /// The current test's evaluator, when it sets options.
+    own: Option<Evaluator<'p>>,
+}
+
+impl<'p> VmEngine<'p> {
+    /// An engine that runs `compiled`'s bytecode.
+    pub fn new(compiled: &'p Compiled) -> VmEngine<'p> {
+        VmEngine {
+            compiled,
+            defaults: compiled.policy.evaluator(),
+            own: None,
+        }
+    }
+
+    /// The current test's evaluator.
+    fn current(&mut self) -> &mut Evaluator<'p> {
+        self.own.as_mut().unwrap_or(&mut self.defaults)
+    }
+}
+
+impl Engine for VmEngine<'_> {
+    fn start(&mut self) {
+        self.own = None;
+    }
+
+    fn set_option(&mut self, id: LetId, value: &serde_json::Value) -> Result<(), String> {
+        let compiled = self.compiled;
+        let name = compiled
+            .hir
+            .let_def(id)
+            .map_or("", |def| def.info.qualified.as_str());
+        self.own
+            .get_or_insert_with(|| compiled.policy.evaluator())
+            .set_option(name, value)
+            .map_err(|e| e.to_string())
+    }
+
+    fn decide(&mut self, _test: &TestDef, doc: &Document) -> Decision {
+        self.current().evaluate(doc)
+    }
+
+    fn let_value(&mut self, id: LetId, doc: &Document) -> Result<serde_json::Value, QueryError> {
+        let compiled = self.compiled;
+        let name = compiled
+            .hir
+            .let_def(id)
+            .map_or("", |def| def.info.qualified.as_str());
+        self.current().query(doc, name)
+    }
+}
