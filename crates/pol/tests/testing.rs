@@ -1,5 +1,6 @@
 //! The test runner (`pol::testing`): `input from` files resolved by the library and
-//! read through the caller's callback.
+//! read through the caller's callback; the reference evaluator driven by the same
+//! runner as the VM, and the two agreeing on every test of the repository.
 
 #![allow(
     clippy::unwrap_used,
@@ -8,7 +9,10 @@
 )]
 
 use pol::SourceMap;
-use pol::testing::{RunOptions, TestOutcome, TestRun, run_tests_with};
+use pol::hir::Program;
+use pol::testing::{
+    Engine, ReferenceEngine, RunOptions, TestOutcome, TestRun, VmEngine, run, run_tests_with,
+};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -88,7 +92,7 @@ impl Files {
 }
 
 /// Runs the tests of one policy file, named `name`, on the VM.
-fn run(name: &str, text: &str, files: &Files, filter: &[String]) -> TestRun {
+fn run_vm(name: &str, text: &str, files: &Files, filter: &[String]) -> TestRun {
     let mut sources = SourceMap::new();
     let file = sources.add(name, text);
     let compiled = pol::compile(&mut sources, &[file]).unwrap();
@@ -123,7 +127,7 @@ fn policy_files() -> Files {
 #[test]
 fn input_files_are_resolved_by_the_runner_and_read_by_the_callback() {
     let files = policy_files();
-    let run = run("policies/p.pol", READS_FILES, &files, &[]);
+    let run = run_vm("policies/p.pol", READS_FILES, &files, &[]);
     // Each path relative to the policy file's folder, asked for once; none for the
     // inline input.
     assert_eq!(
@@ -179,7 +183,7 @@ fn input_files_are_resolved_by_the_runner_and_read_by_the_callback() {
 fn a_policy_in_the_current_folder_reads_paths_as_written() {
     let files = Files::new(&[("data/a.json", r#"{"a": 1}"#), ("./bad.json", "{\"a\": }")]);
     let text = "package p\nlet a = input.a\ntest \"t\" {\n  input from \"data/a.json\"\n  expect a == 1\n}\ntest \"bad\" {\n  input from \"./bad.json\"\n}\n";
-    let run = run("p.pol", text, &files, &[]);
+    let run = run_vm("p.pol", text, &files, &[]);
     assert_eq!(files.asked(), ["data/a.json", "./bad.json"]);
     assert!(run.outcomes[0].passed, "{:?}", run.outcomes[0].failures);
     // The document is named without the leading `./`.
@@ -193,7 +197,7 @@ fn a_policy_in_the_current_folder_reads_paths_as_written() {
 #[test]
 fn tests_the_filter_leaves_out_read_no_file() {
     let files = policy_files();
-    let run = run(
+    let run = run_vm(
         "policies/p.pol",
         READS_FILES,
         &files,
@@ -204,4 +208,142 @@ fn tests_the_filter_leaves_out_read_no_file() {
     assert_eq!(run.filtered_out, 8);
     assert!(run.outcomes.iter().all(|o| o.passed));
     assert_eq!(run.unreadable_inputs, 0);
+}
+
+/// Expectations that hold and that do not, options, a let that fails.
+const EXPECTATIONS: &str = r#"package p
+@option
+let limit = 1
+let n = len(input.xs)
+let bad = 10 / (len(input.xs) - 3)
+deny big {
+  for x in input.xs
+  if x > limit
+  message f"{x} is big"
+}
+test "wrong" {
+  input = {"xs": [1, 2, 3]}
+  expect big == 1
+  expect big at "xs[0]"
+  expect not big at "xs[1]"
+  expect n == 2
+}
+test "right but for the let that fails" {
+  input = {"xs": [1, 2, 3]}
+  expect big == 2
+  expect big at "xs[2]"
+  expect big at "[\"xs\"][1]"
+  expect not big at "xs[0]"
+  expect n == 3.0
+}
+test "an option" {
+  option limit = 2
+  input = {"xs": [1, 2, 3]}
+  expect big == 1
+  expect limit == 2
+}
+test "the option is back to its default" {
+  input = {"xs": [1, 2, 3]}
+  expect big == 2
+  expect limit == 1
+}
+"#;
+
+/// Runs every test of `program` with `engine`, reading `input from` files below the
+/// repository's root.
+fn run_with(program: &Program, sources: &SourceMap, engine: &mut dyn Engine) -> Vec<TestOutcome> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let read = |path: &Path| std::fs::read_to_string(root.join(path)).map_err(|e| e.to_string());
+    run(program, sources, &read, engine, &RunOptions::default()).outcomes
+}
+
+/// The outcomes of the VM's engine and of the reference evaluator's on `files` (paths
+/// from the repository's root, or none for the shipped packs).
+fn both_engines(files: &[&str]) -> (Vec<TestOutcome>, Vec<TestOutcome>) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut sources = SourceMap::new();
+    let compiled = if files.is_empty() {
+        pol::packs::compile(&mut sources).unwrap()
+    } else {
+        let ids: Vec<pol::FileId> = files
+            .iter()
+            .map(|f| sources.add(*f, std::fs::read_to_string(root.join(f)).unwrap()))
+            .collect();
+        pol::compile(&mut sources, &ids).unwrap()
+    };
+    let vm = run_with(&compiled.hir, &sources, &mut VmEngine::new(&compiled));
+    let reference = run_with(
+        &compiled.hir,
+        &sources,
+        &mut ReferenceEngine::new(&compiled.hir, &sources),
+    );
+    (vm, reference)
+}
+
+#[test]
+fn the_reference_evaluator_runs_through_the_same_runner() {
+    let mut sources = SourceMap::new();
+    let file = sources.add("test.pol", EXPECTATIONS);
+    let compiled = pol::compile(&mut sources, &[file]).unwrap();
+    let outcomes = run_with(
+        &compiled.hir,
+        &sources,
+        &mut ReferenceEngine::new(&compiled.hir, &sources),
+    );
+    let failed: Vec<Vec<String>> = outcomes.iter().map(failures).collect();
+    // Every let of the package runs: `bad` fails every test.
+    let bad = "runtime error in `p.bad` at test.pol:5: division by zero";
+    assert_eq!(
+        failed[0],
+        [
+            bad,
+            "expected `big` to fire 1 time, it fired 2 times:\n  xs[1]: 2 is big\n  xs[2]: 3 is big",
+            "expected `big` to fire at `xs[0]`, it fired 2 times elsewhere:\n  xs[1]: 2 is big\n  xs[2]: 3 is big",
+            "expected `big` not to fire at `xs[1]`, it fired 1 time at `xs[1]`:\n  xs[1]: 2 is big\n  xs[2]: 3 is big",
+            "expected `n` to be 2, it is 3",
+        ]
+    );
+    assert_eq!(failed[1], [bad]);
+    // The option holds for its test alone.
+    assert_eq!(failed[2], [bad]);
+    assert_eq!(failed[3], [bad]);
+    // The VM's engine gives the same outcomes.
+    let vm = run_with(&compiled.hir, &sources, &mut VmEngine::new(&compiled));
+    assert_eq!(outcomes, vm);
+}
+
+#[test]
+fn an_option_of_the_wrong_kind_fails_the_test_on_the_vm() {
+    let text = EXPECTATIONS.replace("option limit = 2", "option limit = \"2\"");
+    let mut sources = SourceMap::new();
+    let file = sources.add("test.pol", text);
+    let compiled = pol::compile(&mut sources, &[file]).unwrap();
+    let vm = run_with(&compiled.hir, &sources, &mut VmEngine::new(&compiled));
+    assert_eq!(
+        failures(&vm[2]),
+        ["cannot set option `p.limit`: the option `p.limit` takes an int"]
+    );
+    // The next test sees the default again.
+    assert_eq!(vm[3].failures.len(), 1, "{:?}", vm[3].failures);
+}
+
+#[test]
+fn both_engines_pass_every_test_of_the_packs_examples_and_valid_programs() {
+    let sets: [&[&str]; 6] = [
+        &[],
+        &["examples/github_actions.pol"],
+        &["examples/gitlab_ci.pol"],
+        &["examples/kubernetes.pol"],
+        &["examples/terraform.pol"],
+        &["tests/valid/tests.pol"],
+    ];
+    for files in sets {
+        let (vm, reference) = both_engines(files);
+        assert!(!vm.is_empty(), "{files:?} have no tests");
+        for (v, r) in vm.iter().zip(&reference) {
+            assert!(v.passed, "{files:?}, on the VM: {v:?}");
+            assert_eq!(v, r, "{files:?}: the engines disagree");
+        }
+        assert_eq!(vm.len(), reference.len());
+    }
 }

@@ -1,8 +1,9 @@
-//! What evaluates a test's input for the runner: the [`Engine`] trait, and the VM's
-//! engine ([`VmEngine`], the one `pol test` runs).
+//! What evaluates a test's input for the runner: the [`Engine`] trait, the VM's engine
+//! ([`VmEngine`], the one `pol test` runs) and the reference evaluator's
+//! ([`ReferenceEngine`], to check one against the other on every test).
 
-use crate::{Compiled, Decision, Document, Evaluator, QueryError};
-use pol_check::hir::{LetId, TestDef};
+use crate::{Compiled, Decision, Document, Evaluator, QueryError, SourceMap};
+use pol_check::hir::{LetId, Program, TestDef};
 
 /// Evaluates the input of one test at a time for the runner ([`super::run`]), which
 /// does everything else: reading inputs, choosing tests, checking expectations,
@@ -81,5 +82,80 @@ impl Engine for VmEngine<'_> {
             .let_def(id)
             .map_or("", |def| def.info.qualified.as_str());
         self.current().query(doc, name)
+    }
+}
+
+/// The reference evaluator (`pol-reference`) as an [`Engine`]: the rules of the test's
+/// package run on each input, with the test's options preset. It takes an option's
+/// value as given: the kind checks of [`Evaluator::set_option`] are the VM's.
+pub struct ReferenceEngine<'p> {
+    program: &'p Program,
+    sources: &'p SourceMap,
+    limits: pol_reference::Options,
+    /// The current test's options.
+    options: Vec<(LetId, serde_json::Value)>,
+}
+
+impl<'p> ReferenceEngine<'p> {
+    /// An engine that evaluates `program` (checked without errors) with the default
+    /// limits; `sources` holds its files (positions are read from them).
+    pub fn new(program: &'p Program, sources: &'p SourceMap) -> ReferenceEngine<'p> {
+        ReferenceEngine::with_limits(program, sources, pol_reference::Options::default())
+    }
+
+    /// [`ReferenceEngine::new`] with other limits.
+    pub fn with_limits(
+        program: &'p Program,
+        sources: &'p SourceMap,
+        limits: pol_reference::Options,
+    ) -> ReferenceEngine<'p> {
+        ReferenceEngine {
+            program,
+            sources,
+            limits,
+            options: Vec::new(),
+        }
+    }
+}
+
+impl Engine for ReferenceEngine<'_> {
+    fn start(&mut self) {
+        self.options.clear();
+    }
+
+    fn set_option(&mut self, id: LetId, value: &serde_json::Value) -> Result<(), String> {
+        match self.program.let_def(id) {
+            Some(def) if def.option => {
+                self.options.push((id, value.clone()));
+                Ok(())
+            }
+            Some(def) => Err(format!("`{}` is no option", def.info.qualified)),
+            None => Err("no such let".to_owned()),
+        }
+    }
+
+    fn decide(&mut self, test: &TestDef, doc: &Document) -> Decision {
+        let package = test.package;
+        let setup = pol_reference::Setup {
+            rules: &|_, rule| rule.info.package == package,
+            lets: &self.options,
+        };
+        pol_reference::evaluate_with(self.program, self.sources, doc, &self.limits, &setup)
+    }
+
+    fn let_value(&mut self, id: LetId, doc: &Document) -> Result<serde_json::Value, QueryError> {
+        if self.program.let_def(id).is_none() {
+            return Err(QueryError::UnknownLet(format!("#{}", id.index())));
+        }
+        let (program, sources) = (self.program, self.sources);
+        pol_reference::evaluate_let_with(program, sources, doc, &self.limits, &self.options, id)
+            .map_err(|errors| {
+                let mut decision = Decision {
+                    errors,
+                    ..Decision::new()
+                };
+                decision.finish();
+                QueryError::Failed(decision)
+            })
     }
 }

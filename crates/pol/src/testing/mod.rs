@@ -1,6 +1,6 @@
 //! Running the `test` blocks of a policy set (`pol test`): see `docs/testing.md`. One
 //! runner for every engine: the VM ([`VmEngine`], what `pol test` runs) and the
-//! reference evaluator.
+//! reference evaluator ([`ReferenceEngine`]).
 //!
 //! - this file: the runner ([`run`]), choosing tests (`filter`), options;
 //! - `input`: a test's input document, `input from` files read through a [`ReadFile`]
@@ -15,7 +15,7 @@ mod expect;
 mod input;
 
 pub use coverage::{ClauseCoverage, Coverage, PackageCoverage, RuleCoverage};
-pub use engine::{Engine, VmEngine};
+pub use engine::{Engine, ReferenceEngine, VmEngine};
 pub use input::ReadFile;
 
 use crate::{Compiled, SourceMap, hir};
