@@ -11,7 +11,6 @@
 //!   and test coverage.
 
 mod builtins;
-pub mod cases;
 mod error;
 mod eval;
 mod loops;
