@@ -48,6 +48,15 @@ impl<'p> VmEngine<'p> {
         }
     }
 
+    /// The full name of let `id`, by which the VM knows it.
+    fn let_name(&self, id: LetId) -> &'p str {
+        let compiled = self.compiled;
+        compiled
+            .hir
+            .let_def(id)
+            .map_or("", |def| def.info.qualified.as_str())
+    }
+
     /// The current test's evaluator.
     fn current(&mut self) -> &mut Evaluator<'p> {
         self.own.as_mut().unwrap_or(&mut self.defaults)
@@ -60,11 +69,7 @@ impl Engine for VmEngine<'_> {
     }
 
     fn set_option(&mut self, id: LetId, value: &serde_json::Value) -> Result<(), String> {
-        let compiled = self.compiled;
-        let name = compiled
-            .hir
-            .let_def(id)
-            .map_or("", |def| def.info.qualified.as_str());
+        let (compiled, name) = (self.compiled, self.let_name(id));
         self.own
             .get_or_insert_with(|| compiled.policy.evaluator())
             .set_option(name, value)
@@ -76,11 +81,7 @@ impl Engine for VmEngine<'_> {
     }
 
     fn let_value(&mut self, id: LetId, doc: &Document) -> Result<serde_json::Value, QueryError> {
-        let compiled = self.compiled;
-        let name = compiled
-            .hir
-            .let_def(id)
-            .map_or("", |def| def.info.qualified.as_str());
+        let name = self.let_name(id);
         self.current().query(doc, name)
     }
 }
