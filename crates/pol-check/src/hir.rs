@@ -429,8 +429,8 @@ pub struct TestDef {
     /// The expectations, in order.
     pub expects: Vec<Expect>,
     /// `option name = value`: the options set for this test (`@option` lets of the
-    /// package), with their literal values, in order.
-    pub options: Vec<(LetId, Expr)>,
+    /// package), with their values, in order.
+    pub options: Vec<(LetId, TestValue)>,
     /// The whole test block (its file is the file the test is in).
     pub span: Span,
     /// Where the name is written.
@@ -440,9 +440,10 @@ pub struct TestDef {
 /// Where a test's input document comes from.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TestInput {
-    /// `input = expr`: a literal value (literals, lists, sets, objects and f-strings of
-    /// literals only).
-    Inline(Expr),
+    /// `input = value`: a literal value (literals, lists, sets, objects and f-strings of
+    /// literals only), lowered to a constant. A test without a valid input has
+    /// [`TestValue::NotJson`] here (the checker reported it).
+    Inline(TestValue),
     /// `input from "path"`: a file, relative to the file the test is in.
     File {
         /// The path as written.
@@ -450,6 +451,29 @@ pub enum TestInput {
         /// Where the path literal is.
         span: Span,
     },
+}
+
+/// A literal value written in a test (an inline input, an option's value, the expected
+/// value of a let), lowered once by the checker to the constant it stands for, so that
+/// nothing evaluates it again: sets become sorted, deduplicated lists (in the order of
+/// their JSON text), f-strings their text, negated numbers negative numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TestValue {
+    /// The value, as JSON.
+    Json(serde_json::Value),
+    /// A literal with no JSON value: an object key that is not a string, or a literal
+    /// the checker rejected (E0029, reported).
+    NotJson,
+}
+
+impl TestValue {
+    /// The value as JSON; `None` for [`TestValue::NotJson`].
+    pub fn json(&self) -> Option<&serde_json::Value> {
+        match self {
+            TestValue::Json(json) => Some(json),
+            TestValue::NotJson => None,
+        }
+    }
 }
 
 /// One `expect` statement of a test.
@@ -467,7 +491,7 @@ pub struct Expect {
     pub count: Option<u64>,
     /// `expect let == value`: the let's value (a literal, as for inline inputs). Always
     /// present for a let, never for a rule.
-    pub equals: Option<Expr>,
+    pub equals: Option<TestValue>,
     /// `expect rule at "path"`: the rule has a finding at this input path. Only on rules.
     pub at: Option<String>,
     /// The whole statement.

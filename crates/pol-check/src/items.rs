@@ -3,9 +3,9 @@
 
 use crate::collect::{Collected, Def};
 use crate::hir::{DefInfo, FnDef, LetDef, PackageInfo, ParamDef, Program, TypeDef};
+use crate::lower_test::lower_test;
 use crate::rules::lower_rule;
 use crate::scope::{Dep, Env, Lowerer};
-use crate::tests_block::lower_test;
 use crate::types::lower_type;
 use pol_diagnostics::Diagnostic;
 use pol_syntax::ast::{self, FnDecl, Item, Name, TypeExpr};

@@ -7,7 +7,7 @@
 //! 2. `collect`: group files into packages, give every definition an id, record each
 //!    package's names and each file's imports.
 //! 3. `items` (with `scope`, `lower_expr`, `calls`, `clauses`, `rules`, `types`,
-//!    `tests_block`): resolve every name and lower every definition to HIR.
+//!    `lower_test`): resolve every name and lower every definition to HIR.
 //! 4. `cycles`: reject recursion through lets and functions.
 //! 5. `typeck`: the type checker (gradual types, warnings); what a name error left
 //!    unknown has type `any`, so type errors are reported alongside name errors.
@@ -22,12 +22,12 @@ pub mod hir;
 mod items;
 mod literals;
 mod lower_expr;
+mod lower_test;
 mod packages;
 mod rules;
 mod scope;
 mod stdlib;
 mod suggest;
-mod tests_block;
 mod typeck;
 mod types;
 

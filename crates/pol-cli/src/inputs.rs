@@ -209,7 +209,7 @@ impl Pending {
             .forced
             .or_else(|| path.and_then(|p| Format::from_path(p)))
             .or(of_kind)
-            .unwrap_or_else(|| sniff(&text));
+            .unwrap_or_else(|| Format::sniff(&text));
         Ok(Input {
             name: self.name.clone(),
             format,
@@ -273,14 +273,6 @@ fn read_utf8(path: &Path, max_size: u64) -> Result<String, InputError> {
     })
 }
 
-/// JSON when the text starts like JSON, else YAML (which also reads most JSON).
-fn sniff(text: &str) -> Format {
-    match text.trim_start().chars().next() {
-        Some('{' | '[') => Format::Json,
-        _ => Format::Yaml,
-    }
-}
-
 /// A load error, with the flag that raises the limit it names, if any.
 pub fn load_error(e: &pol::LoadError) -> InputError {
     match e.limit {
@@ -296,21 +288,4 @@ pub fn load_error(e: &pol::LoadError) -> InputError {
 pub fn parse_shaped(input: &Input, shape: &pol::Shape) -> Result<Vec<Document>, InputError> {
     pol::load_shaped(&input.text, input.format, Some(&input.name), shape)
         .map_err(|e| load_error(&e))
-}
-
-/// Reads a test's `input from` file, relative to the policy file's folder.
-pub fn load_test_input(folder: &Path, path: &str) -> Result<Document, String> {
-    let full = folder.join(path);
-    let text = std::fs::read_to_string(&full)
-        .map_err(|e| format!("cannot read `{}`: {}", full.display(), describe_io(&e)))?;
-    let format = pol::kind::format_of_path(&full).unwrap_or_else(|| sniff(&text));
-    let mut docs =
-        pol::load(&text, format, Some(&display_name(&full))).map_err(|e| e.to_string())?;
-    match docs.len() {
-        1 => docs.pop().ok_or_else(|| "no document".to_owned()),
-        n => Err(format!(
-            "`{}` holds {n} documents; a test needs exactly one",
-            full.display()
-        )),
-    }
 }

@@ -5,7 +5,7 @@ use crate::EXIT_USAGE;
 use crate::files::{collect, describe_io, display_name, read_text};
 use crate::output::{ColorChoice, plural};
 use pol::{CompileError, Compiled, FileId, Policy, RenderOptions, SourceMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 /// Where the policy comes from.
@@ -242,12 +242,4 @@ fn describe(paths: &[PathBuf]) -> String {
         .map(|p| format!("`{}`", display_name(p)))
         .collect();
     names.join(", ")
-}
-
-/// The folder a policy file lives in (for `input from` paths of tests).
-pub fn folder_of(file: &str) -> PathBuf {
-    Path::new(file)
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
 }

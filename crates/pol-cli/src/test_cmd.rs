@@ -1,12 +1,11 @@
 //! `pol test`: run the `test` blocks of policies.
 
-use crate::inputs::load_test_input;
+use crate::files::describe_io;
 use crate::output::{ColorChoice, Format as OutputFormat, plural, write_stdout};
-use crate::policies::{compile_sources, folder_of};
+use crate::policies::compile_sources;
 use crate::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
-use std::cell::Cell;
 use std::fmt::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Arguments of `pol test`.
 #[derive(clap::Args, Debug)]
@@ -39,25 +38,12 @@ pub fn run(args: &TestArgs) -> u8 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    // An `input from` file that cannot be read means the tests could not run (exit 2),
-    // not that the policy is wrong; the failing tests still say which file it was.
-    let unreadable = Cell::new(0_usize);
-    let loader = |path: &str, file: pol::FileId| {
-        let folder = sources
-            .get(file)
-            .map(|f| folder_of(&f.name))
-            .unwrap_or_default();
-        let result = load_test_input(&folder, path);
-        if result.is_err() {
-            unreadable.set(unreadable.get() + 1);
-        }
-        result
-    };
+    let read = |path: &Path| std::fs::read_to_string(path).map_err(|e| describe_io(&e));
     let options = pol::testing::RunOptions {
         filter: &args.filter,
-        coverage: args.coverage.then_some(&sources),
+        coverage: args.coverage,
     };
-    let run = pol::testing::run_tests_with(&compiled, &loader, &options);
+    let run = pol::testing::run_tests_with(&compiled, &sources, &read, &options);
     let outcomes = &run.outcomes;
     let failed = outcomes.iter().filter(|o| !o.passed).count();
     let out = match args.format {
@@ -70,10 +56,12 @@ pub fn run(args: &TestArgs) -> u8 {
     if outcomes.is_empty() && !args.filter.is_empty() {
         eprintln!("error: no test matches the filter");
         EXIT_USAGE
-    } else if unreadable.get() > 0 {
+    } else if run.unreadable_inputs > 0 {
+        // An `input from` file that cannot be read means the tests could not run, not
+        // that the policy is wrong; the failing tests say which file it was.
         eprintln!(
             "error: {} could not be read",
-            plural(unreadable.get(), "test input")
+            plural(run.unreadable_inputs, "test input")
         );
         EXIT_USAGE
     } else if failed > 0 {

@@ -86,4 +86,13 @@ impl Format {
             _ => None,
         }
     }
+
+    /// The format of a text that nothing else names (no extension, no kind): JSON when
+    /// it starts with `{` or `[` (after white space), else YAML.
+    pub fn sniff(text: &str) -> Format {
+        match text.trim_start().chars().next() {
+            Some('{' | '[') => Format::Json,
+            _ => Format::Yaml,
+        }
+    }
 }

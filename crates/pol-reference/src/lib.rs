@@ -6,12 +6,11 @@
 //! - `order`: structural equality, the canonical order, sets;
 //! - `ops`, `builtins`, `patterns`, `text`: operators, builtins, `to_string`/JSON;
 //! - `eval`: expressions, lets and calls; `loops`: iteration, comprehensions, quantifiers;
-//! - `rules`: rules, findings and the decision; `tests_run`: `test` blocks;
+//! - `rules`: rules, findings and the decision;
 //! - `observe`, `operands`, `show`: watching rules run ([`Observer`]), for explanations
 //!   and test coverage.
 
 mod builtins;
-pub mod cases;
 mod error;
 mod eval;
 mod loops;
@@ -22,15 +21,14 @@ mod order;
 mod patterns;
 mod rules;
 mod show;
-mod tests_run;
 mod text;
 mod value;
 
 pub use observe::{Event, Observer, Operand, ValueRef};
 
 use pol_check::hir::{LetId, Program, RuleDef};
-use pol_diagnostics::{FileId, SourceMap};
-use pol_facts::{Decision, Document};
+use pol_diagnostics::SourceMap;
+use pol_facts::{Decision, Document, EvalError};
 
 /// Resource limits of one evaluation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,9 +73,21 @@ pub struct Setup<'s> {
     pub lets: &'s [(LetId, serde_json::Value)],
 }
 
+/// Evaluates the rules `setup` selects, in order, on `doc`, with its lets preset (see
+/// [`Setup`]).
+pub fn evaluate_with(
+    program: &Program,
+    sources: &SourceMap,
+    doc: &Document,
+    options: &Options,
+    setup: &Setup<'_>,
+) -> Decision {
+    decide_set_up(program, sources, doc, options, setup, None)
+}
+
 /// Evaluates the rules `setup` selects, in order, on `doc`, telling `observer` what
 /// every clause of every rule does (see [`Observer`]). The decision is the one
-/// [`evaluate`] gives for those rules: observing changes nothing.
+/// [`evaluate_with`] gives: observing changes nothing.
 pub fn evaluate_observed(
     program: &Program,
     sources: &SourceMap,
@@ -86,16 +96,33 @@ pub fn evaluate_observed(
     setup: &Setup<'_>,
     observer: &mut dyn Observer,
 ) -> Decision {
+    decide_set_up(program, sources, doc, options, setup, Some(observer))
+}
+
+/// [`evaluate_with`], observed or not.
+fn decide_set_up(
+    program: &Program,
+    sources: &SourceMap,
+    doc: &Document,
+    options: &Options,
+    setup: &Setup<'_>,
+    observer: Option<&mut dyn Observer>,
+) -> Decision {
     let mut ev = eval::Evaluator::new(program, sources, doc, options);
-    for (id, json) in setup.lets {
-        ev.preset_let(*id, value::from_json(json));
-    }
+    preset(&mut ev, setup.lets);
     let rules = program
         .rules
         .iter()
         .enumerate()
         .filter(|(i, r)| (setup.rules)(*i, r));
-    rules::decide_observed(&mut ev, rules, Some(observer))
+    rules::decide_observed(&mut ev, rules, observer)
+}
+
+/// Gives lets their values before anything runs.
+fn preset(ev: &mut eval::Evaluator<'_>, lets: &[(LetId, serde_json::Value)]) {
+    for (id, json) in lets {
+        ev.preset_let(*id, value::from_json(json));
+    }
 }
 
 /// The value of one top-level let on `doc`, as JSON (sets as arrays).
@@ -128,48 +155,37 @@ pub fn evaluate_let(
             }
         }
     };
-    let id = pol_check::hir::LetId(u32::try_from(index).map_err(|e| e.to_string())?);
-    let span = program
-        .let_def(id)
-        .map(|l| l.info.name_span)
-        .ok_or_else(|| format!("no let is called `{name}`"))?;
-    let mut ev = eval::Evaluator::new(program, sources, doc, options);
-    match ev.let_value(id, span) {
-        Ok(v) => text::to_json(doc, &v),
-        Err(_) => Err(ev
-            .errors
+    let id = LetId(u32::try_from(index).map_err(|e| e.to_string())?);
+    evaluate_let_with(program, sources, doc, options, &[], id).map_err(|errors| {
+        errors
             .first()
-            .map_or_else(|| "the let failed".to_owned(), |e| e.message.clone())),
-    }
+            .map_or_else(|| "the let failed".to_owned(), |e| e.message.clone())
+    })
 }
 
-/// The result of one `test` block.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TestOutcome {
-    /// The test's name as written.
-    pub name: String,
-    /// The package of the file the test is in.
-    pub package: String,
-    /// True when every expectation held and evaluation had no runtime error.
-    pub passed: bool,
-    /// What went wrong, one line each; empty when the test passed.
-    pub failures: Vec<String>,
-}
-
-/// Runs every `test` block of `program`, in order.
+/// The value of the top-level let `id` on `doc`, as JSON (sets as arrays), with the
+/// values of `lets` given first (options, as in [`Setup`]).
 ///
-/// Each test's input is its inline literal (turned into a JSON document) or the file
-/// `load_file` reads for the path as written and the file id of the test. The test's
-/// package's rules run on it; the test passes when every expectation holds and no
-/// runtime error occurred.
-pub fn run_tests(
+/// `Err` holds the runtime errors computing it raised (a value with no JSON form is
+/// one, at the let); none for an unknown id.
+pub fn evaluate_let_with(
     program: &Program,
     sources: &SourceMap,
-    load_file: &dyn Fn(&str, FileId) -> Result<Document, String>,
-) -> Vec<TestOutcome> {
-    program
-        .tests
-        .iter()
-        .map(|test| tests_run::run_test(program, sources, test, load_file))
-        .collect()
+    doc: &Document,
+    options: &Options,
+    lets: &[(LetId, serde_json::Value)],
+    id: LetId,
+) -> Result<serde_json::Value, Vec<EvalError>> {
+    let def = program.let_def(id).ok_or_else(Vec::new)?;
+    let mut ev = eval::Evaluator::new(program, sources, doc, options);
+    preset(&mut ev, lets);
+    let written = match ev.let_value(id, def.info.name_span) {
+        Ok(v) => text::to_json(doc, &v),
+        Err(_) => return Err(ev.errors),
+    };
+    written.map_err(|message| {
+        let span = def.info.name_span;
+        ev.record(&def.info.qualified, error::Failure { message, span });
+        ev.errors
+    })
 }

@@ -1,5 +1,5 @@
-//! The public API beyond `evaluate`: `evaluate_let` and `run_tests` (on the example
-//! policies and the valid programs that carry `test` blocks).
+//! The public API beyond `evaluate`: `evaluate_let` and the limits. (Test blocks run
+//! on this evaluator through `pol::testing`'s runner: see `crates/pol/tests/testing.rs`.)
 
 #![allow(
     clippy::unwrap_used,
@@ -9,33 +9,12 @@
     reason = "test code: a failure should stop the test loudly"
 )]
 
+use pol_check::hir::LetId;
 use pol_check::hir::Program;
-use pol_diagnostics::{FileId, SourceMap};
+use pol_diagnostics::SourceMap;
 use pol_facts::{Document, Format};
-use pol_reference::{Options, TestOutcome, evaluate_let, run_tests};
+use pol_reference::{Options, Setup, evaluate_let, evaluate_let_with, evaluate_with};
 use serde_json::json;
-use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// Checks the files (paths relative to the repository root) as one program.
-fn program(files: &[&str]) -> (Program, SourceMap) {
-    let mut sources = SourceMap::new();
-    let ids: Vec<FileId> = files
-        .iter()
-        .map(|f| sources.add(*f, std::fs::read_to_string(root().join(f)).unwrap()))
-        .collect();
-    let (program, diagnostics) = pol_check::check_files(&mut sources, &ids);
-    let errors: Vec<String> = diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| pol_diagnostics::one_line(&sources, d))
-        .collect();
-    assert!(errors.is_empty(), "{files:?} do not check: {errors:#?}");
-    (program, sources)
-}
 
 /// A program from source text.
 fn program_from(text: &str) -> (Program, SourceMap) {
@@ -55,92 +34,6 @@ fn doc(json: &str) -> Document {
         .unwrap()
         .pop()
         .unwrap()
-}
-
-/// Runs the tests of a program, reading `input from` files next to the policy file.
-fn tests_of(program: &Program, sources: &SourceMap) -> Vec<TestOutcome> {
-    let load = |path: &str, file: FileId| -> Result<Document, String> {
-        let policy = sources.get(file).ok_or("unknown file")?;
-        let full = root()
-            .join(&policy.name)
-            .parent()
-            .ok_or("no folder")?
-            .join(path);
-        let text = std::fs::read_to_string(&full).map_err(|e| e.to_string())?;
-        let format = Format::from_path(&full).unwrap_or(Format::Json);
-        let mut docs = pol_facts::load(&text, format, Some(path)).map_err(|e| e.to_string())?;
-        docs.pop().ok_or_else(|| "no document".to_owned())
-    };
-    run_tests(program, sources, &load)
-}
-
-fn assert_all_pass(outcomes: &[TestOutcome]) {
-    assert!(!outcomes.is_empty());
-    let failed: Vec<&TestOutcome> = outcomes.iter().filter(|t| !t.passed).collect();
-    assert!(failed.is_empty(), "failing tests: {failed:#?}");
-}
-
-#[test]
-fn example_policies_pass_their_tests() {
-    for file in [
-        "examples/github_actions.pol",
-        "examples/gitlab_ci.pol",
-        "examples/kubernetes.pol",
-        "examples/terraform.pol",
-    ] {
-        let (program, sources) = program(&[file]);
-        assert_all_pass(&tests_of(&program, &sources));
-    }
-}
-
-#[test]
-fn valid_programs_pass_their_tests() {
-    let (program, sources) = program(&["tests/valid/tests.pol"]);
-    let outcomes = tests_of(&program, &sources);
-    assert_eq!(outcomes.len(), 4);
-    assert_eq!(outcomes[0].package, "valid.tests");
-    assert_all_pass(&outcomes);
-}
-
-#[test]
-fn failing_expectations_are_reported() {
-    let (program, sources) = program_from(
-        r#"package p
-let n = len(input.xs)
-let bad = input.xs + 1
-deny big {
-  for x in input.xs
-  if x > 1
-  message f"{x} is big"
-}
-test "wrong" {
-  input = {"xs": [1, 2, 3]}
-  expect big == 1
-  expect big at "xs[0]"
-  expect not big at "xs[1]"
-  expect n == 2
-}
-test "right" {
-  input = {"xs": [1, 2, 3]}
-  expect big == 2
-  expect big at "xs[2]"
-  expect big at "[\"xs\"][1]"
-  expect not big at "xs[0]"
-  expect n == 3.0
-}
-"#,
-    );
-    let outcomes = tests_of(&program, &sources);
-    let wrong = &outcomes[0];
-    assert!(!wrong.passed);
-    // Four failed expectations, and the runtime error of `bad` (every let is evaluated).
-    assert_eq!(wrong.failures.len(), 5, "{:#?}", wrong.failures);
-    assert!(wrong.failures[0].contains("runtime error in `p.bad`"));
-    assert!(wrong.failures[1].contains("to fire 1 times"));
-    assert!(wrong.failures[4].contains("expected `p.n` to be 2, but it is 3"));
-    let right = &outcomes[1];
-    assert_eq!(right.failures.len(), 1, "{:#?}", right.failures);
-    assert!(right.failures[0].contains("runtime error"));
 }
 
 #[test]
@@ -180,4 +73,40 @@ fn limits_are_configurable() {
     let too_long = run(5, 1_000);
     assert!(too_long.errors[0].message.contains("step limit of 5"));
     assert!(!too_long.allowed);
+}
+
+#[test]
+fn lets_and_rules_with_preset_options() {
+    let (program, sources) = program_from(
+        "package p\n@option\nlet max = 2\nlet over = [x for x in input.xs if x > max]\n\
+         let bad = 10 / (len(input.xs) - 4)\ndeny big {\n  for x in over\n  message f\"{x}\"\n}\n\
+         deny other {\n  if input.xs != null\n  message \"any\"\n}\n",
+    );
+    let input = doc(r#"{"xs": [1, 2, 3, 4]}"#);
+    let options = Options::default();
+    let (max, over, bad) = (LetId(0), LetId(1), LetId(2));
+    let value = |lets: &[(LetId, serde_json::Value)], id| {
+        evaluate_let_with(&program, &sources, &input, &options, lets, id)
+    };
+    assert_eq!(value(&[], over), Ok(json!([3, 4])));
+    assert_eq!(value(&[(max, json!(3))], over), Ok(json!([4])));
+    let errors = value(&[], bad).unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(
+        (errors[0].rule.as_ref(), errors[0].message.as_str()),
+        ("p.bad", "division by zero")
+    );
+    // The rules the setup selects, with the option preset.
+    let lets = [(max, json!(3))];
+    let setup = Setup {
+        rules: &|_, rule| rule.info.name == "big",
+        lets: &lets,
+    };
+    let decision = evaluate_with(&program, &sources, &input, &options, &setup);
+    let found: Vec<(&str, &str)> = decision
+        .violations
+        .iter()
+        .map(|f| (f.rule.as_ref(), f.message.as_str()))
+        .collect();
+    assert_eq!(found, [("p.big", "4")]);
 }

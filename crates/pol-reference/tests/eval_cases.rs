@@ -1,4 +1,4 @@
-//! Runs every case of `tests/eval/` on the reference evaluator (see `cases.rs`) and
+//! Runs every case of `tests/eval/` on the reference evaluator (see `cases/mod.rs`) and
 //! reports every mismatching case at once.
 
 #![allow(
@@ -9,7 +9,9 @@
     reason = "test code: a failure should stop the test loudly"
 )]
 
-use pol_reference::cases::{compare, run_all};
+mod cases;
+
+use cases::{compare, run_all};
 use serde_json::json;
 
 #[test]

@@ -8,7 +8,7 @@
 //! and runtime errors that drop the path they happen on and make the decision fail
 //! closed.
 
-mod build;
+mod builders;
 mod builtins;
 mod consts;
 mod findings;

@@ -106,7 +106,7 @@ fn a_test_fails_when_a_let_of_its_package_fails_even_if_no_rule_uses_it() {
         "package p\nlet n = to_int(input.n)\ntest \"bad number\" {\n  input = {\"n\": \"x\"}\n}\ntest \"good number\" {\n  input = {\"n\": \"7\"}\n  expect n == 7\n}\n",
     );
     let compiled = pol::compile(&mut sources, &[file]).unwrap();
-    let outcomes = pol::testing::run_tests(&compiled, &|_, _| Err("no files".to_owned()));
+    let outcomes = pol::testing::run_tests(&compiled, &sources, &|_| Err("no files".to_owned()));
     assert_eq!(outcomes.len(), 2);
     assert!(!outcomes[0].passed);
     assert!(

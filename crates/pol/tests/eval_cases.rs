@@ -3,7 +3,10 @@
 
 #![allow(clippy::unwrap_used, reason = "test code")]
 
-use pol_reference::cases::run_all;
+#[path = "../../pol-reference/tests/cases/mod.rs"]
+mod cases;
+
+use cases::run_all;
 
 #[test]
 fn every_case_gives_its_expected_decision_on_the_vm() {

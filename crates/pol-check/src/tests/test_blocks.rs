@@ -1,7 +1,8 @@
 //! Test blocks (E0029, E0111).
 
 use super::*;
-use crate::hir::{ExpectTarget, ExprKind, LetId, RuleId, TestInput};
+use crate::hir::{ExpectTarget, LetId, RuleId, TestInput, TestValue};
+use serde_json::json;
 
 const RULES: &str =
     "package p\nlet limit = 3\ndeny too_many { if len(input.xs) > limit\n message \"m\" }\n";
@@ -18,7 +19,14 @@ fn a_well_formed_test_lowers_to_its_input_and_expectations() {
     c.assert_clean();
     let t = &c.program.tests[0];
     assert_eq!(t.name, "fires");
-    assert!(matches!(&t.input, TestInput::Inline(e) if matches!(e.kind, ExprKind::Object(_))));
+    // Lowered once to the value it stands for: the f-string is its text, the set a
+    // sorted list.
+    assert_eq!(
+        t.input,
+        TestInput::Inline(TestValue::Json(
+            json!({"xs": [1, 2, 3, 4], "n": -1, "f": "a1", "s": [null, true]})
+        ))
+    );
     assert_eq!(t.expects.len(), 4);
     let e0 = &t.expects[0];
     assert_eq!(
@@ -29,10 +37,7 @@ fn a_well_formed_test_lowers_to_its_input_and_expectations() {
     assert!(t.expects[2].negated);
     let e3 = &t.expects[3];
     assert_eq!(e3.target, ExpectTarget::Let(LetId(0)));
-    assert_eq!(
-        e3.equals.as_ref().map(|e| e.kind.clone()),
-        Some(ExprKind::Int(3))
-    );
+    assert_eq!(e3.equals, Some(TestValue::Json(json!(3))));
 }
 
 #[test]
@@ -136,6 +141,50 @@ fn test_values_are_literals() {
         c.diags[3].message,
         "an expected value must be a literal value"
     );
+}
+
+#[test]
+fn test_values_are_lowered_to_constants() {
+    let c = check(
+        "package p\n@option\nlet tags = []\nlet v = 0\ntest \"t\" {\n  input = {\"i\": -7, \"f\": -2.5, \"z\": -0, \"e\": 1e3}\n  \
+         option tags = [\"b\", f\"{1.0}{[1, null]}\"]\n  \
+         expect v == {\"b\", \"a\", \"b\", 10, 9}\n}\n",
+    );
+    c.assert_clean();
+    let t = &c.program.tests[0];
+    assert_eq!(
+        t.input,
+        TestInput::Inline(TestValue::Json(
+            json!({"i": -7, "f": -2.5, "z": 0, "e": 1000.0})
+        ))
+    );
+    // F-string parts that are not strings are written as JSON.
+    assert_eq!(
+        t.options,
+        [(LetId(0), TestValue::Json(json!(["b", "1.0[1,null]"])))]
+    );
+    // A set: deduplicated, in the order of the elements' JSON text.
+    assert_eq!(
+        t.expects[0].equals,
+        Some(TestValue::Json(json!(["a", "b", 10, 9])))
+    );
+}
+
+#[test]
+fn literals_without_a_json_value_are_kept_as_such_without_a_diagnostic() {
+    // An object key that is not a string: the test fails when it runs, as before.
+    let c = check_test("test \"t\" {\n  input = {1: 2}\n  expect limit == {\"a\": {true: 1}}\n}");
+    c.assert_clean();
+    let t = &c.program.tests[0];
+    assert_eq!(t.input, TestInput::Inline(TestValue::NotJson));
+    assert_eq!(t.expects[0].equals, Some(TestValue::NotJson));
+    // A rejected literal, and a test with no input, have no value either.
+    let c =
+        check_test("test \"t\" {\n  input = [input.x]\n}\ntest \"u\" {\n  expect limit == 3\n}");
+    assert_eq!(c.codes(), [Code::InvalidTest; 2]);
+    for t in &c.program.tests {
+        assert_eq!(t.input, TestInput::Inline(TestValue::NotJson));
+    }
 }
 
 #[test]

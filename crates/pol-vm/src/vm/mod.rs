@@ -2,7 +2,7 @@
 //! lets, and the runtime-error discipline of docs/evaluation.md (an error drops the
 //! path, is recorded once, and the rule continues at its innermost `for`).
 
-use crate::build::Piece;
+use crate::builders::Piece;
 use crate::builtins::{self, PatternCache};
 use crate::findings::Findings;
 use crate::iter::Iter;
@@ -655,7 +655,7 @@ impl<'p> Evaluator<'p> {
                 self.set(base, dst, v);
             }
             Instr::MakeObject { dst, start, pairs } => {
-                let mut object = crate::build::ObjectBuilder::default();
+                let mut object = crate::builders::ObjectBuilder::default();
                 for i in 0..pairs as usize {
                     let k = self
                         .regs
@@ -718,7 +718,7 @@ impl<'p> Evaluator<'p> {
                 let v = self.reg(base, value).clone();
                 if let Some(Value::Object(entries)) = self.regs.get_mut(base + dst.index()) {
                     let entries = Rc::make_mut(entries);
-                    crate::build::insert_sorted(entries, &k, v, doc, &self.meter)?;
+                    crate::builders::insert_sorted(entries, &k, v, doc, &self.meter)?;
                     entries.check_depth()?;
                 } else {
                     return Err(Fault::from(
@@ -729,7 +729,7 @@ impl<'p> Evaluator<'p> {
             Instr::Format { dst, start, len } => {
                 let s = base + start.index();
                 let parts = self.regs.get(s..s + len as usize).unwrap_or_default();
-                let text = crate::build::format(parts, doc, &self.meter)?;
+                let text = crate::builders::format(parts, doc, &self.meter)?;
                 self.set(base, dst, text);
             }
             Instr::IsKind {
@@ -824,7 +824,7 @@ impl<'p> Evaluator<'p> {
                             MessagePart::Text(text) => Piece::Text(text),
                             MessagePart::Value(r) => Piece::Value(self.reg(base, *r)),
                         });
-                        let text = crate::build::write_parts(pieces, doc, &self.meter)?;
+                        let text = crate::builders::write_parts(pieces, doc, &self.meter)?;
                         self.findings
                             .emit_text(rule, text, node, doc, &self.program.code)?;
                     }

@@ -3,7 +3,6 @@
 //! an `if`, in how many it held and in how many it failed at least once. Measured with
 //! the reference evaluator and a counting observer: the VM does no work for it.
 
-use super::literal_json;
 use crate::explain::clause_label;
 use crate::hir::{Clause, Program, TestDef};
 use crate::{Document, SourceMap};
@@ -130,7 +129,7 @@ impl<'a> Measure<'a> {
         let lets: Vec<_> = test
             .options
             .iter()
-            .filter_map(|(id, value)| Some((*id, literal_json(value)?)))
+            .filter_map(|(id, value)| Some((*id, value.json()?.clone())))
             .collect();
         let package = test.package;
         let setup = pol_reference::Setup {

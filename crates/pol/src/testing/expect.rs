@@ -2,33 +2,33 @@
 //! expected count or path against the findings the rule did give, the expected value
 //! of a let against the one it has.
 
-use super::{Failure, literal_json};
-use crate::{Compiled, Document, Finding, hir};
-use pol_check::hir::ExpectTarget;
+use super::{Engine, Failure};
+use crate::{Document, Finding, QueryError, hir};
+use pol_check::hir::{ExpectTarget, LetId};
 
 /// The most findings listed under a failed expectation.
 const MAX_LISTED: usize = 10;
 /// Values longer than this are shown on lines of their own.
 const LONG_VALUE: usize = 40;
 
-/// Evaluates `doc` and checks every expectation of `test`, adding what failed.
+/// Evaluates `doc` with `engine` and checks every expectation of `test`, adding what
+/// failed.
 pub(super) fn check(
-    compiled: &Compiled,
+    program: &hir::Program,
     test: &hir::TestDef,
     doc: &Document,
-    evaluator: &mut pol_vm::Evaluator<'_>,
+    engine: &mut dyn Engine,
     failures: &mut Vec<Failure>,
 ) {
-    let decision = evaluator.evaluate(doc);
+    let decision = engine.decide(test, doc);
     let mut errors = decision.errors.clone();
     // Every let of the package runs too, used by a rule or not (docs/testing.md).
-    for def in compiled
-        .hir
-        .lets
-        .iter()
-        .filter(|l| l.info.package == test.package)
-    {
-        if let Err(pol_vm::QueryError::Failed(d)) = evaluator.query(doc, &def.info.qualified) {
+    for (index, def) in program.lets.iter().enumerate() {
+        if def.info.package != test.package {
+            continue;
+        }
+        let id = LetId(u32::try_from(index).unwrap_or(u32::MAX));
+        if let Err(QueryError::Failed(d)) = engine.let_value(id, doc) {
             errors.extend(
                 d.errors
                     .into_iter()
@@ -46,7 +46,7 @@ pub(super) fn check(
     for expect in &test.expects {
         match expect.target {
             ExpectTarget::Rule(id) => {
-                let Some(rule) = compiled.hir.rule(id) else {
+                let Some(rule) = program.rule(id) else {
                     continue;
                 };
                 let all: Vec<&Finding> = decision
@@ -58,16 +58,16 @@ pub(super) fn check(
                 failures.extend(rule_failure(&rule.info.name, expect, &all));
             }
             ExpectTarget::Let(id) => {
-                let Some(def) = compiled.hir.let_def(id) else {
+                let Some(def) = program.let_def(id) else {
                     continue;
                 };
-                let expected = expect.equals.as_ref().and_then(literal_json);
-                match evaluator.query(doc, &def.info.qualified) {
+                let expected = expect.equals.as_ref().and_then(hir::TestValue::json);
+                match engine.let_value(id, doc) {
                     Ok(actual) => {
                         if let Some(expected) = expected
-                            && !json_equal(&actual, &expected)
+                            && !json_equal(&actual, expected)
                         {
-                            failures.push(let_failure(&def.info.name, &expected, &actual));
+                            failures.push(let_failure(&def.info.name, expected, &actual));
                         }
                     }
                     Err(e) => failures.push(Failure::line(format!(

@@ -1,16 +1,24 @@
-//! Running the `test` blocks of a policy set (`pol test`): see `docs/testing.md`.
+//! Running the `test` blocks of a policy set (`pol test`): see `docs/testing.md`. One
+//! runner for every engine: the VM ([`VmEngine`], what `pol test` runs) and the
+//! reference evaluator ([`ReferenceEngine`]).
 //!
-//! - this file: running tests, choosing them (`filter`), options and literals;
+//! - this file: the runner ([`run`]), choosing tests (`filter`), options;
+//! - `input`: a test's input document, `input from` files read through a [`ReadFile`]
+//!   the caller supplies (the library reads no file);
+//! - `engine`: what evaluates an input ([`Engine`]);
 //! - `expect`: checking expectations, and the expected-versus-got report of a failure;
 //! - `coverage`: which rules and clauses the tests reached (`pol test --coverage`).
 
 mod coverage;
+mod engine;
 mod expect;
+mod input;
 
 pub use coverage::{ClauseCoverage, Coverage, PackageCoverage, RuleCoverage};
+pub use engine::{Engine, ReferenceEngine, VmEngine};
+pub use input::ReadFile;
 
-use crate::{Compiled, Document, FileId, Format, SourceMap, hir};
-use pol_check::hir::{ExprKind, TestInput};
+use crate::{Compiled, SourceMap, hir};
 
 /// The outcome of one `test` block.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,19 +63,14 @@ impl std::fmt::Display for Failure {
     }
 }
 
-/// Reads the file of an `input from "path"` statement: the path as written and the
-/// policy file of the test (relative paths are relative to it).
-pub type InputLoader<'a> = dyn Fn(&str, FileId) -> Result<Document, String> + 'a;
-
-/// How to run tests ([`run_tests_with`]).
+/// How to run tests ([`run`]).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RunOptions<'a> {
     /// Run only the tests whose `package: name` contains one of these texts (all of
     /// them when empty).
     pub filter: &'a [String],
-    /// Measure coverage: the program's sources (the reference evaluator reads
-    /// positions from them).
-    pub coverage: Option<&'a SourceMap>,
+    /// Measure coverage (with the reference evaluator, whatever the engine).
+    pub coverage: bool,
 }
 
 /// What a run of tests gives.
@@ -77,13 +80,40 @@ pub struct TestRun {
     pub outcomes: Vec<TestOutcome>,
     /// How many tests the filter left out.
     pub filtered_out: usize,
+    /// How many tests' `input from` files could not be read, or not loaded as one
+    /// document (`pol test` exits with 2: those tests could not run).
+    pub unreadable_inputs: usize,
     /// Which rules and clauses the tests reached, when asked for.
     pub coverage: Option<Coverage>,
 }
 
-/// Runs every test block of `compiled`.
-pub fn run_tests(compiled: &Compiled, load_file: &InputLoader<'_>) -> Vec<TestOutcome> {
-    run_tests_with(compiled, load_file, &RunOptions::default()).outcomes
+/// Runs every test block of `compiled` on the VM.
+///
+/// `sources` holds the program's files (`input from` paths are relative to them);
+/// `read` reads the files of `input from`.
+pub fn run_tests(
+    compiled: &Compiled,
+    sources: &SourceMap,
+    read: &ReadFile<'_>,
+) -> Vec<TestOutcome> {
+    run_tests_with(compiled, sources, read, &RunOptions::default()).outcomes
+}
+
+/// Runs the test blocks of `compiled` that `options.filter` chooses on the VM,
+/// measuring their coverage if asked (see [`run_tests`]).
+pub fn run_tests_with(
+    compiled: &Compiled,
+    sources: &SourceMap,
+    read: &ReadFile<'_>,
+    options: &RunOptions<'_>,
+) -> TestRun {
+    run(
+        &compiled.hir,
+        sources,
+        read,
+        &mut VmEngine::new(compiled),
+        options,
+    )
 }
 
 /// Whether a test named `name` of `package` is chosen by `filter`.
@@ -92,22 +122,28 @@ pub fn filter_matches(filter: &[String], package: &str, name: &str) -> bool {
     filter.is_empty() || filter.iter().any(|f| full.contains(f.as_str()))
 }
 
-/// Runs the test blocks of `compiled` that `options.filter` chooses, measuring their
-/// coverage if asked.
-pub fn run_tests_with(
-    compiled: &Compiled,
-    load_file: &InputLoader<'_>,
+/// Runs the test blocks of `program` that `options.filter` chooses with `engine`,
+/// measuring their coverage if asked.
+///
+/// For each test: its input document (read with `read` for `input from`, relative to
+/// its policy file in `sources`), its options set, then its expectations checked
+/// against what `engine` gives. A test passes when every expectation holds and no
+/// runtime error occurred.
+pub fn run(
+    program: &hir::Program,
+    sources: &SourceMap,
+    read: &ReadFile<'_>,
+    engine: &mut dyn Engine,
     options: &RunOptions<'_>,
 ) -> TestRun {
-    let mut evaluator = compiled.policy.evaluator();
     let mut outcomes = Vec::new();
     let mut filtered_out = 0;
+    let mut unreadable_inputs = 0;
     let mut coverage = options
         .coverage
-        .map(|sources| coverage::Measure::new(&compiled.hir, sources));
-    for test in &compiled.hir.tests {
-        let package = compiled
-            .hir
+        .then(|| coverage::Measure::new(program, sources));
+    for test in &program.tests {
+        let package = program
             .package(test.package)
             .map_or_else(String::new, |p| p.name.clone());
         if !filter_matches(options.filter, &package, &test.name) {
@@ -115,38 +151,21 @@ pub fn run_tests_with(
             continue;
         }
         let mut failures = Vec::new();
-        let doc = match &test.input {
-            TestInput::Inline(expr) => literal_json(expr)
-                .ok_or_else(|| "the inline input is not a literal document".to_owned())
-                .and_then(|json| {
-                    let mut docs =
-                        pol_facts::load(&json.to_string(), Format::Json, Some("<inline input>"))
-                            .map_err(|e| e.to_string())?;
-                    docs.pop()
-                        .ok_or_else(|| "the inline input is empty".to_owned())
-                }),
-            TestInput::File { path, span } => load_file(path, span.file),
-        };
-        let doc = doc.and_then(|doc| resolved_as_kind(compiled, &package, doc));
-        // A test that sets options gets an evaluator of its own: the others see the
-        // defaults.
-        let mut own = None;
-        let evaluator = if test.options.is_empty() {
-            &mut evaluator
-        } else {
-            let e = own.insert(compiled.policy.evaluator());
-            set_options(compiled, test, e, &mut failures);
-            e
-        };
+        let doc = input::document(program, sources, test, read);
+        engine.start();
+        set_options(program, test, engine, &mut failures);
         match doc {
             Ok(_) if !failures.is_empty() => {}
             Ok(doc) => {
-                expect::check(compiled, test, &doc, evaluator, &mut failures);
+                expect::check(program, test, &doc, engine, &mut failures);
                 if let Some(measure) = &mut coverage {
                     measure.run(test, &doc);
                 }
             }
-            Err(why) => failures.push(Failure::line(format!("cannot read the input: {why}"))),
+            Err(no) => {
+                unreadable_inputs += usize::from(no.unreadable);
+                failures.push(Failure::line(format!("cannot read the input: {}", no.why)));
+            }
         }
         outcomes.push(TestOutcome {
             name: test.name.clone(),
@@ -158,116 +177,29 @@ pub fn run_tests_with(
     TestRun {
         outcomes,
         filtered_out,
+        unreadable_inputs,
         coverage: coverage.map(coverage::Measure::finish),
     }
 }
 
-/// The test's input as `pol eval` evaluates a document of the package's kind (the one
-/// kind of its rules, if they have one): GitLab CI's `extends:` and `!reference`
-/// resolved ([`pol_facts::kind::resolve`]); what does not resolve fails the test.
-fn resolved_as_kind(compiled: &Compiled, package: &str, doc: Document) -> Result<Document, String> {
-    let prefix = format!("{package}.");
-    let rules = compiled.policy.rules();
-    let mut kinds = rules
-        .iter()
-        .filter(|r| {
-            r.name
-                .strip_prefix(&prefix)
-                .is_some_and(|n| !n.contains('.'))
-        })
-        .map(|r| r.doc_kinds.as_slice());
-    let Some([kind]) = kinds.next() else {
-        return Ok(doc);
-    };
-    if !kinds.all(|k| k == std::slice::from_ref(kind)) {
-        return Ok(doc);
-    }
-    let Some(resolved) =
-        pol_facts::kind::resolve(&doc, Some(kind), &pol_facts::LoadLimits::DEFAULT)
-    else {
-        return Ok(doc);
-    };
-    if let Some(problem) = resolved.problems.first() {
-        let line = problem.position.map_or(0, |p| p.line);
-        return Err(format!("line {line}: {}", problem.message));
-    }
-    Ok(resolved.document.unwrap_or(doc))
-}
-
 /// Sets the test's `option name = value`s; a value the option cannot take is a failure.
 fn set_options(
-    compiled: &Compiled,
+    program: &hir::Program,
     test: &hir::TestDef,
-    evaluator: &mut pol_vm::Evaluator<'_>,
+    engine: &mut dyn Engine,
     failures: &mut Vec<Failure>,
 ) {
     for (id, value) in &test.options {
-        let Some(def) = compiled.hir.let_def(*id) else {
+        let Some(def) = program.let_def(*id) else {
             continue;
         };
         let name = &def.info.qualified;
-        let set = literal_json(value)
+        let set = value
+            .json()
             .ok_or_else(|| "the value is not a literal".to_owned())
-            .and_then(|json| evaluator.set_option(name, &json).map_err(|e| e.to_string()));
+            .and_then(|json| engine.set_option(*id, json));
         if let Err(why) = set {
             failures.push(Failure::line(format!("cannot set option `{name}`: {why}")));
         }
     }
-}
-
-/// The JSON value of a literal expression (sets become sorted, deduplicated arrays);
-/// `None` if the expression is not made of literals.
-pub fn literal_json(e: &hir::Expr) -> Option<serde_json::Value> {
-    use serde_json::Value as J;
-    Some(match &e.kind {
-        ExprKind::Null => J::Null,
-        ExprKind::Bool(b) => J::Bool(*b),
-        ExprKind::Int(n) => J::from(*n),
-        ExprKind::Float(f) => serde_json::Number::from_f64(*f).map(J::Number)?,
-        ExprKind::Str(s) => J::String(s.clone()),
-        ExprKind::FString(parts) => {
-            let mut s = String::new();
-            for part in parts {
-                match part {
-                    hir::FStringPart::Text(t) => s.push_str(t),
-                    hir::FStringPart::Expr(e) => match literal_json(e)? {
-                        J::String(t) => s.push_str(&t),
-                        other => s.push_str(&other.to_string()),
-                    },
-                }
-            }
-            J::String(s)
-        }
-        ExprKind::List(items) => J::Array(items.iter().map(literal_json).collect::<Option<_>>()?),
-        ExprKind::Set(items) => {
-            let mut values: Vec<J> = items.iter().map(literal_json).collect::<Option<_>>()?;
-            values.sort_by_key(ToString::to_string);
-            values.dedup();
-            J::Array(values)
-        }
-        ExprKind::Object(pairs) => {
-            let mut map = serde_json::Map::new();
-            for (k, v) in pairs {
-                let J::String(key) = literal_json(k)? else {
-                    return None;
-                };
-                map.insert(key, literal_json(v)?);
-            }
-            J::Object(map)
-        }
-        ExprKind::Unary {
-            op: hir::UnaryOp::Neg,
-            expr,
-        } => match literal_json(expr)? {
-            J::Number(n) => {
-                if let Some(i) = n.as_i64() {
-                    J::from(i.checked_neg()?)
-                } else {
-                    serde_json::Number::from_f64(-n.as_f64()?).map(J::Number)?
-                }
-            }
-            _ => return None,
-        },
-        _ => return None,
-    })
 }

@@ -1,7 +1,9 @@
 //! Test support: the evaluation cases of `tests/eval/`. Each folder holds a
 //! `policy.pol`, an `input.json` or `input.yaml`, and the `expected.json` decision,
-//! written by hand from docs/evaluation.md. The same cases run on this evaluator and on
-//! the VM.
+//! written by hand from docs/evaluation.md. The same cases run on the reference
+//! evaluator (`tests/eval_cases.rs` of this crate) and on the VM (`pol`'s
+//! `tests/eval_cases.rs`, which includes this file by its path): test code, so that no
+//! library crate reads files.
 //!
 //! Comparison: `allowed`; then, in order, each violation and warning by `rule`,
 //! `severity`, `message` and `path`, and each error by `rule` and a `message` that
@@ -11,6 +13,10 @@
 #![allow(
     clippy::indexing_slicing,
     reason = "serde_json's `Value` indexing returns `Null` for missing keys; it does not panic"
+)]
+#![allow(
+    dead_code,
+    reason = "included by the tests of two crates, each of which uses a part"
 )]
 
 use pol_check::hir::Program;

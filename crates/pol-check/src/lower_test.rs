@@ -2,14 +2,13 @@
 //! and lets.
 
 use crate::collect::{Def, Entry, ItemRef};
-use crate::hir::{
-    self, Expect, ExpectTarget, ExprKind as H, LetId, RuleId, TestDef, TestInput, UnaryOp,
-};
+use crate::hir::{Expect, ExpectTarget, LetId, RuleId, TestDef, TestInput, TestValue, UnaryOp};
 use crate::literals;
 use crate::scope::Env;
 use crate::suggest::did_you_mean;
 use pol_diagnostics::{Code, Diagnostic, Span};
 use pol_syntax::ast::{self, Expectation, ExprKind as A, Test, TestStmtKind};
+use serde_json::Value as Json;
 
 /// Lowers a test block, reporting malformed statements (E0029) and expectations on
 /// names that are not rules or lets of the package (E0111).
@@ -21,7 +20,7 @@ pub(crate) fn lower_test(
     let test = def.decl;
     let mut input: Option<(TestInput, Span)> = None;
     let mut expects = Vec::new();
-    let mut options: Vec<(LetId, hir::Expr)> = Vec::new();
+    let mut options: Vec<(LetId, TestValue)> = Vec::new();
     // A malformed `input <word> "path"` is reported once, not again as a missing input.
     let mut input_attempted = false;
     for stmt in &test.stmts {
@@ -87,10 +86,7 @@ pub(crate) fn lower_test(
     TestDef {
         name: test.name.clone(),
         package: env.package_id(),
-        input: input.map_or_else(
-            || TestInput::Inline(hir::Expr::error(test.name_span)),
-            |(i, _)| i,
-        ),
+        input: input.map_or(TestInput::Inline(TestValue::NotJson), |(i, _)| i),
         expects,
         options,
         span: def.item.span,
@@ -341,37 +337,68 @@ fn let_expect(
 }
 
 /// Lowers a literal value (literals, and lists, sets, objects, f-strings and negations
-/// of literals); anything else is reported (E0029) and becomes an error node.
-fn literal(e: &ast::Expr, what: &str, diags: &mut Vec<Diagnostic>) -> hir::Expr {
-    let kind = match &e.kind {
-        A::Null => H::Null,
-        A::Bool(b) => H::Bool(*b),
-        A::Int(i) => H::Int(*i),
-        A::Float(f) => H::Float(*f),
-        A::Str(s) => H::Str(s.clone()),
+/// of literals) to the constant it stands for; anything else is reported (E0029) and
+/// makes it [`TestValue::NotJson`].
+fn literal(e: &ast::Expr, what: &str, diags: &mut Vec<Diagnostic>) -> TestValue {
+    constant(e, what, diags).map_or(TestValue::NotJson, TestValue::Json)
+}
+
+/// The JSON value of a literal; `None` when it has none (an object key that is not a
+/// string, or a part that is no literal). Every part is lowered, so that each part that
+/// is no literal is reported.
+fn constant(e: &ast::Expr, what: &str, diags: &mut Vec<Diagnostic>) -> Option<Json> {
+    match &e.kind {
+        A::Null => Some(Json::Null),
+        A::Bool(b) => Some(Json::Bool(*b)),
+        A::Int(i) => Some(Json::from(*i)),
+        A::Float(f) => serde_json::Number::from_f64(*f).map(Json::Number),
+        A::Str(s) => Some(Json::String(s.clone())),
         A::IntOutOfRange(v) => {
             diags.push(literals::int_out_of_range(*v, e.span));
-            H::Error
+            None
         }
         A::Unary {
             op: UnaryOp::Neg,
             expr,
-        } if matches!(expr.kind, A::Int(_) | A::Float(_)) => H::Unary {
-            op: UnaryOp::Neg,
-            expr: Box::new(literal(expr, what, diags)),
-        },
+        } if matches!(expr.kind, A::Int(_) | A::Float(_)) => negate(constant(expr, what, diags)?),
         A::FString(parts) => {
-            H::FString(parts.iter().map(|p| literal_part(p, what, diags)).collect())
-        }
-        A::List(items) => H::List(items.iter().map(|i| literal(i, what, diags)).collect()),
-        A::Set(items) => H::Set(items.iter().map(|i| literal(i, what, diags)).collect()),
-        A::Object(pairs) => H::Object(
-            pairs
+            let texts: Vec<Option<String>> = parts
                 .iter()
-                .map(|(k, v)| (literal(k, what, diags), literal(v, what, diags)))
-                .collect(),
-        ),
-        A::Error => H::Error,
+                .map(|part| match part {
+                    ast::FStringPart::Text(t) => Some(t.clone()),
+                    ast::FStringPart::Expr(e) => constant(e, what, diags).map(|v| match v {
+                        Json::String(t) => t,
+                        other => other.to_string(),
+                    }),
+                })
+                .collect();
+            texts
+                .into_iter()
+                .collect::<Option<String>>()
+                .map(Json::String)
+        }
+        A::List(items) => every(items.iter().map(|i| constant(i, what, diags))).map(Json::Array),
+        A::Set(items) => {
+            let mut values = every(items.iter().map(|i| constant(i, what, diags)))?;
+            values.sort_by_key(ToString::to_string);
+            values.dedup();
+            Some(Json::Array(values))
+        }
+        A::Object(pairs) => {
+            let entries: Vec<(Option<Json>, Option<Json>)> = pairs
+                .iter()
+                .map(|(k, v)| (constant(k, what, diags), constant(v, what, diags)))
+                .collect();
+            let mut map = serde_json::Map::new();
+            for entry in entries {
+                let (Some(Json::String(key)), Some(value)) = entry else {
+                    return None;
+                };
+                map.insert(key, value);
+            }
+            Some(Json::Object(map))
+        }
+        A::Error => None,
         _ => {
             diags.push(
                 invalid(e.span, format!("{what} must be a literal value"), "not a literal").with_help(
@@ -379,19 +406,24 @@ fn literal(e: &ast::Expr, what: &str, diags: &mut Vec<Diagnostic>) -> hir::Expr 
                      with `input from \"file.json\"`",
                 ),
             );
-            H::Error
+            None
         }
-    };
-    hir::Expr::new(kind, e.span)
+    }
 }
 
-fn literal_part(
-    part: &ast::FStringPart,
-    what: &str,
-    diags: &mut Vec<Diagnostic>,
-) -> hir::FStringPart {
-    match part {
-        ast::FStringPart::Text(t) => hir::FStringPart::Text(t.clone()),
-        ast::FStringPart::Expr(e) => hir::FStringPart::Expr(literal(e, what, diags)),
+/// All the values, when every one is there (each was lowered, reported or not).
+fn every(values: impl Iterator<Item = Option<Json>>) -> Option<Vec<Json>> {
+    let values: Vec<Option<Json>> = values.collect();
+    values.into_iter().collect()
+}
+
+/// `-n` of a number literal: an integer stays an integer.
+fn negate(value: Json) -> Option<Json> {
+    let Json::Number(n) = value else {
+        return None;
+    };
+    match n.as_i64() {
+        Some(i) => i.checked_neg().map(Json::from),
+        None => serde_json::Number::from_f64(-n.as_f64()?).map(Json::Number),
     }
 }
