@@ -70,7 +70,7 @@ pub fn std_program(modules: &[&str]) -> Result<Program, Vec<Diagnostic>> {
     }
     let mut sources = SourceMap::new();
     let file = sources.add("<std types>", text);
-    let (program, diagnostics) = crate::check_program(&mut sources, &[file]);
+    let (program, diagnostics) = pol_check::check_files(&mut sources, &[file]);
     let errors: Vec<Diagnostic> = diagnostics
         .into_iter()
         .filter(|d| d.severity == Severity::Error)
@@ -296,7 +296,7 @@ mod tests {
     fn check(types: &str, yaml: &str) -> Vec<String> {
         let mut sources = SourceMap::new();
         let file = sources.add("t.pol", format!("package t\n{types}\n"));
-        let (program, diagnostics) = crate::check_program(&mut sources, &[file]);
+        let (program, diagnostics) = pol_check::check_files(&mut sources, &[file]);
         assert!(
             diagnostics.iter().all(|d| d.severity != Severity::Error),
             "{diagnostics:?}"
