@@ -26,8 +26,8 @@ pub struct EvalArgs {
     #[arg(value_name = "INPUT", required = true)]
     inputs: Vec<PathBuf>,
     /// Output format (docs/output.md).
-    #[arg(long, value_enum, default_value_t)]
-    format: OutputFormat,
+    #[arg(long, value_parser = output_format(), default_value = "text")]
+    format: Format,
     /// Read every input as this format instead of guessing from the extension
     /// (`ndjson`: one JSON document a line, each evaluated alone).
     #[arg(long, value_enum)]
@@ -109,38 +109,15 @@ impl From<LevelArg> for pol::suppress::Level {
     }
 }
 
-/// `--format`: pol's output formats (`pol::render::Format`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum OutputFormat {
-    /// Findings grouped by input, deny and warn apart, help URLs, a summary.
-    #[default]
-    Text,
-    /// One JSON document of stable shape, with a version.
-    Json,
-    /// One JSON object a line: each decision, input error or skipped file.
-    Ndjson,
-    /// SARIF 2.1.0, for code scanning.
-    Sarif,
-    /// JUnit XML: one test case per input and rule.
-    Junit,
-    /// GitHub Actions annotations (workflow commands).
-    Github,
-    /// GitLab Code Quality report.
-    Gitlab,
-}
-
-impl From<OutputFormat> for Format {
-    fn from(f: OutputFormat) -> Format {
-        match f {
-            OutputFormat::Text => Format::Text,
-            OutputFormat::Json => Format::Json,
-            OutputFormat::Ndjson => Format::Ndjson,
-            OutputFormat::Sarif => Format::Sarif,
-            OutputFormat::Junit => Format::Junit,
-            OutputFormat::Github => Format::Github,
-            OutputFormat::Gitlab => Format::Gitlab,
-        }
-    }
+/// `--format`: pol's output formats, named and described by `pol::render::Format`.
+fn output_format() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    PossibleValuesParser::new(
+        Format::ALL
+            .iter()
+            .map(|f| PossibleValue::new(f.name()).help(f.description())),
+    )
+    .map(|name| Format::from_name(&name).unwrap_or_default())
 }
 
 /// `--fail-on`.
@@ -363,13 +340,13 @@ pub fn run(args: &EvalArgs) -> u8 {
     };
     if let Some(name) = &args.query {
         let format = match args.format {
-            OutputFormat::Text => QueryFormat::Text,
-            OutputFormat::Json => QueryFormat::Json,
-            OutputFormat::Ndjson => QueryFormat::Ndjson,
+            Format::Text => QueryFormat::Text,
+            Format::Json => QueryFormat::Json,
+            Format::Ndjson => QueryFormat::Ndjson,
             other => {
                 eprintln!(
                     "error: `--query` writes values as `text`, `json` or `ndjson`, not `{}`",
-                    Format::from(other).name()
+                    other.name()
                 );
                 return EXIT_USAGE;
             }
@@ -390,7 +367,7 @@ pub fn run(args: &EvalArgs) -> u8 {
         deadline,
         hash: decision_log.is_some(),
     };
-    let format = Format::from(args.format);
+    let format = args.format;
     // With `--decision-log -` the records own standard output: the report goes to
     // standard error.
     let stdout = if args.decision_log.on_stdout() {

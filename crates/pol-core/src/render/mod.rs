@@ -107,6 +107,19 @@ impl Format {
     pub fn from_name(name: &str) -> Option<Format> {
         Format::ALL.iter().copied().find(|f| f.name() == name)
     }
+
+    /// What the format is, in a line (for `--help`).
+    pub fn description(self) -> &'static str {
+        match self {
+            Format::Text => "Findings grouped by input, deny and warn apart, help URLs, a summary",
+            Format::Json => "One JSON document of stable shape, with a version",
+            Format::Ndjson => "One JSON object a line: each decision, input error or skipped file",
+            Format::Sarif => "SARIF 2.1.0, for code scanning",
+            Format::Junit => "JUnit XML: one test case per input and rule",
+            Format::Github => "GitHub Actions annotations (workflow commands)",
+            Format::Gitlab => "GitLab Code Quality report",
+        }
+    }
 }
 
 /// When a run fails (`--fail-on`): what findings make the exit code 1. Runtime errors
