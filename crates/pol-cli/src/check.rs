@@ -37,7 +37,10 @@ pub fn run(args: &CheckArgs) -> u8 {
         }
     };
     if paths.is_empty() {
-        eprintln!("error: no `.pol` files found in {}", describe_roots(&roots));
+        eprintln!(
+            "error: no `.pol` files found in {}",
+            crate::files::describe(&roots)
+        );
         return EXIT_USAGE;
     }
     let mut sources = SourceMap::new();
@@ -92,12 +95,4 @@ pub fn run(args: &CheckArgs) -> u8 {
     } else {
         EXIT_OK
     }
-}
-
-fn describe_roots(roots: &[PathBuf]) -> String {
-    let names: Vec<String> = roots
-        .iter()
-        .map(|p| format!("`{}`", display_name(p)))
-        .collect();
-    names.join(", ")
 }

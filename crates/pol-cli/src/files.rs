@@ -142,6 +142,15 @@ pub fn describe_io(e: &std::io::Error) -> String {
     }
 }
 
+/// Paths as a message names them: `` `a`, `b/c` ``.
+pub fn describe(paths: &[PathBuf]) -> String {
+    let names: Vec<String> = paths
+        .iter()
+        .map(|p| format!("`{}`", display_name(p)))
+        .collect();
+    names.join(", ")
+}
+
 /// The name to show for a path: as given, with `./` removed.
 pub fn display_name(path: &Path) -> String {
     let s = path.display().to_string();

@@ -185,7 +185,10 @@ fn read_sources(paths: &[PathBuf]) -> Result<(SourceMap, Vec<FileId>), u8> {
         EXIT_USAGE
     })?;
     if files.is_empty() {
-        eprintln!("error: no `.pol` files found in {}", describe(paths));
+        eprintln!(
+            "error: no `.pol` files found in {}",
+            crate::files::describe(paths)
+        );
         return Err(EXIT_USAGE);
     }
     let mut sources = SourceMap::new();
@@ -234,12 +237,4 @@ fn compile_timed(
             Err(EXIT_USAGE)
         }
     }
-}
-
-fn describe(paths: &[PathBuf]) -> String {
-    let names: Vec<String> = paths
-        .iter()
-        .map(|p| format!("`{}`", display_name(p)))
-        .collect();
-    names.join(", ")
 }

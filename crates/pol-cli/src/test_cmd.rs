@@ -74,13 +74,7 @@ pub fn run(args: &TestArgs) -> u8 {
 /// The run as text: each test, the failures of a failed one with what it got, the
 /// summary, then the coverage table.
 fn text(run: &pol::testing::TestRun, color: bool) -> String {
-    let paint = |text: &str, code: &str| {
-        if color {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_owned()
-        }
-    };
+    let paint = |text: &str, code: &str| pol::render::Painted { text, code, color }.to_string();
     let mut out = String::new();
     for outcome in &run.outcomes {
         let status = if outcome.passed {

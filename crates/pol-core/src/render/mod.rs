@@ -48,6 +48,7 @@ mod text;
 
 pub use query::{QueryFormat, QueryValue, write_query};
 pub use rules::{RuleMeta, Rules, first_sentence};
+pub use text::Painted;
 
 use crate::suppress::Counts;
 use crate::{Decision, EvalError, Finding};

@@ -40,10 +40,28 @@ pub(super) struct Text {
 }
 
 fn paint(out: &mut dyn Write, text: &str, code: &str, color: bool) -> io::Result<()> {
-    if color {
-        write!(out, "\x1b[{code}m{text}{RESET}")
-    } else {
-        out.write_all(text.as_bytes())
+    write!(out, "{}", Painted { text, code, color })
+}
+
+/// `text` in the terminal colours of the SGR `code` (`1;31`: bold red) when `color`,
+/// else as it is: how pol's text outputs (findings, `pol test`) colour words.
+#[derive(Debug, Clone, Copy)]
+pub struct Painted<'a> {
+    /// The text.
+    pub text: &'a str,
+    /// The SGR parameters.
+    pub code: &'a str,
+    /// Whether to colour it.
+    pub color: bool,
+}
+
+impl std::fmt::Display for Painted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.color {
+            write!(f, "\x1b[{}m{}{RESET}", self.code, self.text)
+        } else {
+            f.write_str(self.text)
+        }
     }
 }
 
