@@ -14,10 +14,12 @@
 
 pub mod decision;
 mod glob;
+mod position;
 pub mod render;
 mod shape;
 pub mod suppress;
 
 pub use decision::{Decision, EvalError, Finding, InputLocation, Name, PolicyLocation};
 pub use glob::glob;
+pub use position::LineCol;
 pub use shape::ShapeNode;

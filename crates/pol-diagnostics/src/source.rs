@@ -12,14 +12,7 @@ pub struct SourceFile {
     line_starts: Vec<u32>,
 }
 
-/// A 1-based line and column; the column counts characters, not bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LineCol {
-    /// Line number, from 1.
-    pub line: u32,
-    /// Column number in characters, from 1.
-    pub column: u32,
-}
+pub use pol_core::LineCol;
 
 impl SourceFile {
     /// A file from its name and text.

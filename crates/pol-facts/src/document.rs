@@ -24,13 +24,7 @@ pub struct NodeId(pub u32);
 pub struct KeyId(pub u32);
 
 /// Where a node's value starts in its file: 1-based line and column (in characters).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Position {
-    /// 1-based line.
-    pub line: u32,
-    /// 1-based column, counted in characters (Unicode scalar values).
-    pub column: u32,
-}
+pub use pol_core::LineCol;
 
 /// The kind of a node, stored in the low bits of [`Node::head`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -577,13 +571,13 @@ impl Document {
 
     /// Where the node's value starts in the file; `None` for an id that is not a node
     /// of this document or a node whose position is unknown.
-    pub fn position(&self, id: NodeId) -> Option<Position> {
+    pub fn position(&self, id: NodeId) -> Option<LineCol> {
         let &offset = self.pos.get(id.0 as usize)?;
         if offset == NO_POSITION {
             return None;
         }
         let (line, column) = self.lines.line_col(offset);
-        Some(Position { line, column })
+        Some(LineCol { line, column })
     }
 
     /// The `#` comment that documents a scalar node of a YAML or TOML document: the comment

@@ -3,7 +3,7 @@
 //!
 //! - [`load`] reads JSON, YAML or TOML text, or a Dockerfile, into [`Document`]s: immutable arenas of
 //!   nodes that the VM reads through [`NodeId`]s and interned [`KeyId`]s, and that know
-//!   each node's [`Position`] in the file and its path from the root.
+//!   each node's [`LineCol`] in the file and its path from the root.
 //! - [`load_shaped`] loads only the parts of a document a [`Shape`] says a program can
 //!   read (selective loading); the rest become placeholders that fail an evaluation
 //!   closed if it reads them.
@@ -36,7 +36,7 @@ mod yaml_scalar;
 
 use std::path::Path;
 
-pub use document::{Document, KeyHash, KeyId, MAX_NODES, NodeId, Position, key_hash};
+pub use document::{Document, KeyHash, KeyId, LineCol, MAX_NODES, NodeId, key_hash};
 pub use error::LoadError;
 pub use limits::{Limit, LoadLimits, MAX_ALIAS_NODES, MAX_DEPTH, MAX_INPUT_BYTES};
 pub use load::{

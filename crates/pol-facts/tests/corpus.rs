@@ -12,7 +12,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use pol_facts::{Document, Format, NodeRef, Position, load_bytes};
+use pol_facts::{Document, Format, LineCol, NodeRef, load_bytes};
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus")
@@ -88,7 +88,7 @@ fn a_workflow_reads_as_written() {
     let on = doc.object_get_str(root, "on").expect("key `on`");
     assert_eq!(
         doc.position(on),
-        Some(Position {
+        Some(LineCol {
             line: 10,
             column: 3
         })
@@ -105,7 +105,7 @@ fn a_workflow_reads_as_written() {
     assert_eq!(doc.get(uses), NodeRef::Str("actions/setup-node@v1"));
     assert_eq!(
         doc.position(uses),
-        Some(Position {
+        Some(LineCol {
             line: 28,
             column: 15
         })
@@ -116,7 +116,7 @@ fn a_workflow_reads_as_written() {
         .unwrap();
     assert_eq!(
         doc.position(first),
-        Some(Position {
+        Some(LineCol {
             line: 25,
             column: 15
         })
@@ -166,7 +166,7 @@ fn a_terraform_plan_reads_as_written() {
     assert_eq!(doc.get(url), NodeRef::Str("https://accounts.google.com"));
     assert_eq!(
         doc.position(url),
-        Some(Position {
+        Some(LineCol {
             line: 29,
             column: 24
         })

@@ -8,7 +8,7 @@
     reason = "test code: a failure should stop the test loudly"
 )]
 
-use pol_facts::{Format, LoadError, MAX_DEPTH, NodeRef, Position, load, load_bytes};
+use pol_facts::{Format, LineCol, LoadError, MAX_DEPTH, NodeRef, load, load_bytes};
 
 /// The error loading `text`, as `line:column: message`.
 fn error(text: &str) -> String {
@@ -179,7 +179,7 @@ fn a_byte_order_mark_is_skipped() {
     let docs = load("\u{feff}{\"a\": 1}", Format::Json, None).unwrap();
     let doc = &docs[0];
     let a = doc.object_get_str(doc.root(), "a").unwrap();
-    assert_eq!(doc.position(a), Some(Position { line: 1, column: 7 }));
+    assert_eq!(doc.position(a), Some(LineCol { line: 1, column: 7 }));
 }
 
 #[test]
@@ -188,19 +188,19 @@ fn positions_count_characters() {
     let docs = load(text, Format::Json, Some("f.json")).unwrap();
     let doc = &docs[0];
     let root = doc.root();
-    assert_eq!(doc.position(root), Some(Position { line: 1, column: 1 }));
+    assert_eq!(doc.position(root), Some(LineCol { line: 1, column: 1 }));
     let e = doc.object_get_str(root, "é😀").unwrap();
-    assert_eq!(doc.position(e), Some(Position { line: 2, column: 9 }));
+    assert_eq!(doc.position(e), Some(LineCol { line: 2, column: 9 }));
     let b = doc.object_get_str(root, "b").unwrap();
     assert_eq!(
         doc.position(b),
-        Some(Position {
+        Some(LineCol {
             line: 2,
             column: 19
         })
     );
     let null = doc.list_get(b, 1).unwrap();
-    assert_eq!(doc.position(null), Some(Position { line: 3, column: 5 }));
+    assert_eq!(doc.position(null), Some(LineCol { line: 3, column: 5 }));
     assert_eq!(doc.path(null), "b[1]");
     assert_eq!(doc.path(e), "[\"é😀\"]");
     assert_eq!(doc.file(), Some("f.json"));

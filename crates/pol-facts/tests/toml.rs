@@ -8,7 +8,7 @@
     reason = "test code: a failure should stop the test loudly"
 )]
 
-use pol_facts::{Format, NodeRef, Position, load};
+use pol_facts::{Format, LineCol, NodeRef, load};
 use serde_json::json;
 
 fn error(text: &str) -> String {
@@ -87,12 +87,12 @@ fn positions_and_paths() {
     let doc = &docs[0];
     let root = doc.root();
     let zeta = doc.object_get_str(root, "zeta").unwrap();
-    assert_eq!(doc.position(zeta), Some(Position { line: 3, column: 8 }));
+    assert_eq!(doc.position(zeta), Some(LineCol { line: 3, column: 8 }));
     let owner = doc.object_get_str(root, "owner").unwrap();
     let e = doc.object_get_str(owner, "é").unwrap();
     assert_eq!(
         doc.position(e),
-        Some(Position {
+        Some(LineCol {
             line: 10,
             column: 7
         })
@@ -108,7 +108,7 @@ fn positions_and_paths() {
         .unwrap();
     assert_eq!(
         doc.position(port),
-        Some(Position {
+        Some(LineCol {
             line: 18,
             column: 16
         })

@@ -15,7 +15,7 @@ use std::ops::ControlFlow;
 
 use common::keep;
 use pol_facts::{
-    Document, Format, LoadLimits, MAX_DEPTH, NodeRef, Position, load, load_each, load_shaped,
+    Document, Format, LineCol, LoadLimits, MAX_DEPTH, NodeRef, load, load_each, load_shaped,
 };
 use serde_json::{Value, json};
 
@@ -81,7 +81,7 @@ fn streams() {
     let c = docs[1]
         .object_get_str(docs[1].object_get_str(docs[1].root(), "b").unwrap(), "c")
         .unwrap();
-    assert_eq!(docs[1].position(c), Some(Position { line: 4, column: 6 }));
+    assert_eq!(docs[1].position(c), Some(LineCol { line: 4, column: 6 }));
 }
 
 /// An input without content has no documents, so that a caller can refuse it rather
@@ -173,10 +173,10 @@ fn aliases_are_copies() {
     // The copy is a node of its own with its own path; its root is at the alias, the
     // nodes under it where the anchored ones are.
     assert_eq!(doc.path(copy), "use");
-    assert_eq!(doc.position(copy), Some(Position { line: 3, column: 6 }));
+    assert_eq!(doc.position(copy), Some(LineCol { line: 3, column: 6 }));
     let x = doc.object_get_str(copy, "x").unwrap();
     assert_eq!(doc.path(x), "use.x");
-    assert_eq!(doc.position(x), Some(Position { line: 2, column: 6 }));
+    assert_eq!(doc.position(x), Some(LineCol { line: 2, column: 6 }));
     let second = doc
         .list_get(doc.object_get_str(doc.root(), "list").unwrap(), 1)
         .unwrap();
@@ -238,7 +238,7 @@ fn merge_keys() {
     assert_eq!(doc.path(a), "x.a");
     assert_eq!(
         doc.position(a),
-        Some(Position {
+        Some(LineCol {
             line: 1,
             column: 17
         })
@@ -335,9 +335,9 @@ fn flow_collections_closed_in_line_with_their_key() {
         .unwrap();
     // Positions are those of the file as written.
     let object = doc.list_get(list, 1).unwrap();
-    assert_eq!(doc.position(object), Some(Position { line: 4, column: 3 }));
+    assert_eq!(doc.position(object), Some(LineCol { line: 4, column: 3 }));
     let two = doc.object_get_str(object, "a").unwrap();
-    assert_eq!(doc.position(two), Some(Position { line: 4, column: 7 }));
+    assert_eq!(doc.position(two), Some(LineCol { line: 4, column: 7 }));
 }
 
 #[test]
@@ -364,7 +364,7 @@ fn positions_and_paths() {
     assert_eq!(doc.get(uses), NodeRef::Str("é/x@v1"));
     assert_eq!(
         doc.position(uses),
-        Some(Position {
+        Some(LineCol {
             line: 4,
             column: 15
         })
@@ -375,14 +375,14 @@ fn positions_and_paths() {
         .unwrap();
     assert_eq!(
         doc.position(k),
-        Some(Position {
+        Some(LineCol {
             line: 5,
             column: 19
         })
     );
     assert_eq!(
         doc.position(doc.root()),
-        Some(Position { line: 1, column: 1 })
+        Some(LineCol { line: 1, column: 1 })
     );
     assert_eq!(doc.path(doc.root()), "");
 }

@@ -69,7 +69,7 @@ pub use compile::{
 
 #[cfg(feature = "compiler")]
 pub use pol_diagnostics::{
-    Code, Diagnostic, FileId, Label, LineCol, RenderOptions, Severity, SourceFile, SourceMap, Span,
+    Code, Diagnostic, FileId, Label, RenderOptions, Severity, SourceFile, SourceMap, Span,
     render_json, render_text,
 };
 
@@ -82,6 +82,10 @@ pub use pol_facts::{
 pub use pol_facts::Limit as LoadLimit;
 
 pub use pol_bytecode::Digest;
+
+/// A 1-based line and column (in characters): of a document's value
+/// ([`Document::position`]) or a diagnostic's place in a source.
+pub use pol_core::LineCol;
 
 /// A rule's metadata in a compiled program: name, `@id`, severity, `@tags`, `@url`,
 /// doc comment ([`Policy::rules`]).

@@ -28,7 +28,7 @@ mod tree;
 use std::collections::{HashMap, HashSet};
 
 use crate::decision::{EvalError, InputLocation, Name, PolicyLocation};
-use crate::document::{Document, KeyId, Kind, NodeId, Position};
+use crate::document::{Document, KeyId, Kind, LineCol, NodeId};
 use crate::limits::LoadLimits;
 use tree::{Tree, deep_merge, node_kind};
 
@@ -55,7 +55,7 @@ pub struct Problem {
     /// What is wrong, for people (`` job `build`: `extends` names `.base`, which is not in this file ``).
     pub message: String,
     /// Where, when known.
-    pub position: Option<Position>,
+    pub position: Option<LineCol>,
 }
 
 /// What resolving a GitLab CI file gives.

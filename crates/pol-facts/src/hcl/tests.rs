@@ -1,7 +1,7 @@
 //! Tests of the Terraform configuration loader: the fact shape, positions, unknown
 //! expressions, `.tf.json`, errors and limits.
 
-use crate::{Document, Format, LoadLimits, NodeId, Position, load, load_with};
+use crate::{Document, Format, LineCol, LoadLimits, NodeId, load, load_with};
 
 fn facts(text: &str) -> Document {
     let docs = load(text, Format::Hcl, Some("main.tf"));
@@ -36,9 +36,9 @@ fn norm(text: &str) -> String {
 }
 
 fn pos(doc: &Document, path: &str) -> (u32, u32) {
-    let Position { line, column } = doc
+    let LineCol { line, column } = doc
         .position(at(doc, path))
-        .unwrap_or(Position { line: 0, column: 0 });
+        .unwrap_or(LineCol { line: 0, column: 0 });
     (line, column)
 }
 
