@@ -63,7 +63,7 @@ pub fn run(args: &BenchArgs) -> u8 {
     let inputs = match read_inputs(args) {
         Ok(inputs) => inputs,
         Err(e) => {
-            eprintln!("error: {}", e.0);
+            eprintln!("error: {e}");
             return EXIT_USAGE;
         }
     };
@@ -80,7 +80,7 @@ pub fn run(args: &BenchArgs) -> u8 {
             run,
         },
         Err(e) => {
-            eprintln!("error: {}", e.0);
+            eprintln!("error: {e}");
             return EXIT_USAGE;
         }
     };

@@ -241,7 +241,7 @@ pub fn run(args: &EvalArgs) -> u8 {
     ) {
         Ok(found) => found,
         Err(e) => {
-            eprintln!("error: {}", e.0);
+            eprintln!("error: {e}");
             return EXIT_USAGE;
         }
     };
@@ -640,7 +640,7 @@ fn query<'p>(
     let per_input = match computed {
         Ok(per_input) => per_input,
         Err(e) => {
-            eprintln!("error: {}", e.0);
+            eprintln!("error: {e}");
             return EXIT_USAGE;
         }
     };

@@ -65,8 +65,8 @@ pub fn evaluate(
     }
     let text = match input.read() {
         Ok(text) => text,
-        Err(ReadError(e)) => {
-            report.errors.push(error(e));
+        Err(e) => {
+            report.errors.push(error(e.to_string()));
             return (report, None);
         }
     };
@@ -123,7 +123,7 @@ pub fn evaluate(
         );
         match loaded {
             Err(e) => report.errors.push(InputError {
-                message: crate::inputs::load_error(&e).0,
+                message: ReadError::Load(e.clone()).to_string(),
                 line: Some(e.line),
             }),
             Ok(0) if !reading.allow_empty => report.errors.push(error(format!(

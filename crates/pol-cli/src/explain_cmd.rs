@@ -75,7 +75,7 @@ pub fn run(args: &ExplainArgs) -> u8 {
     ) {
         Ok(found) => found,
         Err(e) => {
-            eprintln!("error: {}", e.0);
+            eprintln!("error: {e}");
             return EXIT_USAGE;
         }
     };
@@ -125,7 +125,7 @@ pub fn run(args: &ExplainArgs) -> u8 {
         let docs = match input.load() {
             Ok(docs) => docs,
             Err(e) => {
-                eprintln!("error: {}", e.0);
+                eprintln!("error: {e}");
                 return EXIT_USAGE;
             }
         };

@@ -64,8 +64,66 @@ enum Source {
     File(PathBuf),
 }
 
-/// Why an input could not be used.
-pub struct InputError(pub String);
+/// Why an input could not be used; its `Display` is the message pol prints.
+#[derive(Debug)]
+pub enum InputError {
+    /// A path given on the command line could not be walked.
+    Walk(crate::files::PathError),
+    /// Standard input could not be used (not read, too large, not UTF-8).
+    Stdin(String),
+    /// The file could not be read.
+    Read {
+        /// The path.
+        path: PathBuf,
+        /// Why.
+        error: std::io::Error,
+    },
+    /// The file is larger than `--max-input-size`.
+    TooLarge {
+        /// The input's name.
+        name: String,
+        /// The limit, in bytes.
+        max: u64,
+    },
+    /// The file is not UTF-8.
+    NotUtf8 {
+        /// The input's name.
+        name: String,
+        /// The offset of the first byte that is not.
+        at: usize,
+    },
+    /// The text did not load: a syntax error, or a resource limit.
+    Load(pol::LoadError),
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InputError::Walk(e) => write!(f, "{e}"),
+            InputError::Stdin(why) => f.write_str(why),
+            InputError::Read { path, error } => {
+                write!(
+                    f,
+                    "cannot read `{}`: {}",
+                    path.display(),
+                    describe_io(error)
+                )
+            }
+            InputError::TooLarge { name, max } => f.write_str(&too_large(name, *max)),
+            InputError::NotUtf8 { name, at } => write!(f, "{name}: not valid UTF-8 (byte {at})"),
+            // With the flag that raises the limit it names, if any.
+            InputError::Load(e) => match e.limit {
+                Some(pol::LoadLimit::InputBytes) => {
+                    write!(f, "{e} (resource limit; raise it with `--max-input-size`)")
+                }
+                Some(_) => write!(f, "{e} (resource limit)"),
+                None => write!(f, "{e}"),
+            },
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
 
 /// Finds the inputs, in order: `-` reads standard input; a file is read when it is
 /// JSON, YAML or TOML by its extension, or of a kind pol reads by its path
@@ -110,8 +168,7 @@ pub fn find_inputs(
             continue;
         }
         let take = |path: &Path| !matches!(classify(path), Class::Other);
-        let walk = collect_with(std::slice::from_ref(arg), &take)
-            .map_err(|e| InputError(e.to_string()))?;
+        let walk = collect_with(std::slice::from_ref(arg), &take).map_err(InputError::Walk)?;
         let walked = walk.files.len() != 1 || walk.files.first() != Some(arg);
         found.others += walk.others;
         for path in walk.files {
@@ -196,7 +253,7 @@ impl Pending {
     /// Reads the input's text (standard input's was read when it was found).
     pub fn read(&self) -> Result<Input, InputError> {
         let (text, path) = match &self.source {
-            Source::Stdin(text) => (text.clone().map_err(InputError)?, None),
+            Source::Stdin(text) => (text.clone().map_err(InputError::Stdin)?, None),
             Source::File(path) => (read_utf8(path, self.max_size)?, Some(path)),
         };
         // The format: `--input-format`, the extension, the kind's, or a guess from the
@@ -236,7 +293,7 @@ impl Pending {
             Some(&input.name),
             &self.load_limits(),
         )
-        .map_err(|e| load_error(&e))
+        .map_err(InputError::Load)
     }
 
     /// The loader's limits for this input (`--max-input-size`).
@@ -248,12 +305,9 @@ impl Pending {
 }
 
 fn read_utf8(path: &Path, max_size: u64) -> Result<String, InputError> {
-    let cannot = |e: std::io::Error| {
-        InputError(format!(
-            "cannot read `{}`: {}",
-            path.display(),
-            describe_io(&e)
-        ))
+    let cannot = |error: std::io::Error| InputError::Read {
+        path: path.to_owned(),
+        error,
     };
     // Read through `take`: the size the file has when read is what counts (a file
     // that grows, or a device, is cut at the limit and refused).
@@ -262,30 +316,18 @@ fn read_utf8(path: &Path, max_size: u64) -> Result<String, InputError> {
         .and_then(|f| f.take(max_size.saturating_add(1)).read_to_end(&mut bytes))
         .map_err(cannot)?;
     if bytes.len() as u64 > max_size {
-        return Err(InputError(too_large(&display_name(path), max_size)));
+        return Err(InputError::TooLarge {
+            name: display_name(path),
+            max: max_size,
+        });
     }
-    String::from_utf8(bytes).map_err(|e| {
-        InputError(format!(
-            "{}: not valid UTF-8 (byte {})",
-            display_name(path),
-            e.utf8_error().valid_up_to()
-        ))
+    String::from_utf8(bytes).map_err(|e| InputError::NotUtf8 {
+        name: display_name(path),
+        at: e.utf8_error().valid_up_to(),
     })
-}
-
-/// A load error, with the flag that raises the limit it names, if any.
-pub fn load_error(e: &pol::LoadError) -> InputError {
-    match e.limit {
-        Some(pol::LoadLimit::InputBytes) => InputError(format!(
-            "{e} (resource limit; raise it with `--max-input-size`)"
-        )),
-        Some(_) => InputError(format!("{e} (resource limit)")),
-        None => InputError(e.to_string()),
-    }
 }
 
 /// Parses an input into its documents, skipping what `shape` does not need.
 pub fn parse_shaped(input: &Input, shape: &pol::Shape) -> Result<Vec<Document>, InputError> {
-    pol::load_shaped(&input.text, input.format, Some(&input.name), shape)
-        .map_err(|e| load_error(&e))
+    pol::load_shaped(&input.text, input.format, Some(&input.name), shape).map_err(InputError::Load)
 }
