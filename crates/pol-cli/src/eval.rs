@@ -582,7 +582,8 @@ pub(crate) fn find_config(
             crate::files::describe_io(&e)
         )
     })?;
-    let config = pol::config::Config::parse(&text, &path.display().to_string())?;
+    let config = pol::config::Config::parse(&text, &path.display().to_string())
+        .map_err(|e| e.to_string())?;
     let dir = std::fs::canonicalize(&path)
         .ok()
         .and_then(|p| p.parent().map(std::path::Path::to_path_buf));

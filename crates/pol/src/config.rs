@@ -57,11 +57,93 @@ pub struct Config {
 
 const SEVERITIES: &[&str] = &["info", "low", "medium", "high", "critical"];
 
+/// Why a `pol.toml` was refused. Its `Display` names the file and the setting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The file is not TOML (or goes over a limit of loading it).
+    Syntax(crate::LoadError),
+    /// A table pol does not know.
+    UnknownTable {
+        /// The file's name.
+        file: String,
+        /// The table.
+        table: String,
+    },
+    /// A setting pol does not know (`table.key`).
+    UnknownSetting {
+        /// The file's name.
+        file: String,
+        /// The setting.
+        setting: String,
+    },
+    /// A setting whose value is not of the kind it takes.
+    Invalid {
+        /// The file's name.
+        file: String,
+        /// The setting (`rules.level`).
+        setting: String,
+        /// What it takes (`a list of strings`).
+        expected: String,
+    },
+    /// A glob of `paths.exclude` is not a glob.
+    NotAGlob {
+        /// The file's name.
+        file: String,
+        /// The pattern.
+        glob: String,
+    },
+    /// A setting's values do not work together, or one is refused (`decision_log.redact`).
+    Refused {
+        /// The file's name.
+        file: String,
+        /// The setting.
+        setting: String,
+        /// Why.
+        why: String,
+    },
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigError::Syntax(e) => write!(f, "{e}"),
+            ConfigError::UnknownTable { file, table } => write!(
+                f,
+                "{file}: unknown table `[{table}]` (the tables are `[rules]`, `[severity]`, `[packs]`, `[paths]`, `[options]` and `[decision_log]`)"
+            ),
+            ConfigError::UnknownSetting { file, setting } => {
+                write!(f, "{file}: unknown setting `{setting}`")
+            }
+            ConfigError::Invalid {
+                file,
+                setting,
+                expected,
+            } => write!(f, "{file}: `{setting}` must be {expected}"),
+            ConfigError::NotAGlob { file, glob } => {
+                write!(f, "{file}: `{glob}` in `paths.exclude` is not a glob")
+            }
+            ConfigError::Refused { file, setting, why } => {
+                write!(f, "{file}: `{setting}`: {why}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ConfigError::Syntax(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
 impl Config {
     /// Reads a `pol.toml`; `file` names it in errors. Unknown tables and keys are
     /// errors (a typo must not silently turn a setting off).
-    pub fn parse(text: &str, file: &str) -> Result<Config, String> {
-        let docs = crate::load(text, Format::Toml, Some(file)).map_err(|e| e.to_string())?;
+    pub fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
+        let docs = crate::load(text, Format::Toml, Some(file)).map_err(ConfigError::Syntax)?;
         let Some(doc) = docs.first() else {
             return Ok(Config::default());
         };
@@ -70,10 +152,15 @@ impl Config {
         let Some(tables) = value.as_object() else {
             return Ok(config);
         };
-        let strings = |v: &serde_json::Value, what: &str| -> Result<Vec<String>, String> {
+        let invalid = |setting: &str, expected: &str| ConfigError::Invalid {
+            file: file.to_owned(),
+            setting: setting.to_owned(),
+            expected: expected.to_owned(),
+        };
+        let strings = |v: &serde_json::Value, what: &str| -> Result<Vec<String>, ConfigError> {
             v.as_array()
                 .and_then(|a| a.iter().map(|s| s.as_str().map(str::to_owned)).collect())
-                .ok_or_else(|| format!("{file}: `{what}` must be a list of strings"))
+                .ok_or_else(|| invalid(what, "a list of strings"))
         };
         for (table, body) in tables {
             if ![
@@ -86,12 +173,13 @@ impl Config {
             ]
             .contains(&table.as_str())
             {
-                return Err(format!(
-                    "{file}: unknown table `[{table}]` (the tables are `[rules]`, `[severity]`, `[packs]`, `[paths]`, `[options]` and `[decision_log]`)"
-                ));
+                return Err(ConfigError::UnknownTable {
+                    file: file.to_owned(),
+                    table: table.clone(),
+                });
             }
             let Some(body) = body.as_object() else {
-                return Err(format!("{file}: `{table}` must be a table"));
+                return Err(invalid(table, "a table"));
             };
             for (key, v) in body {
                 match (table.as_str(), key.as_str()) {
@@ -102,8 +190,9 @@ impl Config {
                             v.as_str()
                                 .and_then(crate::suppress::Level::parse)
                                 .ok_or_else(|| {
-                                    format!(
-                                        "{file}: `rules.level` must be \"regular\", \"pedantic\" or \"auditor\""
+                                    invalid(
+                                        "rules.level",
+                                        "\"regular\", \"pedantic\" or \"auditor\"",
                                     )
                                 })?,
                         );
@@ -111,8 +200,9 @@ impl Config {
                     ("packs", "disable") => config.disabled_packs = strings(v, "packs.disable")?,
                     ("packs", pack) => {
                         let Some(options) = v.as_object() else {
-                            return Err(format!(
-                                "{file}: `packs.{pack}` must be a table of the pack's options"
+                            return Err(invalid(
+                                &format!("packs.{pack}"),
+                                "a table of the pack's options",
                             ));
                         };
                         for (name, value) in options {
@@ -128,19 +218,25 @@ impl Config {
                         config.exclude = strings(v, "paths.exclude")?;
                         let mut set = globset::GlobSetBuilder::new();
                         for g in &config.exclude {
-                            let glob = pol_core::glob(g).map_err(|_| {
-                                format!("{file}: `{g}` in `paths.exclude` is not a glob")
+                            let glob = pol_core::glob(g).map_err(|_| ConfigError::NotAGlob {
+                                file: file.to_owned(),
+                                glob: g.clone(),
                             })?;
                             set.add(glob);
                         }
-                        config.exclude_set = set
-                            .build()
-                            .map_err(|e| format!("{file}: `paths.exclude`: {e}"))?;
+                        config.exclude_set = set.build().map_err(|e| ConfigError::Refused {
+                            file: file.to_owned(),
+                            setting: "paths.exclude".to_owned(),
+                            why: e.to_string(),
+                        })?;
                     }
                     ("decision_log", "redact") => {
                         let paths = strings(v, "decision_log.redact")?;
-                        crate::audit::Redaction::new(&paths)
-                            .map_err(|e| format!("{file}: `decision_log.redact`: {e}"))?;
+                        crate::audit::Redaction::new(&paths).map_err(|e| ConfigError::Refused {
+                            file: file.to_owned(),
+                            setting: "decision_log.redact".to_owned(),
+                            why: e.to_string(),
+                        })?;
                         config.decision_log_redact = paths;
                     }
                     ("severity", rule) => {
@@ -148,14 +244,19 @@ impl Config {
                             .as_str()
                             .filter(|s| SEVERITIES.contains(s))
                             .ok_or_else(|| {
-                                format!(
-                                    "{file}: `severity.{rule}` must be one of {}",
-                                    SEVERITIES.join(", ")
+                                invalid(
+                                    &format!("severity.{rule}"),
+                                    &format!("one of {}", SEVERITIES.join(", ")),
                                 )
                             })?;
                         config.severity.insert(rule.to_owned(), s.to_owned());
                     }
-                    _ => return Err(format!("{file}: unknown setting `{table}.{key}`")),
+                    _ => {
+                        return Err(ConfigError::UnknownSetting {
+                            file: file.to_owned(),
+                            setting: format!("{table}.{key}"),
+                        });
+                    }
                 }
             }
         }
@@ -252,8 +353,22 @@ mod tests {
         let c = Config::parse("[decision_log]\nredact = [\"jobs.*.env\"]\n", "pol.toml").unwrap();
         assert_eq!(c.decision_log_redact, ["jobs.*.env"]);
         let bad = Config::parse("[decision_log]\nredact = [\"jobs..env\"]\n", "pol.toml");
-        assert!(bad.unwrap_err().contains("decision_log.redact"));
-        assert!(Config::parse("[decision_log]\nredcat = []\n", "pol.toml").is_err());
+        assert!(
+            matches!(bad, Err(ConfigError::Refused { ref setting, .. }) if setting == "decision_log.redact"),
+            "{bad:?}"
+        );
+        let typo = Config::parse("[decision_log]\nredcat = []\n", "pol.toml").unwrap_err();
+        assert_eq!(
+            typo,
+            ConfigError::UnknownSetting {
+                file: "pol.toml".to_owned(),
+                setting: "decision_log.redcat".to_owned()
+            }
+        );
+        assert_eq!(
+            typo.to_string(),
+            "pol.toml: unknown setting `decision_log.redcat`"
+        );
     }
 
     #[test]
