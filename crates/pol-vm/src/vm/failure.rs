@@ -17,6 +17,37 @@ impl Evaluator<'_> {
         Fault::Abort
     }
 
+    /// After a runtime error at `pc`: records it (with the input value the failing
+    /// instruction was given, if any) and gives where the innermost `for` body holding
+    /// `pc` goes on with its next element, or `Fault::Failed` when none does. Out of
+    /// the interpreter's loop: the error path costs the loop nothing.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn recover(
+        &mut self,
+        chunk: &Chunk,
+        pc: usize,
+        base: usize,
+        doc: &Document,
+        fault: Fault,
+    ) -> Result<usize, Fault> {
+        if let Fault::Error(message) = fault {
+            let about = chunk
+                .code
+                .get(pc)
+                .and_then(|instr| self.failing_node(instr, base))
+                .map(|node| (node, doc));
+            self.record(chunk, pc, *message, about);
+        }
+        chunk
+            .handlers
+            .iter()
+            .filter(|h| (h.start as usize..h.end as usize).contains(&pc))
+            .max_by_key(|h| h.start)
+            .map(|h| h.resume as usize)
+            .ok_or(Fault::Failed)
+    }
+
     /// Records a runtime error raised at `pc`, about the input value `about` when the
     /// failing operation was given one.
     pub(super) fn record(

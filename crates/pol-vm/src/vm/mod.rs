@@ -299,22 +299,7 @@ impl<'p> Evaluator<'p> {
                 Err(Fault::Abort) => return Err(Fault::Abort),
                 // An operation stopped by the meter: the limit's error, and stop.
                 Err(_) if self.meter.exhausted().is_some() => return Err(self.stop(chunk, pc)),
-                Err(fault) => {
-                    if let Fault::Error(message) = fault {
-                        let about = self.failing_node(instr, base).map(|node| (node, doc));
-                        self.record(chunk, pc, *message, about);
-                    }
-                    // The innermost `for` body holding `pc` goes on with its next element.
-                    let handler = chunk
-                        .handlers
-                        .iter()
-                        .filter(|h| (h.start as usize..h.end as usize).contains(&pc))
-                        .max_by_key(|h| h.start);
-                    match handler {
-                        Some(h) => pc = h.resume as usize,
-                        None => return Err(Fault::Failed),
-                    }
-                }
+                Err(fault) => pc = self.recover(chunk, pc, base, doc, fault)?,
             }
         }
     }
