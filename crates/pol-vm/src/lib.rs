@@ -24,5 +24,5 @@ mod value;
 mod vm;
 
 pub use limits::{Limit, Limits, MAX_VALUE_DEPTH};
-pub use program::{Program, ProgramLoadError};
+pub use program::{LoadedProgram, ProgramLoadError};
 pub use vm::{Evaluator, OptionError, QueryError};

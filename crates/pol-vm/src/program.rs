@@ -1,4 +1,4 @@
-//! `Program`: a validated bytecode program with its regexes and globs compiled, ready
+//! `LoadedProgram`: a validated bytecode program with its regexes and globs compiled, ready
 //! to be evaluated from many threads at once.
 
 use crate::builtins::{compile_glob, compile_regex};
@@ -8,7 +8,7 @@ use pol_bytecode::{DecodeError, validate};
 ///
 /// [`Evaluator`]: crate::Evaluator
 #[derive(Debug, Clone)]
-pub struct Program {
+pub struct LoadedProgram {
     pub(crate) code: pol_bytecode::Program,
     /// Regexes, compiled on first use (a Unicode class repeated many times can take
     /// milliseconds to compile, and a program may never need it); their syntax is
@@ -111,16 +111,16 @@ impl From<DecodeError> for ProgramLoadError {
     }
 }
 
-impl Program {
+impl LoadedProgram {
     /// Validates a program and compiles its patterns.
-    pub fn new(code: pol_bytecode::Program) -> Result<Program, ProgramLoadError> {
+    pub fn new(code: pol_bytecode::Program) -> Result<LoadedProgram, ProgramLoadError> {
         validate(&code).map_err(ProgramLoadError::Invalid)?;
-        Program::from_validated(code)
+        LoadedProgram::from_validated(code)
     }
 
-    /// [`Program::new`] for a program that passed [`validate`] already
+    /// [`LoadedProgram::new`] for a program that passed [`validate`] already
     /// ([`pol_bytecode::decode`] validates what it decodes).
-    fn from_validated(code: pol_bytecode::Program) -> Result<Program, ProgramLoadError> {
+    fn from_validated(code: pol_bytecode::Program) -> Result<LoadedProgram, ProgramLoadError> {
         constant_depths(&code.consts)?;
         let mut required = Vec::with_capacity(code.regexes.len());
         let regexes = code
@@ -219,7 +219,7 @@ impl Program {
                     .collect()
             })
             .collect();
-        Ok(Program {
+        Ok(LoadedProgram {
             kind_names,
             rule_kinds,
             digest: std::sync::OnceLock::new(),
@@ -250,7 +250,7 @@ impl Program {
     }
 
     /// Whether rule `rule` runs on a document of kind number `kind` (see
-    /// [`Program::kind_id`]): a rule without kinds runs on every document.
+    /// [`LoadedProgram::kind_id`]): a rule without kinds runs on every document.
     pub(crate) fn rule_applies(&self, rule: usize, kind: Option<u32>) -> bool {
         self.rule_kinds
             .get(rule)
@@ -282,9 +282,9 @@ impl Program {
     }
 
     /// Loads a program from `.polc` bytes (see `pol_bytecode::decode`).
-    pub fn from_bytes(bytes: &[u8]) -> Result<Program, ProgramLoadError> {
+    pub fn from_bytes(bytes: &[u8]) -> Result<LoadedProgram, ProgramLoadError> {
         // `decode` validates the program: it is not validated twice.
-        let program = Program::from_validated(pol_bytecode::decode(bytes)?)?;
+        let program = LoadedProgram::from_validated(pol_bytecode::decode(bytes)?)?;
         let _ = program.digest.set(pol_bytecode::Digest::of(bytes));
         Ok(program)
     }
@@ -313,7 +313,7 @@ impl Program {
     }
 
     /// Whether regex `index` matches `text`; its errors are those of
-    /// [`Program::regex`]. A text without the literal every match contains is no
+    /// [`LoadedProgram::regex`]. A text without the literal every match contains is no
     /// match, without running the regex.
     pub(crate) fn is_match(&self, index: usize, text: &str) -> Result<bool, String> {
         let regex = self.regex(index)?;
@@ -381,13 +381,13 @@ mod tests {
             regexes: vec![r"[\w][\w.-]{0,127}$".to_owned()],
             ..pol_bytecode::Program::default()
         };
-        let program = Program::new(code.clone()).unwrap();
+        let program = LoadedProgram::new(code.clone()).unwrap();
         assert!(program.regexes[0].1.get().is_none(), "not compiled yet");
         assert!(program.regex(0).unwrap().is_match("name.x"));
         assert!(program.regexes[0].1.get().is_some());
 
         code.regexes = vec!["a(b".to_owned()];
-        let err = Program::new(code).unwrap_err();
+        let err = LoadedProgram::new(code).unwrap_err();
         assert!(
             matches!(&err, ProgramLoadError::Regex { pattern, .. } if pattern == "a(b"),
             "{err:?}"

@@ -2,7 +2,7 @@
 
 use crate::{Diagnostic, FileId, Policy, SourceMap, hir};
 use pol_compiler::LimitError;
-use pol_vm::Program;
+use pol_vm::LoadedProgram;
 
 /// Why a policy set did not compile.
 #[derive(Debug, Clone)]
@@ -96,7 +96,7 @@ pub fn compile_checked_with(
     let options = pol_compiler::Options { optimize };
     let code =
         pol_compiler::compile_with(hir, sources, &options).map_err(CompileError::TooLarge)?;
-    let program = Program::new(code).map_err(CompileError::Program)?;
+    let program = LoadedProgram::new(code).map_err(CompileError::Program)?;
     Ok(Policy { program })
 }
 

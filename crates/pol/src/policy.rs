@@ -2,19 +2,19 @@
 //! in `compile.rs`, with the `compiler` feature), and the ways to run one.
 
 use crate::{Decision, Document, Format, LoadError, RuleInfo};
-use pol_vm::{Evaluator, Program};
+use pol_vm::{Evaluator, LoadedProgram};
 
 /// A compiled policy set, ready to evaluate documents. `Send + Sync`: share one across
 /// threads and give each thread its own [`Evaluator`].
 #[derive(Debug, Clone)]
 pub struct Policy {
-    pub(crate) program: Program,
+    pub(crate) program: LoadedProgram,
 }
 
 impl Policy {
     /// Loads a compiled program (`.polc` bytes); no compiler is involved.
     pub fn from_polc(bytes: &[u8]) -> Result<Policy, pol_vm::ProgramLoadError> {
-        Program::from_bytes(bytes).map(|program| Policy { program })
+        LoadedProgram::from_bytes(bytes).map(|program| Policy { program })
     }
 
     /// The program as `.polc` bytes.
@@ -23,7 +23,7 @@ impl Policy {
     }
 
     /// The compiled program.
-    pub fn program(&self) -> &Program {
+    pub fn program(&self) -> &LoadedProgram {
         &self.program
     }
 

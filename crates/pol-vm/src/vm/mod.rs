@@ -9,7 +9,7 @@ use crate::iter::Iter;
 use crate::limits::Limits;
 use crate::meter::{Meter, VALUE_BYTES};
 use crate::ops;
-use crate::program::Program;
+use crate::program::LoadedProgram;
 use crate::value::{Value, View};
 use pol_bytecode::{BuiltinOp, Chunk, Const, Instr, Message, MessagePart, Reg, StrOp};
 use pol_facts::{Document, KeyHash, KeyId, NodeId, key_hash};
@@ -74,9 +74,9 @@ pub(crate) enum Owner {
 /// Evaluates a program on documents, reusing its buffers from one document to the next.
 ///
 /// An evaluator is cheap to create and not `Send`; make one per thread and share the
-/// [`Program`].
+/// [`LoadedProgram`].
 pub struct Evaluator<'p> {
-    program: &'p Program,
+    program: &'p LoadedProgram,
     consts: Vec<Value>,
     regs: Vec<Value>,
     iters: Vec<Iter>,
@@ -118,7 +118,7 @@ pub struct Evaluator<'p> {
 
 impl<'p> Evaluator<'p> {
     /// An evaluator for `program` with the default [`Limits`].
-    pub fn new(program: &'p Program) -> Evaluator<'p> {
+    pub fn new(program: &'p LoadedProgram) -> Evaluator<'p> {
         let consts = crate::consts::constants(&program.code.consts);
         Evaluator {
             program,
@@ -148,7 +148,7 @@ impl<'p> Evaluator<'p> {
     }
 
     /// What the program can read of its input, for `pol_facts::load_shaped` (see
-    /// [`Program::shape`]).
+    /// [`LoadedProgram::shape`]).
     pub fn shape(&self) -> &'p pol_facts::Shape {
         self.program.shape()
     }

@@ -127,7 +127,7 @@ pub struct DecisionLog<W> {
 impl<W: Write> DecisionLog<W> {
     /// A new log: its first record has sequence number 0 and chains from [`GENESIS`].
     /// `policy` is the digest of the compiled policy set
-    /// ([`Program::digest`](pol_vm::Program::digest)).
+    /// ([`LoadedProgram::digest`](pol_vm::LoadedProgram::digest)).
     pub fn new(out: W, policy: crate::Digest, redaction: Redaction) -> DecisionLog<W> {
         DecisionLog {
             out,
