@@ -280,6 +280,8 @@ instructions! {
     LoadInt { dst: Reg => write, value: i32 => imm } = "load_int" "{dst}, {value}";
     /// `dst = input` (the document root).
     LoadInput { dst: Reg => write } = "load_input" "{dst}" reusable;
+    /// `dst = data` (the reference data: an object, empty when none was given).
+    LoadData { dst: Reg => write } = "load_data" "{dst}" reusable;
     /// `dst = src`.
     Move { dst: Reg => write, src: Reg => read } = "move" "{dst}, {src}";
     /// `dst = ` the value of a top-level let, computed on first use.

@@ -52,6 +52,8 @@ pub(crate) struct Package<'a> {
     pub incomplete: bool,
     /// `input: T` and the unit it is written in.
     pub input_type: Option<(usize, &'a TypeExpr)>,
+    /// `data: T` and the unit it is written in.
+    pub data_type: Option<(usize, &'a TypeExpr)>,
 }
 
 impl Package<'_> {
@@ -147,6 +149,7 @@ fn assign_packages(units: &[Unit], col: &mut Collected<'_>) {
                 names: BTreeMap::new(),
                 incomplete: false,
                 input_type: None,
+                data_type: None,
             });
             if let Some(name) = unit.package.as_deref() {
                 by_name.insert(name, id);
@@ -217,7 +220,12 @@ fn collect_item<'a>(
             });
             return;
         }
-        ItemKind::InputType(ty) => return declare_input_type(col, unit, package, ty, diags),
+        ItemKind::InputType(ty) => {
+            return declare_type_of(Declared::Input, col, unit, package, ty, diags);
+        }
+        ItemKind::DataType(ty) => {
+            return declare_type_of(Declared::Data, col, unit, package, ty, diags);
+        }
         ItemKind::Error => return mark_incomplete(col, package),
         ItemKind::Package(_) | ItemKind::Import { .. } => return,
     };
@@ -295,7 +303,15 @@ fn check_test_name<'a>(
     seen.insert((package, test.name.as_str()), test.name_span);
 }
 
-fn declare_input_type<'a>(
+/// The documents whose type a package declares: `input: T` and `data: T`.
+#[derive(Clone, Copy)]
+enum Declared {
+    Input,
+    Data,
+}
+
+fn declare_type_of<'a>(
+    which: Declared,
     col: &mut Collected<'a>,
     unit: usize,
     package: PackageId,
@@ -305,20 +321,26 @@ fn declare_input_type<'a>(
     let Some(p) = col.packages.get_mut(package.index()) else {
         return;
     };
-    if let Some((_, first)) = p.input_type {
+    let (slot, name) = match which {
+        Declared::Input => (&mut p.input_type, "input"),
+        Declared::Data => (&mut p.data_type, "data"),
+    };
+    if let Some((_, first)) = *slot {
         diags.push(
             Diagnostic::error(
                 Code::DuplicateInputType,
                 ty.span,
-                "the type of `input` is declared twice",
+                format!("the type of `{name}` is declared twice"),
             )
             .with_label("declared again here")
             .with_secondary(first.span, "first declared here")
-            .with_help("a package declares `input: T` at most once, in any one of its files"),
+            .with_help(format!(
+                "a package declares `{name}: T` at most once, in any one of its files"
+            )),
         );
         return;
     }
-    p.input_type = Some((unit, ty));
+    *slot = Some((unit, ty));
 }
 
 fn known_package_names(col: &Collected<'_>) -> Vec<String> {

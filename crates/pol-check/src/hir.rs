@@ -199,6 +199,8 @@ pub struct PackageInfo {
     /// (`@kind` of the named types it is, or is a union of); `None` for every document
     /// (no `input:` type, or one without a kind).
     pub input_kinds: Option<Vec<String>>,
+    /// The declared type of `data` (`data: T`), if any; without one `data` is `any`.
+    pub data_type: Option<Type>,
     /// True for a module of the standard library (`std.github`).
     pub is_std: bool,
     /// The files of the package, in the order they were given.
@@ -426,6 +428,9 @@ pub struct TestDef {
     pub package: PackageId,
     /// The input document.
     pub input: TestInput,
+    /// The reference data (`data = ...` or `data from "file"`); without it, `data` is
+    /// an empty object.
+    pub data: Option<TestInput>,
     /// The expectations, in order.
     pub expects: Vec<Expect>,
     /// `option name = value`: the options set for this test (`@option` lets of the
@@ -544,6 +549,7 @@ impl Expr {
             | ExprKind::Local(_)
             | ExprKind::Let(_)
             | ExprKind::Input
+            | ExprKind::Data
             | ExprKind::Error => {}
             ExprKind::FString(parts) => {
                 for part in parts {
@@ -670,6 +676,8 @@ pub enum ExprKind {
     Let(LetId),
     /// `input`
     Input,
+    /// `data`: the reference data (a name that no local or let of the package takes).
+    Data,
     /// `recv.name`
     Field {
         /// The value read from.

@@ -111,10 +111,14 @@ fn package_info(
     let input_type = p
         .input_type
         .map(|(unit, ty)| lower_type(Env { col, unit }, ty, diags));
+    let data_type = p
+        .data_type
+        .map(|(unit, ty)| lower_type(Env { col, unit }, ty, diags));
     PackageInfo {
         name: p.name.clone(),
         input_kinds: None,
         input_type,
+        data_type,
         is_std: p.is_std,
         files: p.files.clone(),
     }

@@ -138,13 +138,17 @@ impl Lowerer<'_> {
         }
     }
 
-    /// A bare name: a local, else a let of the package; anything else is reported.
+    /// A bare name: a local, else a let of the package, else `data` (the reference
+    /// data); anything else is reported.
     fn name(&mut self, name: &Name) -> H {
         if let Some(id) = self.local(&name.text) {
             return H::Local(id);
         }
         if let Some(entry) = self.env.item(&name.text) {
             return self.item_value(entry, &name.text, name.span);
+        }
+        if name.text == "data" {
+            return H::Data;
         }
         if self.env.import(&name.text).is_some() {
             self.diags.push(package_as_value(name));

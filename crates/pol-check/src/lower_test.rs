@@ -21,6 +21,7 @@ pub(crate) fn lower_test(
     let mut input: Option<(TestInput, Span)> = None;
     let mut expects = Vec::new();
     let mut options: Vec<(LetId, TestValue)> = Vec::new();
+    let mut data: Option<(TestInput, Span)> = None;
     // A malformed `input <word> "path"` is reported once, not again as a missing input.
     let mut input_attempted = false;
     for stmt in &test.stmts {
@@ -30,6 +31,25 @@ pub(crate) fn lower_test(
                 path: path.clone(),
                 span: *path_span,
             },
+            TestStmtKind::Data(_) | TestStmtKind::DataFile { .. } => {
+                let given = match &stmt.kind {
+                    TestStmtKind::Data(e) => TestInput::Inline(literal(e, "test data", diags)),
+                    TestStmtKind::DataFile { path, path_span } => TestInput::File {
+                        path: path.clone(),
+                        span: *path_span,
+                    },
+                    _ => continue,
+                };
+                match &data {
+                    Some((_, first)) => diags.push(
+                        invalid(stmt.span, "a test has only one `data`", "second `data`")
+                            .with_secondary(*first, "first `data` here")
+                            .with_help("give the test's reference data in one object"),
+                    ),
+                    None => data = Some((given, stmt.span)),
+                }
+                continue;
+            }
             TestStmtKind::Expect(x) => {
                 expects.extend(expectation(env, x, stmt.span, diags));
                 continue;
@@ -87,6 +107,7 @@ pub(crate) fn lower_test(
         name: test.name.clone(),
         package: env.package_id(),
         input: input.map_or(TestInput::Inline(TestValue::NotJson), |(i, _)| i),
+        data: data.map(|(d, _)| d),
         expects,
         options,
         span: def.item.span,
@@ -165,10 +186,13 @@ fn unknown_statement(word: &ast::Name, stmt: Span) -> Diagnostic {
     }
     invalid(
         word.span,
-        format!("expected `input`, `expect` or `option`, found `{}`", word.text),
+        format!(
+            "expected `input`, `data`, `expect` or `option`, found `{}`",
+            word.text
+        ),
         "not a test statement",
     )
-    .with_help("a test holds one `input = ...` (or `input from \"file\"`), `expect ...` lines and `option name = value` lines")
+    .with_help("a test holds one `input = ...` (or `input from \"file\"`), at most one `data = ...` (or `data from \"file\"`), `expect ...` lines and `option name = value` lines")
 }
 
 fn second_input(span: Span, first: Span) -> Diagnostic {

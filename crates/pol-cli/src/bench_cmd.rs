@@ -18,6 +18,8 @@ use std::time::{Duration, Instant};
 pub struct BenchArgs {
     #[command(flatten)]
     policy: PolicyArgs,
+    #[command(flatten)]
+    data: crate::data_args::DataArgs,
     /// Input documents: files, folders (searched for .json, .yaml, .yml, .toml), or `-`
     /// for standard input.
     #[arg(value_name = "INPUT", required = true)]
@@ -67,7 +69,15 @@ pub fn run(args: &BenchArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
+    let data =
+        match crate::data_args::read(&args.data, &[], None, &loaded.data, loaded.hir.as_ref()) {
+            Ok(data) => data,
+            Err(code) => return code,
+        };
     let mut evaluator = loaded.policy.evaluator();
+    if !data.is_empty() {
+        evaluator.set_data(&data);
+    }
     let level = args
         .rule_level
         .map(pol::suppress::Level::from)

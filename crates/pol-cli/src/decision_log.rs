@@ -47,6 +47,7 @@ impl DecisionLogArgs {
         &self,
         config: &pol::config::Config,
         policy: &pol::Policy,
+        data: &pol::Data,
     ) -> Result<Option<Sink>, String> {
         let Some(path) = &self.decision_log else {
             return Ok(None);
@@ -64,7 +65,8 @@ impl DecisionLogArgs {
                 Box::new(std::io::stdout()) as Box<dyn Write>,
                 digest,
                 redaction,
-            );
+            )
+            .with_data(data);
             return Ok(Some(Sink {
                 log,
                 name: "standard output".to_owned(),
@@ -72,7 +74,8 @@ impl DecisionLogArgs {
         }
         let name = format!("`{}`", path.display());
         let (file, head) = open_file(path).map_err(|e| format!("decision log {name}: {e}"))?;
-        let log = DecisionLog::resume(Box::new(file) as Box<dyn Write>, digest, redaction, head);
+        let log = DecisionLog::resume(Box::new(file) as Box<dyn Write>, digest, redaction, head)
+            .with_data(data);
         Ok(Some(Sink { log, name }))
     }
 }

@@ -21,6 +21,8 @@ use std::path::PathBuf;
 pub struct EvalArgs {
     #[command(flatten)]
     policy: PolicyArgs,
+    #[command(flatten)]
+    data: crate::data_args::DataArgs,
     /// Input documents: files, folders (searched for .json, .yaml, .yml, .toml), or `-`
     /// for standard input.
     #[arg(value_name = "INPUT", required = true)]
@@ -263,6 +265,16 @@ pub fn run(args: &EvalArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
+    let data = match crate::data_args::read(
+        &args.data,
+        &config.data_files,
+        config_dir.as_deref(),
+        &loaded.data,
+        loaded.hir.as_ref(),
+    ) {
+        Ok(data) => data,
+        Err(code) => return code,
+    };
     let mut found = found;
     // pol's own files are not inputs: the settings and the baselines.
     let own: Vec<PathBuf> = [
@@ -274,6 +286,12 @@ pub fn run(args: &EvalArgs) -> u8 {
     .chain(args.baseline.clone())
     .chain(args.write_baseline.clone())
     .chain(args.decision_log.file())
+    .chain(args.data.data.iter().cloned())
+    .chain(config.data_files.iter().map(|f| {
+        config_dir
+            .as_ref()
+            .map_or_else(|| PathBuf::from(f), |d| d.join(f))
+    }))
     .filter_map(|p| std::fs::canonicalize(p).ok())
     .collect();
     if !own.is_empty() {
@@ -333,6 +351,9 @@ pub fn run(args: &EvalArgs) -> u8 {
         evaluator.disable_rules(|rule| !level.admits(&rule.tags));
         evaluator.set_limits(args.limits.limits());
         evaluator.set_deadline(deadline);
+        if !data.is_empty() {
+            evaluator.set_data(&data);
+        }
         for (name, value) in &suppression.config.options {
             let _ = evaluator.set_option(name, value);
         }
@@ -354,7 +375,10 @@ pub fn run(args: &EvalArgs) -> u8 {
         return query(&loaded.policy, inputs, name, format, jobs, &evaluator);
     }
     // Decision log: opened before anything is evaluated; an error stops the run.
-    let mut decision_log = match args.decision_log.open(&suppression.config, &loaded.policy) {
+    let mut decision_log = match args
+        .decision_log
+        .open(&suppression.config, &loaded.policy, &data)
+    {
         Ok(log) => log,
         Err(e) => {
             eprintln!("error: {e}");

@@ -51,6 +51,8 @@ pub struct ExplainArgs {
     /// When to colour diagnostics.
     #[arg(long, value_enum, default_value_t)]
     color: ColorChoice,
+    #[command(flatten)]
+    data: crate::data_args::DataArgs,
 }
 
 /// Runs `pol explain`; returns the exit code.
@@ -87,12 +89,22 @@ pub fn run(args: &ExplainArgs) -> u8 {
         return EXIT_USAGE;
     }
     // The options and the level of `pol.toml`, checked as `pol eval` checks them.
-    let config = match crate::eval::find_config(args.config.as_ref(), &args.inputs) {
-        Ok((config, _)) => config,
+    let (config, config_dir) = match crate::eval::find_config(args.config.as_ref(), &args.inputs) {
+        Ok(found) => found,
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_USAGE;
         }
+    };
+    let data = match crate::data_args::read(
+        &args.data,
+        &config.data_files,
+        config_dir.as_deref(),
+        &pol::Data::new(),
+        Some(&compiled.hir),
+    ) {
+        Ok(data) => data,
+        Err(code) => return code,
     };
     if let Err(e) = config.check_options(&compiled.policy) {
         eprintln!("error: pol.toml: {e}");
@@ -117,6 +129,7 @@ pub fn run(args: &ExplainArgs) -> u8 {
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
+        data,
         ..pol::explain::Request::default()
     };
     let mut text = String::new();

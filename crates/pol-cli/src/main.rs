@@ -5,6 +5,7 @@ mod bench_cmd;
 mod bench_report;
 mod build_cmd;
 mod check;
+mod data_args;
 mod decision_log;
 mod eval;
 mod eval_input;

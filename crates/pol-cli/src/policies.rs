@@ -55,6 +55,11 @@ pub struct Loaded {
     /// How long compiling the sources, or loading the `.polc` program, took (reading
     /// the files not included).
     pub took: Duration,
+    /// The checked program, when compiled from sources here (to check `--data`
+    /// against the `data: T` it declares).
+    pub hir: Option<pol::hir::Program>,
+    /// The reference data that came with the program (none, for now).
+    pub data: pol::Data,
 }
 
 /// Where a policy came from.
@@ -100,6 +105,8 @@ pub fn load(args: &PolicyArgs, color: ColorChoice, fallback: Fallback) -> Result
             policy,
             origin: Origin::Packs,
             took: start.elapsed(),
+            hir: None,
+            data: pol::Data::new(),
         });
     }
     if args.policies.is_empty() && args.bundle.is_none() {
@@ -126,6 +133,8 @@ pub fn load(args: &PolicyArgs, color: ColorChoice, fallback: Fallback) -> Result
             policy,
             origin: Origin::Bundle { bytes: bytes.len() },
             took: start.elapsed(),
+            hir: None,
+            data: pol::Data::new(),
         });
     }
     let (mut sources, mut ids) = read_sources(&args.policies)?;
@@ -137,6 +146,8 @@ pub fn load(args: &PolicyArgs, color: ColorChoice, fallback: Fallback) -> Result
         policy: compiled.policy,
         origin: Origin::Sources { files: ids.len() },
         took,
+        hir: Some(compiled.hir),
+        data: pol::Data::new(),
     })
 }
 

@@ -172,6 +172,8 @@ impl Analysis<'_> {
             ExprKind::Local(id) => env.get(id.index()).cloned().unwrap_or_default(),
             ExprKind::Let(id) => self.let_paths(*id),
             ExprKind::Input => vec![0],
+            // Data is not the input: reading it demands nothing of the document.
+            ExprKind::Data => Paths::new(),
             ExprKind::Field { recv, name } => {
                 let r = self.expr(env, recv);
                 dedup(r.iter().map(|&n| self.child(n, name)).collect())

@@ -192,6 +192,9 @@ impl<'a> Compiler<'a> {
             ExprKind::Input => {
                 b.emit(Instr::LoadInput { dst });
             }
+            ExprKind::Data => {
+                b.emit(Instr::LoadData { dst });
+            }
             ExprKind::Field { recv, name } => {
                 let obj = self.expr_reg(b, recv);
                 let sym = self.tables.symbol(name);

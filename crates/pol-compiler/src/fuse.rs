@@ -108,6 +108,7 @@ pub(crate) fn plan<'r>(
 fn collection_key(e: &hir::Expr, loops: &[LocalId]) -> Option<String> {
     Some(match &e.kind {
         ExprKind::Input => "input".to_owned(),
+        ExprKind::Data => "data".to_owned(),
         ExprKind::Null => "null".to_owned(),
         ExprKind::Str(x) => format!("{x:?}"),
         ExprKind::Int(n) => n.to_string(),

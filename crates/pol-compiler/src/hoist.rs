@@ -44,6 +44,7 @@ fn read(e: &hir::Expr) -> bool {
         | ExprKind::Float(_)
         | ExprKind::Str(_)
         | ExprKind::Input
+        | ExprKind::Data
         | ExprKind::Local(_) => true,
         ExprKind::Field { recv, .. } => read(recv),
         ExprKind::Index { recv, index } => matches!(index.kind, ExprKind::Str(_)) && read(recv),

@@ -66,7 +66,8 @@ impl<'p> InputUse<'p> {
     /// True when the expression may depend on the input.
     pub fn expr(&mut self, e: &hir::Expr) -> bool {
         match &e.kind {
-            ExprKind::Input | ExprKind::Error => true,
+            // Data is fixed for an evaluation but not known when compiling: never folded.
+            ExprKind::Input | ExprKind::Data | ExprKind::Error => true,
             ExprKind::Null
             | ExprKind::Bool(_)
             | ExprKind::Int(_)

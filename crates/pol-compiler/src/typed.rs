@@ -66,7 +66,7 @@ impl Compiler<'_> {
 /// (a missing field, an index out of range or a read of a non-collection is null).
 fn is_read(e: &hir::Expr) -> bool {
     match &e.kind {
-        ExprKind::Local(_) | ExprKind::Input => true,
+        ExprKind::Local(_) | ExprKind::Input | ExprKind::Data => true,
         ExprKind::Field { recv, .. } => is_read(recv),
         ExprKind::Index { recv, index } => {
             matches!(index.kind, ExprKind::Str(_) | ExprKind::Int(_)) && is_read(recv)

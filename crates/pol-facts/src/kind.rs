@@ -43,6 +43,9 @@ pub const GITLAB_CI: &str = "gitlab-ci";
 pub const DOCKERFILE: &str = "dockerfile";
 /// Terraform configuration in HCL (`.tf`).
 pub const TERRAFORM: &str = "terraform";
+/// A request to a deploy or access gate: who (`actor`) asks to do what (`action`)
+/// where (`environment`), as a deploy system or `pol serve`'s callers send it.
+pub const DEPLOY_REQUEST: &str = "deploy-request";
 
 /// Every kind pol knows, in the order they are tried on a document's content.
 pub const KINDS: &[Kind] = &[
@@ -85,6 +88,11 @@ pub const KINDS: &[Kind] = &[
         name: TERRAFORM,
         description: "Terraform configuration (HCL, .tf and .tf.json)",
         reader: Reader::Data(Format::Hcl),
+    },
+    Kind {
+        name: DEPLOY_REQUEST,
+        description: "deploy or access request (actor, action, environment)",
+        reader: Reader::Data(Format::Json),
     },
 ];
 
@@ -184,6 +192,9 @@ pub fn kind_of_document(doc: &Document) -> Option<&'static str> {
     if has("version") && has("updates") {
         return Some(DEPENDABOT);
     }
+    if has("actor") && has("action") && has("environment") {
+        return Some(DEPLOY_REQUEST);
+    }
     // GitLab CI: its global keywords; a job (a mapping with a script, a parent, a
     // trigger) at the root; or only hidden keys (`.template:`), as the files a
     // pipeline includes often hold.
@@ -268,6 +279,11 @@ mod tests {
             ("on: push\njobs: {}\n", Some(GITHUB_WORKFLOW)),
             ("name: x\nruns:\n  using: composite\n", Some(GITHUB_ACTION)),
             ("version: 2\nupdates: []\n", Some(DEPENDABOT)),
+            (
+                r#"{"actor": "a", "action": "deploy", "environment": "prod", "change": {}}"#,
+                Some(DEPLOY_REQUEST),
+            ),
+            (r#"{"actor": "a", "action": "deploy"}"#, None),
             ("image: node\nreplicaCount: 2\n", None),
             ("stages: [build]\n", Some(GITLAB_CI)),
             ("include: {template: x.yml}\n", Some(GITLAB_CI)),

@@ -64,6 +64,8 @@ pub(crate) struct Evaluator<'a> {
     pub(crate) globs: HashMap<String, Result<globset::GlobMatcher, String>>,
     /// Recorded runtime errors, in order, and what identifies each one.
     pub(crate) errors: Vec<EvalError>,
+    /// The value of `data` (an empty object unless the setup gives one).
+    pub(crate) data: Value,
     seen_errors: HashSet<(String, String, String, u32, u32)>,
 }
 
@@ -84,6 +86,7 @@ impl<'a> Evaluator<'a> {
             regexes: HashMap::new(),
             globs: HashMap::new(),
             errors: Vec::new(),
+            data: Value::Object(std::rc::Rc::default()),
             seen_errors: HashSet::new(),
         }
     }
@@ -168,6 +171,7 @@ impl<'a> Evaluator<'a> {
             ExprKind::Local(local) => frame.get(*local, e.span),
             ExprKind::Let(id) => self.let_value(*id, e.span),
             ExprKind::Input => Ok(Value::Node(self.doc.root())),
+            ExprKind::Data => Ok(self.data.clone()),
             ExprKind::Field { recv, name } => {
                 let v = self.eval(frame, recv)?;
                 Ok(field(self.doc, &v, name))

@@ -71,6 +71,8 @@ pub struct Setup<'s> {
     /// Values given to top-level lets before anything runs: the options a test or a
     /// configuration sets (`@option` lets), as JSON.
     pub lets: &'s [(LetId, serde_json::Value)],
+    /// The value of `data` (an object); `None` for an empty object.
+    pub data: Option<&'s serde_json::Value>,
 }
 
 /// Evaluates the rules `setup` selects, in order, on `doc`, with its lets preset (see
@@ -110,6 +112,9 @@ fn decide_set_up(
 ) -> Decision {
     let mut ev = eval::Evaluator::new(program, sources, doc, options);
     preset(&mut ev, setup.lets);
+    if let Some(data) = setup.data {
+        ev.data = value::from_json(data);
+    }
     let rules = program
         .rules
         .iter()
@@ -156,7 +161,12 @@ pub fn evaluate_let(
         }
     };
     let id = LetId(u32::try_from(index).map_err(|e| e.to_string())?);
-    evaluate_let_with(program, sources, doc, options, &[], id).map_err(|errors| {
+    let setup = Setup {
+        rules: &|_, _| false,
+        lets: &[],
+        data: None,
+    };
+    evaluate_let_with(program, sources, doc, options, &setup, id).map_err(|errors| {
         errors
             .first()
             .map_or_else(|| "the let failed".to_owned(), |e| e.message.clone())
@@ -164,7 +174,7 @@ pub fn evaluate_let(
 }
 
 /// The value of the top-level let `id` on `doc`, as JSON (sets as arrays), with the
-/// values of `lets` given first (options, as in [`Setup`]).
+/// lets and data of `setup` given first (its rule filter is not used).
 ///
 /// `Err` holds the runtime errors computing it raised (a value with no JSON form is
 /// one, at the let); none for an unknown id.
@@ -173,12 +183,15 @@ pub fn evaluate_let_with(
     sources: &SourceMap,
     doc: &Document,
     options: &Options,
-    lets: &[(LetId, serde_json::Value)],
+    setup: &Setup<'_>,
     id: LetId,
 ) -> Result<serde_json::Value, Vec<EvalError>> {
     let def = program.let_def(id).ok_or_else(Vec::new)?;
     let mut ev = eval::Evaluator::new(program, sources, doc, options);
-    preset(&mut ev, lets);
+    preset(&mut ev, setup.lets);
+    if let Some(data) = setup.data {
+        ev.data = value::from_json(data);
+    }
     let written = match ev.let_value(id, def.info.name_span) {
         Ok(v) => text::to_json(doc, &v),
         Err(_) => return Err(ev.errors),

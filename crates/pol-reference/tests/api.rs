@@ -86,7 +86,12 @@ fn lets_and_rules_with_preset_options() {
     let options = Options::default();
     let (max, over, bad) = (LetId(0), LetId(1), LetId(2));
     let value = |lets: &[(LetId, serde_json::Value)], id| {
-        evaluate_let_with(&program, &sources, &input, &options, lets, id)
+        let setup = Setup {
+            rules: &|_, _| false,
+            lets,
+            data: None,
+        };
+        evaluate_let_with(&program, &sources, &input, &options, &setup, id)
     };
     assert_eq!(value(&[], over), Ok(json!([3, 4])));
     assert_eq!(value(&[(max, json!(3))], over), Ok(json!([4])));
@@ -101,6 +106,7 @@ fn lets_and_rules_with_preset_options() {
     let setup = Setup {
         rules: &|_, rule| rule.info.name == "big",
         lets: &lets,
+        data: None,
     };
     let decision = evaluate_with(&program, &sources, &input, &options, &setup);
     let found: Vec<(&str, &str)> = decision

@@ -83,6 +83,7 @@ fn every_case_gives_its_expected_decision_when_observed() {
         let setup = pol_reference::Setup {
             rules: &|_, _| true,
             lets: &[],
+            data: None,
         };
         let decision = pol_reference::evaluate_observed(
             program,

@@ -69,6 +69,8 @@ pub enum ItemKind {
     },
     /// `input: Type`
     InputType(TypeExpr),
+    /// `data: Type`: the type of the reference data (`data` is a name, not a keyword).
+    DataType(TypeExpr),
     /// `type Name = Type`
     Type {
         /// The declared name.
@@ -215,6 +217,16 @@ pub enum TestStmtKind {
     /// `input from "file.yml"`: the input document, read from a file relative to the
     /// policy file.
     InputFile {
+        /// The path as written.
+        path: String,
+        /// Where the path literal is.
+        path_span: Span,
+    },
+    /// `data = expr`: the reference data, inline.
+    Data(Expr),
+    /// `data from "file.json"`: the reference data, read from a file relative to the
+    /// policy file.
+    DataFile {
         /// The path as written.
         path: String,
         /// Where the path literal is.

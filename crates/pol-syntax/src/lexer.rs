@@ -81,6 +81,11 @@ pub enum Token {
     /// `input`
     #[token("input")]
     Input,
+    /// `data`: a name everywhere (the parser takes it as one) except where an item
+    /// starts, where `data: Type` declares the reference data's type. A token of its
+    /// own so that only `data`, not every identifier, can start an item.
+    #[token("data")]
+    Data,
     /// `type`
     #[token("type")]
     Type,
@@ -274,6 +279,7 @@ impl Token {
             Token::Import => "import",
             Token::As => "as",
             Token::Input => "input",
+            Token::Data => "data",
             Token::Type => "type",
             Token::Let => "let",
             Token::Fn => "fn",

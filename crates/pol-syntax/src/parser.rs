@@ -339,6 +339,45 @@ impl Ctx {
         }
     }
 
+    /// `data = e` in a test (any other word is reported by the checker).
+    pub fn test_data(&self, word: Name, value: Expr, l: usize, r: usize) -> TestStmt {
+        let kind = if word.text == "data" {
+            TestStmtKind::Data(value)
+        } else {
+            TestStmtKind::Unknown(word)
+        };
+        TestStmt {
+            kind,
+            span: self.span(l, r),
+        }
+    }
+
+    /// `data from "path"` in a test (any other words are reported by the checker).
+    #[allow(clippy::too_many_arguments)]
+    pub fn data_file(
+        &self,
+        word: Name,
+        from: Name,
+        path: String,
+        pl: usize,
+        pr: usize,
+        l: usize,
+        r: usize,
+    ) -> TestStmt {
+        let kind = match (word.text.as_str(), from.text.as_str()) {
+            ("data", "from") => TestStmtKind::DataFile {
+                path,
+                path_span: self.span(pl, pr),
+            },
+            ("data", _) => TestStmtKind::Unknown(from),
+            _ => TestStmtKind::Unknown(word),
+        };
+        TestStmt {
+            kind,
+            span: self.span(l, r),
+        }
+    }
+
     /// `input from "path"` (any other word than `from` is reported by the checker).
     pub fn input_file(
         &self,
@@ -467,6 +506,7 @@ const EXPRESSION_STARTS: &[&str] = &[
     "\"true\"",
     "\"false\"",
     "\"input\"",
+    "\"data\"",
     "\"(\"",
     "\"[\"",
     "\"{\"",
@@ -495,7 +535,11 @@ fn with_expected(d: Diagnostic, expected: &[String]) -> Diagnostic {
         if is_expression && EXPRESSION_STARTS.contains(&terminal.as_str()) {
             continue;
         }
-        if is_clause && !is_expression && terminal == "IDENT" {
+        if is_clause && !is_expression && (terminal == "IDENT" || terminal == "\"data\"") {
+            continue;
+        }
+        // `data` is a name wherever a name goes (a token of its own for `data: T`).
+        if terminal == "\"data\"" && expected.iter().any(|e| e == "IDENT") {
             continue;
         }
         let word = match terminal.as_str() {

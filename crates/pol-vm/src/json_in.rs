@@ -18,7 +18,7 @@ pub(crate) fn from_json(text: &str, meter: &Meter) -> Result<Value, Fault> {
     convert(&parsed, meter)
 }
 
-fn convert(v: &serde_json::Value, meter: &Meter) -> Result<Value, Fault> {
+pub(crate) fn convert(v: &serde_json::Value, meter: &Meter) -> Result<Value, Fault> {
     use serde_json::Value as J;
     let built = |bytes: usize| {
         if meter.alloc(bytes) {

@@ -11,6 +11,7 @@
 mod builders;
 mod builtins;
 mod consts;
+mod data;
 mod findings;
 mod index;
 mod iter;
@@ -23,6 +24,7 @@ mod required;
 mod value;
 mod vm;
 
+pub use data::{Data, DataError};
 pub use limits::{Limit, Limits, MAX_VALUE_DEPTH};
 pub use program::{LoadedProgram, ProgramLoadError};
 pub use vm::{Evaluator, OptionError, QueryError};

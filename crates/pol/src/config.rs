@@ -24,6 +24,9 @@
 //!
 //! [decision_log]
 //! redact = ["jobs.*.env", "**.password"]   # input paths kept out of decision logs
+//!
+//! [data]
+//! files = ["access/roles.yaml"]  # reference data (`data`), relative to pol.toml's folder
 //! ```
 
 use crate::suppress::RuleSelection;
@@ -53,6 +56,9 @@ pub struct Config {
     /// `[decision_log] redact`: input paths whose values decision logs do not hold
     /// ([`crate::audit::Redaction`]), checked when read.
     pub decision_log_redact: Vec<String>,
+    /// `[data] files`: reference data files (`data` in policies), relative to the
+    /// folder of the `pol.toml`, as `--data` takes them.
+    pub data_files: Vec<String>,
 }
 
 const SEVERITIES: &[&str] = &["info", "low", "medium", "high", "critical"];
@@ -110,7 +116,7 @@ impl std::fmt::Display for ConfigError {
             ConfigError::Syntax(e) => write!(f, "{e}"),
             ConfigError::UnknownTable { file, table } => write!(
                 f,
-                "{file}: unknown table `[{table}]` (the tables are `[rules]`, `[severity]`, `[packs]`, `[paths]`, `[options]` and `[decision_log]`)"
+                "{file}: unknown table `[{table}]` (the tables are `[rules]`, `[severity]`, `[packs]`, `[paths]`, `[options]`, `[decision_log]` and `[data]`)"
             ),
             ConfigError::UnknownSetting { file, setting } => {
                 write!(f, "{file}: unknown setting `{setting}`")
@@ -170,6 +176,7 @@ impl Config {
                 "paths",
                 "options",
                 "decision_log",
+                "data",
             ]
             .contains(&table.as_str())
             {
@@ -230,6 +237,7 @@ impl Config {
                             why: e.to_string(),
                         })?;
                     }
+                    ("data", "files") => config.data_files = strings(v, "data.files")?,
                     ("decision_log", "redact") => {
                         let paths = strings(v, "decision_log.redact")?;
                         crate::audit::Redaction::new(&paths).map_err(|e| ConfigError::Refused {

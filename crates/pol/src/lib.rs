@@ -97,7 +97,9 @@ pub use pol_bytecode::MAGIC as POLC_MAGIC;
 /// Kinds of input document: names, readers, and telling a document's kind from its path
 /// and content.
 pub use pol_facts::kind;
-pub use pol_vm::{Evaluator, Limit, Limits, OptionError, ProgramLoadError, QueryError};
+pub use pol_vm::{
+    Data, DataError, Evaluator, Limit, Limits, OptionError, ProgramLoadError, QueryError,
+};
 
 /// Why `.polc` bytes do not decode ([`ProgramLoadError::Decode`]), and why a decoded
 /// program is refused ([`ProgramLoadError::Invalid`]).

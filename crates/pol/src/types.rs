@@ -38,6 +38,74 @@ impl std::fmt::Display for Mismatch {
     }
 }
 
+/// Where reference data does not fit the `data: T` a package declares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataMismatch {
+    /// The package that declares the type.
+    pub package: String,
+    /// The data document that gave the value (`None` for a missing top-level key).
+    pub source: Option<String>,
+    /// Where and how it does not fit (its path is under `data.`).
+    pub mismatch: Mismatch,
+}
+
+impl std::fmt::Display for DataMismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Mismatch {
+            path,
+            expected,
+            found,
+        } = &self.mismatch;
+        let path = if path.is_empty() {
+            "data".to_owned()
+        } else {
+            format!("data.{path}")
+        };
+        write!(f, "{path}")?;
+        if let Some(source) = &self.source {
+            write!(f, " (from {source})")?;
+        }
+        write!(
+            f,
+            ": expected {expected}, found {found} (package `{}` declares `data: ...`)",
+            self.package
+        )
+    }
+}
+
+/// Checks `data` against the `data: T` of every package of `program` that declares one:
+/// data is typed as `input` is, so a policy that declares its data's type reads it
+/// safely. No mismatch means it fits every declaration.
+pub fn check_data(program: &Program, data: &crate::Data) -> Vec<DataMismatch> {
+    let declared: Vec<_> = program
+        .packages
+        .iter()
+        .filter_map(|p| Some((p.name.as_str(), p.data_type.as_ref()?)))
+        .collect();
+    if declared.is_empty() {
+        return Vec::new();
+    }
+    let text = serde_json::Value::Object(data.value().clone()).to_string();
+    let Ok(docs) = pol_facts::load(&text, pol_facts::Format::Json, Some("data")) else {
+        return Vec::new();
+    };
+    let Some(doc) = docs.first() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (package, ty) in declared {
+        for mismatch in conforms(program, ty, doc, doc.root()) {
+            let top = mismatch.path.split(['.', '[']).next().unwrap_or("");
+            out.push(DataMismatch {
+                package: package.to_owned(),
+                source: data.source_of(top).map(str::to_owned),
+                mismatch,
+            });
+        }
+    }
+    out
+}
+
 /// Checks the value at `node` of `doc` against `ty`; no mismatch means it conforms.
 ///
 /// Records are open: declared fields must match and required ones be present, other

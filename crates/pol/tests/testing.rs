@@ -329,8 +329,13 @@ fn an_option_of_the_wrong_kind_fails_the_test_on_the_vm() {
 
 #[test]
 fn both_engines_pass_every_test_of_the_packs_examples_and_valid_programs() {
-    let sets: [&[&str]; 6] = [
+    let sets: [&[&str]; 7] = [
         &[],
+        &[
+            "examples/access/types.pol",
+            "examples/access/gate.pol",
+            "examples/access/tests.pol",
+        ],
         &["examples/github_actions.pol"],
         &["examples/gitlab_ci.pol"],
         &["examples/kubernetes.pol"],

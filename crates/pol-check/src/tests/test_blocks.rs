@@ -69,14 +69,14 @@ fn unknown_statements_are_reported() {
     let d = c.only_at(Code::InvalidTest, "assert");
     assert_eq!(
         d.message,
-        "expected `input`, `expect` or `option`, found `assert`"
+        "expected `input`, `data`, `expect` or `option`, found `assert`"
     );
     // `word name = value` with another word than `option`.
     let c = check_test("test \"t\" {\n  input = {}\n  set too_many = 1\n}");
     let d = c.only_at(Code::InvalidTest, "set");
     assert_eq!(
         d.message,
-        "expected `input`, `expect` or `option`, found `set`"
+        "expected `input`, `data`, `expect` or `option`, found `set`"
     );
 
     let c = check_test("test \"t\" {\n  input form \"x.json\"\n}");

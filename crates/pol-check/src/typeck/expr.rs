@@ -102,6 +102,14 @@ impl Checker<'_> {
                 };
                 self.narrowed(env, e, t)
             }
+            ExprKind::Data => {
+                let t = Typed {
+                    ty: self.data_type(),
+                    computed: false,
+                    constant: None,
+                };
+                self.narrowed(env, e, t)
+            }
             ExprKind::Field { recv, name } => {
                 let r = self.infer(env, recv);
                 let t = self.field(&r, name, e.span);
@@ -316,6 +324,17 @@ impl Checker<'_> {
             .map_or(Ty::Any, super::ty::from_hir)
     }
 
+    /// The declared type of `data` in the current package, as [`Self::input_type`].
+    fn data_type(&self) -> Ty {
+        if self.record.is_some() {
+            return Ty::Any;
+        }
+        self.program
+            .package(self.package)
+            .and_then(|p| p.data_type.as_ref())
+            .map_or(Ty::Any, super::ty::from_hir)
+    }
+
     /// The facts `cond` gives when it is true (`positive`) or not.
     pub(super) fn facts_of(
         &self,
@@ -337,6 +356,7 @@ impl Checker<'_> {
         match &e.kind {
             ExprKind::Local(id) => env.get(*id).ty,
             ExprKind::Input => self.input_type(),
+            ExprKind::Data => self.data_type(),
             ExprKind::Field { recv, name } => self.types.field(&self.peek(env, recv), name).ty,
             ExprKind::Index { recv, index } => match &index.kind {
                 ExprKind::Str(name) => self.types.field(&self.peek(env, recv), name).ty,

@@ -63,6 +63,7 @@ pub fn path(e: &Expr) -> Option<String> {
     match &e.kind {
         ExprKind::Local(id) => Some(format!("${}", id.index())),
         ExprKind::Input => Some("input".to_owned()),
+        ExprKind::Data => Some("data".to_owned()),
         ExprKind::Field { recv, name } => Some(format!("{}.{name}", path(recv)?)),
         ExprKind::Index { recv, index } => match &index.kind {
             ExprKind::Str(name) => Some(format!("{}.{name}", path(recv)?)),

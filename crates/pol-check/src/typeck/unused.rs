@@ -77,6 +77,7 @@ fn expr_reads(e: &Expr, reads: &mut [bool]) {
         | ExprKind::Str(_)
         | ExprKind::Let(_)
         | ExprKind::Input
+        | ExprKind::Data
         | ExprKind::Error => {}
         ExprKind::FString(parts) => {
             for p in parts {

@@ -88,7 +88,9 @@ impl Layout {
             }
         }
         match &item.kind {
-            ItemKind::InputType(ty) | ItemKind::Type { ty, .. } => self.ty(ty),
+            ItemKind::InputType(ty) | ItemKind::DataType(ty) | ItemKind::Type { ty, .. } => {
+                self.ty(ty)
+            }
             ItemKind::Let { value, .. } => self.breakable.push(range(value.span)),
             ItemKind::Fn(decl) => {
                 for ty in decl.params.iter().filter_map(|p| p.ty.as_ref()) {

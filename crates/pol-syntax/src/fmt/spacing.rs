@@ -33,6 +33,7 @@ impl Prev {
                     | Token::Str(_)
                     | Token::FStr(_)
                     | Token::Input
+                    | Token::Data
                     | Token::True
                     | Token::False
                     | Token::Null
@@ -63,7 +64,7 @@ pub(super) fn space_between(prev: &Prev, next: &Token, next_in_type: bool) -> bo
         | Token::Dot
         | Token::Colon
         | Token::Question => false,
-        Token::LParen => !(prev.name || matches!(prev.token, Token::Ident(_))),
+        Token::LParen => !(prev.name || matches!(prev.token, Token::Ident(_) | Token::Data)),
         Token::LBracket => !prev.ends_operand(),
         Token::Lt | Token::Gt => !next_in_type,
         _ => true,

@@ -99,6 +99,8 @@ pub struct Evaluator<'p> {
     findings: Findings,
     /// The value a chunk returns (see `Flow::Return`).
     ret: Value,
+    /// The value of `data` (an empty object until [`Evaluator::set_data`]).
+    data: Value,
     /// The rules to run on the current document (rule indexing).
     selected: Vec<u32>,
     /// What became of each group of fused rules on the current document.
@@ -141,6 +143,7 @@ impl<'p> Evaluator<'p> {
             pending_lets: Vec::new(),
             options: Vec::new(),
             ret: Value::Null,
+            data: Value::object(Vec::new()),
             let_profile: None,
             disabled: Vec::new(),
             load_limits: pol_facts::LoadLimits::DEFAULT,
@@ -169,6 +172,16 @@ impl<'p> Evaluator<'p> {
     /// limit.
     pub fn set_deadline(&mut self, deadline: Option<std::time::Instant>) {
         self.deadline = deadline;
+    }
+
+    /// Sets the reference data that `data` reads in every later evaluation, converted
+    /// to values once here.
+    pub fn set_data(&mut self, data: &crate::Data) {
+        let meter = Meter::unlimited();
+        let root = serde_json::Value::Object(data.value().clone());
+        // An unlimited meter refuses nothing, and the data's nesting was bounded when it
+        // was loaded.
+        self.data = crate::json_in::convert(&root, &meter).unwrap_or(Value::Null);
     }
 
     fn reset(&mut self, doc: &Document) {
@@ -427,6 +440,10 @@ impl<'p> Evaluator<'p> {
             Instr::LoadBool { dst, value } => self.set(base, dst, Value::Bool(value)),
             Instr::LoadInt { dst, value } => self.set(base, dst, Value::Int(i64::from(value))),
             Instr::LoadInput { dst } => self.set(base, dst, Value::Node(doc.root())),
+            Instr::LoadData { dst } => {
+                let data = self.data.clone();
+                self.set(base, dst, data);
+            }
             Instr::Move { dst, src } => {
                 let v = self.reg(base, src).clone();
                 self.set(base, dst, v);

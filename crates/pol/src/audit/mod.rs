@@ -118,6 +118,7 @@ pub struct Appended {
 pub struct DecisionLog<W> {
     out: W,
     policy: String,
+    data: Option<String>,
     next_seq: u64,
     prev: crate::Digest,
     redaction: Redaction,
@@ -132,11 +133,20 @@ impl<W: Write> DecisionLog<W> {
         DecisionLog {
             out,
             policy: policy.to_string(),
+            data: None,
             next_seq: 0,
             prev: crate::Digest([0; 32]),
             redaction,
             line: Vec::new(),
         }
+    }
+
+    /// Records the digest of the reference data the decisions were made with
+    /// ([`Data::digest`](crate::Data::digest)) in every record, as `data`; without it
+    /// (and for an empty [`Data`](crate::Data)) records have no `data` member.
+    pub fn with_data(mut self, data: &crate::Data) -> DecisionLog<W> {
+        self.data = (!data.is_empty()).then(|| data.digest().to_string());
+        self
     }
 
     /// A log that goes on after `head`, the last record already in it (read with
@@ -167,6 +177,7 @@ impl<W: Write> DecisionLog<W> {
                 seq: self.next_seq,
                 id: &id,
                 policy: &self.policy,
+                data: self.data.as_deref(),
                 prev: &self.prev,
             },
             &self.redaction,

@@ -10,6 +10,8 @@ pub(super) struct Chain<'a> {
     pub seq: u64,
     pub id: &'a str,
     pub policy: &'a str,
+    /// The digest of the reference data, when there is any.
+    pub data: Option<&'a str>,
     pub prev: &'a Digest,
 }
 
@@ -40,7 +42,7 @@ pub(super) fn build(entry: &Entry<'_>, chain: &Chain<'_>, redaction: &Redaction)
         ),
     };
     let duration_ns = u64::try_from(entry.duration.as_nanos()).unwrap_or(u64::MAX);
-    json!({
+    let mut record = json!({
         "version": VERSION,
         "seq": chain.seq,
         "id": chain.id,
@@ -56,7 +58,11 @@ pub(super) fn build(entry: &Entry<'_>, chain: &Chain<'_>, redaction: &Redaction)
         "suppressed": suppressed,
         "duration_ns": duration_ns,
         "prev": chain.prev.to_string(),
-    })
+    });
+    if let (Some(data), Value::Object(map)) = (chain.data, &mut record) {
+        map.insert("data".to_owned(), json!(data));
+    }
+    record
 }
 
 /// Appends the canonical JSON text of `value` to `out`: no whitespace, object members

@@ -42,6 +42,8 @@ pub struct Request {
     /// left out: check the options first with `Evaluator::set_option`, as `pol eval`
     /// and `pol explain` do.
     pub options: Vec<(String, serde_json::Value)>,
+    /// The reference data (`data`), as `pol eval --data` gives it.
+    pub data: crate::Data,
 }
 
 impl Default for Request {
@@ -57,6 +59,7 @@ impl Default for Request {
             level: crate::suppress::Level::Regular,
             limits: pol_reference::Options::default(),
             options: Vec::new(),
+            data: crate::Data::new(),
         }
     }
 }
@@ -268,9 +271,11 @@ pub fn explain(
             Some((crate::hir::LetId(u32::try_from(index).ok()?), value.clone()))
         })
         .collect();
+    let data = serde_json::Value::Object(request.data.value().clone());
     let setup = pol_reference::Setup {
         rules: &|i, _| not_run.get(i).is_some_and(Option::is_none),
         lets: &lets,
+        data: Some(&data),
     };
     pol_reference::evaluate_observed(hir, sources, doc, &request.limits, &setup, &mut recorder);
     let mut rules = recorder.finish();

@@ -125,16 +125,18 @@ impl<'a> Measure<'a> {
 
     /// Runs the rules of `test`'s package on `doc` (with the test's options) and adds
     /// what they reached.
-    pub(super) fn run(&mut self, test: &TestDef, doc: &Document) {
+    pub(super) fn run(&mut self, test: &TestDef, doc: &Document, data: &crate::Data) {
         let lets: Vec<_> = test
             .options
             .iter()
             .filter_map(|(id, value)| Some((*id, value.json()?.clone())))
             .collect();
         let package = test.package;
+        let data = serde_json::Value::Object(data.value().clone());
         let setup = pol_reference::Setup {
             rules: &|_, rule| rule.info.package == package,
             lets: &lets,
+            data: Some(&data),
         };
         let (hir, sources) = (self.hir, self.sources);
         pol_reference::evaluate_observed(hir, sources, doc, &Default::default(), &setup, self);

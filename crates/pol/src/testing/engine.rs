@@ -18,6 +18,9 @@ pub trait Engine {
     /// why it cannot take that value.
     fn set_option(&mut self, id: LetId, value: &serde_json::Value) -> Result<(), String>;
 
+    /// Sets the reference data (`data`) until the next test.
+    fn set_data(&mut self, data: &crate::Data);
+
     /// Evaluates `doc` for `test`: the decision whose findings its expectations count
     /// and whose runtime errors fail it.
     fn decide(&mut self, test: &TestDef, doc: &Document) -> Decision;
@@ -29,7 +32,8 @@ pub trait Engine {
 
 /// The bytecode VM as an [`Engine`]: every rule of the compiled program runs on each
 /// input ([`Evaluator::evaluate`]), and lets are [`Evaluator::query`]'d. Tests that set
-/// no option share one evaluator; a test that sets options gets one of its own.
+/// no option and no data share one evaluator; a test that sets either gets one of its
+/// own.
 pub struct VmEngine<'p> {
     compiled: &'p Compiled,
     /// The evaluator of the tests that set no option.
@@ -76,6 +80,13 @@ impl Engine for VmEngine<'_> {
             .map_err(|e| e.to_string())
     }
 
+    fn set_data(&mut self, data: &crate::Data) {
+        let compiled = self.compiled;
+        self.own
+            .get_or_insert_with(|| compiled.policy.evaluator())
+            .set_data(data);
+    }
+
     fn decide(&mut self, _test: &TestDef, doc: &Document) -> Decision {
         self.current().evaluate(doc)
     }
@@ -95,6 +106,8 @@ pub struct ReferenceEngine<'p> {
     limits: pol_reference::Options,
     /// The current test's options.
     options: Vec<(LetId, serde_json::Value)>,
+    /// The current test's data, if it has any.
+    data: Option<serde_json::Value>,
 }
 
 impl<'p> ReferenceEngine<'p> {
@@ -115,6 +128,7 @@ impl<'p> ReferenceEngine<'p> {
             sources,
             limits,
             options: Vec::new(),
+            data: None,
         }
     }
 }
@@ -122,6 +136,11 @@ impl<'p> ReferenceEngine<'p> {
 impl Engine for ReferenceEngine<'_> {
     fn start(&mut self) {
         self.options.clear();
+        self.data = None;
+    }
+
+    fn set_data(&mut self, data: &crate::Data) {
+        self.data = Some(serde_json::Value::Object(data.value().clone()));
     }
 
     fn set_option(&mut self, id: LetId, value: &serde_json::Value) -> Result<(), String> {
@@ -140,6 +159,7 @@ impl Engine for ReferenceEngine<'_> {
         let setup = pol_reference::Setup {
             rules: &|_, rule| rule.info.package == package,
             lets: &self.options,
+            data: self.data.as_ref(),
         };
         pol_reference::evaluate_with(self.program, self.sources, doc, &self.limits, &setup)
     }
@@ -149,14 +169,20 @@ impl Engine for ReferenceEngine<'_> {
             return Err(QueryError::UnknownLet(format!("#{}", id.index())));
         }
         let (program, sources) = (self.program, self.sources);
-        pol_reference::evaluate_let_with(program, sources, doc, &self.limits, &self.options, id)
-            .map_err(|errors| {
+        let setup = pol_reference::Setup {
+            rules: &|_, _| false,
+            lets: &self.options,
+            data: self.data.as_ref(),
+        };
+        pol_reference::evaluate_let_with(program, sources, doc, &self.limits, &setup, id).map_err(
+            |errors| {
                 let mut decision = Decision {
                     errors,
                     ..Decision::new()
                 };
                 decision.finish();
                 QueryError::Failed(decision)
-            })
+            },
+        )
     }
 }

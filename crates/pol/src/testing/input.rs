@@ -48,6 +48,50 @@ pub(super) fn document(
     })
 }
 
+/// The reference data of `test` (`data = ...`, or the file of `data from "path"`,
+/// relative to the policy file as for `input from`); an empty [`crate::Data`] when the
+/// test gives none.
+pub(super) fn data(
+    sources: &SourceMap,
+    test: &TestDef,
+    read: &ReadFile<'_>,
+) -> Result<crate::Data, NoInput> {
+    let mut data = crate::Data::new();
+    let added = match &test.data {
+        None => return Ok(data),
+        Some(TestInput::Inline(value)) => match value.json() {
+            Some(json) => data
+                .add("<inline data>", json.clone())
+                .map_err(|e| e.to_string()),
+            None => Err("the inline data is not a literal document".to_owned()),
+        },
+        Some(TestInput::File { path, span }) => {
+            let full = input_path(sources, span.file, path);
+            let text =
+                read(&full).map_err(|why| format!("cannot read `{}`: {why}", full.display()));
+            let format = pol_facts::kind::format_of_path(&full)
+                .unwrap_or_else(|| Format::sniff(text.as_deref().unwrap_or("")));
+            let shown = full.display().to_string();
+            let name = shown.strip_prefix("./").unwrap_or(&shown).to_owned();
+            match text {
+                Ok(text) => data
+                    .add_text(&name, &text, format)
+                    .map_err(|e| e.to_string()),
+                Err(why) => {
+                    return Err(NoInput {
+                        why,
+                        unreadable: true,
+                    });
+                }
+            }
+        }
+    };
+    added.map(|()| data).map_err(|why| NoInput {
+        why,
+        unreadable: matches!(test.data, Some(TestInput::File { .. })),
+    })
+}
+
 /// The document of an inline input.
 fn inline(value: &hir::TestValue) -> Result<Document, String> {
     let json = value

@@ -151,15 +151,21 @@ pub fn run(
             continue;
         }
         let mut failures = Vec::new();
-        let doc = input::document(program, sources, test, read);
+        let doc = input::document(program, sources, test, read)
+            .and_then(|doc| input::data(sources, test, read).map(|data| (doc, data)));
         engine.start();
         set_options(program, test, engine, &mut failures);
+        if let Ok((_, data)) = &doc
+            && !data.is_empty()
+        {
+            engine.set_data(data);
+        }
         match doc {
             Ok(_) if !failures.is_empty() => {}
-            Ok(doc) => {
+            Ok((doc, data)) => {
                 expect::check(program, test, &doc, engine, &mut failures);
                 if let Some(measure) = &mut coverage {
-                    measure.run(test, &doc);
+                    measure.run(test, &doc, &data);
                 }
             }
             Err(no) => {
