@@ -31,7 +31,9 @@ pub struct PolicyArgs {
     /// Load `-b`'s bundle only if it is signed by this public key (a `.pub` file of
     /// `pol keygen`, SPKI PEM) and unchanged since: anything else is refused before
     /// anything runs (docs/bundles.md).
-    #[arg(long, value_name = "PUB", requires = "bundle")]
+    // Checked by `load`, not with clap's `requires`: clap does not enforce it when an
+    // argument that conflicts with `-b` (`-p`, `--packs`) is given.
+    #[arg(long, value_name = "PUB")]
     pub verify_key: Option<PathBuf>,
     #[command(flatten)]
     pub opt: OptArgs,
@@ -99,6 +101,10 @@ pub enum Fallback {
 /// Reads and compiles the policies, printing diagnostics; on failure returns the exit
 /// code to use.
 pub fn load(args: &PolicyArgs, color: ColorChoice, fallback: Fallback) -> Result<Loaded, u8> {
+    if args.verify_key.is_some() && args.bundle.is_none() {
+        eprintln!("error: `--verify-key` checks the signature of a bundle: give it with `-b FILE`");
+        return Err(EXIT_USAGE);
+    }
     let only_packs = args.policies.is_empty()
         && args.bundle.is_none()
         && (args.packs || fallback == Fallback::Packs);

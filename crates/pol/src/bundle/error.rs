@@ -79,7 +79,7 @@ impl std::fmt::Display for BundleError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             BundleError::BadMagic => {
-                f.write_str("not a pol bundle or compiled program (bad magic bytes)")
+                f.write_str("not a compiled pol program or bundle (bad magic bytes)")
             }
             BundleError::UnsupportedVersion { found } => write!(
                 f,

@@ -146,7 +146,9 @@ impl Bundle {
     /// contents, and reads the data files; the program itself is decoded by
     /// [`Bundle::policy`], and the signature checked by [`Bundle::verify`].
     pub fn read(bytes: &[u8]) -> Result<Bundle, BundleError> {
-        if bytes.starts_with(&crate::POLC_MAGIC) {
+        // A `.polc` file, or a cut one (which `policy` refuses as truncated).
+        let head = bytes.get(..MAGIC.len()).unwrap_or(bytes);
+        if crate::POLC_MAGIC.starts_with(head) && !MAGIC.starts_with(head) {
             return Ok(Bundle {
                 bytes: bytes.to_vec(),
                 program: 0..bytes.len(),
