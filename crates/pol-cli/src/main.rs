@@ -13,6 +13,7 @@ mod explain_cmd;
 mod files;
 mod fmt_cmd;
 mod inputs;
+mod keys_cmd;
 mod limit_args;
 mod log_cmd;
 mod output;
@@ -56,12 +57,14 @@ enum Command {
     /// or `-b`); exit 1 when any is denied.
     #[command(override_usage = "pol eval [OPTIONS] <INPUT>...
        pol eval [OPTIONS] -p <PATH>... [--packs] <INPUT>...
-       pol eval [OPTIONS] -b <FILE.polc> <INPUT>...")]
+       pol eval [OPTIONS] -b <FILE.polc> [--verify-key <PUB>] <INPUT>...")]
     Eval(Box<eval::EvalArgs>),
-    /// Compile policies into a `.polc` program.
+    /// Compile policies into a `.polc` program, or a bundle with data files, signed
+    /// with `--sign`.
     #[command(
         override_usage = "pol build [OPTIONS] -p <PATH>... [--packs] -o <FILE.polc>
-       pol build [OPTIONS] --packs -o <FILE.polc>"
+       pol build [OPTIONS] --packs -o <FILE.polc>
+       pol build [OPTIONS] -p <PATH>... -o <FILE> [--sign <KEY>] [--data <FILE>]..."
     )]
     Build(build_cmd::BuildArgs),
     /// Print the bytecode of policies or of a `.polc` program.
@@ -69,6 +72,8 @@ enum Command {
        pol disasm [OPTIONS] -b <FILE.polc>
        pol disasm [OPTIONS] --packs")]
     Disasm(build_cmd::DisasmArgs),
+    /// Make an Ed25519 key pair for signing bundles (`pol build --sign`).
+    Keygen(keys_cmd::KeygenArgs),
     /// Rewrite `.pol` files in the canonical layout (`--check`: only say which differ).
     Fmt(fmt_cmd::FmtArgs),
     /// Run the `test` blocks of policies.
@@ -110,6 +115,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => eval::run(&args),
         Command::Build(args) => build_cmd::build(&args),
         Command::Disasm(args) => build_cmd::disasm(&args),
+        Command::Keygen(args) => keys_cmd::keygen(&args),
         Command::Fmt(args) => fmt_cmd::run(&args),
         Command::Test(args) => test_cmd::run(&args),
         Command::Explain(args) => explain_cmd::run(&args),

@@ -1,11 +1,13 @@
 //! Loading policies for `eval`, `build`, `disasm` and `test`: `.pol` sources compiled
-//! on the spot, or a `.polc` program.
+//! on the spot, or a `.polc` program or bundle (verified with `--verify-key`).
 
 use crate::EXIT_USAGE;
 use crate::files::{collect, describe_io, display_name, read_text};
+use crate::keys_cmd::read_public_key;
 use crate::output::{ColorChoice, plural};
+use pol::bundle::{Bundle, DataFile, KeyId};
 use pol::{CompileError, Compiled, FileId, Policy, RenderOptions, SourceMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// Where the policy comes from.
@@ -18,7 +20,7 @@ pub struct PolicyArgs {
     /// policies of `-p`. `pol eval` runs them when given no `-p` or `-b`.
     #[arg(long, conflicts_with = "bundle")]
     pub packs: bool,
-    /// A compiled program (from `pol build`), instead of `-p`.
+    /// A compiled program or bundle (from `pol build`), instead of `-p`.
     #[arg(
         short = 'b',
         long = "bundle",
@@ -26,6 +28,13 @@ pub struct PolicyArgs {
         conflicts_with = "policies"
     )]
     pub bundle: Option<PathBuf>,
+    /// Load `-b`'s bundle only if it is signed by this public key (a `.pub` file of
+    /// `pol keygen`, SPKI PEM) and unchanged since: anything else is refused before
+    /// anything runs (docs/bundles.md).
+    // Checked by `load`, not with clap's `requires`: clap does not enforce it when an
+    // argument that conflicts with `-b` (`-p`, `--packs`) is given.
+    #[arg(long, value_name = "PUB")]
+    pub verify_key: Option<PathBuf>,
     #[command(flatten)]
     pub opt: OptArgs,
 }
@@ -58,8 +67,13 @@ pub struct Loaded {
     /// The checked program, when compiled from sources here (to check `--data`
     /// against the `data: T` it declares).
     pub hir: Option<pol::hir::Program>,
-    /// The reference data that came with the program (none, for now).
+    /// The reference data that came with the program: a bundle's data files, merged
+    /// (empty for sources, packs and plain `.polc` programs).
     pub data: pol::Data,
+    /// A bundle's data files, in their order.
+    pub data_files: Vec<DataFile>,
+    /// The key that signed the bundle, when `--verify-key` verified it.
+    pub signer: Option<KeyId>,
 }
 
 /// Where a policy came from.
@@ -91,6 +105,10 @@ pub enum Fallback {
 /// Reads and compiles the policies, printing diagnostics; on failure returns the exit
 /// code to use.
 pub fn load(args: &PolicyArgs, color: ColorChoice, fallback: Fallback) -> Result<Loaded, u8> {
+    if args.verify_key.is_some() && args.bundle.is_none() {
+        eprintln!("error: `--verify-key` checks the signature of a bundle: give it with `-b FILE`");
+        return Err(EXIT_USAGE);
+    }
     let only_packs = args.policies.is_empty()
         && args.bundle.is_none()
         && (args.packs || fallback == Fallback::Packs);
@@ -107,6 +125,8 @@ pub fn load(args: &PolicyArgs, color: ColorChoice, fallback: Fallback) -> Result
             took: start.elapsed(),
             hir: None,
             data: pol::Data::new(),
+            data_files: Vec::new(),
+            signer: None,
         });
     }
     if args.policies.is_empty() && args.bundle.is_none() {
@@ -116,26 +136,7 @@ pub fn load(args: &PolicyArgs, color: ColorChoice, fallback: Fallback) -> Result
         return Err(EXIT_USAGE);
     }
     if let Some(bundle) = &args.bundle {
-        let bytes = std::fs::read(bundle).map_err(|e| {
-            eprintln!(
-                "error: cannot read `{}`: {}",
-                bundle.display(),
-                describe_io(&e)
-            );
-            EXIT_USAGE
-        })?;
-        let start = Instant::now();
-        let policy = Policy::from_polc(&bytes).map_err(|e| {
-            eprintln!("error: cannot load `{}`: {e}", bundle.display());
-            EXIT_USAGE
-        })?;
-        return Ok(Loaded {
-            policy,
-            origin: Origin::Bundle { bytes: bytes.len() },
-            took: start.elapsed(),
-            hir: None,
-            data: pol::Data::new(),
-        });
+        return load_bundle(bundle, args.verify_key.as_deref());
     }
     let (mut sources, mut ids) = read_sources(&args.policies)?;
     if args.packs {
@@ -148,6 +149,54 @@ pub fn load(args: &PolicyArgs, color: ColorChoice, fallback: Fallback) -> Result
         took,
         hir: Some(compiled.hir),
         data: pol::Data::new(),
+        data_files: Vec::new(),
+        signer: None,
+    })
+}
+
+/// Reads a `.polc` program or a bundle; with `verify_key`, refuses it unless that key
+/// signed it, before its program is even decoded.
+fn load_bundle(path: &Path, verify_key: Option<&Path>) -> Result<Loaded, u8> {
+    let trusted = verify_key.map(read_public_key).transpose()?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        eprintln!(
+            "error: cannot read `{}`: {}",
+            path.display(),
+            describe_io(&e)
+        );
+        EXIT_USAGE
+    })?;
+    let start = Instant::now();
+    let bundle = Bundle::read(&bytes).map_err(|e| {
+        eprintln!("error: cannot load `{}`: {e}", path.display());
+        EXIT_USAGE
+    })?;
+    if let Some(key) = &trusted {
+        bundle.verify(key).map_err(|e| {
+            eprintln!("error: refusing `{}`: {e}", path.display());
+            EXIT_USAGE
+        })?;
+    }
+    let policy = bundle.policy().map_err(|e| {
+        eprintln!("error: cannot load `{}`: {e}", path.display());
+        EXIT_USAGE
+    })?;
+    let mut data = pol::Data::new();
+    for file in bundle.data_files() {
+        data.add_text(&file.name, &file.text, file.format.format())
+            .map_err(|e| {
+                eprintln!("error: cannot load `{}`: data: {e}", path.display());
+                EXIT_USAGE
+            })?;
+    }
+    Ok(Loaded {
+        policy,
+        origin: Origin::Bundle { bytes: bytes.len() },
+        took: start.elapsed(),
+        signer: trusted.map(|key| key.key_id()),
+        hir: None,
+        data,
+        data_files: bundle.data_files().to_vec(),
     })
 }
 
@@ -174,14 +223,14 @@ pub fn compile_sources(
 
 /// Reads the `.pol` files under `paths` into a source map.
 fn read_sources(paths: &[PathBuf]) -> Result<(SourceMap, Vec<FileId>), u8> {
-    // A compiled program given as a source: say which flag takes it.
+    // A compiled program or bundle given as a source: say which flag takes it.
     let is_polc = |p: &PathBuf| {
         let mut head = [0u8; 8];
         p.is_file()
             && std::fs::File::open(p)
                 .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
                 .is_ok()
-            && head == pol::POLC_MAGIC
+            && (head == pol::POLC_MAGIC || head == pol::bundle::MAGIC)
     };
     if let Some(polc) = paths.iter().find(|p| is_polc(p)) {
         eprintln!(

@@ -342,3 +342,93 @@ fn the_access_gate_example_denies_what_it_should() {
     ]);
     assert_code(&out, 0);
 }
+
+#[test]
+fn a_bundle_carries_its_data_checked_when_built() {
+    let mut files = files();
+    files.push(("wrong.yaml", "owners:\n  shop: alice\n"));
+    let dir = scratch("data_bundle", &files);
+    let out = pol_in(
+        &dir,
+        &[
+            "build",
+            "-p",
+            "gate.pol",
+            "-o",
+            "gate.polb",
+            "--data",
+            "owners.yaml",
+        ],
+    );
+    assert_code(&out, 0);
+    // The bundle's data decides, with no --data given...
+    let out = pol_in(
+        &dir,
+        &[
+            "eval",
+            "-b",
+            "gate.polb",
+            "alice-shop.json",
+            "mallory-shop.json",
+        ],
+    );
+    assert_code(&out, 1);
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("mallory does not own shop"), "{stdout}");
+    assert!(!stdout.contains("alice does not own shop"), "{stdout}");
+    // ...and --data adds to it (a key of the bundle's data cannot be given again).
+    let out = pol_in(
+        &dir,
+        &[
+            "eval",
+            "-b",
+            "gate.polb",
+            "--data",
+            "frozen.json",
+            "bob-billing.json",
+        ],
+    );
+    assert_code(&out, 1);
+    assert!(
+        text(&out.stdout).contains("billing is frozen"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = pol_in(
+        &dir,
+        &[
+            "eval",
+            "-b",
+            "gate.polb",
+            "--data",
+            "owners.yaml",
+            "bob-billing.json",
+        ],
+    );
+    assert_code(&out, 2);
+    assert!(
+        text(&out.stderr).contains("`data.owners` is also given by owners.yaml"),
+        "{}",
+        text(&out.stderr)
+    );
+    // Data the program's types refuse is refused when the bundle is built.
+    let out = pol_in(
+        &dir,
+        &[
+            "build",
+            "-p",
+            "gate.pol",
+            "-o",
+            "bad.polb",
+            "--data",
+            "wrong.yaml",
+        ],
+    );
+    assert_code(&out, 2);
+    assert!(
+        text(&out.stderr).contains("data.owners.shop (from wrong.yaml): expected [string]"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!dir.join("bad.polb").exists());
+}

@@ -40,12 +40,13 @@
 //!   Without it (`default-features = false`), the crate loads `.polc` programs
 //!   ([`Policy::from_polc`], [`packs::policy`]), loads inputs, evaluates them and
 //!   renders, logs and filters decisions ([`render`], [`audit`], [`suppress`],
-//!   [`config`]), and links none of the compiler's crates
+//!   [`config`]), reads, writes and verifies signed [`bundle`]s, and links none of the compiler's crates
 //!   (`examples/run_polc.rs`).
 //! - `unstable-internals`: the compiler's intermediate forms (`ast`, `parse`, `fmt`,
 //!   `hir`, `check_program`), for pol's own tools; no stability promise.
 
 pub mod audit;
+pub mod bundle;
 #[cfg(feature = "compiler")]
 mod compile;
 pub mod config;
@@ -61,6 +62,9 @@ pub mod testing;
 pub mod types;
 
 pub use policy::Policy;
+
+/// Signed bundles: a compiled program with its data files ([`bundle`]).
+pub use bundle::{Bundle, BundleError};
 
 #[cfg(feature = "compiler")]
 pub use compile::{
