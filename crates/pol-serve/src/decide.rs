@@ -50,6 +50,9 @@ pub fn evaluate(
     input: &Input<'_>,
     settings: &Settings<'_>,
 ) -> Result<InputReport, ApiError> {
+    if input.text.trim().is_empty() {
+        return Err(ApiError::malformed("the body holds no document"));
+    }
     let mut evaluator = loaded.policy.evaluator();
     let level = settings.level;
     match input.package {

@@ -61,6 +61,8 @@ pub struct Metrics {
     refused: Family<ReasonLabels, Counter>,
     policy: Family<PolicyLabels, Gauge>,
     loaded_at: Gauge<f64, AtomicU64>,
+    /// Decision requests in flight (set when the metrics are read).
+    pub in_flight: Gauge,
     /// Reloads that swapped in a new policy.
     pub reloads: Counter,
     /// Reloads that failed (the old policy kept serving).
@@ -85,6 +87,7 @@ impl Metrics {
         let refused = Family::<ReasonLabels, Counter>::default();
         let policy = Family::<PolicyLabels, Gauge>::default();
         let loaded_at = Gauge::<f64, AtomicU64>::default();
+        let in_flight = Gauge::default();
         let reloads = Counter::default();
         let reload_failures = Counter::default();
         registry.register(
@@ -113,6 +116,11 @@ impl Metrics {
             loaded_at.clone(),
         );
         registry.register(
+            "pol_requests_in_flight",
+            "Decision requests being answered",
+            in_flight.clone(),
+        );
+        registry.register(
             "pol_policy_reloads",
             "Reloads that swapped in a policy",
             reloads.clone(),
@@ -129,6 +137,7 @@ impl Metrics {
             refused,
             policy,
             loaded_at,
+            in_flight,
             reloads,
             reload_failures,
         }

@@ -336,6 +336,12 @@ async fn ready(State(service): State<Arc<Service>>) -> Response {
 }
 
 async fn metrics(State(service): State<Arc<Service>>) -> Response {
+    let free = service.permits.available_permits();
+    let busy = service.limits.max_concurrent.saturating_sub(free);
+    service
+        .metrics
+        .in_flight
+        .set(i64::try_from(busy).unwrap_or(i64::MAX));
     let mut response = service.metrics.encode().into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
