@@ -64,7 +64,7 @@ pub fn evaluate(
         .deadline
         .saturating_duration_since(Instant::now())
         .max(Duration::from_millis(1));
-    let mut limits = settings.eval.clone();
+    let mut limits = *settings.eval;
     limits.time = Some(limits.time.map_or(left, |t| t.min(left)));
     evaluator.set_limits(limits);
     evaluator.set_deadline(Some(settings.deadline));
