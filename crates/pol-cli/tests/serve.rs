@@ -880,3 +880,45 @@ fn tls_with_certificates_reloaded_when_they_change() {
     let (reply, peer) = tls_get(&served.addr, &second, "/health").unwrap();
     assert_eq!((reply.status, peer), (200, second));
 }
+
+#[test]
+fn a_compiled_bundle_is_served_and_reloaded() {
+    let dir = scratch(
+        "serve-bundle",
+        &[("policy/t.pol", &POLICY.replace("VERSION", "v1"))],
+    );
+    let build = |version: &str| {
+        write_policy(&dir, &POLICY.replace("VERSION", version));
+        let tmp = dir.join("t.polc.tmp");
+        let out = pol(&[
+            "build",
+            "-p",
+            dir.join("policy").to_str().unwrap(),
+            "-o",
+            tmp.to_str().unwrap(),
+        ]);
+        assert_code(&out, 0);
+        std::fs::rename(&tmp, dir.join("t.polc")).unwrap();
+    };
+    build("v1");
+    let served = Served::start_in(Some(&dir), &["-b", "t.polc", "--watch-interval", "50ms"]);
+    let decide = || served.post("/v1/decide", "application/json", br#"{"x": 1}"#);
+    let first = decide();
+    assert_eq!(first.json()["results"][0]["violations"][0]["message"], "v1");
+    let digest = first.header("pol-policy-digest").unwrap().to_owned();
+    assert_eq!(served.get("/ready").json()["policy"], digest.as_str());
+    build("v2");
+    eventually("the new bundle is served", || {
+        decide().json()["results"][0]["violations"][0]["message"] == "v2"
+    });
+    assert_ne!(decide().header("pol-policy-digest"), Some(digest.as_str()));
+    // A damaged bundle keeps the last good one serving.
+    std::fs::write(dir.join("t.polc"), b"POLC not really").unwrap();
+    eventually("the damaged bundle is refused", || {
+        served.metric("pol_policy_reload_failures_total", "") >= 1.0
+    });
+    assert_eq!(
+        decide().json()["results"][0]["violations"][0]["message"],
+        "v2"
+    );
+}

@@ -63,7 +63,9 @@ impl Loaded {
                 let policy = pol::Policy::from_polc(&bytes)
                     .map_err(|e| LoadError(format!("cannot load `{}`: {e}", path.display())))?;
                 let mut files = stats(std::slice::from_ref(path))?;
-                files.content = Some(pol::Digest::of(&bytes));
+                let mut all = Vec::new();
+                add_file(&mut all, path, &bytes);
+                files.content = Some(pol::Digest::of(&all));
                 (policy, files)
             }
             PolicySource::Sources {
@@ -111,12 +113,18 @@ pub fn content_digest(source: &PolicySource) -> Result<Option<pol::Digest>, Load
     };
     let mut all = Vec::new();
     for path in &files {
-        all.extend_from_slice(path.display().to_string().as_bytes());
-        all.push(0);
-        all.extend_from_slice(&read(path)?);
-        all.push(0);
+        add_file(&mut all, path, &read(path)?);
     }
     Ok(Some(pol::Digest::of(&all)))
+}
+
+/// Adds a file's path and bytes to what the content digest hashes (the same for a
+/// load and a look: they must agree).
+fn add_file(all: &mut Vec<u8>, path: &Path, bytes: &[u8]) {
+    all.extend_from_slice(path.display().to_string().as_bytes());
+    all.push(0);
+    all.extend_from_slice(bytes);
+    all.push(0);
 }
 
 fn compile(
@@ -141,10 +149,7 @@ fn compile(
     let mut all = Vec::new();
     for path in &files {
         let bytes = read(path)?;
-        all.extend_from_slice(path.display().to_string().as_bytes());
-        all.push(0);
-        all.extend_from_slice(&bytes);
-        all.push(0);
+        add_file(&mut all, path, &bytes);
         let text = String::from_utf8(bytes)
             .map_err(|_| LoadError(format!("`{}` is not valid UTF-8", path.display())))?;
         ids.push(sources.add(display_name(path), text));
