@@ -75,8 +75,7 @@ pub fn evaluate(
         pol::suppress::Comments::default()
     };
     let path_kind = pol::kind::kind_of_path(std::path::Path::new(input.name));
-    let no_rules = pol::suppress::RuleSelection::default();
-    let no_baseline = pol::suppress::Baseline::default();
+    let suppression = pol::suppress::Suppression::default();
     let shape = evaluator.shape();
     let mut decisions = Vec::new();
     let loaded_docs = pol::load_each(
@@ -92,13 +91,7 @@ pub fn evaluate(
                 .or(path_kind)
                 .or_else(|| pol::kind::kind_of_document(&doc));
             let mut decision = evaluator.evaluate_kind(&doc, kind);
-            let suppressed = pol::suppress::apply(
-                &mut decision,
-                input.name,
-                &no_rules,
-                &comments,
-                &no_baseline,
-            );
+            let suppressed = suppression.apply(&mut decision, input.name, &comments);
             decisions.push(Evaluated {
                 file: input.name.to_owned(),
                 document: decisions.len(),
