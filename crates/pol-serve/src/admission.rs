@@ -142,3 +142,61 @@ pub fn respond(uid: &str, decisions: &[Evaluated]) -> Value {
         "response": response,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(
+        clippy::unwrap_used,
+        clippy::indexing_slicing,
+        reason = "test code: a failure should stop the test loudly"
+    )]
+
+    use super::*;
+    use pol::render::Evaluated;
+
+    fn review(request: Value) -> Vec<u8> {
+        serde_json::to_vec(&json!({
+            "apiVersion": API_VERSION, "kind": "AdmissionReview", "request": request
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn reads_the_uid_the_object_and_a_name() {
+        let body = review(json!({"uid": "u", "name": "web", "namespace": "prod",
+            "object": {"kind": "Pod"}}));
+        let read = read(&body).unwrap();
+        assert_eq!(read.uid, "u");
+        assert_eq!(read.name, "admission/prod/web");
+        assert_eq!(read.object.as_deref(), Some(r#"{"kind":"Pod"}"#));
+        let generated = read_name(json!({"uid": "u", "operation": "CREATE", "object": {}}));
+        assert_eq!(generated, "admission/create");
+    }
+
+    fn read_name(request: Value) -> String {
+        read(&review(request)).unwrap().name
+    }
+
+    #[test]
+    fn answers_with_violations_and_warnings() {
+        let policy = pol::Policy::from_source(
+            "p.pol",
+            "package p\n@id(\"P1\")\ndeny big { if input.n > 3 message \"big\" }\nwarn odd { if input.n == 5 message \"odd\" }\n",
+        )
+        .unwrap();
+        let decisions = policy
+            .evaluate_text(r#"{"n": 5}"#, pol::Format::Json, Some("x"))
+            .unwrap();
+        let report = pol::render::InputReport::decided("x", decisions, None);
+        let evaluated: Vec<Evaluated> = report.decisions;
+        let answer = respond("u", &evaluated);
+        let response = &answer["response"];
+        assert_eq!(response["allowed"], false);
+        assert_eq!(response["status"]["message"], "denied by pol: [P1] big");
+        assert_eq!(response["warnings"], json!(["[p.odd] odd"]));
+        assert_eq!(
+            respond("v", &[])["response"],
+            json!({"uid": "v", "allowed": true})
+        );
+    }
+}

@@ -149,6 +149,13 @@ fn compile(
     let mut all = Vec::new();
     for path in &files {
         let bytes = read(path)?;
+        if bytes.starts_with(&pol::POLC_MAGIC) {
+            return Err(LoadError(format!(
+                "`{}` is a compiled program, not a `.pol` file: load it with `-b {}`",
+                path.display(),
+                path.display()
+            )));
+        }
         add_file(&mut all, path, &bytes);
         let text = String::from_utf8(bytes)
             .map_err(|_| LoadError(format!("`{}` is not valid UTF-8", path.display())))?;
