@@ -50,6 +50,10 @@ pub struct ServeArgs {
     /// Bytes of values one evaluation may build, as `512M`.
     #[arg(long, value_name = "SIZE", default_value = "512M", value_parser = parse_size)]
     max_memory: u64,
+    /// Threads that evaluate, each keeping a warm evaluator (default: twice the cores,
+    /// at least 4).
+    #[arg(long, value_name = "N", value_parser = parse_count)]
+    workers: Option<NonZeroUsize>,
     /// How long a shutdown (SIGTERM, ctrl-c) waits for the requests in flight.
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
     drain_timeout: Duration,
@@ -96,6 +100,9 @@ pub fn run(args: &ServeArgs) -> u8 {
         }
     });
     config.decision_log_redact = args.decision_log_redact.clone();
+    if let Some(workers) = args.workers {
+        config.workers = workers.get();
+    }
     config.level = args.rule_level.map(Into::into).unwrap_or_default();
     config.limits = Limits {
         max_body: usize::try_from(args.max_body).unwrap_or(usize::MAX),

@@ -112,6 +112,9 @@ pub struct Config {
     pub watch_interval: Option<Duration>,
     /// The limits on requests.
     pub limits: Limits,
+    /// Threads that evaluate, each with an evaluator kept warm (default: twice the
+    /// cores, at least 4, so that slow evaluations do not hold up the others).
+    pub workers: usize,
 }
 
 impl Config {
@@ -127,6 +130,15 @@ impl Config {
             level: pol::suppress::Level::default(),
             watch_interval: Some(Duration::from_secs(2)),
             limits: Limits::default(),
+            workers: default_workers(),
         }
     }
+}
+
+/// Twice the cores, at least 4.
+pub fn default_workers() -> usize {
+    std::thread::available_parallelism()
+        .map_or(2, std::num::NonZeroUsize::get)
+        .saturating_mul(2)
+        .max(4)
 }

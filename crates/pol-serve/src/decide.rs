@@ -4,8 +4,8 @@
 //! of `pol eval --format json` (`pol::render`, the one rendering layer).
 
 use crate::error::ApiError;
-use crate::loaded::Loaded;
 use axum::http::StatusCode;
+use pol::Evaluator;
 use pol::render::{Evaluated, Format, InputReport, Renderer, Rules, RunEnd, RunInfo};
 use std::time::{Duration, Instant};
 
@@ -43,17 +43,16 @@ fn in_package(name: &str, package: &str) -> bool {
     name.rsplit_once('.').is_some_and(|(p, _)| p == package)
 }
 
-/// Evaluates `input` with `loaded`: one decision per document. A body that does not
-/// load is refused (`400`, `413` over the size limit).
+/// Evaluates `input` with `evaluator` (of the policy served): one decision per
+/// document. A body that does not load is refused (`400`, `413` over the size limit).
 pub fn evaluate(
-    loaded: &Loaded,
+    evaluator: &mut Evaluator<'_>,
     input: &Input<'_>,
     settings: &Settings<'_>,
 ) -> Result<InputReport, ApiError> {
     if input.text.trim().is_empty() {
         return Err(ApiError::malformed("the body holds no document"));
     }
-    let mut evaluator = loaded.policy.evaluator();
     let level = settings.level;
     match input.package {
         Some(package) => evaluator

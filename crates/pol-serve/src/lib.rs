@@ -19,6 +19,7 @@ mod limits;
 mod loaded;
 mod log;
 mod metrics;
+mod pool;
 mod reload;
 mod routes;
 mod server;

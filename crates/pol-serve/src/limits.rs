@@ -1,13 +1,13 @@
 //! The limits of a decision request: a permit among the requests in flight (`503` when
-//! none is left), the body read within its size and the request's time (`413`,
-//! `408`), and the evaluation run on a blocking thread within the time left (`503`).
+//! none is left), and the body read within its size and the request's time (`413`,
+//! `408`); the evaluation's time is the pool's (`pool.rs`).
 
 use crate::error::ApiError;
 use crate::state::Service;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, StatusCode, header};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// A place among the requests in flight, held until the decision is made.
 pub type Permit = tokio::sync::OwnedSemaphorePermit;
@@ -60,27 +60,5 @@ pub async fn read_body(
         Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => Err(too_large(max)),
         Ok(Err(e)) => Err(ApiError::malformed(format!("cannot read the body: {e}"))),
         Ok(Ok(collected)) => Ok(collected.to_bytes()),
-    }
-}
-
-/// Runs `work` on a blocking thread (evaluation does not yield) and waits for it until
-/// `deadline`, and a little longer for the evaluator to see its own deadline pass.
-pub async fn off_executor<T: Send + 'static>(
-    deadline: Instant,
-    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
-    let grace = deadline + Duration::from_millis(250);
-    match tokio::time::timeout_at(grace.into(), tokio::task::spawn_blocking(work)).await {
-        Err(_) => Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "timeout",
-            "the decision took longer than the request may (`--request-timeout`)",
-        )),
-        Ok(Err(e)) => Err(ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            format!("the evaluation stopped: {e}"),
-        )),
-        Ok(Ok(result)) => result,
     }
 }

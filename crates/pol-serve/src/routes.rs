@@ -113,45 +113,64 @@ async fn decide(
             .map_err(|e| ApiError::malformed(format!("the body is not UTF-8: {e}")))?;
         let format = body_format(&headers, &name, &text);
         let service2 = Arc::clone(&service);
-        limits::off_executor(deadline, move || {
-            let input = Input {
-                name: &name,
-                text: &text,
-                format,
-                kind,
-                package: package.as_deref(),
-            };
-            evaluate(&service2, &loaded, &input, &bytes, deadline, start, permit)
-        })
-        .await
+        service
+            .pool
+            .run(loaded, deadline, move |loaded, evaluator| {
+                let input = Input {
+                    name: &name,
+                    text: &text,
+                    format,
+                    kind,
+                    package: package.as_deref(),
+                };
+                let run = Run {
+                    service: &service2,
+                    loaded,
+                    deadline,
+                    start,
+                };
+                evaluate(&run, evaluator, &input, &bytes, permit)
+            })
+            .await
     }
     .await;
     answer_with(&service, "decide", start, answer)
 }
 
-/// Evaluates, logs and renders, on a blocking thread.
-fn evaluate(
-    service: &Service,
-    loaded: &Loaded,
-    input: &Input<'_>,
-    bytes: &[u8],
+/// One request's evaluation, on a worker.
+struct Run<'a> {
+    service: &'a Service,
+    loaded: &'a Loaded,
     deadline: Instant,
     start: Instant,
+}
+
+impl Run<'_> {
+    fn settings(&self) -> Settings<'_> {
+        Settings {
+            level: self.service.level,
+            eval: &self.service.limits.eval,
+            load: self.service.limits.load_limits(),
+            deadline: self.deadline,
+        }
+    }
+}
+
+/// Evaluates, logs and renders, on a worker; the request's place is held until then.
+fn evaluate(
+    run: &Run<'_>,
+    evaluator: &mut pol::Evaluator<'_>,
+    input: &Input<'_>,
+    bytes: &[u8],
     _permit: Permit,
 ) -> Result<Answer, ApiError> {
-    let settings = Settings {
-        level: service.level,
-        eval: &service.limits.eval,
-        load: service.limits.load_limits(),
-        deadline,
-    };
-    let report = decide::evaluate(loaded, input, &settings)?;
-    log(service, loaded, &report, bytes)?;
-    let body = decide::render_json(&report, start.elapsed())?;
+    let report = decide::evaluate(evaluator, input, &run.settings())?;
+    log(run.service, run.loaded, &report, bytes)?;
+    let body = decide::render_json(&report, run.start.elapsed())?;
     Ok(Answer {
         body,
         outcome: outcome(&report.decisions),
-        digest: loaded.digest,
+        digest: run.loaded.digest,
     })
 }
 
@@ -273,44 +292,55 @@ async fn admission_review(
         let bytes = limits::read_body(body, &headers, service.limits.max_body, deadline).await?;
         let loaded = service.current();
         let service2 = Arc::clone(&service);
-        limits::off_executor(deadline, move || {
-            let review = admission::read(&bytes)?;
-            let Some(object) = &review.object else {
-                // Nothing to judge (a deletion): allowed.
-                let body = admission::respond(&review.uid, &[]);
-                return Ok(Answer {
-                    body: serde_json::to_vec(&body).unwrap_or_default(),
-                    outcome: Outcome::Allowed,
-                    digest: loaded.digest,
-                });
-            };
-            let input = Input {
-                name: &review.name,
-                text: object,
-                format: pol::Format::Json,
-                kind: Some(pol::kind::KUBERNETES),
-                package: None,
-            };
-            let settings = Settings {
-                level: service2.level,
-                eval: &service2.limits.eval,
-                load: service2.limits.load_limits(),
-                deadline,
-            };
-            let _permit = permit;
-            let report = decide::evaluate(&loaded, &input, &settings)?;
-            log(&service2, &loaded, &report, object.as_bytes())?;
-            let body = admission::respond(&review.uid, &report.decisions);
-            Ok(Answer {
-                body: serde_json::to_vec(&body).unwrap_or_default(),
-                outcome: outcome(&report.decisions),
-                digest: loaded.digest,
+        service
+            .pool
+            .run(loaded, deadline, move |loaded, evaluator| {
+                let _permit = permit;
+                let review = admission::read(&bytes)?;
+                let run = Run {
+                    service: &service2,
+                    loaded,
+                    deadline,
+                    start,
+                };
+                review_answer(&run, evaluator, &review)
             })
-        })
-        .await
+            .await
     }
     .await;
     answer_with(&service, "admission", start, answer)
+}
+
+/// The review answered: the decision on its object (none: allowed), logged.
+fn review_answer(
+    run: &Run<'_>,
+    evaluator: &mut pol::Evaluator<'_>,
+    review: &admission::Admission,
+) -> Result<Answer, ApiError> {
+    let Some(object) = &review.object else {
+        // Nothing to judge (a deletion): allowed.
+        let body = admission::respond(&review.uid, &[]);
+        return Ok(Answer {
+            body: serde_json::to_vec(&body).unwrap_or_default(),
+            outcome: Outcome::Allowed,
+            digest: run.loaded.digest,
+        });
+    };
+    let input = Input {
+        name: &review.name,
+        text: object,
+        format: pol::Format::Json,
+        kind: Some(pol::kind::KUBERNETES),
+        package: None,
+    };
+    let report = decide::evaluate(evaluator, &input, &run.settings())?;
+    log(run.service, run.loaded, &report, object.as_bytes())?;
+    let body = admission::respond(&review.uid, &report.decisions);
+    Ok(Answer {
+        body: serde_json::to_vec(&body).unwrap_or_default(),
+        outcome: outcome(&report.decisions),
+        digest: run.loaded.digest,
+    })
 }
 
 async fn health() -> Response {

@@ -5,6 +5,7 @@ use crate::config::{Config, Limits, PolicySource};
 use crate::loaded::{LoadError, Loaded};
 use crate::log::Log;
 use crate::metrics::Metrics;
+use crate::pool::Pool;
 use arc_swap::ArcSwap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -19,6 +20,7 @@ pub struct Service {
     pub(crate) metrics: Metrics,
     pub(crate) log: Option<Log>,
     pub(crate) permits: Arc<Semaphore>,
+    pub(crate) pool: Pool,
     draining: AtomicBool,
     /// One reload at a time (a `SIGHUP` and a change of files may come together).
     reloading: tokio::sync::Mutex<()>,
@@ -48,6 +50,8 @@ impl Service {
             ),
             None => None,
         };
+        let pool = Pool::new(config.workers)
+            .map_err(|e| LoadError(format!("cannot start the evaluation workers: {e}")))?;
         let metrics = Metrics::new();
         metrics.loaded(&loaded);
         Ok(Service {
@@ -58,6 +62,7 @@ impl Service {
             metrics,
             log,
             permits: Arc::new(Semaphore::new(config.limits.max_concurrent)),
+            pool,
             draining: AtomicBool::new(false),
             reloading: tokio::sync::Mutex::new(()),
         })
