@@ -3,10 +3,10 @@
 //! `pol::audit`'s (docs/decision-log.md).
 
 use crate::files::describe_io;
-use pol::audit::{ChainHead, DecisionLog, Entry, InputRef, MAX_LINE, Redaction};
+use pol::audit::{ChainHead, DecisionLog, Entry, InputRef, Redaction};
 use pol::render::InputReport;
 use std::fs::{File, OpenOptions};
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The options of `pol eval` about the decision log.
@@ -151,7 +151,10 @@ fn open_file(path: &Path) -> Result<(File, Option<ChainHead>), String> {
     if !meta.is_file() || meta.len() == 0 {
         return Ok((file, None));
     }
-    let last = last_line(&mut file, meta.len())?;
+    let last = pol::audit::last_line(&mut file, meta.len()).map_err(|e| match e {
+        pol::audit::TailError::Io(e) => format!("cannot read it: {}", describe_io(&e)),
+        other => other.to_string(),
+    })?;
     let head = pol::audit::last_record(&last).map_err(|e| {
         format!(
             "cannot append to it: its last line is not an intact record ({e}); check it with `pol log verify {}`",
@@ -159,40 +162,4 @@ fn open_file(path: &Path) -> Result<(File, Option<ChainHead>), String> {
         )
     })?;
     Ok((file, Some(head)))
-}
-
-/// The last line of a file of `len` bytes, without its newline, read from the end.
-fn last_line(file: &mut File, len: u64) -> Result<Vec<u8>, String> {
-    let cannot = |e: std::io::Error| format!("cannot read it: {}", describe_io(&e));
-    let max = u64::try_from(MAX_LINE)
-        .unwrap_or(u64::MAX)
-        .saturating_add(1);
-    let mut size: u64 = 64 << 10;
-    loop {
-        let take = size.min(len);
-        file.seek(SeekFrom::Start(len - take)).map_err(cannot)?;
-        let mut tail = Vec::new();
-        Read::by_ref(file)
-            .take(take)
-            .read_to_end(&mut tail)
-            .map_err(cannot)?;
-        let Some(body) = tail.strip_suffix(b"\n") else {
-            return Err(
-                "cannot append to it: its last line is incomplete (a write that did not finish); check it with `pol log verify`"
-                    .to_owned(),
-            );
-        };
-        if let Some(start) = body.iter().rposition(|&b| b == b'\n') {
-            return Ok(body.get(start + 1..).unwrap_or_default().to_vec());
-        }
-        if take == len {
-            return Ok(body.to_vec());
-        }
-        if take >= max {
-            return Err(format!(
-                "cannot append to it: its last line is longer than {MAX_LINE} bytes"
-            ));
-        }
-        size = size.saturating_mul(4);
-    }
 }

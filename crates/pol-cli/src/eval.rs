@@ -2,7 +2,7 @@
 //! they are made, in the chosen format (`pol::render`).
 
 use crate::batch;
-use crate::eval_input::{Reading, Suppression, evaluate};
+use crate::eval_input::{Reading, evaluate};
 use crate::inputs::{InputError, Pending, find_inputs};
 use crate::limit_args::LimitArgs;
 use crate::output::{ColorChoice, write_stdout};
@@ -13,6 +13,7 @@ use pol::Evaluator;
 use pol::render::{
     FailOn, Format, QueryFormat, QueryValue, Renderer, Rules, RunEnd, RunInfo, write_query,
 };
+use pol::suppress::Suppression;
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
 

@@ -6,19 +6,8 @@
 use crate::inputs::{InputError as ReadError, Pending};
 use pol::Evaluator;
 use pol::render::{Evaluated, InputError, InputReport};
+use pol::suppress::Suppression;
 use std::time::Instant;
-
-/// What suppresses findings in this run.
-pub struct Suppression {
-    /// `--skip`, `--only` and `pol.toml`'s rules.
-    pub rules: pol::suppress::RuleSelection,
-    /// `--baseline`.
-    pub baseline: pol::suppress::Baseline,
-    /// `pol.toml`.
-    pub config: pol::config::Config,
-    /// `--min-severity`, as a rank.
-    pub min_severity: Option<u8>,
-}
 
 /// How one input is read.
 #[derive(Debug, Clone, Copy)]
@@ -82,17 +71,7 @@ pub fn evaluate(
         let started = Instant::now();
         let kind = input.kind_of(doc);
         let mut decision = evaluator.evaluate_kind(doc, kind);
-        suppression.config.set_severities(&mut decision);
-        let mut suppressed = pol::suppress::apply(
-            &mut decision,
-            &input.name,
-            &suppression.rules,
-            &comments,
-            &suppression.baseline,
-        );
-        if let Some(min) = suppression.min_severity {
-            pol::suppress::below_severity(&mut decision, min, &mut suppressed);
-        }
+        let suppressed = suppression.apply(&mut decision, &input.name, &comments);
         Evaluated {
             file: input.name.clone(),
             document,

@@ -63,7 +63,7 @@ pub fn parse_count(text: &str) -> Result<std::num::NonZeroUsize, String> {
 }
 
 /// `--max-steps N`: a whole number of 1 or more.
-fn parse_steps(text: &str) -> Result<u64, String> {
+pub(crate) fn parse_steps(text: &str) -> Result<u64, String> {
     let n: u64 = text
         .trim()
         .parse()

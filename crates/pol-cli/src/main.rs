@@ -19,6 +19,7 @@ mod log_cmd;
 mod output;
 mod policies;
 mod rules_cmd;
+mod serve_cmd;
 mod stream;
 mod test_cmd;
 mod types_cmd;
@@ -95,6 +96,12 @@ enum Command {
     Bench(bench_cmd::BenchArgs),
     /// Work with decision logs (`pol eval --decision-log`): `pol log verify FILE`.
     Log(log_cmd::LogArgs),
+    /// Serve decisions over HTTP: `POST /v1/decide/{package}`, Kubernetes admission
+    /// reviews, health and metrics; the policy reloaded when its files change.
+    #[command(override_usage = "pol serve [OPTIONS]
+       pol serve [OPTIONS] -p <PATH>... [--packs]
+       pol serve [OPTIONS] -b <FILE.polc>")]
+    Serve(Box<serve_cmd::ServeArgs>),
 }
 
 fn main() -> ExitCode {
@@ -123,6 +130,7 @@ fn main() -> ExitCode {
         Command::Types(args) => types_cmd::run(&args),
         Command::Bench(args) => bench_cmd::run(&args),
         Command::Log(args) => log_cmd::run(&args),
+        Command::Serve(args) => serve_cmd::run(&args),
     };
     ExitCode::from(code)
 }

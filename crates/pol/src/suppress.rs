@@ -210,6 +210,36 @@ pub fn apply(
     counts
 }
 
+/// Everything that suppresses findings in a run, applied in one place for `pol eval`
+/// and `pol serve`: `pol.toml`'s severities, rule selection (`--skip`, `--only`,
+/// `[rules]`), comments, the baseline, `--min-severity`. The default suppresses
+/// nothing but what the input's `pol: ignore` comments say.
+#[derive(Debug, Clone, Default)]
+pub struct Suppression {
+    /// `--skip`, `--only` and `pol.toml`'s rules.
+    pub rules: RuleSelection,
+    /// `--baseline`.
+    pub baseline: Baseline,
+    /// `pol.toml` (its `[severity]` changes).
+    pub config: crate::config::Config,
+    /// `--min-severity`, as a rank ([`crate::render::severity_rank`]).
+    pub min_severity: Option<u8>,
+}
+
+impl Suppression {
+    /// Sets the severities `pol.toml` changes, then drops the suppressed findings of
+    /// `decision` (of the input `file`, whose `pol: ignore` comments are `comments`)
+    /// and recomputes `allowed`; returns how many were dropped, by reason.
+    pub fn apply(&self, decision: &mut Decision, file: &str, comments: &Comments) -> Counts {
+        self.config.set_severities(decision);
+        let mut counts = apply(decision, file, &self.rules, comments, &self.baseline);
+        if let Some(min) = self.min_severity {
+            below_severity(decision, min, &mut counts);
+        }
+        counts
+    }
+}
+
 /// Drops the findings of `decision` whose severity ranks below `min`
 /// ([`crate::render::severity_rank`]), recomputes `allowed`, and counts them in
 /// `counts` as [`Reason::Severity`] (`--min-severity`).

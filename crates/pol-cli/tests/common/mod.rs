@@ -6,6 +6,8 @@
     reason = "each test binary uses a different part of these helpers"
 )]
 
+pub mod served;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

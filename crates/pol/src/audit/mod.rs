@@ -32,6 +32,7 @@
 
 mod record;
 mod redact;
+mod tail;
 mod verify;
 
 #[cfg(test)]
@@ -39,6 +40,7 @@ mod tests;
 
 pub use record::{ChainHead, RecordError, last_record, record_hash};
 pub use redact::{PatternError, REDACTED, Redaction};
+pub use tail::{TailError, last_line};
 pub use verify::{Break, BreakKind, MAX_LINE, Unreadable, Verified, VerifyError, verify};
 
 use crate::Decision;
@@ -145,8 +147,14 @@ impl<W: Write> DecisionLog<W> {
     /// ([`Data::digest`](crate::Data::digest)) in every record, as `data`; without it
     /// (and for an empty [`Data`](crate::Data)) records have no `data` member.
     pub fn with_data(mut self, data: &crate::Data) -> DecisionLog<W> {
-        self.data = (!data.is_empty()).then(|| data.digest().to_string());
+        self.set_data(data);
         self
+    }
+
+    /// Records the digest of `data` in the records from now on (a service that has
+    /// reloaded its data), as [`DecisionLog::with_data`].
+    pub fn set_data(&mut self, data: &crate::Data) {
+        self.data = (!data.is_empty()).then(|| data.digest().to_string());
     }
 
     /// A log that goes on after `head`, the last record already in it (read with
@@ -198,6 +206,16 @@ impl<W: Write> DecisionLog<W> {
         self.next_seq = self.next_seq.saturating_add(1);
         self.prev = hash;
         Ok(Appended { seq, hash, id })
+    }
+
+    /// Names `policy` as the policy set of the records written from now on: for a
+    /// service that reloads its policy, so that each record names the program that
+    /// made its decision (the chain goes on unbroken).
+    pub fn set_policy(&mut self, policy: crate::Digest) {
+        let hex = policy.to_string();
+        if hex != self.policy {
+            self.policy = hex;
+        }
     }
 
     /// The sequence number the next record will have.
