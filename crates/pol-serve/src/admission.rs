@@ -30,8 +30,9 @@ struct Request {
     name: Option<String>,
     #[serde(default)]
     namespace: Option<String>,
+    /// Kept as its JSON text, which pol's loader reads: no `Value` is built of it.
     #[serde(default)]
-    object: Option<Value>,
+    object: Option<Box<serde_json::value::RawValue>>,
 }
 
 /// A review's request, read.
@@ -63,9 +64,9 @@ pub fn read(body: &[u8]) -> Result<Admission, ApiError> {
             "the AdmissionReview's `request.uid` is empty",
         ));
     }
-    let object = match request.object {
-        None | Some(Value::Null) => None,
-        Some(object @ Value::Object(_)) => Some(object.to_string()),
+    let object = match request.object.as_deref().map(|raw| raw.get().trim()) {
+        None | Some("null") => None,
+        Some(text) if text.starts_with('{') => Some(text.to_owned()),
         Some(_) => {
             return Err(ApiError::malformed(
                 "the AdmissionReview's `request.object` is not an object",
