@@ -1,6 +1,7 @@
 //! What both sides of pol share, and every program that consumes its decisions: the
 //! [`Decision`] of an evaluation with its findings and runtime errors, and the
-//! [`ShapeNode`]s of what a program reads of its input, the [`glob`] dialect, and the
+//! [`ShapeNode`]s of what a program reads of its input, the [`glob`] dialect, positions
+//! ([`LineCol`], and the [`LineIndex`] of a text's lines), and the
 //! [`render`]ing of decisions in every output format (with what it needs of
 //! [`suppress`]ion). A leaf crate (serde, serde_json, quick-xml and globset only):
 //! the compiler (`pol-compiler` writes shapes), the bytecode (`pol-bytecode` stores
@@ -14,6 +15,7 @@
 
 pub mod decision;
 mod glob;
+mod lines;
 mod position;
 pub mod render;
 mod shape;
@@ -21,5 +23,6 @@ pub mod suppress;
 
 pub use decision::{Decision, EvalError, Finding, InputLocation, Name, PolicyLocation};
 pub use glob::glob;
+pub use lines::{LineIndex, line_col_of_byte};
 pub use position::LineCol;
 pub use shape::ShapeNode;

@@ -9,43 +9,26 @@ pub struct SourceFile {
     pub name: String,
     /// The full text.
     pub text: String,
-    line_starts: Vec<u32>,
+    lines: LineIndex,
 }
 
 pub use pol_core::LineCol;
+use pol_core::LineIndex;
 
 impl SourceFile {
     /// A file from its name and text.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
         let text = text.into();
-        let mut line_starts = vec![0];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
-            }
-        }
         SourceFile {
             name: name.into(),
+            lines: LineIndex::new(&text),
             text,
-            line_starts,
         }
     }
 
     /// The line and column of a byte offset (clamped to the end of the text).
     pub fn line_col(&self, offset: u32) -> LineCol {
-        let offset = offset.min(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
-        let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
-        let start = self.line_starts.get(line - 1).copied().unwrap_or(0);
-        let column = self
-            .text
-            .get(start as usize..offset as usize)
-            .map_or(offset - start, |s| {
-                u32::try_from(s.chars().count()).unwrap_or(u32::MAX)
-            });
-        LineCol {
-            line: u32::try_from(line).unwrap_or(u32::MAX),
-            column: column + 1,
-        }
+        self.lines.line_col(&self.text, offset as usize)
     }
 
     /// The text a span covers, or `""` when the span does not fit this file.

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use crate::limits::Limit;
-use crate::lines::line_col_of_byte;
+use pol_core::line_col_of_byte;
 
 /// A document that could not be loaded: its file, the 1-based line and column (in
 /// characters) of the problem, and a lowercase message; for an input over one of the
@@ -26,11 +26,11 @@ pub struct LoadError {
 impl LoadError {
     /// An error at a byte offset of `text`.
     pub(crate) fn at_byte(file: Option<&str>, text: &str, offset: usize, message: String) -> Self {
-        let (line, column) = line_col_of_byte(text, offset);
+        let at = line_col_of_byte(text, offset);
         LoadError {
             file: file.map(str::to_owned),
-            line,
-            column,
+            line: at.line,
+            column: at.column,
             message,
             limit: None,
         }

@@ -1,5 +1,6 @@
 //! Line tables: where lines start (in characters), and line/column lookups in text.
 
+use pol_core::LineIndex;
 use std::sync::Arc;
 
 /// The start of every line of a file, as a character offset, so that a node can store
@@ -251,53 +252,27 @@ fn zero_bytes(w: u64) -> u64 {
     !(((w & low7).wrapping_add(low7)) | w | low7)
 }
 
-/// The 1-based line and column (in characters) of a byte offset of `text`; used on
-/// error paths only. An offset inside a character counts as that character.
-pub(crate) fn line_col_of_byte(text: &str, offset: usize) -> (u32, u32) {
-    let mut end = offset.min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let before = text.get(..end).unwrap_or("");
-    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-    // Like `Lines`, do not count a leading byte-order mark as a character.
-    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let line_start = before.rfind('\n').map_or(bom.min(end), |i| i + 1);
-    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
-    (to_u32(line), to_u32(column))
-}
-
 /// Converts byte offsets of one text to character offsets, for loaders whose parser
-/// reports bytes: a binary search for the line, then a count of the characters before
-/// the offset on that line.
+/// reports bytes: the line from the text's [`LineIndex`], then a count of the
+/// characters before the offset on that line.
 pub(crate) struct ByteOffsets<'t> {
     text: &'t str,
-    /// The byte offset of each line start (after a leading byte-order mark).
-    line_bytes: Vec<usize>,
+    index: LineIndex,
     lines: Lines,
 }
 
 impl<'t> ByteOffsets<'t> {
     pub(crate) fn new(text: &'t str, lines: Lines) -> ByteOffsets<'t> {
-        let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
-        let mut line_bytes = vec![bom];
-        line_bytes.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
         ByteOffsets {
             text,
-            line_bytes,
+            index: LineIndex::new(text),
             lines,
         }
     }
 
     /// The character offset of a byte offset (clamped to the text).
     pub(crate) fn char_offset(&self, byte: usize) -> u32 {
-        let line = self.line_bytes.partition_point(|&s| s <= byte).max(1) - 1;
-        let start = self.line_bytes.get(line).copied().unwrap_or(0);
+        let (line, start) = self.index.line_start(byte);
         let chars = self
             .text
             .as_bytes()
@@ -423,14 +398,8 @@ mod tests {
     }
 
     #[test]
-    fn line_col_by_byte_offset() {
+    fn byte_offsets_become_character_offsets() {
         let text = "ab\ncé\nx";
-        assert_eq!(line_col_of_byte(text, 0), (1, 1));
-        assert_eq!(line_col_of_byte(text, 4), (2, 2));
-        // Inside `é` (bytes 4..6): the character itself.
-        assert_eq!(line_col_of_byte(text, 5), (2, 2));
-        assert_eq!(line_col_of_byte(text, 7), (3, 1));
-        assert_eq!(line_col_of_byte(text, 100), (3, 2));
         let offsets = ByteOffsets::new(text, Lines::new(text));
         assert_eq!(offsets.char_offset(7), 6);
         assert_eq!(offsets.char_offset(4), 4);
