@@ -316,7 +316,7 @@ pub fn run(args: &EvalArgs) -> u8 {
         None => pol::suppress::Baseline::default(),
         Some(path) => match std::fs::read_to_string(path)
             .map_err(|e| crate::files::describe_io(&e))
-            .and_then(|t| pol::suppress::Baseline::read(&t))
+            .and_then(|t| pol::suppress::Baseline::read(&t).map_err(|e| e.to_string()))
         {
             Ok(b) => b,
             Err(e) => {

@@ -102,6 +102,34 @@ impl Comments {
     }
 }
 
+/// Why a baseline file cannot be read ([`Baseline::read`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BaselineError {
+    /// The text is not JSON (serde_json's message, with its line and column).
+    NotJson(String),
+    /// It is JSON, but not a baseline of version 1.
+    Version,
+    /// There is no `findings` list.
+    NoFindings,
+    /// A finding has no `fingerprint` string.
+    NoFingerprint,
+}
+
+impl std::fmt::Display for BaselineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BaselineError::NotJson(e) => write!(f, "not a baseline: {e}"),
+            BaselineError::Version => f.write_str("not a baseline of version 1"),
+            BaselineError::NoFindings => f.write_str("a baseline needs a `findings` list"),
+            BaselineError::NoFingerprint => {
+                f.write_str("each finding of a baseline needs a `fingerprint`")
+            }
+        }
+    }
+}
+
+impl std::error::Error for BaselineError {}
+
 /// Known findings, by fingerprint (`--baseline FILE`).
 #[derive(Debug, Clone, Default)]
 pub struct Baseline {
@@ -118,22 +146,22 @@ impl Baseline {
 
     /// Reads a baseline file: JSON, `{"version": 1, "findings": [{"fingerprint": ...,
     /// ...}, ...]}` as [`Baseline::write`] writes it.
-    pub fn read(text: &str) -> Result<Baseline, String> {
+    pub fn read(text: &str) -> Result<Baseline, BaselineError> {
         let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| format!("not a baseline: {e}"))?;
+            serde_json::from_str(text).map_err(|e| BaselineError::NotJson(e.to_string()))?;
         if value.get("version").and_then(serde_json::Value::as_u64) != Some(1) {
-            return Err("not a baseline of version 1".to_owned());
+            return Err(BaselineError::Version);
         }
         let findings = value
             .get("findings")
             .and_then(serde_json::Value::as_array)
-            .ok_or("a baseline needs a `findings` list")?;
+            .ok_or(BaselineError::NoFindings)?;
         let mut known = HashSet::new();
         for f in findings {
             let print = f
                 .get("fingerprint")
                 .and_then(serde_json::Value::as_str)
-                .ok_or("each finding of a baseline needs a `fingerprint`")?;
+                .ok_or(BaselineError::NoFingerprint)?;
             known.insert(print.to_owned());
         }
         Ok(Baseline { known })
@@ -348,7 +376,15 @@ mod tests {
         let base = Baseline::read(&text).unwrap();
         assert!(base.knows("ci.yml", &moved));
         assert!(!base.knows("ci.yml", &finding("GHA001", 3, "jobs.y")));
-        assert!(Baseline::read("{}").is_err());
+        assert_eq!(Baseline::read("{}").unwrap_err(), BaselineError::Version);
+        assert_eq!(
+            Baseline::read(r#"{"version": 1}"#).unwrap_err().to_string(),
+            "a baseline needs a `findings` list"
+        );
+        assert!(matches!(
+            Baseline::read("{"),
+            Err(BaselineError::NotJson(_))
+        ));
         let mut d = Decision::new();
         d.violations.push(a.clone());
         d.violations.push(finding("GHA001", 9, "jobs.new"));
