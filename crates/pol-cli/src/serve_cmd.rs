@@ -18,6 +18,11 @@ pub struct ServeArgs {
     policy: PolicyArgs,
     #[command(flatten)]
     data: crate::data_args::DataArgs,
+    /// The project's settings (`pol.toml`, docs/suppression.md): rules skipped, kept
+    /// or given another severity, packs turned off, the level, pack and policy
+    /// options, data files, decision-log redaction. Read at start; none by default.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
     /// The address to listen on (port 0: any free port; the address is printed).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8181")]
     addr: SocketAddr,
@@ -85,12 +90,38 @@ pub fn run(args: &ServeArgs) -> u8 {
             optimize: p.opt.optimize(),
         }
     };
+    let (settings, settings_dir) = match &args.config {
+        None => (pol::config::Config::default(), None),
+        Some(path) => match crate::eval::find_config(Some(path), &[]) {
+            Ok(found) => found,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_USAGE;
+            }
+        },
+    };
+    // `pol.toml`'s data files (relative to its folder), then `--data`'s.
+    let data = settings
+        .data_files
+        .iter()
+        .map(|f| {
+            settings_dir
+                .as_ref()
+                .map_or_else(|| PathBuf::from(f), |d| d.join(f))
+        })
+        .chain(args.data.data.iter().cloned())
+        .collect();
     let mut config = Config::new(
         args.addr,
         Source {
             policy: source,
-            data: args.data.data.clone(),
+            data,
             verify_key: p.verify_key.clone(),
+            options: settings
+                .options
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
         },
     );
     config.tls = match (&args.tls_cert, &args.tls_key) {
@@ -108,11 +139,25 @@ pub fn run(args: &ServeArgs) -> u8 {
             DecisionLogTarget::File(path.clone())
         }
     });
-    config.decision_log_redact = args.decision_log_redact.clone();
+    config.decision_log_redact = settings
+        .decision_log_redact
+        .iter()
+        .chain(&args.decision_log_redact)
+        .cloned()
+        .collect();
     if let Some(workers) = args.workers {
         config.workers = workers.get();
     }
-    config.level = args.rule_level.map(Into::into).unwrap_or_default();
+    config.level = args
+        .rule_level
+        .map(Into::into)
+        .or(settings.level)
+        .unwrap_or_default();
+    config.suppression = pol::suppress::Suppression {
+        rules: settings.rules(),
+        config: settings,
+        ..pol::suppress::Suppression::default()
+    };
     config.limits = Limits {
         max_body: usize::try_from(args.max_body).unwrap_or(usize::MAX),
         max_depth: args.max_depth.get(),

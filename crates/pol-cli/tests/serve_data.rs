@@ -238,3 +238,89 @@ fn the_access_gate_runs_as_a_service() {
         "{ids:?}"
     );
 }
+
+#[test]
+fn pol_toml_settings_apply_to_the_service() {
+    let policy = format!(
+        "{POLICY}\n@option\nlet frozen = [\"billing\"]\n\n@id(\"G2\")\ndeny is_frozen {{\n  if input.service in frozen\n  message f\"{{input.service}} is frozen\"\n}}\n"
+    );
+    let dir = scratch(
+        "serve_data_config",
+        &[
+            ("gate.pol", &policy),
+            (
+                "data/owners.yaml",
+                "owners:\n  shop: [alice]\n  billing: [bob]\n",
+            ),
+            (
+                "pol.toml",
+                "[data]\nfiles = [\"data/owners.yaml\"]\n[options]\n\"gate.frozen\" = [\"shop\"]\n[severity]\nG2 = \"critical\"\n",
+            ),
+            ("skip.toml", "[rules]\nskip = [\"not_owner\"]\n"),
+            ("typo.toml", "[options]\n\"gate.frozzen\" = []\n"),
+        ],
+    );
+    let served = Served::start_in(Some(&dir), &["-p", "gate.pol", "--config", "pol.toml"]);
+    let reply = served
+        .post(
+            "/v1/decide",
+            "application/json",
+            br#"{"actor": "alice", "service": "shop"}"#,
+        )
+        .json();
+    // The data of pol.toml decides (alice owns the shop), its option freezes the shop,
+    // and its severity is the finding's.
+    let violations = reply["results"][0]["violations"].as_array().unwrap();
+    assert_eq!(violations.len(), 1, "{reply}");
+    assert_eq!(violations[0]["message"], "shop is frozen");
+    assert_eq!(violations[0]["severity"], "critical");
+    drop(served);
+
+    let served = Served::start_in(
+        Some(&dir),
+        &[
+            "-p",
+            "gate.pol",
+            "--config",
+            "skip.toml",
+            "--data",
+            "data/owners.yaml",
+        ],
+    );
+    let reply = served
+        .post(
+            "/v1/decide",
+            "application/json",
+            br#"{"actor": "mallory", "service": "billing"}"#,
+        )
+        .json();
+    let messages: Vec<&str> = reply["results"][0]["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(messages, ["billing is frozen"], "{reply}");
+    assert_eq!(reply["summary"]["suppressed"]["rule"], 1, "{reply}");
+    drop(served);
+
+    // An option the policy does not have is an error at start.
+    let out = pol_in(
+        &dir,
+        &[
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "-p",
+            "gate.pol",
+            "--config",
+            "typo.toml",
+        ],
+    );
+    assert_code(&out, 2);
+    assert!(
+        text(&out.stderr).contains("gate.frozzen"),
+        "{}",
+        text(&out.stderr)
+    );
+}

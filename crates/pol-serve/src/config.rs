@@ -36,6 +36,10 @@ pub struct Source {
     /// Refuse a bundle that this public key (PEM) did not sign; only with
     /// [`PolicySource::Bundle`].
     pub verify_key: Option<PathBuf>,
+    /// Values of `@option` lets by qualified name (`pol.toml`'s `[packs.<pack>]` and
+    /// `[options]`), checked against each program loaded: one it does not take is a
+    /// failed load.
+    pub options: Vec<(String, serde_json::Value)>,
 }
 
 impl From<PolicySource> for Source {
@@ -45,6 +49,7 @@ impl From<PolicySource> for Source {
             policy,
             data: Vec::new(),
             verify_key: None,
+            options: Vec::new(),
         }
     }
 }
@@ -132,6 +137,11 @@ pub struct Config {
     pub decision_log_redact: Vec<String>,
     /// Which rules run (`regular` by default; docs/suppression.md).
     pub level: pol::suppress::Level,
+    /// What is done to each decision before it is answered and logged: the rules
+    /// skipped or kept, the severities changed, findings below a severity dropped
+    /// (`pol.toml`, as `pol eval` does; none by default). `pol: ignore` comments in a
+    /// body are always honoured.
+    pub suppression: pol::suppress::Suppression,
     /// How often the policy's (and the certificate's) files are looked at for
     /// changes; `None`: only on `SIGHUP`.
     pub watch_interval: Option<Duration>,
@@ -153,6 +163,7 @@ impl Config {
             decision_log: None,
             decision_log_redact: Vec::new(),
             level: pol::suppress::Level::default(),
+            suppression: pol::suppress::Suppression::default(),
             watch_interval: Some(Duration::from_secs(2)),
             limits: Limits::default(),
             workers: default_workers(),

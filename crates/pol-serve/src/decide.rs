@@ -36,6 +36,8 @@ pub struct Settings<'a> {
     pub load: pol::LoadLimits,
     /// When the request must be answered.
     pub deadline: Instant,
+    /// What is done to each decision (`pol.toml`).
+    pub suppression: &'a pol::suppress::Suppression,
 }
 
 /// Whether the rule `name` (`pack.k8s.privileged`) is of `package`.
@@ -74,7 +76,7 @@ pub fn evaluate(
         pol::suppress::Comments::default()
     };
     let path_kind = pol::kind::kind_of_path(std::path::Path::new(input.name));
-    let suppression = pol::suppress::Suppression::default();
+    let suppression = settings.suppression;
     let shape = evaluator.shape();
     let mut decisions = Vec::new();
     let loaded_docs = pol::load_each(

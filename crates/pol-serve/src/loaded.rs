@@ -19,6 +19,8 @@ pub struct Loaded {
     /// The reference data its policies read as `data` (a bundle's, then the data
     /// files').
     pub data: pol::Data,
+    /// The values of `@option` lets its evaluators are given (checked when loaded).
+    pub options: Vec<(String, serde_json::Value)>,
     /// When it was loaded.
     pub loaded_at: SystemTime,
     /// The packages its rules belong to (`pack.k8s`): what `/v1/decide/{package}`
@@ -112,9 +114,16 @@ impl Loaded {
         if let Some(path) = &source.verify_key {
             add_file(&mut all, path, &read(path)?);
         }
+        let mut probe = policy.evaluator();
+        for (name, value) in &source.options {
+            probe
+                .set_option(name, value)
+                .map_err(|e| LoadError(format!("pol.toml: {e}")))?;
+        }
         files.content = (!files.stats.is_empty()).then(|| pol::Digest::of(&all));
         let mut loaded = Loaded::new(policy, files);
         loaded.data = data;
+        loaded.options = source.options.clone();
         Ok(loaded)
     }
 
@@ -130,6 +139,7 @@ impl Loaded {
             digest: policy.program().digest(),
             policy,
             data: pol::Data::new(),
+            options: Vec::new(),
             loaded_at: SystemTime::now(),
             packages,
             files,

@@ -94,6 +94,10 @@ fn worker(queue: &Mutex<Receiver<Job>>) {
         if !loaded.data.is_empty() {
             evaluator.set_data(&loaded.data);
         }
+        for (name, value) in &loaded.options {
+            // Checked when the policy was loaded.
+            let _ = evaluator.set_option(name, value);
+        }
         loop {
             let work = job.work;
             // A bug that panics fails its request (its sender is dropped), not the

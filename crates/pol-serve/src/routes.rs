@@ -152,6 +152,7 @@ impl Run<'_> {
             eval: &self.service.limits.eval,
             load: self.service.limits.load_limits(),
             deadline: self.deadline,
+            suppression: &self.service.suppression,
         }
     }
 }
