@@ -168,7 +168,14 @@ pub fn find_inputs(
             continue;
         }
         let take = |path: &Path| !matches!(classify(path), Class::Other);
-        let walk = collect_with(std::slice::from_ref(arg), &take).map_err(InputError::Walk)?;
+        let mut walk = collect_with(std::slice::from_ref(arg), &take).map_err(InputError::Walk)?;
+        // A folder's `pol.toml` files are pol's settings, not inputs (the one a run uses,
+        // and those of the projects below it), nor skipped inputs; a file named on the
+        // command line is read whatever its name.
+        if walk.files.first() != Some(arg) {
+            walk.files
+                .retain(|p| p.file_name().is_none_or(|name| name != "pol.toml"));
+        }
         let walked = walk.files.len() != 1 || walk.files.first() != Some(arg);
         found.others += walk.others;
         for path in walk.files {

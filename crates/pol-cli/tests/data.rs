@@ -332,6 +332,20 @@ fn the_access_gate_example_denies_what_it_should() {
     .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
     .collect();
     assert_eq!(fired, expected);
+    // A walk of the examples takes no `pol.toml` as an input (nor counts it skipped).
+    let out = pol(&["eval", "--format", "json", &repo_path("examples")]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files: Vec<&str> = json["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["input"]["file"].as_str().unwrap())
+        .collect();
+    assert!(
+        files.iter().any(|f| f.ends_with("deploy-prod-ok.json")),
+        "{files:?}"
+    );
+    assert!(!files.iter().any(|f| f.ends_with("pol.toml")), "{files:?}");
     // The requests are of the `deploy-request` kind, so the example's rules run on them
     // alone: an example workflow next to them is not judged as a request.
     let out = pol(&[
