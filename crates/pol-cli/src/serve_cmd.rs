@@ -57,8 +57,8 @@ pub struct ServeArgs {
     /// Bytes of values one evaluation may build, as `512M`.
     #[arg(long, value_name = "SIZE", default_value = "512M", value_parser = parse_size)]
     max_memory: u64,
-    /// Threads that evaluate, each keeping a warm evaluator (default: twice the cores,
-    /// at least 4).
+    /// The service's threads: each answers requests and evaluates them, keeping a warm
+    /// evaluator (default: one a core, at least 2).
     #[arg(long, value_name = "N", value_parser = parse_count)]
     workers: Option<NonZeroUsize>,
     /// How long a shutdown (SIGTERM, ctrl-c) waits for the requests in flight.

@@ -1,6 +1,6 @@
 //! The limits of a decision request: a permit among the requests in flight (`503` when
 //! none is left), and the body read within its size and the request's time (`413`,
-//! `408`); the evaluation's time is the pool's (`pool.rs`).
+//! `408`); the evaluation's time is bounded by the evaluator's own deadline (`pool.rs`).
 
 use crate::error::ApiError;
 use crate::state::Service;

@@ -1,113 +1,64 @@
-//! The evaluation workers: threads off the async executor, each keeping a warm
-//! `Evaluator` of the policy served (constants built, patterns compiled), which it
-//! builds again when a job comes for another policy. A cold evaluator costs about
-//! twenty times a warm evaluation of a Kubernetes object, so evaluators are not made
-//! per request. `Evaluator` is not `Send`: it never leaves its thread.
+//! Evaluation on the executor's own threads, each keeping a warm `Evaluator` of the
+//! policy served between requests (constants built, patterns compiled), detached from
+//! its program while the thread does other work (`pol::DetachedEvaluator`). A new
+//! evaluator costs about twenty times a warm evaluation of a Kubernetes object, and
+//! handing each request to a thread of its own and back cost a sixth of the service's
+//! time (futex wake-ups and context switches), so neither is done per request.
+//!
+//! An evaluation holds its thread until it ends: its steps, memory and time are
+//! bounded (`--max-steps`, `--max-memory`, the request's time), and the other threads
+//! (`--workers`) go on with the other requests meanwhile.
 
 use crate::error::ApiError;
 use crate::loaded::Loaded;
 use axum::http::StatusCode;
-use pol::Evaluator;
+use pol::{DetachedEvaluator, Evaluator};
+use std::cell::RefCell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
-/// What a worker runs: given the policy of the job and its evaluator.
-type Work = Box<dyn for<'p> FnOnce(&'p Loaded, &mut Evaluator<'p>) + Send>;
-
-struct Job {
-    loaded: Arc<Loaded>,
-    work: Work,
+thread_local! {
+    /// This thread's evaluator, with the policy it was made for.
+    static WARM: RefCell<Option<(Arc<Loaded>, DetachedEvaluator)>> = const { RefCell::new(None) };
 }
 
-/// The workers, fed from one queue: a slow evaluation holds one of them, not the
-/// others.
-pub struct Pool {
-    queue: Mutex<Sender<Job>>,
-}
-
-fn internal(message: &str) -> ApiError {
-    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
-}
-
-impl Pool {
-    /// Starts `workers` threads (at least one).
-    pub fn new(workers: usize) -> std::io::Result<Pool> {
-        let (tx, rx) = channel::<Job>();
-        let rx = Arc::new(Mutex::new(rx));
-        for i in 0..workers.max(1) {
-            let rx = Arc::clone(&rx);
-            std::thread::Builder::new()
-                .name(format!("pol-eval-{i}"))
-                .spawn(move || worker(&rx))?;
+/// Runs `work` on this thread with an evaluator of `loaded`: the thread's warm one when
+/// it was made for `loaded`, else a new one (with the policy's data and options).
+pub fn run<T>(
+    loaded: &Arc<Loaded>,
+    work: impl FnOnce(&Loaded, &mut Evaluator<'_>) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let kept = WARM.with(|warm| warm.borrow_mut().take());
+    let mut evaluator = match kept {
+        Some((held, detached)) if Arc::ptr_eq(&held, loaded) => loaded.policy.attach(detached),
+        _ => fresh(loaded),
+    };
+    // A bug that panics fails its request, not the thread; the evaluator it left is
+    // not used again.
+    let ran = catch_unwind(AssertUnwindSafe(|| work(loaded, &mut evaluator)));
+    match ran {
+        Ok(result) => {
+            let detached = evaluator.detach();
+            WARM.with(|warm| *warm.borrow_mut() = Some((Arc::clone(loaded), detached)));
+            result
         }
-        Ok(Pool {
-            queue: Mutex::new(tx),
-        })
-    }
-
-    /// Runs `work` on a worker with an evaluator of `loaded`, and waits for it until
-    /// `deadline` (and a little longer, for the evaluator to see its own deadline
-    /// pass): `503` after that.
-    pub async fn run<T: Send + 'static>(
-        &self,
-        loaded: Arc<Loaded>,
-        deadline: Instant,
-        work: impl for<'p> FnOnce(&'p Loaded, &mut Evaluator<'p>) -> Result<T, ApiError>
-        + Send
-        + 'static,
-    ) -> Result<T, ApiError> {
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        let job = Job {
-            loaded,
-            work: Box::new(move |loaded, evaluator| {
-                let _ = tx.send(work(loaded, evaluator));
-            }),
-        };
-        self.queue
-            .lock()
-            .map_err(|_| internal("the evaluation queue is unusable"))?
-            .send(job)
-            .map_err(|_| internal("the evaluation workers stopped"))?;
-        let grace = deadline + Duration::from_millis(250);
-        match tokio::time::timeout_at(grace.into(), rx).await {
-            Err(_) => Err(ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "timeout",
-                "the decision took longer than the request may (`--request-timeout`)",
-            )),
-            Ok(Err(_)) => Err(internal("the evaluation stopped unexpectedly")),
-            Ok(Ok(result)) => result,
-        }
+        Err(_) => Err(ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the evaluation stopped unexpectedly",
+        )),
     }
 }
 
-/// A worker: takes jobs until the queue closes; keeps its evaluator while the jobs are
-/// for the same policy.
-fn worker(queue: &Mutex<Receiver<Job>>) {
-    let next = || queue.lock().ok()?.recv().ok();
-    let Some(mut job) = next() else { return };
-    loop {
-        let loaded = Arc::clone(&job.loaded);
-        let mut evaluator = loaded.policy.evaluator();
-        if !loaded.data.is_empty() {
-            evaluator.set_data(&loaded.data);
-        }
-        for (name, value) in &loaded.options {
-            // Checked when the policy was loaded.
-            let _ = evaluator.set_option(name, value);
-        }
-        loop {
-            let work = job.work;
-            // A bug that panics fails its request (its sender is dropped), not the
-            // worker; the evaluator it left is not used again.
-            let ran = catch_unwind(AssertUnwindSafe(|| work(&loaded, &mut evaluator)));
-            let Some(following) = next() else { return };
-            job = following;
-            if ran.is_err() || !Arc::ptr_eq(&job.loaded, &loaded) {
-                break;
-            }
-        }
+/// A new evaluator of `loaded`, with its data and options.
+fn fresh(loaded: &Loaded) -> Evaluator<'_> {
+    let mut evaluator = loaded.policy.evaluator();
+    if !loaded.data.is_empty() {
+        evaluator.set_data(&loaded.data);
     }
+    for (name, value) in &loaded.options {
+        // Checked when the policy was loaded.
+        let _ = evaluator.set_option(name, value);
+    }
+    evaluator
 }

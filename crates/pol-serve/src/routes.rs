@@ -112,26 +112,22 @@ async fn decide(
         let text = String::from_utf8(bytes.to_vec())
             .map_err(|e| ApiError::malformed(format!("the body is not UTF-8: {e}")))?;
         let format = body_format(&headers, &name, &text);
-        let service2 = Arc::clone(&service);
-        service
-            .pool
-            .run(loaded, deadline, move |loaded, evaluator| {
-                let input = Input {
-                    name: &name,
-                    text: &text,
-                    format,
-                    kind,
-                    package: package.as_deref(),
-                };
-                let run = Run {
-                    service: &service2,
-                    loaded,
-                    deadline,
-                    start,
-                };
-                evaluate(&run, evaluator, &input, &bytes, permit)
-            })
-            .await
+        crate::pool::run(&loaded, |loaded, evaluator| {
+            let input = Input {
+                name: &name,
+                text: &text,
+                format,
+                kind,
+                package: package.as_deref(),
+            };
+            let run = Run {
+                service: &service,
+                loaded,
+                deadline,
+                start,
+            };
+            evaluate(&run, evaluator, &input, &bytes, permit)
+        })
     }
     .await;
     answer_with(&service, "decide", start, answer)
@@ -293,21 +289,17 @@ async fn admission_review(
         let deadline = start + service.limits.request_timeout;
         let bytes = limits::read_body(body, &headers, service.limits.max_body, deadline).await?;
         let loaded = service.current();
-        let service2 = Arc::clone(&service);
-        service
-            .pool
-            .run(loaded, deadline, move |loaded, evaluator| {
-                let _permit = permit;
-                let review = admission::read(&bytes)?;
-                let run = Run {
-                    service: &service2,
-                    loaded,
-                    deadline,
-                    start,
-                };
-                review_answer(&run, evaluator, &review)
-            })
-            .await
+        let review = admission::read(&bytes)?;
+        crate::pool::run(&loaded, |loaded, evaluator| {
+            let _permit = permit;
+            let run = Run {
+                service: &service,
+                loaded,
+                deadline,
+                start,
+            };
+            review_answer(&run, evaluator, &review)
+        })
     }
     .await;
     answer_with(&service, "admission", start, answer)

@@ -214,6 +214,7 @@ async fn signals(service: Arc<Service>, cert: Option<Arc<Certificate>>) {
 /// Prints `pol serve: listening on URL` on standard error once it answers.
 pub fn run(config: &Config) -> Result<(), ServeError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(config.workers.max(1))
         .enable_io()
         .enable_time()
         .thread_name("pol-serve")

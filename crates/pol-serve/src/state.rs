@@ -5,7 +5,6 @@ use crate::config::{Config, Limits, Source};
 use crate::loaded::{LoadError, Loaded};
 use crate::log::Log;
 use crate::metrics::Metrics;
-use crate::pool::Pool;
 use arc_swap::ArcSwap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -21,7 +20,6 @@ pub struct Service {
     pub(crate) metrics: Metrics,
     pub(crate) log: Option<Log>,
     pub(crate) permits: Arc<Semaphore>,
-    pub(crate) pool: Pool,
     draining: AtomicBool,
     /// One reload at a time (a `SIGHUP` and a change of files may come together).
     reloading: tokio::sync::Mutex<()>,
@@ -51,8 +49,6 @@ impl Service {
             ),
             None => None,
         };
-        let pool = Pool::new(config.workers)
-            .map_err(|e| LoadError(format!("cannot start the evaluation workers: {e}")))?;
         let metrics = Metrics::new();
         metrics.loaded(&loaded);
         Ok(Service {
@@ -64,7 +60,6 @@ impl Service {
             metrics,
             log,
             permits: Arc::new(Semaphore::new(config.limits.max_concurrent)),
-            pool,
             draining: AtomicBool::new(false),
             reloading: tokio::sync::Mutex::new(()),
         })

@@ -27,4 +27,4 @@ mod vm;
 pub use data::{Data, DataError};
 pub use limits::{Limit, Limits, MAX_VALUE_DEPTH};
 pub use program::{LoadedProgram, ProgramLoadError};
-pub use vm::{Evaluator, OptionError, QueryError};
+pub use vm::{DetachedEvaluator, Evaluator, OptionError, QueryError};

@@ -102,7 +102,8 @@ pub use pol_bytecode::MAGIC as POLC_MAGIC;
 /// and content.
 pub use pol_facts::kind;
 pub use pol_vm::{
-    Data, DataError, Evaluator, Limit, Limits, OptionError, ProgramLoadError, QueryError,
+    Data, DataError, DetachedEvaluator, Evaluator, Limit, Limits, OptionError, ProgramLoadError,
+    QueryError,
 };
 
 /// Why `.polc` bytes do not decode ([`ProgramLoadError::Decode`]), and why a decoded

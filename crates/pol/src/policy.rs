@@ -43,6 +43,13 @@ impl Policy {
         Evaluator::new(&self.program)
     }
 
+    /// An evaluator of this policy with what `detached` kept (see
+    /// [`Evaluator::attach`]): warm when it was detached from this policy's program,
+    /// new otherwise.
+    pub fn attach(&self, detached: crate::DetachedEvaluator) -> Evaluator<'_> {
+        Evaluator::attach(&self.program, detached)
+    }
+
     /// Evaluates one document (a convenience; use an [`Evaluator`] for many).
     pub fn evaluate(&self, doc: &Document) -> Decision {
         self.evaluator().evaluate(doc)

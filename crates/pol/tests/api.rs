@@ -173,3 +173,36 @@ fn program_load_errors_say_what_is_wrong() {
     assert!(err.source().is_some(), "the decode error is its source");
     assert!(err.to_string().contains("digest"), "{err}");
 }
+
+#[test]
+fn a_detached_evaluator_keeps_its_settings_for_its_own_program_only() {
+    let source = "package p\n@option\nlet limit = 2\ndeny big {\n  if input.n > limit\n  message f\"{input.n} over {limit}\"\n}\n\
+                  deny owner {\n  if input.who not in (data.owners ?? [])\n  message \"not an owner\"\n}\n";
+    let policy = Policy::from_source("p.pol", source).unwrap();
+    let doc = |text: &str| pol::load(text, Format::Json, None).unwrap().remove(0);
+    let input = doc(r#"{"n": 3, "who": "ada"}"#);
+    let mut data = pol::Data::new();
+    data.add("d.json", serde_json::json!({"owners": ["ada"]}))
+        .unwrap();
+    let mut evaluator = policy.evaluator();
+    evaluator
+        .set_option("limit", &serde_json::json!(5))
+        .unwrap();
+    evaluator.set_data(&data);
+    let before = evaluator.evaluate(&input);
+    assert!(before.allowed, "{before:?}");
+    // Detached and attached again to the same program: the option and the data hold.
+    let detached = evaluator.detach();
+    let mut again = policy.attach(detached);
+    assert_eq!(again.evaluate(&input), before);
+    // Attached to another program: a new evaluator, none of the other's settings.
+    let other = Policy::from_source("p.pol", &source.replace("limit = 2", "limit = 1")).unwrap();
+    let mut fresh = other.attach(again.detach());
+    let decision = fresh.evaluate(&input);
+    let messages: Vec<&str> = decision
+        .violations
+        .iter()
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(messages, ["3 over 1", "not an owner"]);
+}

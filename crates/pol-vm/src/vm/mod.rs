@@ -118,6 +118,55 @@ pub struct Evaluator<'p> {
     load_limits: pol_facts::LoadLimits,
 }
 
+/// An evaluator without its program ([`Evaluator::detach`]): its buffers, settings
+/// and compiled patterns, kept by a thread between evaluations (a server keeps one per
+/// thread) and given back a program with [`Evaluator::attach`]. Not `Send`, as an
+/// evaluator is not.
+pub struct DetachedEvaluator {
+    /// The digest of the program it was detached from: attached to another, it starts
+    /// afresh.
+    program: pol_bytecode::Digest,
+    consts: Vec<Value>,
+    regs: Vec<Value>,
+    iters: Vec<Iter>,
+    lets: Vec<LetState>,
+    /// The document's key for each symbol of the program, looked up on first use in
+    /// an evaluation: `(generation, key)`, stale when the generation is not the
+    /// current one (so nothing is cleared between documents).
+    sym_keys: Vec<(u32, Option<KeyId>)>,
+    /// The key hash of each symbol, computed once.
+    sym_hashes: Vec<KeyHash>,
+    generation: u32,
+    patterns: PatternCache,
+    limits: Limits,
+    /// A deadline for every evaluation, set by the embedder (the end of a whole run).
+    deadline: Option<std::time::Instant>,
+    /// What the current evaluation has spent of its limits.
+    meter: Meter,
+    depth: usize,
+    owner: Owner,
+    findings: Findings,
+    /// The value a chunk returns (see `Flow::Return`).
+    ret: Value,
+    /// The value of `data` (an empty object until [`Evaluator::set_data`]).
+    data: Value,
+    /// The rules to run on the current document (rule indexing).
+    selected: Vec<u32>,
+    /// What became of each group of fused rules on the current document.
+    groups: Vec<GroupState>,
+    /// The lets not computed yet when a group started (to undo a failed group).
+    pending_lets: Vec<usize>,
+    /// The values the user set for `@option` lets, by let.
+    options: Vec<Option<Value>>,
+    /// The rules that do not run, by rule index (empty: every rule runs); see
+    /// [`Evaluator::disable_rules`].
+    disabled: Vec<bool>,
+    /// The time spent computing each let, when profiling (`pol bench`).
+    let_profile: Option<Box<profile::LetProfile>>,
+    /// What resolving a document of its kind may build (`evaluate_kind`).
+    load_limits: pol_facts::LoadLimits,
+}
+
 impl<'p> Evaluator<'p> {
     /// An evaluator for `program` with the default [`Limits`].
     pub fn new(program: &'p LoadedProgram) -> Evaluator<'p> {
@@ -147,6 +196,73 @@ impl<'p> Evaluator<'p> {
             let_profile: None,
             disabled: Vec::new(),
             load_limits: pol_facts::LoadLimits::DEFAULT,
+        }
+    }
+
+    /// Takes the program away, keeping everything else (buffers, limits, options,
+    /// data, rules turned off, compiled patterns) for [`Evaluator::attach`].
+    pub fn detach(self) -> DetachedEvaluator {
+        DetachedEvaluator {
+            program: self.program.digest(),
+            consts: self.consts,
+            regs: self.regs,
+            iters: self.iters,
+            lets: self.lets,
+            sym_keys: self.sym_keys,
+            sym_hashes: self.sym_hashes,
+            generation: self.generation,
+            patterns: self.patterns,
+            limits: self.limits,
+            deadline: self.deadline,
+            meter: self.meter,
+            depth: self.depth,
+            owner: self.owner,
+            findings: self.findings,
+            ret: self.ret,
+            data: self.data,
+            selected: self.selected,
+            groups: self.groups,
+            pending_lets: self.pending_lets,
+            options: self.options,
+            disabled: self.disabled,
+            let_profile: self.let_profile,
+            load_limits: self.load_limits,
+        }
+    }
+
+    /// An evaluator of `program` with what `detached` kept: as it was when detached
+    /// when `program` is the program it was detached from (by digest), else a new one
+    /// ([`Evaluator::new`]: nothing of another program's state is ever used).
+    pub fn attach(program: &'p LoadedProgram, detached: DetachedEvaluator) -> Evaluator<'p> {
+        if detached.program != program.digest() {
+            return Evaluator::new(program);
+        }
+        let d = detached;
+        Evaluator {
+            program,
+            consts: d.consts,
+            regs: d.regs,
+            iters: d.iters,
+            lets: d.lets,
+            sym_keys: d.sym_keys,
+            sym_hashes: d.sym_hashes,
+            generation: d.generation,
+            patterns: d.patterns,
+            limits: d.limits,
+            deadline: d.deadline,
+            meter: d.meter,
+            depth: d.depth,
+            owner: d.owner,
+            findings: d.findings,
+            ret: d.ret,
+            data: d.data,
+            selected: d.selected,
+            groups: d.groups,
+            pending_lets: d.pending_lets,
+            options: d.options,
+            disabled: d.disabled,
+            let_profile: d.let_profile,
+            load_limits: d.load_limits,
         }
     }
 
