@@ -6,7 +6,7 @@
 //! ```text
 //! cargo build --release -p pol-cli -p pol-benches
 //! target/release/serve_load [--pol target/release/pol] [--requests 20000]
-//!                           [--connections 16] [--seconds 20]
+//!                           [--connections 64] [--seconds 20]
 //! ```
 //!
 //! It measures, in order:
@@ -45,7 +45,10 @@ fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         pol: root.join("target/release/pol"),
         requests: 20_000,
-        connections: 16,
+        // Enough that a connection is free when a review is due in the open loop: at
+        // 25,000 reviews a second and a millisecond each, 25 are in flight (Little's
+        // law); with fewer connections the client itself makes reviews wait.
+        connections: 64,
         seconds: 20,
     };
     let mut it = std::env::args().skip(1);
