@@ -21,16 +21,12 @@ pub struct Input<'a> {
     /// The kind of its documents when the caller says (`?kind=`, or `kubernetes` for
     /// an admission review); else told from `name` and each document's content.
     pub kind: Option<&'static str>,
-    /// Run only the rules of this package.
-    pub package: Option<&'a str>,
 }
 
 /// What the evaluation needs of the service.
 #[derive(Debug, Clone, Copy)]
 pub struct Settings<'a> {
-    /// Which rules run.
-    pub level: pol::suppress::Level,
-    /// The evaluation's limits.
+    /// The evaluation's limits (which rules run is the evaluator's: `pool::Selection`).
     pub eval: &'a pol::Limits,
     /// The loader's limits.
     pub load: pol::LoadLimits,
@@ -38,11 +34,6 @@ pub struct Settings<'a> {
     pub deadline: Instant,
     /// What is done to each decision (`pol.toml`).
     pub suppression: &'a pol::suppress::Suppression,
-}
-
-/// Whether the rule `name` (`pack.k8s.privileged`) is of `package`.
-fn in_package(name: &str, package: &str) -> bool {
-    name.rsplit_once('.').is_some_and(|(p, _)| p == package)
 }
 
 /// Evaluates `input` with `evaluator` (of the policy served): one decision per
@@ -54,12 +45,6 @@ pub fn evaluate(
 ) -> Result<InputReport, ApiError> {
     if input.text.trim().is_empty() {
         return Err(ApiError::malformed("the body holds no document"));
-    }
-    let level = settings.level;
-    match input.package {
-        Some(package) => evaluator
-            .disable_rules(|rule| !level.admits(&rule.tags) || !in_package(&rule.name, package)),
-        None => evaluator.disable_rules(|rule| !level.admits(&rule.tags)),
     }
     let left = settings
         .deadline

@@ -17,29 +17,57 @@ use std::cell::RefCell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
-thread_local! {
-    /// This thread's evaluator, with the policy it was made for.
-    static WARM: RefCell<Option<(Arc<Loaded>, DetachedEvaluator)>> = const { RefCell::new(None) };
+/// The rules an evaluator runs: those of a level, of one package or all of them.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Selection {
+    /// The level of the rules that run.
+    pub level: pol::suppress::Level,
+    /// Only the rules of this package (`/v1/decide/{package}`).
+    pub package: Option<String>,
 }
 
-/// Runs `work` on this thread with an evaluator of `loaded`: the thread's warm one when
-/// it was made for `loaded`, else a new one (with the policy's data and options).
+/// A thread's evaluator, with the policy it was made for and the rules it runs.
+struct Warm {
+    loaded: Arc<Loaded>,
+    evaluator: DetachedEvaluator,
+    selection: Selection,
+}
+
+thread_local! {
+    /// This thread's evaluator.
+    static WARM: RefCell<Option<Warm>> = const { RefCell::new(None) };
+}
+
+/// Runs `work` on this thread with an evaluator of `loaded` that runs the rules of
+/// `selection`: the thread's warm one when it was made for `loaded` (its rules chosen
+/// again only when the selection differs from its last), else a new one (with the
+/// policy's data and options).
 pub fn run<T>(
     loaded: &Arc<Loaded>,
+    selection: &Selection,
     work: impl FnOnce(&Loaded, &mut Evaluator<'_>) -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
     let kept = WARM.with(|warm| warm.borrow_mut().take());
-    let mut evaluator = match kept {
-        Some((held, detached)) if Arc::ptr_eq(&held, loaded) => loaded.policy.attach(detached),
-        _ => fresh(loaded),
+    let (mut evaluator, selected) = match kept {
+        Some(warm) if Arc::ptr_eq(&warm.loaded, loaded) => {
+            (loaded.policy.attach(warm.evaluator), Some(warm.selection))
+        }
+        _ => (fresh(loaded), None),
     };
+    if selected.as_ref() != Some(selection) {
+        select(&mut evaluator, selection);
+    }
     // A bug that panics fails its request, not the thread; the evaluator it left is
     // not used again.
     let ran = catch_unwind(AssertUnwindSafe(|| work(loaded, &mut evaluator)));
     match ran {
         Ok(result) => {
-            let detached = evaluator.detach();
-            WARM.with(|warm| *warm.borrow_mut() = Some((Arc::clone(loaded), detached)));
+            let kept = Warm {
+                loaded: Arc::clone(loaded),
+                evaluator: evaluator.detach(),
+                selection: selection.clone(),
+            };
+            WARM.with(|warm| *warm.borrow_mut() = Some(kept));
             result
         }
         Err(_) => Err(ApiError::new(
@@ -47,6 +75,18 @@ pub fn run<T>(
             "internal",
             "the evaluation stopped unexpectedly",
         )),
+    }
+}
+
+/// Turns off the rules `selection` leaves out.
+fn select(evaluator: &mut Evaluator<'_>, selection: &Selection) {
+    let level = selection.level;
+    match selection.package.as_deref() {
+        Some(package) => evaluator.disable_rules(|rule| {
+            !level.admits(&rule.tags)
+                || rule.name.rsplit_once('.').is_none_or(|(p, _)| p != package)
+        }),
+        None => evaluator.disable_rules(|rule| !level.admits(&rule.tags)),
     }
 }
 

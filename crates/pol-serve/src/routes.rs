@@ -112,13 +112,16 @@ async fn decide(
         let text = String::from_utf8(bytes.to_vec())
             .map_err(|e| ApiError::malformed(format!("the body is not UTF-8: {e}")))?;
         let format = body_format(&headers, &name, &text);
-        crate::pool::run(&loaded, |loaded, evaluator| {
+        let selection = crate::pool::Selection {
+            level: service.level,
+            package: package.clone(),
+        };
+        crate::pool::run(&loaded, &selection, |loaded, evaluator| {
             let input = Input {
                 name: &name,
                 text: &text,
                 format,
                 kind,
-                package: package.as_deref(),
             };
             let run = Run {
                 service: &service,
@@ -144,7 +147,6 @@ struct Run<'a> {
 impl Run<'_> {
     fn settings(&self) -> Settings<'_> {
         Settings {
-            level: self.service.level,
             eval: &self.service.limits.eval,
             load: self.service.limits.load_limits(),
             deadline: self.deadline,
@@ -290,7 +292,11 @@ async fn admission_review(
         let bytes = limits::read_body(body, &headers, service.limits.max_body, deadline).await?;
         let loaded = service.current();
         let review = admission::read(&bytes)?;
-        crate::pool::run(&loaded, |loaded, evaluator| {
+        let selection = crate::pool::Selection {
+            level: service.level,
+            package: None,
+        };
+        crate::pool::run(&loaded, &selection, |loaded, evaluator| {
             let _permit = permit;
             let run = Run {
                 service: &service,
@@ -325,7 +331,6 @@ fn review_answer(
         text: object,
         format: pol::Format::Json,
         kind: Some(pol::kind::KUBERNETES),
-        package: None,
     };
     let report = decide::evaluate(evaluator, &input, &run.settings())?;
     log(run.service, run.loaded, &report, object.as_bytes())?;

@@ -205,7 +205,9 @@ impl Evaluator<'_> {
     /// a level (`pol eval --level`), rules a project disables. Rules fused with a
     /// disabled one run on their own.
     pub fn disable_rules(&mut self, off: impl Fn(&pol_bytecode::RuleInfo) -> bool) {
-        self.disabled = self.program.code.rules.iter().map(off).collect();
+        self.disabled.clear();
+        self.disabled
+            .extend(self.program.code.rules.iter().map(off));
         if !self.disabled.iter().any(|&d| d) {
             self.disabled.clear();
         }
