@@ -339,6 +339,25 @@ impl Ctx {
         }
     }
 
+    /// `data = e` where an item starts: data is not written in a policy. Reported, with
+    /// where it comes from, and dropped.
+    pub fn data_assignment(&self, l: usize, r: usize) -> ItemKind {
+        self.report(
+            Diagnostic::error(
+                Code::UnexpectedToken,
+                self.span(l, r),
+                "`data` is given to the policies, not written in them",
+            )
+            .with_label("not an item")
+            .with_help(
+                "give reference data with `--data FILE` or `pol.toml`'s `[data] files`, and \
+                 declare its type with `data: T`; a test sets it with `data = {...}` inside \
+                 the `test` block; a value of your own is `let name = ...`",
+            ),
+        );
+        ItemKind::Error
+    }
+
     /// `data = e` in a test (any other word is reported by the checker).
     pub fn test_data(&self, word: Name, value: Expr, l: usize, r: usize) -> TestStmt {
         let kind = if word.text == "data" {
