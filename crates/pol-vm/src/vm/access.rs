@@ -60,8 +60,8 @@ impl Evaluator<'_> {
     /// The document's key for a symbol (looked up once per evaluation).
     #[inline]
     pub(super) fn key_for(&mut self, sym: usize, doc: &Document) -> Option<KeyId> {
-        match self.sym_keys.get(sym) {
-            Some(&(generation, key)) if generation == self.generation => key,
+        match self.state.sym_keys.get(sym) {
+            Some(&(generation, key)) if generation == self.state.generation => key,
             _ => self.look_up_key(sym, doc),
         }
     }
@@ -69,11 +69,11 @@ impl Evaluator<'_> {
     /// [`Self::key_for`] on the first read of a symbol in this evaluation.
     #[cold]
     fn look_up_key(&mut self, sym: usize, doc: &Document) -> Option<KeyId> {
-        let generation = self.generation;
+        let generation = self.state.generation;
         let name = self.program.code.symbols.get(sym)?;
-        let hash = *self.sym_hashes.get(sym)?;
+        let hash = *self.state.sym_hashes.get(sym)?;
         let key = doc.key_id_hashed(name, hash);
-        *self.sym_keys.get_mut(sym)? = (generation, key);
+        *self.state.sym_keys.get_mut(sym)? = (generation, key);
         key
     }
 

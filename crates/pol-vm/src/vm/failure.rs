@@ -11,7 +11,7 @@ impl Evaluator<'_> {
     /// Records the limit the meter ran into, at `pc`: the evaluation stops.
     #[cold]
     pub(super) fn stop(&mut self, chunk: &Chunk, pc: usize) -> Fault {
-        if let Some(limit) = self.meter.exhausted() {
+        if let Some(limit) = self.state.meter.exhausted() {
             self.record(chunk, pc, limit.message(), None);
         }
         Fault::Abort
@@ -58,11 +58,11 @@ impl Evaluator<'_> {
         about: Option<(NodeId, &Document)>,
     ) {
         let pos = chunk.positions.get(pc).copied().unwrap_or_default();
-        let owner = match self.owner {
+        let owner = match self.state.owner {
             Owner::Rule(i) => self.program.code.rules.get(i).map(|r| r.name.as_str()),
             Owner::Let(i) => self.program.code.lets.get(i).map(|l| l.name.as_str()),
         };
-        self.findings.error_about(
+        self.state.findings.error_about(
             owner.unwrap_or("?"),
             message,
             pos,
@@ -83,7 +83,7 @@ impl Evaluator<'_> {
             _ => None,
         };
         let range = |start: Reg, len: usize| {
-            (0..len).find_map(|i| match self.regs.get(base + start.index() + i) {
+            (0..len).find_map(|i| match self.state.regs.get(base + start.index() + i) {
                 Some(Value::Node(id)) => Some(*id),
                 _ => None,
             })

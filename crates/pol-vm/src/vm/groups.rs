@@ -20,12 +20,12 @@ impl Evaluator<'_> {
     /// member comes; later members have nothing left to do; when the group failed,
     /// each member runs on its own. False when the evaluation must stop.
     pub(super) fn run_grouped(&mut self, group: usize, index: usize, doc: &Document) -> bool {
-        let state = self.groups.get(group).copied();
+        let state = self.state.groups.get(group).copied();
         match state {
             Some(GroupState::Done) => return true,
             Some(GroupState::Pending) => {
                 let done = self.run_group(group, doc);
-                if let Some(s) = self.groups.get_mut(group) {
+                if let Some(s) = self.state.groups.get_mut(group) {
                     *s = if done {
                         GroupState::Done
                     } else {
@@ -52,27 +52,28 @@ impl Evaluator<'_> {
         let Some(info) = program.code.groups.get(group) else {
             return false;
         };
-        let mark = self.findings.mark();
-        let spent = self.meter.mark();
-        self.pending_lets.clear();
-        self.pending_lets.extend(
-            self.lets
+        let mark = self.state.findings.mark();
+        let spent = self.state.meter.mark();
+        self.state.pending_lets.clear();
+        self.state.pending_lets.extend(
+            self.state
+                .lets
                 .iter()
                 .enumerate()
                 .filter(|(_, s)| matches!(s, LetState::Pending))
                 .map(|(i, _)| i),
         );
         let first = info.rules.first().map_or(0, |&r| r as usize);
-        self.owner = Owner::Rule(first);
+        self.state.owner = Owner::Rule(first);
         let ran = self.call_chunk(info.chunk as usize, 0, 0, doc).is_ok();
-        if ran && !doc.read_skipped() && !self.findings.errors_since(mark) {
+        if ran && !doc.read_skipped() && !self.state.findings.errors_since(mark) {
             return true;
         }
-        self.findings.rollback(mark, &info.rules);
+        self.state.findings.rollback(mark, &info.rules);
         doc.clear_read_skipped();
-        self.meter.rewind(spent);
-        for &i in &self.pending_lets {
-            if let Some(state) = self.lets.get_mut(i) {
+        self.state.meter.rewind(spent);
+        for &i in &self.state.pending_lets {
+            if let Some(state) = self.state.lets.get_mut(i) {
                 *state = LetState::Pending;
             }
         }

@@ -3,8 +3,7 @@
 //! path, is recorded once, and the rule continues at its innermost `for`).
 
 use crate::builders::Piece;
-use crate::builtins::{self, PatternCache};
-use crate::findings::Findings;
+use crate::builtins;
 use crate::iter::Iter;
 use crate::limits::Limits;
 use crate::meter::{Meter, VALUE_BYTES};
@@ -12,7 +11,7 @@ use crate::ops;
 use crate::program::LoadedProgram;
 use crate::value::{Value, View};
 use pol_bytecode::{BuiltinOp, Chunk, Const, Instr, Message, MessagePart, Reg, StrOp};
-use pol_facts::{Document, KeyHash, KeyId, NodeId, key_hash};
+use pol_facts::{Document, NodeId, key_hash};
 use std::rc::Rc;
 
 mod access;
@@ -22,10 +21,13 @@ mod options;
 mod profile;
 mod query;
 mod rules;
+mod state;
 use access::index_value;
 use groups::GroupState;
 pub use options::OptionError;
 pub use query::QueryError;
+pub use state::DetachedEvaluator;
+use state::State;
 
 /// How an instruction failed.
 pub(crate) enum Fault {
@@ -52,7 +54,7 @@ impl From<String> for Fault {
 enum Flow {
     Next,
     Jump(usize),
-    /// The chunk returns the value in `Evaluator::ret`.
+    /// The chunk returns the value in `State::ret`.
     Return,
 }
 
@@ -77,125 +79,16 @@ pub(crate) enum Owner {
 /// [`LoadedProgram`].
 pub struct Evaluator<'p> {
     program: &'p LoadedProgram,
-    consts: Vec<Value>,
-    regs: Vec<Value>,
-    iters: Vec<Iter>,
-    lets: Vec<LetState>,
-    /// The document's key for each symbol of the program, looked up on first use in
-    /// an evaluation: `(generation, key)`, stale when the generation is not the
-    /// current one (so nothing is cleared between documents).
-    sym_keys: Vec<(u32, Option<KeyId>)>,
-    /// The key hash of each symbol, computed once.
-    sym_hashes: Vec<KeyHash>,
-    generation: u32,
-    patterns: PatternCache,
-    limits: Limits,
-    /// A deadline for every evaluation, set by the embedder (the end of a whole run).
-    deadline: Option<std::time::Instant>,
-    /// What the current evaluation has spent of its limits.
-    meter: Meter,
-    depth: usize,
-    owner: Owner,
-    findings: Findings,
-    /// The value a chunk returns (see `Flow::Return`).
-    ret: Value,
-    /// The value of `data` (an empty object until [`Evaluator::set_data`]).
-    data: Value,
-    /// The rules to run on the current document (rule indexing).
-    selected: Vec<u32>,
-    /// What became of each group of fused rules on the current document.
-    groups: Vec<GroupState>,
-    /// The lets not computed yet when a group started (to undo a failed group).
-    pending_lets: Vec<usize>,
-    /// The values the user set for `@option` lets, by let.
-    options: Vec<Option<Value>>,
-    /// The rules that do not run, by rule index (empty: every rule runs); see
-    /// [`Evaluator::disable_rules`].
-    disabled: Vec<bool>,
-    /// The time spent computing each let, when profiling (`pol bench`).
-    let_profile: Option<Box<profile::LetProfile>>,
-    /// What resolving a document of its kind may build (`evaluate_kind`).
-    load_limits: pol_facts::LoadLimits,
-}
-
-/// An evaluator without its program ([`Evaluator::detach`]): its buffers, settings
-/// and compiled patterns, kept by a thread between evaluations (a server keeps one per
-/// thread) and given back a program with [`Evaluator::attach`]. Not `Send`, as an
-/// evaluator is not.
-pub struct DetachedEvaluator {
-    /// The digest of the program it was detached from: attached to another, it starts
-    /// afresh.
-    program: pol_bytecode::Digest,
-    consts: Vec<Value>,
-    regs: Vec<Value>,
-    iters: Vec<Iter>,
-    lets: Vec<LetState>,
-    /// The document's key for each symbol of the program, looked up on first use in
-    /// an evaluation: `(generation, key)`, stale when the generation is not the
-    /// current one (so nothing is cleared between documents).
-    sym_keys: Vec<(u32, Option<KeyId>)>,
-    /// The key hash of each symbol, computed once.
-    sym_hashes: Vec<KeyHash>,
-    generation: u32,
-    patterns: PatternCache,
-    limits: Limits,
-    /// A deadline for every evaluation, set by the embedder (the end of a whole run).
-    deadline: Option<std::time::Instant>,
-    /// What the current evaluation has spent of its limits.
-    meter: Meter,
-    depth: usize,
-    owner: Owner,
-    findings: Findings,
-    /// The value a chunk returns (see `Flow::Return`).
-    ret: Value,
-    /// The value of `data` (an empty object until [`Evaluator::set_data`]).
-    data: Value,
-    /// The rules to run on the current document (rule indexing).
-    selected: Vec<u32>,
-    /// What became of each group of fused rules on the current document.
-    groups: Vec<GroupState>,
-    /// The lets not computed yet when a group started (to undo a failed group).
-    pending_lets: Vec<usize>,
-    /// The values the user set for `@option` lets, by let.
-    options: Vec<Option<Value>>,
-    /// The rules that do not run, by rule index (empty: every rule runs); see
-    /// [`Evaluator::disable_rules`].
-    disabled: Vec<bool>,
-    /// The time spent computing each let, when profiling (`pol bench`).
-    let_profile: Option<Box<profile::LetProfile>>,
-    /// What resolving a document of its kind may build (`evaluate_kind`).
-    load_limits: pol_facts::LoadLimits,
+    /// Everything else: buffers, settings, compiled patterns (`state.rs`).
+    state: State,
 }
 
 impl<'p> Evaluator<'p> {
     /// An evaluator for `program` with the default [`Limits`].
     pub fn new(program: &'p LoadedProgram) -> Evaluator<'p> {
-        let consts = crate::consts::constants(&program.code.consts);
         Evaluator {
             program,
-            consts,
-            regs: Vec::new(),
-            iters: Vec::new(),
-            lets: Vec::new(),
-            sym_keys: Vec::new(),
-            sym_hashes: Vec::new(),
-            generation: 0,
-            patterns: PatternCache::default(),
-            limits: Limits::default(),
-            deadline: None,
-            meter: Meter::unlimited(),
-            depth: 0,
-            owner: Owner::Rule(0),
-            findings: Findings::default(),
-            selected: Vec::new(),
-            groups: Vec::new(),
-            pending_lets: Vec::new(),
-            options: Vec::new(),
-            ret: Value::Null,
-            data: Value::object(Vec::new()),
-            let_profile: None,
-            disabled: Vec::new(),
-            load_limits: pol_facts::LoadLimits::DEFAULT,
+            state: State::new(program),
         }
     }
 
@@ -204,29 +97,7 @@ impl<'p> Evaluator<'p> {
     pub fn detach(self) -> DetachedEvaluator {
         DetachedEvaluator {
             program: self.program.digest(),
-            consts: self.consts,
-            regs: self.regs,
-            iters: self.iters,
-            lets: self.lets,
-            sym_keys: self.sym_keys,
-            sym_hashes: self.sym_hashes,
-            generation: self.generation,
-            patterns: self.patterns,
-            limits: self.limits,
-            deadline: self.deadline,
-            meter: self.meter,
-            depth: self.depth,
-            owner: self.owner,
-            findings: self.findings,
-            ret: self.ret,
-            data: self.data,
-            selected: self.selected,
-            groups: self.groups,
-            pending_lets: self.pending_lets,
-            options: self.options,
-            disabled: self.disabled,
-            let_profile: self.let_profile,
-            load_limits: self.load_limits,
+            state: self.state,
         }
     }
 
@@ -237,32 +108,9 @@ impl<'p> Evaluator<'p> {
         if detached.program != program.digest() {
             return Evaluator::new(program);
         }
-        let d = detached;
         Evaluator {
             program,
-            consts: d.consts,
-            regs: d.regs,
-            iters: d.iters,
-            lets: d.lets,
-            sym_keys: d.sym_keys,
-            sym_hashes: d.sym_hashes,
-            generation: d.generation,
-            patterns: d.patterns,
-            limits: d.limits,
-            deadline: d.deadline,
-            meter: d.meter,
-            depth: d.depth,
-            owner: d.owner,
-            findings: d.findings,
-            ret: d.ret,
-            data: d.data,
-            selected: d.selected,
-            groups: d.groups,
-            pending_lets: d.pending_lets,
-            options: d.options,
-            disabled: d.disabled,
-            let_profile: d.let_profile,
-            load_limits: d.load_limits,
+            state: detached.state,
         }
     }
 
@@ -274,12 +122,12 @@ impl<'p> Evaluator<'p> {
 
     /// Changes the resource limits.
     pub fn set_limits(&mut self, limits: Limits) {
-        self.limits = limits;
+        self.state.limits = limits;
     }
 
     /// The resource limits.
     pub fn limits(&self) -> &Limits {
-        &self.limits
+        &self.state.limits
     }
 
     /// Sets a deadline that every later evaluation ends by, whatever its own
@@ -287,7 +135,7 @@ impl<'p> Evaluator<'p> {
     /// An evaluation that reaches it stops with a runtime error, as on its own time
     /// limit.
     pub fn set_deadline(&mut self, deadline: Option<std::time::Instant>) {
-        self.deadline = deadline;
+        self.state.deadline = deadline;
     }
 
     /// Sets the reference data that `data` reads in every later evaluation, converted
@@ -297,48 +145,55 @@ impl<'p> Evaluator<'p> {
         let root = serde_json::Value::Object(data.value().clone());
         // An unlimited meter refuses nothing, and the data's nesting was bounded when it
         // was loaded.
-        self.data = crate::json_in::convert(&root, &meter).unwrap_or(Value::Null);
+        self.state.data = crate::json_in::convert(&root, &meter).unwrap_or(Value::Null);
     }
 
     fn reset(&mut self, doc: &Document) {
         doc.clear_read_skipped();
         let nodes = u64::try_from(doc.len()).unwrap_or(u64::MAX);
         let budget = self
+            .state
             .limits
             .steps
-            .saturating_add(self.limits.steps_per_node.saturating_mul(nodes));
-        self.meter.reset(budget, &self.limits, self.deadline);
-        self.regs.clear();
-        self.iters.clear();
+            .saturating_add(self.state.limits.steps_per_node.saturating_mul(nodes));
+        self.state
+            .meter
+            .reset(budget, &self.state.limits, self.state.deadline);
+        self.state.regs.clear();
+        self.state.iters.clear();
         let lets = &self.program.code.lets;
-        self.lets.resize(lets.len(), LetState::Pending);
+        self.state.lets.resize(lets.len(), LetState::Pending);
         // Constant lets keep their value from one document to the next.
-        for (state, info) in self.lets.iter_mut().zip(lets) {
+        for (state, info) in self.state.lets.iter_mut().zip(lets) {
             if !(info.constant && matches!(state, LetState::Done(_))) {
                 *state = LetState::Pending;
             }
         }
         self.apply_options();
-        self.generation = self.generation.wrapping_add(1);
-        if self.generation == 0 || self.sym_keys.len() != self.program.code.symbols.len() {
-            self.sym_keys.clear();
-            self.sym_keys
+        self.state.generation = self.state.generation.wrapping_add(1);
+        if self.state.generation == 0
+            || self.state.sym_keys.len() != self.program.code.symbols.len()
+        {
+            self.state.sym_keys.clear();
+            self.state
+                .sym_keys
                 .resize(self.program.code.symbols.len(), (0, None));
-            self.sym_hashes = self
+            self.state.sym_hashes = self
                 .program
                 .code
                 .symbols
                 .iter()
                 .map(|s| key_hash(s))
                 .collect();
-            self.generation = 1;
+            self.state.generation = 1;
         }
-        self.depth = 0;
-        self.findings.clear();
-        self.groups.clear();
-        self.groups
+        self.state.depth = 0;
+        self.state.findings.clear();
+        self.state.groups.clear();
+        self.state
+            .groups
             .resize(self.program.code.groups.len(), GroupState::Pending);
-        if !self.disabled.is_empty() {
+        if !self.state.disabled.is_empty() {
             self.unfuse_disabled();
         }
     }
@@ -348,14 +203,16 @@ impl<'p> Evaluator<'p> {
         let Some(rule) = self.program.code.rules.get(index) else {
             return true;
         };
-        self.owner = Owner::Rule(index);
+        self.state.owner = Owner::Rule(index);
         match self.call_chunk(rule.chunk as usize, 0, 0, doc) {
             Err(Fault::Abort) => false,
             // The rule's chunk could not start (validated programs always can): an
             // error of the rule, never a silent pass.
             Err(Fault::Error(message)) => {
                 let (name, pos) = (rule.name.as_str(), rule.pos);
-                self.findings.error(name, *message, pos, &self.program.code);
+                self.state
+                    .findings
+                    .error(name, *message, pos, &self.program.code);
                 true
             }
             Ok(_) | Err(Fault::Failed) => true,
@@ -371,33 +228,35 @@ impl<'p> Evaluator<'p> {
         argc: usize,
         doc: &Document,
     ) -> Result<Value, Fault> {
-        if self.depth >= self.limits.call_depth {
+        if self.state.depth >= self.state.limits.call_depth {
             return Err(Fault::from(format!(
                 "calls nest more than {} deep",
-                self.limits.call_depth
+                self.state.limits.call_depth
             )));
         }
         let program = self.program;
         let Some(code) = program.code.chunks.get(chunk) else {
             return Err(Fault::from("call to a missing chunk".to_owned()));
         };
-        let base = self.regs.len();
-        let slot_base = self.iters.len();
-        self.regs
+        let base = self.state.regs.len();
+        let slot_base = self.state.iters.len();
+        self.state
+            .regs
             .resize(base + (code.registers as usize).max(argc), Value::Null);
         for i in 0..argc {
-            let v = self.regs.get(args + i).cloned().unwrap_or_default();
-            if let Some(slot) = self.regs.get_mut(base + i) {
+            let v = self.state.regs.get(args + i).cloned().unwrap_or_default();
+            if let Some(slot) = self.state.regs.get_mut(base + i) {
                 *slot = v;
             }
         }
-        self.iters
+        self.state
+            .iters
             .resize(slot_base + code.slots as usize, Iter::Empty);
-        self.depth += 1;
+        self.state.depth += 1;
         let result = self.run(code, base, slot_base, doc);
-        self.depth -= 1;
-        self.regs.truncate(base);
-        self.iters.truncate(slot_base);
+        self.state.depth -= 1;
+        self.state.regs.truncate(base);
+        self.state.iters.truncate(slot_base);
         result
     }
 
@@ -410,7 +269,7 @@ impl<'p> Evaluator<'p> {
     ) -> Result<Value, Fault> {
         let mut pc = 0usize;
         loop {
-            if !self.meter.step() {
+            if !self.state.meter.step() {
                 return Err(self.stop(chunk, pc));
             }
             // By reference: each arm reads its own operands (taken by value, the
@@ -424,10 +283,12 @@ impl<'p> Evaluator<'p> {
             match self.exec(chunk, instr, base, slot_base, doc) {
                 Ok(Flow::Next) => pc += 1,
                 Ok(Flow::Jump(target)) => pc = target,
-                Ok(Flow::Return) => return Ok(std::mem::take(&mut self.ret)),
+                Ok(Flow::Return) => return Ok(std::mem::take(&mut self.state.ret)),
                 Err(Fault::Abort) => return Err(Fault::Abort),
                 // An operation stopped by the meter: the limit's error, and stop.
-                Err(_) if self.meter.exhausted().is_some() => return Err(self.stop(chunk, pc)),
+                Err(_) if self.state.meter.exhausted().is_some() => {
+                    return Err(self.stop(chunk, pc));
+                }
                 Err(fault) => pc = self.recover(chunk, pc, base, doc, fault)?,
             }
         }
@@ -435,7 +296,10 @@ impl<'p> Evaluator<'p> {
 
     #[inline]
     fn reg(&self, base: usize, r: Reg) -> &Value {
-        self.regs.get(base + r.index()).unwrap_or(&Value::Null)
+        self.state
+            .regs
+            .get(base + r.index())
+            .unwrap_or(&Value::Null)
     }
 
     /// Sets a register to a node of the document, or null, written in place: a value
@@ -444,7 +308,7 @@ impl<'p> Evaluator<'p> {
     /// instructions on the corpus, callgrind.)
     #[inline]
     fn set_node(&mut self, base: usize, r: Reg, node: Option<NodeId>) {
-        if let Some(slot) = self.regs.get_mut(base + r.index()) {
+        if let Some(slot) = self.state.regs.get_mut(base + r.index()) {
             if slot.owns_heap() {
                 *slot = Value::Null;
             }
@@ -465,7 +329,7 @@ impl<'p> Evaluator<'p> {
     /// copy in `set` was a fifth of the dispatch loop's time).
     #[inline]
     fn set_bool(&mut self, base: usize, r: Reg, b: Option<bool>) {
-        if let Some(slot) = self.regs.get_mut(base + r.index()) {
+        if let Some(slot) = self.state.regs.get_mut(base + r.index()) {
             if slot.owns_heap() {
                 *slot = Value::Null;
             }
@@ -481,7 +345,7 @@ impl<'p> Evaluator<'p> {
 
     #[inline]
     fn set(&mut self, base: usize, r: Reg, v: Value) {
-        if let Some(slot) = self.regs.get_mut(base + r.index()) {
+        if let Some(slot) = self.state.regs.get_mut(base + r.index()) {
             // Most registers hold plain values: dropping those is a no-op, and the
             // check here saves a call to the drop glue per instruction.
             if slot.owns_heap() {
@@ -493,7 +357,7 @@ impl<'p> Evaluator<'p> {
     }
 
     fn get_let(&mut self, index: usize, doc: &Document) -> Result<Value, Fault> {
-        match self.lets.get(index) {
+        match self.state.lets.get(index) {
             Some(LetState::Done(v)) => return Ok(v.clone()),
             Some(LetState::Failed) => return Err(Fault::Failed),
             Some(LetState::Running) => {
@@ -508,21 +372,21 @@ impl<'p> Evaluator<'p> {
             .lets
             .get(index)
             .map_or(usize::MAX, |l| l.chunk as usize);
-        if let Some(state) = self.lets.get_mut(index) {
+        if let Some(state) = self.state.lets.get_mut(index) {
             *state = LetState::Running;
         }
-        let outer = std::mem::replace(&mut self.owner, Owner::Let(index));
-        let result = if self.let_profile.is_some() {
+        let outer = std::mem::replace(&mut self.state.owner, Owner::Let(index));
+        let result = if self.state.let_profile.is_some() {
             self.call_chunk_timed(index, chunk, doc)
         } else {
             self.call_chunk(chunk, 0, 0, doc)
         };
-        self.owner = outer;
+        self.state.owner = outer;
         let state = match &result {
             Ok(v) => LetState::Done(v.clone()),
             Err(_) => LetState::Failed,
         };
-        if let Some(slot) = self.lets.get_mut(index) {
+        if let Some(slot) = self.state.lets.get_mut(index) {
             *slot = state;
         }
         // An error inside the let's chunk was recorded there (as the let's): `Failed`.
@@ -549,7 +413,12 @@ impl<'p> Evaluator<'p> {
     ) -> Result<Flow, Fault> {
         match *instr {
             Instr::LoadConst { dst, k } => {
-                let v = self.consts.get(k.index()).cloned().unwrap_or_default();
+                let v = self
+                    .state
+                    .consts
+                    .get(k.index())
+                    .cloned()
+                    .unwrap_or_default();
                 self.set(base, dst, v);
             }
             Instr::LoadNull { dst } => self.set(base, dst, Value::Null),
@@ -557,7 +426,7 @@ impl<'p> Evaluator<'p> {
             Instr::LoadInt { dst, value } => self.set(base, dst, Value::Int(i64::from(value))),
             Instr::LoadInput { dst } => self.set(base, dst, Value::Node(doc.root())),
             Instr::LoadData { dst } => {
-                let data = self.data.clone();
+                let data = self.state.data.clone();
                 self.set(base, dst, data);
             }
             Instr::Move { dst, src } => {
@@ -593,7 +462,13 @@ impl<'p> Evaluator<'p> {
                 self.set(base, dst, v);
             }
             Instr::Binary { op, dst, a, b } => {
-                let v = ops::binary(op, self.reg(base, a), self.reg(base, b), doc, &self.meter)?;
+                let v = ops::binary(
+                    op,
+                    self.reg(base, a),
+                    self.reg(base, b),
+                    doc,
+                    &self.state.meter,
+                )?;
                 self.set(base, dst, v);
             }
             Instr::Jump { target } => return Ok(Flow::Jump(target.index())),
@@ -667,10 +542,17 @@ impl<'p> Evaluator<'p> {
             } => {
                 let start = base + args.index();
                 let argv = self
+                    .state
                     .regs
                     .get(start..start + argc as usize)
                     .unwrap_or_default();
-                let v = builtins::call(builtin, argv, doc, &mut self.patterns, &self.meter)?;
+                let v = builtins::call(
+                    builtin,
+                    argv,
+                    doc,
+                    &mut self.state.patterns,
+                    &self.state.meter,
+                )?;
                 self.set(base, dst, v);
             }
             Instr::MatchRegex { dst, s, re } => {
@@ -705,21 +587,21 @@ impl<'p> Evaluator<'p> {
                 self.set(base, dst, v);
             }
             Instr::Return { src } => {
-                self.ret = self.reg(base, src).clone();
+                self.state.ret = self.reg(base, src).clone();
                 return Ok(Flow::Return);
             }
             Instr::Halt => {
-                self.ret = Value::Null;
+                self.state.ret = Value::Null;
                 return Ok(Flow::Return);
             }
             Instr::IterInit { slot, src } => {
                 let it = Iter::start(self.reg(base, src), doc)?;
-                if let Some(s) = self.iters.get_mut(slots + slot.index()) {
+                if let Some(s) = self.state.iters.get_mut(slots + slot.index()) {
                     *s = it;
                 }
             }
             Instr::IterNext { slot, value, done } => {
-                let Some(it) = self.iters.get_mut(slots + slot.index()) else {
+                let Some(it) = self.state.iters.get_mut(slots + slot.index()) else {
                     return Ok(Flow::Jump(done.index()));
                 };
                 match it.next_node(doc) {
@@ -733,6 +615,7 @@ impl<'p> Evaluator<'p> {
             }
             Instr::IterKey { dst, slot } => {
                 let key = self
+                    .state
                     .iters
                     .get(slots + slot.index())
                     .map_or(Value::Null, |it| it.key(doc));
@@ -749,11 +632,12 @@ impl<'p> Evaluator<'p> {
                 }
             }
             Instr::MakeList { dst, start, len } => {
-                if !self.meter.alloc(len as usize * VALUE_BYTES) {
+                if !self.state.meter.alloc(len as usize * VALUE_BYTES) {
                     return Err(Fault::from(ops::LIMIT.to_owned()));
                 }
                 let s = base + start.index();
                 let items = self
+                    .state
                     .regs
                     .get(s..s + len as usize)
                     .unwrap_or_default()
@@ -765,27 +649,30 @@ impl<'p> Evaluator<'p> {
             Instr::MakeSet { dst, start, len } => {
                 let s = base + start.index();
                 let items = self
+                    .state
                     .regs
                     .get(s..s + len as usize)
                     .unwrap_or_default()
                     .to_vec();
-                let v = builtins::make_set(items, doc, &self.meter)?;
+                let v = builtins::make_set(items, doc, &self.state.meter)?;
                 self.set(base, dst, v);
             }
             Instr::MakeObject { dst, start, pairs } => {
                 let mut object = crate::builders::ObjectBuilder::default();
                 for i in 0..pairs as usize {
                     let k = self
+                        .state
                         .regs
                         .get(base + start.index() + 2 * i)
                         .cloned()
                         .unwrap_or_default();
                     let v = self
+                        .state
                         .regs
                         .get(base + start.index() + 2 * i + 1)
                         .cloned()
                         .unwrap_or_default();
-                    object.insert(&k, v, doc, &self.meter)?;
+                    object.insert(&k, v, doc, &self.state.meter)?;
                 }
                 let object = object.finish()?;
                 self.set(base, dst, object);
@@ -796,7 +683,7 @@ impl<'p> Evaluator<'p> {
             Instr::Push { dst, value } => {
                 let v = self.reg(base, value).clone();
                 if let Some(Value::List(items) | Value::Set(items)) =
-                    self.regs.get_mut(base + dst.index())
+                    self.state.regs.get_mut(base + dst.index())
                 {
                     if items.len() >= ops::SIZE_LIMIT {
                         return Err(Fault::from(
@@ -809,7 +696,7 @@ impl<'p> Evaluator<'p> {
                     } else {
                         0
                     };
-                    if !self.meter.alloc((copied + 1) * VALUE_BYTES) {
+                    if !self.state.meter.alloc((copied + 1) * VALUE_BYTES) {
                         return Err(Fault::from(ops::LIMIT.to_owned()));
                     }
                     let items = Rc::make_mut(items);
@@ -822,21 +709,21 @@ impl<'p> Evaluator<'p> {
                 }
             }
             Instr::FinishSet { dst } => {
-                if let Some(Value::Set(items)) = self.regs.get_mut(base + dst.index()) {
+                if let Some(Value::Set(items)) = self.state.regs.get_mut(base + dst.index()) {
                     let taken = Rc::make_mut(items).take();
-                    let set = crate::value::normalize_set(taken, doc, &self.meter);
+                    let set = crate::value::normalize_set(taken, doc, &self.state.meter);
                     *items = Rc::new(crate::value::Items::new(set));
                 }
-                if self.meter.exhausted().is_some() {
+                if self.state.meter.exhausted().is_some() {
                     return Err(Fault::from(ops::LIMIT.to_owned()));
                 }
             }
             Instr::Insert { dst, key, value } => {
                 let k = self.reg(base, key).clone();
                 let v = self.reg(base, value).clone();
-                if let Some(Value::Object(entries)) = self.regs.get_mut(base + dst.index()) {
+                if let Some(Value::Object(entries)) = self.state.regs.get_mut(base + dst.index()) {
                     let entries = Rc::make_mut(entries);
-                    crate::builders::insert_sorted(entries, &k, v, doc, &self.meter)?;
+                    crate::builders::insert_sorted(entries, &k, v, doc, &self.state.meter)?;
                     entries.check_depth()?;
                 } else {
                     return Err(Fault::from(
@@ -846,8 +733,8 @@ impl<'p> Evaluator<'p> {
             }
             Instr::Format { dst, start, len } => {
                 let s = base + start.index();
-                let parts = self.regs.get(s..s + len as usize).unwrap_or_default();
-                let text = crate::builders::format(parts, doc, &self.meter)?;
+                let parts = self.state.regs.get(s..s + len as usize).unwrap_or_default();
+                let text = crate::builders::format(parts, doc, &self.state.meter)?;
                 self.set(base, dst, text);
             }
             Instr::IsKind {
@@ -890,10 +777,19 @@ impl<'p> Evaluator<'p> {
                         };
                         let args = [
                             value.clone(),
-                            self.consts.get(k as usize).cloned().unwrap_or_default(),
+                            self.state
+                                .consts
+                                .get(k as usize)
+                                .cloned()
+                                .unwrap_or_default(),
                         ];
-                        let v =
-                            builtins::call(builtin, &args, doc, &mut self.patterns, &self.meter)?;
+                        let v = builtins::call(
+                            builtin,
+                            &args,
+                            doc,
+                            &mut self.state.patterns,
+                            &self.state.meter,
+                        )?;
                         self.set(base, dst, v);
                         return Ok(Flow::Next);
                     }
@@ -942,20 +838,23 @@ impl<'p> Evaluator<'p> {
                             MessagePart::Text(text) => Piece::Text(text),
                             MessagePart::Value(r) => Piece::Value(self.reg(base, *r)),
                         });
-                        let text = crate::builders::write_parts(pieces, doc, &self.meter)?;
-                        self.findings
+                        let text = crate::builders::write_parts(pieces, doc, &self.state.meter)?;
+                        self.state
+                            .findings
                             .emit_text(rule, text, node, doc, &self.program.code)?;
                     }
                     &Message::Reg { reg, moves } => {
                         let message = if moves {
-                            self.regs
+                            self.state
+                                .regs
                                 .get_mut(base + reg.index())
                                 .map(std::mem::take)
                                 .unwrap_or_default()
                         } else {
                             self.reg(base, reg).clone()
                         };
-                        self.findings
+                        self.state
+                            .findings
                             .emit(rule, message, node, doc, &self.program.code)?;
                     }
                 }

@@ -81,14 +81,14 @@ impl Evaluator<'_> {
             }
             _ => return Err(wrong("a list of strings")),
         };
-        if self.options.len() < code.lets.len() {
-            self.options.resize(code.lets.len(), None);
+        if self.state.options.len() < code.lets.len() {
+            self.state.options.resize(code.lets.len(), None);
         }
-        if let Some(slot) = self.options.get_mut(index) {
+        if let Some(slot) = self.state.options.get_mut(index) {
             *slot = Some(v);
         }
         // Computed with the default before: computed again.
-        if let Some(state) = self.lets.get_mut(index) {
+        if let Some(state) = self.state.lets.get_mut(index) {
             *state = LetState::Pending;
         }
         Ok(())
@@ -96,7 +96,7 @@ impl Evaluator<'_> {
 
     /// The options set, applied when an evaluation starts (see `reset`).
     pub(super) fn apply_options(&mut self) {
-        for (state, option) in self.lets.iter_mut().zip(&self.options) {
+        for (state, option) in self.state.lets.iter_mut().zip(&self.state.options) {
             if let Some(v) = option {
                 *state = LetState::Done(v.clone());
             }

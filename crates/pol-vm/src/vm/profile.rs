@@ -23,13 +23,14 @@ impl Evaluator<'_> {
         doc: &Document,
     ) -> Result<Value, Fault> {
         let outer_nested = self
+            .state
             .let_profile
             .as_mut()
             .map(|p| std::mem::take(&mut p.nested));
         let start = std::time::Instant::now();
         let result = self.call_chunk(chunk, 0, 0, doc);
         let total = start.elapsed();
-        if let Some(p) = self.let_profile.as_mut() {
+        if let Some(p) = self.state.let_profile.as_mut() {
             let own = total.saturating_sub(p.nested);
             if let Some(t) = p.self_time.get_mut(index) {
                 *t += own;
@@ -43,7 +44,7 @@ impl Evaluator<'_> {
     /// work, without the lets it asks for — summed over the evaluations that follow
     /// ([`Evaluator::let_times`]). For `pol bench`; it slows evaluation down a little.
     pub fn profile_lets(&mut self, on: bool) {
-        self.let_profile = on.then(|| {
+        self.state.let_profile = on.then(|| {
             Box::new(LetProfile {
                 self_time: vec![std::time::Duration::ZERO; self.program.code.lets.len()],
                 nested: std::time::Duration::ZERO,
@@ -53,7 +54,7 @@ impl Evaluator<'_> {
 
     /// Each let's name and summed self time, when [`Evaluator::profile_lets`] is on.
     pub fn let_times(&self) -> Vec<(&str, std::time::Duration)> {
-        let Some(p) = &self.let_profile else {
+        let Some(p) = &self.state.let_profile else {
             return Vec::new();
         };
         self.program

@@ -18,7 +18,7 @@ impl Evaluator<'_> {
         let mut json = result
             .as_ref()
             .ok()
-            .map(|v| crate::value::to_json(v, doc, &self.meter));
+            .map(|v| crate::value::to_json(v, doc, &self.state.meter));
         let code = &self.program.code;
         let let_pos = code.lets.get(index).map(|info| {
             let pos = code
@@ -30,14 +30,14 @@ impl Evaluator<'_> {
         });
         let mut fail = |message: String| {
             if let Some((name, pos)) = let_pos {
-                self.findings.error(name, message, pos, code);
+                self.state.findings.error(name, message, pos, code);
             }
         };
         // Raised before the let could run (calls nested too deep): not recorded yet.
         if let Err(Fault::Error(message)) = result {
             fail(*message);
         }
-        if let Some(limit) = self.meter.exhausted() {
+        if let Some(limit) = self.state.meter.exhausted() {
             // Stopped while computing the let, or while writing its value out.
             fail(limit.message());
             json = None;
@@ -47,7 +47,7 @@ impl Evaluator<'_> {
             doc.clear_read_skipped();
             fail("read a part of the input that was not loaded (load the document whole to query it)".to_owned());
         }
-        let decision = self.findings.take_decision(doc, &self.program.code);
+        let decision = self.state.findings.take_decision(doc, &self.program.code);
         match json {
             Some(v) if !skipped => Ok(v),
             _ => Err(QueryError::Failed(decision)),
@@ -63,7 +63,7 @@ impl Evaluator<'_> {
         doc.clear_read_skipped();
         let code = &self.program.code;
         if let Some(info) = code.rules.get(rule) {
-            self.findings.error(
+            self.state.findings.error(
                 &info.name,
                 "read a part of the input that was not loaded (load the document whole to evaluate this rule)".to_owned(),
                 info.pos,

@@ -23,7 +23,7 @@ impl Evaluator<'_> {
     /// the limits of [`Evaluator::set_load_limits`]; what cannot be resolved is a
     /// runtime error of the decision, which then does not allow.
     pub fn evaluate_kind(&mut self, doc: &Document, kind: Option<&str>) -> Decision {
-        let Some(resolved) = pol_facts::kind::resolve(doc, kind, &self.load_limits) else {
+        let Some(resolved) = pol_facts::kind::resolve(doc, kind, &self.state.load_limits) else {
             return self.evaluate_rules(doc, Some(kind));
         };
         let target = resolved.document.as_ref().unwrap_or(doc);
@@ -39,7 +39,7 @@ impl Evaluator<'_> {
     /// [`Evaluator::evaluate_kind`] builds within (the copies that `extends:` and
     /// `!reference` make count against `max_alias_nodes`); the defaults otherwise.
     pub fn set_load_limits(&mut self, limits: pol_facts::LoadLimits) {
-        self.load_limits = limits;
+        self.state.load_limits = limits;
     }
 
     /// [`Evaluator::evaluate`] (`kind` is `None`), or [`Evaluator::evaluate_kind`].
@@ -57,7 +57,7 @@ impl Evaluator<'_> {
         kind: Option<&str>,
         timings: &mut [std::time::Duration],
     ) -> Decision {
-        let Some(resolved) = pol_facts::kind::resolve(doc, kind, &self.load_limits) else {
+        let Some(resolved) = pol_facts::kind::resolve(doc, kind, &self.state.load_limits) else {
             return self.evaluate_selected(doc, Some(kind), Some(timings));
         };
         let target = resolved.document.as_ref().unwrap_or(doc);
@@ -85,12 +85,13 @@ impl Evaluator<'_> {
         if let Some(kind) = kind
             && program.has_kinds()
         {
-            self.selected
+            self.state
+                .selected
                 .retain(|&r| program.rule_applies(r as usize, kind));
         }
         let root = self.root_kinds(doc, kind);
-        for i in 0..self.selected.len() {
-            let index = self.selected.get(i).map_or(0, |r| *r as usize);
+        for i in 0..self.state.selected.len() {
+            let index = self.state.selected.get(i).map_or(0, |r| *r as usize);
             if let Some(bit) = root
                 && !self.accepts_root(index, bit)
             {
@@ -117,7 +118,7 @@ impl Evaluator<'_> {
                 break;
             }
         }
-        self.findings.take_decision(doc, &self.program.code)
+        self.state.findings.take_decision(doc, &self.program.code)
     }
 
     /// `Some(kind bit of the root)` when some rule does not accept the kind of
@@ -139,7 +140,7 @@ impl Evaluator<'_> {
 
     #[cold]
     fn refuse_root(&mut self, bit: u8, kind: Option<Option<u32>>) {
-        self.groups.fill(GroupState::Unfused);
+        self.state.groups.fill(GroupState::Unfused);
         let names = |kinds: u8| -> String {
             pol_bytecode::KIND_NAMES
                 .iter()
@@ -159,7 +160,9 @@ impl Evaluator<'_> {
                     names(1 << bit),
                     names(rule.input_kinds)
                 );
-                self.findings.error(&rule.name, message, rule.pos, code);
+                self.state
+                    .findings
+                    .error(&rule.name, message, rule.pos, code);
             }
         }
     }
@@ -178,23 +181,24 @@ impl Evaluator<'_> {
         let index = &self.program.index;
         if index.is_trivial() {
             let n = u32::try_from(self.program.code.rules.len()).unwrap_or(u32::MAX);
-            if self.selected.len() != n as usize {
-                self.selected.clear();
-                self.selected.extend(0..n);
+            if self.state.selected.len() != n as usize {
+                self.state.selected.clear();
+                self.state.selected.extend(0..n);
             }
         } else {
-            let mut selected = std::mem::take(&mut self.selected);
+            let mut selected = std::mem::take(&mut self.state.selected);
             index.select(
                 doc,
                 &mut |sym| self.key_for(sym.index(), doc),
                 &mut selected,
             );
-            self.selected = selected;
+            self.state.selected = selected;
         }
         // Rules turned off before the run (`disable_rules`) are never selected.
-        if !self.disabled.is_empty() {
-            let disabled = &self.disabled;
-            self.selected
+        if !self.state.disabled.is_empty() {
+            let disabled = &self.state.disabled;
+            self.state
+                .selected
                 .retain(|&r| !disabled.get(r as usize).copied().unwrap_or(false));
         }
     }
@@ -205,19 +209,20 @@ impl Evaluator<'_> {
     /// a level (`pol eval --level`), rules a project disables. Rules fused with a
     /// disabled one run on their own.
     pub fn disable_rules(&mut self, off: impl Fn(&pol_bytecode::RuleInfo) -> bool) {
-        self.disabled.clear();
-        self.disabled
+        self.state.disabled.clear();
+        self.state
+            .disabled
             .extend(self.program.code.rules.iter().map(off));
-        if !self.disabled.iter().any(|&d| d) {
-            self.disabled.clear();
+        if !self.state.disabled.iter().any(|&d| d) {
+            self.state.disabled.clear();
         }
     }
 
     /// Marks the groups of fused rules that hold a disabled rule as undone, so that
     /// their other members run on their own.
     pub(super) fn unfuse_disabled(&mut self) {
-        let disabled = &self.disabled;
-        for (state, group) in self.groups.iter_mut().zip(&self.program.code.groups) {
+        let disabled = &self.state.disabled;
+        for (state, group) in self.state.groups.iter_mut().zip(&self.program.code.groups) {
             if group
                 .rules
                 .iter()
