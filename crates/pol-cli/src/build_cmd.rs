@@ -134,14 +134,12 @@ fn read_data(paths: &[PathBuf], hir: &pol::hir::Program) -> Result<Vec<DataFile>
         }
         files.push(DataFile::new(name, format, text));
     }
-    if !merged.is_empty() {
-        let mismatches = pol::types::check_data(hir, &merged);
-        for m in &mismatches {
-            eprintln!("error: data: {m}");
-        }
-        if !mismatches.is_empty() {
-            return Err(EXIT_USAGE);
-        }
+    let mismatches = pol::types::check_data(hir, &merged);
+    for m in &mismatches {
+        eprintln!("error: data: {m}");
+    }
+    if !mismatches.is_empty() {
+        return Err(EXIT_USAGE);
     }
     Ok(files)
 }

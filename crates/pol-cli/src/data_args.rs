@@ -15,11 +15,22 @@ pub struct DataArgs {
     pub data: Vec<PathBuf>,
 }
 
-/// Reads the data files of `pol.toml` (`config_files`, relative to `config_dir`) and of
-/// `--data`, in that order, added to `base` (the data that came with the program), and
-/// checks the whole, when there is any, against the `data: T` of the policies of `hir`
-/// (when they were compiled from sources here). Prints every problem; on any, returns the exit code to
-/// use.
+impl DataArgs {
+    /// The data files of a run: `pol.toml`'s (`config_files`, relative to its folder
+    /// `config_dir`), then `--data`'s.
+    pub fn paths(&self, config_files: &[String], config_dir: Option<&Path>) -> Vec<PathBuf> {
+        config_files
+            .iter()
+            .map(|f| config_dir.map_or_else(|| PathBuf::from(f), |dir| dir.join(f)))
+            .chain(self.data.iter().cloned())
+            .collect()
+    }
+}
+
+/// Reads the data files of `pol.toml` and of `--data` ([`DataArgs::paths`]), added to
+/// `base` (the data that came with the program), and checks the whole against the
+/// `data: T` of the policies of `hir` (when they were compiled from sources here).
+/// Prints every problem; on any, returns the exit code to use.
 pub fn read(
     args: &DataArgs,
     config_files: &[String],
@@ -27,18 +38,12 @@ pub fn read(
     base: &pol::Data,
     hir: Option<&pol::hir::Program>,
 ) -> Result<pol::Data, u8> {
-    let from_config = config_files.iter().map(|f| match config_dir {
-        Some(dir) => dir.join(f),
-        None => PathBuf::from(f),
-    });
-    let paths: Vec<PathBuf> = from_config.chain(args.data.iter().cloned()).collect();
+    let paths = args.paths(config_files, config_dir);
     let mut data = base.clone();
     let mut failed = false;
     for path in &paths {
         let added = read_text(path).map_err(|e| e.to_string()).and_then(|text| {
-            let format =
-                pol::kind::format_of_path(path).unwrap_or_else(|| pol::Format::sniff(&text));
-            data.add_text(&display_name(path), &text, format)
+            data.add_file(&display_name(path), &text)
                 .map_err(|e| e.to_string())
         });
         if let Err(e) = added {
@@ -49,9 +54,7 @@ pub fn read(
     if failed {
         return Err(EXIT_USAGE);
     }
-    // Without data, `data` is an empty object, as a run over policies that need none
-    // next to some that do sees it: their rules find nothing granted.
-    if let Some(hir) = hir.filter(|_| !data.is_empty()) {
+    if let Some(hir) = hir {
         let mismatches = pol::types::check_data(hir, &data);
         for m in &mismatches {
             eprintln!("error: data: {m}");

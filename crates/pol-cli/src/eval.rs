@@ -287,12 +287,7 @@ pub fn run(args: &EvalArgs) -> u8 {
     .chain(args.baseline.clone())
     .chain(args.write_baseline.clone())
     .chain(args.decision_log.file())
-    .chain(args.data.data.iter().cloned())
-    .chain(config.data_files.iter().map(|f| {
-        config_dir
-            .as_ref()
-            .map_or_else(|| PathBuf::from(f), |d| d.join(f))
-    }))
+    .chain(args.data.paths(&config.data_files, config_dir.as_deref()))
     .filter_map(|p| std::fs::canonicalize(p).ok())
     .collect();
     if !own.is_empty() {

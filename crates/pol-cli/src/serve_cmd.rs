@@ -100,17 +100,9 @@ pub fn run(args: &ServeArgs) -> u8 {
             }
         },
     };
-    // `pol.toml`'s data files (relative to its folder), then `--data`'s.
-    let data = settings
-        .data_files
-        .iter()
-        .map(|f| {
-            settings_dir
-                .as_ref()
-                .map_or_else(|| PathBuf::from(f), |d| d.join(f))
-        })
-        .chain(args.data.data.iter().cloned())
-        .collect();
+    let data = args
+        .data
+        .paths(&settings.data_files, settings_dir.as_deref());
     let mut config = Config::new(
         args.addr,
         Source {

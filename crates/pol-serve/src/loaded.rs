@@ -99,12 +99,10 @@ impl Loaded {
             let name = display_name(path);
             let text = String::from_utf8(bytes)
                 .map_err(|_| LoadError(format!("data: `{name}` is not valid UTF-8")))?;
-            let format =
-                pol::kind::format_of_path(path).unwrap_or_else(|| pol::Format::sniff(&text));
-            data.add_text(&name, &text, format)
+            data.add_file(&name, &text)
                 .map_err(|e| LoadError(format!("data: {e}")))?;
         }
-        if let Some(hir) = hir.filter(|_| !data.is_empty()) {
+        if let Some(hir) = hir {
             let mismatches = pol::types::check_data(&hir, &data);
             if !mismatches.is_empty() {
                 let lines: Vec<String> = mismatches.iter().map(|m| format!("data: {m}")).collect();

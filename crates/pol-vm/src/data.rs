@@ -19,6 +19,9 @@ pub struct Data {
     /// For each top-level key, the name of the document it came from.
     sources: Vec<(String, String)>,
     names: Vec<String>,
+    /// The digest of `root`, computed when a document is added (`None`: no data), so
+    /// that a decision log names it on every record without hashing it again.
+    digest: Option<Digest>,
 }
 
 /// Why a data document cannot be added.
@@ -89,6 +92,15 @@ impl Data {
         Data::default()
     }
 
+    /// Adds the data file `name` (its path as shown) of text `text`: its format from
+    /// its extension (`.json`, `.yaml`, `.yml`, `.toml`), else JSON when the text starts
+    /// with `{` or `[`, else YAML; then as [`Data::add_text`].
+    pub fn add_file(&mut self, name: &str, text: &str) -> Result<(), DataError> {
+        let format = pol_facts::kind::format_of_path(std::path::Path::new(name))
+            .unwrap_or_else(|| Format::sniff(text));
+        self.add_text(name, text, format)
+    }
+
     /// Adds the document `text` (JSON, YAML or TOML, one document whose root is an
     /// object) under `name` (its file, for messages).
     pub fn add_text(&mut self, name: &str, text: &str, format: Format) -> Result<(), DataError> {
@@ -129,12 +141,19 @@ impl Data {
             root.insert(key, value);
         }
         self.names.push(name.to_owned());
+        let text = serde_json::to_string(&*self.root).unwrap_or_default();
+        self.digest = Some(Digest::of(text.as_bytes()));
         Ok(())
     }
 
     /// The merged object.
     pub fn value(&self) -> &Map<String, Json> {
         &self.root
+    }
+
+    /// The merged object, as a JSON value of its own.
+    pub fn to_json(&self) -> Json {
+        Json::Object((*self.root).clone())
     }
 
     /// True when no document was added.
@@ -159,8 +178,7 @@ impl Data {
     /// whitespace): the same data gives the same digest, however it was split into
     /// files or written (decision logs record it).
     pub fn digest(&self) -> Digest {
-        let text = serde_json::to_string(&*self.root).unwrap_or_default();
-        Digest::of(text.as_bytes())
+        self.digest.unwrap_or_else(|| Digest::of(b"{}"))
     }
 }
 

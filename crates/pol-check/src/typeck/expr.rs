@@ -94,17 +94,14 @@ impl Checker<'_> {
                 self.narrowed(env, e, t)
             }
             ExprKind::Let(id) => self.let_type(*id),
-            ExprKind::Input => {
-                let t = Typed {
-                    ty: self.input_type(),
-                    computed: false,
-                    constant: None,
+            ExprKind::Input | ExprKind::Data => {
+                let ty = if matches!(e.kind, ExprKind::Input) {
+                    self.input_type()
+                } else {
+                    self.data_type()
                 };
-                self.narrowed(env, e, t)
-            }
-            ExprKind::Data => {
                 let t = Typed {
-                    ty: self.data_type(),
+                    ty,
                     computed: false,
                     constant: None,
                 };
@@ -315,23 +312,23 @@ impl Checker<'_> {
     /// The declared type of `input` in the current package: `any` when proving kinds
     /// for the compiler, since documents are not checked against it at run time.
     fn input_type(&self) -> Ty {
-        if self.record.is_some() {
-            return Ty::Any;
-        }
-        self.program
-            .package(self.package)
-            .and_then(|p| p.input_type.as_ref())
-            .map_or(Ty::Any, super::ty::from_hir)
+        self.declared(|p| p.input_type.as_ref())
     }
 
     /// The declared type of `data` in the current package, as [`Self::input_type`].
     fn data_type(&self) -> Ty {
+        self.declared(|p| p.data_type.as_ref())
+    }
+
+    /// A type the current package declares (`input: T`, `data: T`): `any` when it
+    /// declares none, or when proving kinds for the compiler.
+    fn declared(&self, which: impl Fn(&hir::PackageInfo) -> Option<&hir::Type>) -> Ty {
         if self.record.is_some() {
             return Ty::Any;
         }
         self.program
             .package(self.package)
-            .and_then(|p| p.data_type.as_ref())
+            .and_then(which)
             .map_or(Ty::Any, super::ty::from_hir)
     }
 

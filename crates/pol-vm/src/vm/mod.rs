@@ -142,7 +142,7 @@ impl<'p> Evaluator<'p> {
     /// to values once here.
     pub fn set_data(&mut self, data: &crate::Data) {
         let meter = Meter::unlimited();
-        let root = serde_json::Value::Object(data.value().clone());
+        let root = data.to_json();
         // An unlimited meter refuses nothing, and the data's nesting was bounded when it
         // was loaded.
         self.state.data = crate::json_in::convert(&root, &meter).unwrap_or(Value::Null);

@@ -271,7 +271,7 @@ pub fn explain(
             Some((crate::hir::LetId(u32::try_from(index).ok()?), value.clone()))
         })
         .collect();
-    let data = serde_json::Value::Object(request.data.value().clone());
+    let data = request.data.to_json();
     let setup = pol_reference::Setup {
         rules: &|i, _| not_run.get(i).is_some_and(Option::is_none),
         lets: &lets,

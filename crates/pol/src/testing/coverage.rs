@@ -132,7 +132,7 @@ impl<'a> Measure<'a> {
             .filter_map(|(id, value)| Some((*id, value.json()?.clone())))
             .collect();
         let package = test.package;
-        let data = serde_json::Value::Object(data.value().clone());
+        let data = data.to_json();
         let setup = pol_reference::Setup {
             rules: &|_, rule| rule.info.package == package,
             lets: &lets,

@@ -140,7 +140,7 @@ impl Engine for ReferenceEngine<'_> {
     }
 
     fn set_data(&mut self, data: &crate::Data) {
-        self.data = Some(serde_json::Value::Object(data.value().clone()));
+        self.data = Some(data.to_json());
     }
 
     fn set_option(&mut self, id: LetId, value: &serde_json::Value) -> Result<(), String> {

@@ -67,29 +67,24 @@ pub(super) fn data(
         },
         Some(TestInput::File { path, span }) => {
             let full = input_path(sources, span.file, path);
-            let text =
-                read(&full).map_err(|why| format!("cannot read `{}`: {why}", full.display()));
-            let format = pol_facts::kind::format_of_path(&full)
-                .unwrap_or_else(|| Format::sniff(text.as_deref().unwrap_or("")));
-            let shown = full.display().to_string();
-            let name = shown.strip_prefix("./").unwrap_or(&shown).to_owned();
-            match text {
-                Ok(text) => data
-                    .add_text(&name, &text, format)
-                    .map_err(|e| e.to_string()),
-                Err(why) => {
-                    return Err(NoInput {
-                        why,
-                        unreadable: true,
-                    });
-                }
-            }
+            let text = read(&full).map_err(|why| NoInput {
+                why: format!("cannot read `{}`: {why}", full.display()),
+                unreadable: true,
+            })?;
+            data.add_file(&shown_name(&full), &text)
+                .map_err(|e| e.to_string())
         }
     };
     added.map(|()| data).map_err(|why| NoInput {
         why,
         unreadable: matches!(test.data, Some(TestInput::File { .. })),
     })
+}
+
+/// A file's name as the command line names files: without a leading `./`.
+fn shown_name(path: &Path) -> String {
+    let shown = path.display().to_string();
+    shown.strip_prefix("./").map(str::to_owned).unwrap_or(shown)
 }
 
 /// The document of an inline input.
@@ -126,10 +121,8 @@ fn read_input(
     let full = input_path(sources, policy, path);
     let text = read(&full).map_err(|why| format!("cannot read `{}`: {why}", full.display()))?;
     let format = pol_facts::kind::format_of_path(&full).unwrap_or_else(|| Format::sniff(&text));
-    // Named as the command line names files: without a leading `./`.
-    let shown = full.display().to_string();
-    let name = shown.strip_prefix("./").unwrap_or(&shown);
-    let mut docs = pol_facts::load(&text, format, Some(name)).map_err(|e| e.to_string())?;
+    let mut docs =
+        pol_facts::load(&text, format, Some(&shown_name(&full))).map_err(|e| e.to_string())?;
     match docs.len() {
         1 => docs.pop().ok_or_else(|| "no document".to_owned()),
         n => Err(format!(
