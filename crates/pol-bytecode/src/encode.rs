@@ -14,7 +14,7 @@ use sha2::{Digest as _, Sha256};
 pub const MAGIC: [u8; 8] = *b"\x89POLC\r\n\x1a";
 
 /// The version of the encoding. Files of other versions are rejected, never guessed at.
-pub const FORMAT_VERSION: u32 = 7;
+pub const FORMAT_VERSION: u32 = 8;
 
 /// Magic, version and body length.
 const HEADER_LEN: usize = 8 + 4 + 8;

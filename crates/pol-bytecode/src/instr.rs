@@ -117,6 +117,12 @@ pub enum BuiltinOp {
     Comment,
     /// `from_json(s)`
     FromJson,
+    /// `strings(x)`
+    Strings,
+    /// `common_prefix(a, b)`
+    CommonPrefix,
+    /// `common_suffix(a, b)`
+    CommonSuffix,
 }
 
 impl BuiltinOp {
@@ -151,6 +157,9 @@ impl BuiltinOp {
         BuiltinOp::SemverSatisfies,
         BuiltinOp::Comment,
         BuiltinOp::FromJson,
+        BuiltinOp::Strings,
+        BuiltinOp::CommonPrefix,
+        BuiltinOp::CommonSuffix,
     ];
 
     /// The name as written in policies.
@@ -185,6 +194,9 @@ impl BuiltinOp {
             BuiltinOp::SemverSatisfies => "semver_satisfies",
             BuiltinOp::Comment => "comment",
             BuiltinOp::FromJson => "from_json",
+            BuiltinOp::Strings => "strings",
+            BuiltinOp::CommonPrefix => "common_prefix",
+            BuiltinOp::CommonSuffix => "common_suffix",
         }
     }
 
@@ -205,7 +217,9 @@ impl BuiltinOp {
             | BuiltinOp::Matches
             | BuiltinOp::Glob
             | BuiltinOp::SemverCompare
-            | BuiltinOp::SemverSatisfies => 2,
+            | BuiltinOp::SemverSatisfies
+            | BuiltinOp::CommonPrefix
+            | BuiltinOp::CommonSuffix => 2,
             _ => 1,
         }
     }

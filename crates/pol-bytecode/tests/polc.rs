@@ -277,8 +277,8 @@ fn body(bytes: &[u8]) -> &[u8] {
 #[test]
 fn the_layout_is_header_body_digest() {
     let bytes = encode(&sample());
-    assert_eq!(u32::from_le_bytes(bytes[8..12].try_into().unwrap()), 7);
-    assert_eq!(FORMAT_VERSION, 7);
+    assert_eq!(u32::from_le_bytes(bytes[8..12].try_into().unwrap()), 8);
+    assert_eq!(FORMAT_VERSION, 8);
     let body_len = u64::from_le_bytes(bytes[12..20].try_into().unwrap());
     assert_eq!(bytes.len() as u64, 20 + body_len + 32);
     assert_eq!(framed(FORMAT_VERSION, body(&bytes)), bytes);
@@ -298,7 +298,7 @@ fn files_of_version_4_are_told_to_rebuild() {
     assert_eq!(err, DecodeError::UnsupportedVersion { found: 4 });
     assert_eq!(
         err.to_string(),
-        "compiled with format version 4, but this pol reads version 7: rebuild it with `pol build`"
+        "compiled with format version 4, but this pol reads version 8: rebuild it with `pol build`"
     );
 }
 

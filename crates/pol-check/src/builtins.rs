@@ -90,6 +90,12 @@ builtins! {
     Comment = "comment", 1;
     /// `from_json(s)`: the value a JSON text holds.
     FromJson = "from_json", 1;
+    /// `strings(x)`: every string in `x`, depth first in document order.
+    Strings = "strings", 1;
+    /// `common_prefix(a, b)`: the longest string both start with.
+    CommonPrefix = "common_prefix", 2;
+    /// `common_suffix(a, b)`: the longest string both end with.
+    CommonSuffix = "common_suffix", 2;
 }
 
 #[cfg(test)]
@@ -103,7 +109,7 @@ mod tests {
             assert!(seen.insert(b.name()), "{} listed twice", b.name());
             assert_eq!(Builtin::from_name(b.name()), Some(b));
         }
-        assert_eq!(Builtin::ALL.len(), 29);
+        assert_eq!(Builtin::ALL.len(), 32);
         assert_eq!(Builtin::from_name("nope"), None);
     }
 

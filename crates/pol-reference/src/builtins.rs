@@ -98,6 +98,50 @@ pub(crate) fn call(ev: &mut Evaluator<'_>, b: Builtin, args: &[Value], span: Spa
             Value::Node(id) => doc.comment(*id).map_or(Value::Null, Value::str),
             _ => Value::Null,
         }),
+        Builtin::Strings => {
+            let mut out = Vec::new();
+            collect_strings(doc, call.arg(0), &mut out);
+            call.at.check_size(out.len())?;
+            Ok(Value::list(out))
+        }
+        Builtin::CommonPrefix => call.two_str(|a, b| {
+            let common: String = a
+                .chars()
+                .zip(b.chars())
+                .take_while(|(x, y)| x == y)
+                .map(|(x, _)| x)
+                .collect();
+            Value::str(&common)
+        }),
+        Builtin::CommonSuffix => call.two_str(|a, b| {
+            let mut common: Vec<char> = a
+                .chars()
+                .rev()
+                .zip(b.chars().rev())
+                .take_while(|(x, y)| x == y)
+                .map(|(x, _)| x)
+                .collect();
+            common.reverse();
+            Value::str(&common.into_iter().collect::<String>())
+        }),
+    }
+}
+
+/// `strings(v)`: the strings of `v`, `v` first, then each element or object value in
+/// iteration order, recursively (input values are at most a few hundred levels deep).
+fn collect_strings(doc: &pol_facts::Document, v: &Value, out: &mut Vec<Value>) {
+    if kind(doc, v) == Kind::Str {
+        out.push(v.clone());
+        return;
+    }
+    if let Some(entries) = crate::value::object_entries(doc, v) {
+        for (_, x) in &entries {
+            collect_strings(doc, x, out);
+        }
+    } else if let Value::List(items) | Value::Set(items) = resolve(doc, v) {
+        for x in items.iter() {
+            collect_strings(doc, x, out);
+        }
     }
 }
 

@@ -4,7 +4,7 @@ use crate::meter::{Meter, VALUE_BYTES};
 use crate::ops::{Fault, LIMIT, SIZE_LIMIT, contains};
 use crate::value::{Value, View, canonical, equal, normalize_set, sort_cost, write_json};
 use pol_bytecode::BuiltinOp;
-use pol_facts::Document;
+use pol_facts::{Document, NodeRef};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -188,6 +188,13 @@ fn call_metered(
             _ => None,
         };
         return Ok(text.map_or(Value::Null, Value::str));
+    }
+    if op == BuiltinOp::Strings {
+        // The strings of the document stay its nodes: a finding at one has its line.
+        return match args.first() {
+            Some(v) if !v.is_null(doc) => strings(v, doc, meter),
+            _ => Ok(Value::Null),
+        };
     }
     // Builtins take at most three arguments: no allocation for their views.
     let mut views = [View::Null; 3];
@@ -390,7 +397,67 @@ fn call_metered(
         // Answered above, from the value itself.
         BuiltinOp::Comment => Ok(Value::Null),
         BuiltinOp::FromJson => crate::json_in::from_json(text(0)?, meter),
+        // Answered above, from the value itself.
+        BuiltinOp::Strings => Ok(Value::Null),
+        BuiltinOp::CommonPrefix => {
+            let (a, b) = (text(0)?, text(1)?);
+            let end = a
+                .char_indices()
+                .zip(b.chars())
+                .find(|((_, x), y)| x != y)
+                .map_or(a.len().min(b.len()), |((i, _), _)| i);
+            text_value(a.get(..end).unwrap_or_default().to_owned(), meter)
+        }
+        BuiltinOp::CommonSuffix => {
+            let (a, b) = (text(0)?, text(1)?);
+            let start = a
+                .char_indices()
+                .rev()
+                .zip(b.chars().rev())
+                .find(|((_, x), y)| x != y)
+                .map_or(a.len().saturating_sub(b.len()), |((i, x), _)| {
+                    i + x.len_utf8()
+                });
+            text_value(a.get(start..).unwrap_or_default().to_owned(), meter)
+        }
     }
+}
+
+/// `strings(x)`: every string in `x` (`x` itself when it is one), depth first: the
+/// elements of lists and sets, the values (not the keys) of objects, in the order `for`
+/// visits them. A step per value visited.
+fn strings(root: &Value, doc: &Document, meter: &Meter) -> Result<Value, Fault> {
+    let mut out = Vec::new();
+    // Values still to visit, the next one last.
+    let mut stack = vec![root.clone()];
+    while let Some(v) = stack.pop() {
+        if !meter.charge(1) {
+            return Err(LIMIT.to_owned());
+        }
+        let mark = stack.len();
+        match &v {
+            Value::Node(id) => match doc.get(*id) {
+                NodeRef::Str(_) => out.push(v.clone()),
+                NodeRef::List(list) => {
+                    stack.extend(list.as_slice().iter().map(|&n| Value::Node(n)))
+                }
+                NodeRef::Object(object) => {
+                    stack.extend(object.as_slice().iter().map(|&(_, n)| Value::Node(n)))
+                }
+                _ => {}
+            },
+            Value::Str(_) | Value::Key(_) | Value::Slice { .. } => out.push(v.clone()),
+            Value::List(items) | Value::Set(items) => stack.extend(items.iter().cloned()),
+            Value::Object(entries) => stack.extend(entries.iter().map(|(_, x)| x.clone())),
+            Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) => {}
+        }
+        // Children were pushed first to last: reversed, the first is visited next.
+        stack.get_mut(mark..).unwrap_or_default().reverse();
+        if out.len() > SIZE_LIMIT {
+            return Err("list too long (resource limit)".to_owned());
+        }
+    }
+    list(out, meter)
 }
 
 fn length(name: &str, v: View<'_>) -> Result<Value, Fault> {

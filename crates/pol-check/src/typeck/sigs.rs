@@ -158,6 +158,13 @@ pub fn call(types: &Types<'_>, builtin: Builtin, args: &[Ty], sound: bool) -> Re
             string(1)?;
             Ty::Bool
         }
+        // Any value: a scalar that is not a string has none.
+        B::Strings => Ty::list(Ty::Str),
+        B::CommonPrefix | B::CommonSuffix => {
+            string(0)?;
+            string(1)?;
+            Ty::Str
+        }
     };
     let nullable = args.iter().any(|a| {
         let (kinds, dynamic) = types.kinds(a);
