@@ -21,8 +21,8 @@ impl std::fmt::Display for PathError {
 /// Every file under `paths` whose extension is one of `extensions` (in any case): files
 /// are taken as given (whatever their extension), folders are walked recursively in
 /// sorted order. Symbolic links are followed, but each real folder is walked once and
-/// each real file found once (a link loop ends; a file reached by two paths is taken
-/// at the first).
+/// each real file found once (a link loop ends; a file reached by two paths, or by two
+/// hard links, is taken at the first).
 pub fn collect(paths: &[PathBuf], extensions: &[&str]) -> Result<Vec<PathBuf>, PathError> {
     let has_extension = |path: &Path| {
         path.extension()
@@ -52,7 +52,7 @@ pub fn collect_with(paths: &[PathBuf], take: &dyn Fn(&Path) -> bool) -> Result<W
             reason: describe_io(&e),
         })?;
         if meta.is_dir() {
-            walk(path, take, &mut out, &mut seen)?;
+            walk(path, &meta, take, &mut out, &mut seen)?;
         } else {
             out.files.push(path.clone());
         }
@@ -60,32 +60,48 @@ pub fn collect_with(paths: &[PathBuf], take: &dyn Fn(&Path) -> bool) -> Result<W
     Ok(out)
 }
 
-/// The real (canonical) folders and files a walk has met.
+/// What tells real files (and folders) apart: the device and inode a `stat` gives,
+/// where there are such (one system call for each entry of a walk, where resolving
+/// the real path took one for each component of it); elsewhere, the real path.
+#[cfg(unix)]
+type RealId = (u64, u64);
+#[cfg(not(unix))]
+type RealId = PathBuf;
+
+#[cfg(unix)]
+fn real_id(_path: &Path, meta: &std::fs::Metadata) -> Option<RealId> {
+    use std::os::unix::fs::MetadataExt;
+    Some((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn real_id(path: &Path, _meta: &std::fs::Metadata) -> Option<RealId> {
+    std::fs::canonicalize(path).ok()
+}
+
+/// The real folders and files a walk has met.
 #[derive(Default)]
 struct Seen {
-    dirs: HashSet<PathBuf>,
-    files: HashSet<PathBuf>,
+    dirs: HashSet<RealId>,
+    files: HashSet<RealId>,
 }
 
 impl Seen {
-    /// True the first time the real path of `path` is seen in `set`; a path that
-    /// cannot be resolved (a dangling link) counts as new, and its reading fails later
-    /// with its own error.
-    fn first(set: &mut HashSet<PathBuf>, path: &Path) -> bool {
-        match std::fs::canonicalize(path) {
-            Ok(real) => set.insert(real),
-            Err(_) => true,
-        }
+    /// True the first time the real file or folder of `path` is seen in `set`; one
+    /// that cannot be identified counts as new.
+    fn first(set: &mut HashSet<RealId>, path: &Path, meta: &std::fs::Metadata) -> bool {
+        real_id(path, meta).is_none_or(|id| set.insert(id))
     }
 }
 
 fn walk(
     dir: &Path,
+    meta: &std::fs::Metadata,
     take: &dyn Fn(&Path) -> bool,
     out: &mut Walk,
     seen: &mut Seen,
 ) -> Result<(), PathError> {
-    if !Seen::first(&mut seen.dirs, dir) {
+    if !Seen::first(&mut seen.dirs, dir, meta) {
         return Ok(());
     }
     let entries = std::fs::read_dir(dir).map_err(|e| PathError {
@@ -99,14 +115,15 @@ fn walk(
         if passed_over(name) {
             continue;
         }
-        if path.is_dir() {
-            walk(&path, take, out, seen)?;
-        } else if !Seen::first(&mut seen.files, &path) {
-            // Met before, by another path.
-        } else if take(&path) {
-            out.files.push(path);
-        } else {
-            out.others += 1;
+        // Following links; a dangling link is a new file, whose reading fails later
+        // with its own error.
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => walk(&path, &meta, take, out, seen)?,
+            Ok(meta) if !Seen::first(&mut seen.files, &path, &meta) => {
+                // Met before, by another path.
+            }
+            _ if take(&path) => out.files.push(path),
+            _ => out.others += 1,
         }
     }
     Ok(())

@@ -229,7 +229,8 @@ fn every_hostile_case_ends_quickly_with_its_error() {
 const ANY_INPUT: &str = "package hostile\n\ndeny seen { if input != null message \"seen\" }\n";
 
 /// Folder walks follow symbolic links but visit each real folder and file once: two
-/// loops hung `pol eval` and `pol check`, one evaluated the same file 41 times.
+/// loops hung `pol eval` and `pol check`, one evaluated the same file 41 times. A file
+/// is the same through a hard link, too.
 #[test]
 fn folder_walks_end_on_symbolic_link_loops_and_read_each_file_once() {
     let dir = scratch(
@@ -246,6 +247,7 @@ fn folder_walks_end_on_symbolic_link_loops_and_read_each_file_once() {
     std::os::unix::fs::symlink("../../in", dir.join("in/sub/again")).unwrap();
     std::os::unix::fs::symlink(".", dir.join("in/self")).unwrap();
     std::os::unix::fs::symlink("b.yaml", dir.join("in/b-link.yaml")).unwrap();
+    std::fs::hard_link(dir.join("in/b.yaml"), dir.join("in/b-hard.yaml")).unwrap();
     std::os::unix::fs::symlink("..", dir.join("pols/sub/back")).unwrap();
     std::os::unix::fs::symlink(".", dir.join("pols/self")).unwrap();
     let out = run_pol(&dir, &["eval", "-p", "policy.pol", "in"], None);
