@@ -27,6 +27,11 @@ pub struct LoadedProgram {
     finders: Vec<Option<memchr::memmem::Finder<'static>>>,
     /// What the program can read of its input (from `demand`), for selective loading.
     pub(crate) shape: pol_facts::Shape,
+    /// The same shape without the inputs' comments, and which rules can read them
+    /// (call `comment`, themselves or through a let or function): an evaluator whose
+    /// enabled rules cannot loads its documents without finding their comments.
+    pub(crate) shape_no_comments: pol_facts::Shape,
+    pub(crate) comment_rules: Vec<bool>,
     /// The group of fused rules each rule is in, if any (from `groups`).
     rule_groups: Vec<Option<u32>>,
     /// The kinds of document root every rule accepts (`RuleInfo::input_kinds`): on
@@ -168,20 +173,13 @@ impl LoadedProgram {
             pol_facts::Shape::from_nodes(code.demand.clone()).map_err(ProgramLoadError::Shape)?
         };
         // Documents keep their comments only for a program that reads them.
-        let reads_comments = code.chunks.iter().flat_map(|c| &c.code).any(|i| {
-            matches!(
-                i,
-                pol_bytecode::Instr::CallBuiltin {
-                    builtin: pol_bytecode::BuiltinOp::Comment,
-                    ..
-                }
-            )
-        });
-        let shape = if reads_comments {
+        let comment_rules = comment_rules(&code);
+        let shape = if comment_rules.contains(&true) {
             shape
         } else {
             shape.without_comments()
         };
+        let shape_no_comments = shape.clone().without_comments();
         // Validation made sure each rule is in at most one group.
         let mut rule_groups = vec![None; code.rules.len()];
         for (g, group) in code.groups.iter().enumerate() {
@@ -232,6 +230,8 @@ impl LoadedProgram {
             string_sets,
             finders,
             shape,
+            shape_no_comments,
+            comment_rules,
             rule_groups,
         })
     }
@@ -279,6 +279,22 @@ impl LoadedProgram {
     /// program: a rule of another that reads a skipped value fails closed.
     pub fn shape(&self) -> &pol_facts::Shape {
         &self.shape
+    }
+
+    /// [`LoadedProgram::shape`] for an evaluator that runs only the rules not
+    /// `disabled` (indexed like the program's rules; empty: every rule): without the
+    /// comments when none of them can read one.
+    pub(crate) fn shape_for(&self, disabled: &[bool]) -> &pol_facts::Shape {
+        let reads = self
+            .comment_rules
+            .iter()
+            .enumerate()
+            .any(|(r, &reads)| reads && !disabled.get(r).copied().unwrap_or(false));
+        if reads {
+            &self.shape
+        } else {
+            &self.shape_no_comments
+        }
     }
 
     /// Loads a program from `.polc` bytes (see `pol_bytecode::decode`).
@@ -368,6 +384,61 @@ fn string_sets(code: &pol_bytecode::Program) -> Vec<Option<rustc_hash::FxHashSet
                 .collect::<Option<rustc_hash::FxHashSet<String>>>(),
             _ => None,
         })
+        .collect()
+}
+
+/// For each rule, whether it can call `comment`: in its own chunk, or in a let or
+/// function it reaches (a fixed point over the calls, which may form cycles).
+fn comment_rules(code: &pol_bytecode::Program) -> Vec<bool> {
+    use pol_bytecode::{BuiltinOp, Instr};
+    let callees = |chunk: &pol_bytecode::Chunk| -> Vec<usize> {
+        chunk
+            .code
+            .iter()
+            .filter_map(|i| match i {
+                Instr::Call { func, .. } => {
+                    code.functions.get(func.index()).map(|f| f.chunk as usize)
+                }
+                Instr::GetLet { id, .. } => code.lets.get(id.index()).map(|l| l.chunk as usize),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut reads: Vec<bool> = code
+        .chunks
+        .iter()
+        .map(|c| {
+            c.code.iter().any(|i| {
+                matches!(
+                    i,
+                    Instr::CallBuiltin {
+                        builtin: BuiltinOp::Comment,
+                        ..
+                    }
+                )
+            })
+        })
+        .collect();
+    let calls: Vec<Vec<usize>> = code.chunks.iter().map(callees).collect();
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for (c, callees) in calls.iter().enumerate() {
+            if !reads.get(c).copied().unwrap_or(true)
+                && callees
+                    .iter()
+                    .any(|&k| reads.get(k).copied().unwrap_or(false))
+            {
+                if let Some(r) = reads.get_mut(c) {
+                    *r = true;
+                }
+                changed = true;
+            }
+        }
+    }
+    code.rules
+        .iter()
+        .map(|r| reads.get(r.chunk as usize).copied().unwrap_or(false))
         .collect()
 }
 

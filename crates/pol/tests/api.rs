@@ -155,6 +155,39 @@ fn documents_keep_comments_only_for_policies_that_read_them() {
     assert_eq!(ignores.evaluate(doc).warnings.len(), 2);
 }
 
+/// An evaluator loads comments only while one of its enabled rules can read them,
+/// through a function or a let as well as directly: with that rule disabled (a level
+/// that leaves it out), documents are loaded without them.
+#[test]
+fn evaluators_load_comments_only_for_enabled_rules_that_read_them() {
+    let policy = Policy::from_source(
+        "c.pol",
+        "package c
+
+fn why(x) = comment(x)
+
+let notes = [why(v) for _k, v in input.permissions]
+
+         warn documented {
+  for note in notes
+  message f\"{note}\"
+}
+
+         warn granted {
+  for name, level in input.permissions
+  message f\"{name}: {level}\"
+}
+",
+    )
+    .unwrap();
+    let mut evaluator = policy.evaluator();
+    assert!(evaluator.shape().comments());
+    evaluator.disable_rules(|rule| rule.name == "c.documented");
+    assert!(!evaluator.shape().comments());
+    evaluator.disable_rules(|rule| rule.name == "c.granted");
+    assert!(evaluator.shape().comments());
+}
+
 /// `.polc` bytes that are not a program, or a damaged one, are refused with an error
 /// that names what is wrong, through `pol::` alone.
 #[test]

@@ -114,10 +114,11 @@ impl<'p> Evaluator<'p> {
         }
     }
 
-    /// What the program can read of its input, for `pol_facts::load_shaped` (see
-    /// [`LoadedProgram::shape`]).
+    /// What the program's enabled rules can read of their input, for
+    /// `pol_facts::load_shaped` (see [`LoadedProgram::shape`]): the comments only when
+    /// one of them can read one ([`Evaluator::disable_rules`]).
     pub fn shape(&self) -> &'p pol_facts::Shape {
-        self.program.shape()
+        self.program.shape_for(&self.state.disabled)
     }
 
     /// Changes the resource limits.
