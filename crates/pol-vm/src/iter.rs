@@ -85,57 +85,47 @@ impl Iter {
         }
     }
 
-    /// The next element, or `None` at the end.
+    /// For loops over a computed collection, the next element (a value, or an
+    /// object's value), by reference; `None` at the end and for other loops.
     #[inline]
-    pub fn next(&mut self, doc: &Document) -> Option<Value> {
+    pub fn next_computed(&mut self) -> Option<&Value> {
         match self {
-            Iter::Empty => None,
             Iter::Values { items, pos } => {
-                let v = items.get(*pos)?.clone();
+                let v = items.get(*pos)?;
                 *pos += 1;
                 Some(v)
             }
             Iter::Entries { items, pos } => {
-                let v = items.get(*pos)?.1.clone();
+                let (_, v) = items.get(*pos)?;
                 *pos += 1;
                 Some(v)
             }
-            Iter::Nodes { node, pos } => {
-                let NodeRef::List(list) = doc.get(*node) else {
-                    return None;
-                };
-                let v = list.get(*pos)?;
-                *pos += 1;
-                Some(Value::Node(v))
-            }
-            Iter::NodeEntries { node, pos } => {
-                let NodeRef::Object(object) = doc.get(*node) else {
-                    return None;
-                };
-                let &(_, v) = object.as_slice().get(*pos)?;
-                *pos += 1;
-                Some(Value::Node(v))
-            }
+            Iter::Empty | Iter::Nodes { .. } | Iter::NodeEntries { .. } => None,
         }
     }
 
-    /// The index (lists, sets) or key (objects) of the element last returned.
-    pub fn key(&self, doc: &Document) -> Value {
+    /// The index (lists, sets) or key (objects) of the element last returned,
+    /// written into `to` in place ([`crate::value::write_clone`]).
+    #[inline]
+    pub fn write_key(&self, to: &mut Value, doc: &Document) {
+        let write = crate::value::write_clone;
         let index =
             |pos: usize| Value::Int(i64::try_from(pos.saturating_sub(1)).unwrap_or(i64::MAX));
         match self {
-            Iter::Empty => Value::Null,
-            Iter::Values { pos, .. } | Iter::Nodes { pos, .. } => index(*pos),
-            Iter::Entries { items, pos } => items
-                .get(pos.saturating_sub(1))
-                .map_or(Value::Null, |(k, _)| Value::Str(k.clone())),
-            Iter::NodeEntries { node, pos } => match doc.get(*node) {
-                NodeRef::Object(object) => object
-                    .as_slice()
-                    .get(pos.saturating_sub(1))
-                    .map_or(Value::Null, |&(k, _)| Value::Key(k)),
-                _ => Value::Null,
+            Iter::Values { pos, .. } | Iter::Nodes { pos, .. } => write(to, &index(*pos)),
+            Iter::Entries { items, pos } => match items.get(pos.saturating_sub(1)) {
+                // (Objects built by the policy are rarely iterated: no copy in place.)
+                Some((k, _)) => *to = Value::Str(k.clone()),
+                None => write(to, &Value::Null),
             },
+            Iter::NodeEntries { node, pos } => match doc.get(*node) {
+                NodeRef::Object(object) => match object.as_slice().get(pos.saturating_sub(1)) {
+                    Some(&(k, _)) => write(to, &Value::Key(k)),
+                    None => write(to, &Value::Null),
+                },
+                _ => write(to, &Value::Null),
+            },
+            Iter::Empty => write(to, &Value::Null),
         }
     }
 }

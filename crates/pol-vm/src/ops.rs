@@ -31,14 +31,10 @@ pub fn binary(
     doc: &Document,
     meter: &Meter,
 ) -> Result<Value, Fault> {
+    if is_test(op) {
+        return Ok(test(op, a, b, doc, meter)?.map_or(Value::Null, Value::Bool));
+    }
     match op {
-        BinOp::Eq | BinOp::Ne => {
-            let same = equal(a, b, doc, meter);
-            if meter.exhausted().is_some() {
-                return Err(LIMIT.to_owned());
-            }
-            return Ok(Value::Bool(same == (op == BinOp::Eq)));
-        }
         BinOp::And => return logic(true, a, b, doc),
         BinOp::Or => return logic(false, a, b, doc),
         _ => {}
@@ -58,21 +54,61 @@ pub fn binary(
             (View::Int(p), View::Int(q)) => Ok(Value::Int(p.wrapping_rem(q))),
             _ => Err(type_error("%", &x, &y)),
         },
+        _ => Ok(Value::Null),
+    }
+}
+
+/// The operators whose result is a bool or null: [`test`] computes them.
+pub fn is_test(op: BinOp) -> bool {
+    matches!(
+        op,
+        BinOp::Eq
+            | BinOp::Ne
+            | BinOp::Lt
+            | BinOp::Le
+            | BinOp::Gt
+            | BinOp::Ge
+            | BinOp::In
+            | BinOp::NotIn
+    )
+}
+
+/// [`binary`] for an operator of [`is_test`], as `Some(bool)`, or `None` for null:
+/// the dispatch loop writes that into its register in place.
+pub fn test(
+    op: BinOp,
+    a: &Value,
+    b: &Value,
+    doc: &Document,
+    meter: &Meter,
+) -> Result<Option<bool>, Fault> {
+    if matches!(op, BinOp::Eq | BinOp::Ne) {
+        let same = equal(a, b, doc, meter);
+        if meter.exhausted().is_some() {
+            return Err(LIMIT.to_owned());
+        }
+        return Ok(Some(same == (op == BinOp::Eq)));
+    }
+    let (x, y) = (a.view(doc), b.view(doc));
+    if matches!(x, View::Null) || matches!(y, View::Null) {
+        return Ok(None);
+    }
+    match op {
         BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
             // NaN is unordered: every comparison with it is false, as in IEEE 754.
             let Some(ord) = order(op_symbol(op), x, y)? else {
-                return Ok(Value::Bool(false));
+                return Ok(Some(false));
             };
-            Ok(Value::Bool(match op {
+            Ok(Some(match op {
                 BinOp::Lt => ord == Ordering::Less,
                 BinOp::Le => ord != Ordering::Greater,
                 BinOp::Gt => ord == Ordering::Greater,
                 _ => ord != Ordering::Less,
             }))
         }
-        BinOp::In => contains(y, a, x, doc, meter).map(Value::Bool),
-        BinOp::NotIn => contains(y, a, x, doc, meter).map(|found| Value::Bool(!found)),
-        BinOp::Eq | BinOp::Ne | BinOp::And | BinOp::Or => Ok(Value::Null),
+        BinOp::In => contains(y, a, x, doc, meter).map(Some),
+        BinOp::NotIn => contains(y, a, x, doc, meter).map(|found| Some(!found)),
+        _ => Ok(None),
     }
 }
 

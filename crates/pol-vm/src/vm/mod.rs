@@ -9,6 +9,7 @@ use crate::limits::Limits;
 use crate::meter::{Meter, VALUE_BYTES};
 use crate::ops;
 use crate::program::LoadedProgram;
+use crate::value::write_clone;
 use crate::value::{Value, View};
 use pol_bytecode::{BuiltinOp, Chunk, Const, Instr, Message, MessagePart, Reg, StrOp};
 use pol_facts::{Document, NodeId, key_hash};
@@ -344,6 +345,37 @@ impl<'p> Evaluator<'p> {
         }
     }
 
+    /// Sets a register to an int, written in place like [`Self::set_node`].
+    #[inline]
+    fn set_int(&mut self, base: usize, r: Reg, n: i64) {
+        if let Some(slot) = self.state.regs.get_mut(base + r.index()) {
+            if slot.owns_heap() {
+                *slot = Value::Null;
+            }
+            std::mem::forget(std::mem::replace(slot, Value::Int(n)));
+        }
+    }
+
+    /// Copies register `src` to `dst`, in place (see [`write_clone`]).
+    #[inline]
+    fn copy_reg(&mut self, base: usize, dst: Reg, src: Reg) {
+        let (d, s) = (base + dst.index(), base + src.index());
+        if d == s {
+            return;
+        }
+        let regs = &mut self.state.regs;
+        // Two disjoint registers, borrowed apart.
+        let (lo, hi) = regs.split_at_mut(d.max(s));
+        let (from, to) = if s < d {
+            (lo.get(s), hi.first_mut())
+        } else {
+            (hi.first(), lo.get_mut(d))
+        };
+        if let (Some(from), Some(to)) = (from, to) {
+            write_clone(to, from);
+        }
+    }
+
     #[inline]
     fn set(&mut self, base: usize, r: Reg, v: Value) {
         if let Some(slot) = self.state.regs.get_mut(base + r.index()) {
@@ -414,29 +446,36 @@ impl<'p> Evaluator<'p> {
     ) -> Result<Flow, Fault> {
         match *instr {
             Instr::LoadConst { dst, k } => {
-                let v = self
-                    .state
-                    .consts
-                    .get(k.index())
-                    .cloned()
-                    .unwrap_or_default();
-                self.set(base, dst, v);
+                let state = &mut self.state;
+                if let (Some(to), Some(from)) = (
+                    state.regs.get_mut(base + dst.index()),
+                    state.consts.get(k.index()),
+                ) {
+                    write_clone(to, from);
+                }
             }
-            Instr::LoadNull { dst } => self.set(base, dst, Value::Null),
-            Instr::LoadBool { dst, value } => self.set(base, dst, Value::Bool(value)),
-            Instr::LoadInt { dst, value } => self.set(base, dst, Value::Int(i64::from(value))),
-            Instr::LoadInput { dst } => self.set(base, dst, Value::Node(doc.root())),
+            // Scalars are written in place (see `copy_reg`).
+            Instr::LoadNull { dst } => self.set_bool(base, dst, None),
+            Instr::LoadBool { dst, value } => self.set_bool(base, dst, Some(value)),
+            Instr::LoadInt { dst, value } => self.set_int(base, dst, i64::from(value)),
+            Instr::LoadInput { dst } => self.set_node(base, dst, Some(doc.root())),
             Instr::LoadData { dst } => {
                 let data = self.state.data.clone();
                 self.set(base, dst, data);
             }
-            Instr::Move { dst, src } => {
-                let v = self.reg(base, src).clone();
-                self.set(base, dst, v);
-            }
+            Instr::Move { dst, src } => self.copy_reg(base, dst, src),
             Instr::GetLet { dst, id } => {
-                let v = self.get_let(id.index(), doc)?;
-                self.set(base, dst, v);
+                // A computed let is copied in place; otherwise it is computed first.
+                let state = &mut self.state;
+                if let (Some(LetState::Done(from)), Some(to)) = (
+                    state.lets.get(id.index()),
+                    state.regs.get_mut(base + dst.index()),
+                ) {
+                    write_clone(to, from);
+                } else {
+                    let v = self.get_let(id.index(), doc)?;
+                    self.set(base, dst, v);
+                }
             }
             Instr::Field { dst, obj, sym } => {
                 if let Value::Node(id) = *self.reg(base, obj) {
@@ -461,6 +500,17 @@ impl<'p> Evaluator<'p> {
             Instr::Neg { dst, src } => {
                 let v = ops::negate(self.reg(base, src), doc)?;
                 self.set(base, dst, v);
+            }
+            // Tests give a bool, written in place (see `copy_reg`).
+            Instr::Binary { op, dst, a, b } if ops::is_test(op) => {
+                let v = ops::test(
+                    op,
+                    self.reg(base, a),
+                    self.reg(base, b),
+                    doc,
+                    &self.state.meter,
+                )?;
+                self.set_bool(base, dst, v);
             }
             Instr::Binary { op, dst, a, b } => {
                 let v = ops::binary(
@@ -608,19 +658,25 @@ impl<'p> Evaluator<'p> {
                 match it.next_node(doc) {
                     Some(Some(id)) => self.set_node(base, value, Some(id)),
                     Some(None) => return Ok(Flow::Jump(done.index())),
-                    None => match it.next(doc) {
-                        Some(v) => self.set(base, value, v),
-                        None => return Ok(Flow::Jump(done.index())),
+                    // A computed collection: its element copied in place.
+                    None => match (
+                        it.next_computed(),
+                        self.state.regs.get_mut(base + value.index()),
+                    ) {
+                        (Some(v), Some(to)) => write_clone(to, v),
+                        (Some(_), None) => {}
+                        (None, _) => return Ok(Flow::Jump(done.index())),
                     },
                 }
             }
             Instr::IterKey { dst, slot } => {
-                let key = self
-                    .state
-                    .iters
-                    .get(slots + slot.index())
-                    .map_or(Value::Null, |it| it.key(doc));
-                self.set(base, dst, key);
+                let state = &mut self.state;
+                if let Some(to) = state.regs.get_mut(base + dst.index()) {
+                    match state.iters.get(slots + slot.index()) {
+                        Some(it) => it.write_key(to, doc),
+                        None => write_clone(to, &Value::Null),
+                    }
+                }
             }
             Instr::AnyStep { acc, cond } | Instr::AllStep { acc, cond } => {
                 let any = matches!(instr, Instr::AnyStep { .. });
@@ -745,7 +801,7 @@ impl<'p> Evaluator<'p> {
                 negate,
             } => {
                 let bit = self.reg(base, src).kind_bit(doc);
-                self.set(base, dst, Value::Bool((kinds & (1 << bit) != 0) != negate));
+                self.set_bool(base, dst, Some((kinds & (1 << bit) != 0) != negate));
             }
             Instr::StrConst { op, dst, s, k } => {
                 let value = self.reg(base, s);
