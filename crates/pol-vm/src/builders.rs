@@ -13,15 +13,31 @@ pub struct ObjectBuilder {
 }
 
 impl ObjectBuilder {
-    /// Adds an entry; a repeated key keeps the last value.
-    pub fn insert(
+    /// A builder with room for `n` entries.
+    pub fn with_capacity(n: usize) -> ObjectBuilder {
+        ObjectBuilder {
+            entries: Items::with_capacity(n),
+        }
+    }
+
+    /// Adds an entry with a copy of `value` (written in place); a repeated key keeps
+    /// the last value.
+    pub fn insert_ref(
         &mut self,
         key: &Value,
-        value: Value,
+        value: &Value,
         doc: &Document,
         meter: &Meter,
     ) -> Result<(), Fault> {
-        insert_sorted(&mut self.entries, key, value, doc, meter)
+        let (i, key) = match place(&self.entries, key, doc, meter)? {
+            Place::At(i) => {
+                self.entries.set_clone(i, value);
+                return Ok(());
+            }
+            Place::New(i, key) => (i, key),
+        };
+        self.entries.insert_clone(i, key, value);
+        Ok(())
     }
 
     /// The object; an error when it nests too deep.
@@ -31,15 +47,20 @@ impl ObjectBuilder {
     }
 }
 
-/// Inserts into entries kept sorted by key; the key must be a string. The entries moved
-/// to make room are charged to `meter`.
-pub fn insert_sorted(
-    entries: &mut Items<(Text, Value)>,
+/// Where a key goes in entries kept sorted by key: at an entry of the same key, or a
+/// new entry (with the key's text); the key must be a string. The entries a new one
+/// moves are charged to `meter`.
+enum Place {
+    At(usize),
+    New(usize, Text),
+}
+
+fn place(
+    entries: &Items<(Text, Value)>,
     key: &Value,
-    value: Value,
     doc: &Document,
     meter: &Meter,
-) -> Result<(), Fault> {
+) -> Result<Place, Fault> {
     let text = match key.view(doc) {
         View::Str(s) => s,
         other => {
@@ -50,10 +71,7 @@ pub fn insert_sorted(
         }
     };
     match entries.binary_search_by(|(k, _)| k.as_str().cmp(text)) {
-        Ok(i) => {
-            let key = entries.get(i).map(|(k, _)| k.clone()).unwrap_or_default();
-            entries.set(i, (key, value));
-        }
+        Ok(i) => Ok(Place::At(i)),
         Err(i) => {
             if entries.len() >= SIZE_LIMIT {
                 return Err("object too large (resource limit)".to_owned());
@@ -66,8 +84,26 @@ pub fn insert_sorted(
                 Value::Str(s) => s.clone(),
                 _ => Rc::new(text.to_owned()),
             };
-            entries.insert(i, (key, value));
+            Ok(Place::New(i, key))
         }
+    }
+}
+
+/// Inserts into entries kept sorted by key; the key must be a string. The entries moved
+/// to make room are charged to `meter`.
+pub fn insert_sorted(
+    entries: &mut Items<(Text, Value)>,
+    key: &Value,
+    value: Value,
+    doc: &Document,
+    meter: &Meter,
+) -> Result<(), Fault> {
+    match place(entries, key, doc, meter)? {
+        Place::At(i) => {
+            let key = entries.get(i).map(|(k, _)| k.clone()).unwrap_or_default();
+            entries.set(i, (key, value));
+        }
+        Place::New(i, key) => entries.insert(i, (key, value)),
     }
     Ok(())
 }

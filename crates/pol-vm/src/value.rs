@@ -89,12 +89,6 @@ impl<T: Nested> Items<T> {
         Items { depth, items }
     }
 
-    /// Adds an item at the end.
-    pub fn push(&mut self, item: T) {
-        self.depth = self.depth.max(item.depth() + 1);
-        self.items.push(item);
-    }
-
     /// Inserts an item at `index` (see [`Vec::insert`]).
     pub fn insert(&mut self, index: usize, item: T) {
         self.depth = self.depth.max(item.depth() + 1);
@@ -114,6 +108,14 @@ impl<T: Nested> Items<T> {
         }
     }
 
+    /// An empty container with room for `n` items.
+    pub fn with_capacity(n: usize) -> Items<T> {
+        Items {
+            depth: 1,
+            items: Vec::with_capacity(n),
+        }
+    }
+
     /// Takes the items out, leaving the container empty.
     pub fn take(&mut self) -> Vec<T> {
         self.depth = 1;
@@ -126,6 +128,42 @@ impl<T: Nested> Items<T> {
             Err(crate::limits::Limit::Depth.message())
         } else {
             Ok(())
+        }
+    }
+}
+
+impl Items<Value> {
+    /// Adds a copy of `v` at the end, written in place ([`write_clone`]).
+    pub fn push_clone(&mut self, v: &Value) {
+        self.depth = self.depth.max(v.depth() + 1);
+        self.items.push(Value::Null);
+        if let Some(last) = self.items.last_mut() {
+            write_clone(last, v);
+        }
+    }
+}
+
+impl Items<(Text, Value)> {
+    /// Inserts `key` with a copy of `v` at `index`, the value written in place
+    /// ([`write_clone`]).
+    pub fn insert_clone(&mut self, index: usize, key: Text, v: &Value) {
+        self.depth = self.depth.max(v.depth() + 1);
+        self.items.insert(index, (key, Value::Null));
+        if let Some((_, slot)) = self.items.get_mut(index) {
+            write_clone(slot, v);
+        }
+    }
+
+    /// Replaces the value at `index` by a copy of `v`; false when there is none.
+    pub fn set_clone(&mut self, index: usize, v: &Value) -> bool {
+        let depth = v.depth() + 1;
+        match self.items.get_mut(index) {
+            Some((_, slot)) => {
+                write_clone(slot, v);
+                self.depth = self.depth.max(depth);
+                true
+            }
+            None => false,
         }
     }
 }
@@ -846,8 +884,8 @@ mod tests {
                 1 => Value::object(vec![(Rc::new("k".to_owned()), v)]),
                 _ => {
                     let mut items = Items::default();
-                    items.push(Value::Null);
-                    items.push(v);
+                    items.push_clone(&Value::Null);
+                    items.push_clone(&v);
                     Value::Set(Rc::new(items))
                 }
             };
@@ -857,8 +895,14 @@ mod tests {
         items.insert(0, v.clone());
         assert!(items.check_depth().is_err());
         let mut entries = Items::new(vec![(Rc::new("a".to_owned()), Value::Null)]);
-        assert!(entries.set(0, (Rc::new("a".to_owned()), v)));
+        assert!(entries.set(0, (Rc::new("a".to_owned()), v.clone())));
         assert!(entries.check_depth().is_err());
+        let mut copied = Items::new(vec![(Rc::new("a".to_owned()), Value::Null)]);
+        copied.insert_clone(0, Rc::new("0".to_owned()), &Value::Null);
+        assert!(copied.check_depth().is_ok());
+        assert!(copied.set_clone(1, &v));
+        assert!(!copied.set_clone(2, &v));
+        assert!(copied.check_depth().is_err());
         assert_eq!(entries.take().len(), 1);
         assert!(entries.check_depth().is_ok(), "empty again");
     }

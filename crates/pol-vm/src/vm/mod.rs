@@ -715,21 +715,14 @@ impl<'p> Evaluator<'p> {
                 self.set(base, dst, v);
             }
             Instr::MakeObject { dst, start, pairs } => {
-                let mut object = crate::builders::ObjectBuilder::default();
+                let mut object = crate::builders::ObjectBuilder::with_capacity(pairs as usize);
                 for i in 0..pairs as usize {
-                    let k = self
-                        .state
-                        .regs
-                        .get(base + start.index() + 2 * i)
-                        .cloned()
-                        .unwrap_or_default();
-                    let v = self
-                        .state
-                        .regs
-                        .get(base + start.index() + 2 * i + 1)
-                        .cloned()
-                        .unwrap_or_default();
-                    object.insert(&k, v, doc, &self.state.meter)?;
+                    let at = base + start.index() + 2 * i;
+                    let (k, v) = (
+                        self.state.regs.get(at).unwrap_or(&Value::Null),
+                        self.state.regs.get(at + 1).unwrap_or(&Value::Null),
+                    );
+                    object.insert_ref(k, v, doc, &self.state.meter)?;
                 }
                 let object = object.finish()?;
                 self.set(base, dst, object);
@@ -738,10 +731,23 @@ impl<'p> Evaluator<'p> {
             Instr::NewSet { dst } => self.set(base, dst, Value::Set(Rc::default())),
             Instr::NewObject { dst } => self.set(base, dst, Value::Object(Rc::default())),
             Instr::Push { dst, value } => {
-                let v = self.reg(base, value).clone();
-                if let Some(Value::List(items) | Value::Set(items)) =
-                    self.state.regs.get_mut(base + dst.index())
-                {
+                // The value is copied in place (`write_clone`), from its register
+                // borrowed apart from the collection's (a register pushed into itself
+                // is copied first).
+                let (d, s) = (base + dst.index(), base + value.index());
+                let own;
+                let (v, to) = if d == s {
+                    own = self.reg(base, value).clone();
+                    (&own, self.state.regs.get_mut(d))
+                } else {
+                    let (lo, hi) = self.state.regs.split_at_mut(d.max(s));
+                    if s < d {
+                        (lo.get(s).unwrap_or(&Value::Null), hi.first_mut())
+                    } else {
+                        (hi.first().unwrap_or(&Value::Null), lo.get_mut(d))
+                    }
+                };
+                if let Some(Value::List(items) | Value::Set(items)) = to {
                     if items.len() >= ops::SIZE_LIMIT {
                         return Err(Fault::from(
                             "collection too large (resource limit)".to_owned(),
@@ -757,7 +763,7 @@ impl<'p> Evaluator<'p> {
                         return Err(Fault::from(ops::LIMIT.to_owned()));
                     }
                     let items = Rc::make_mut(items);
-                    items.push(v);
+                    items.push_clone(v);
                     items.check_depth()?;
                 } else {
                     return Err(Fault::from(
