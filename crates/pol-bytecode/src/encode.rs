@@ -123,8 +123,32 @@ pub fn decode(bytes: &[u8]) -> Result<Program, DecodeError> {
     Ok(program)
 }
 
+/// Decodes a program built into the binary that reads it: like [`decode`], without
+/// comparing the SHA-256 digest or validating the program. Only for bytes compiled in
+/// (`include_bytes!`) and kept equal to their compiled sources by a test, such as
+/// pol's shipped packs: never for a file or anything else from outside.
+pub fn decode_built_in(bytes: &'static [u8]) -> Result<Program, DecodeError> {
+    let body = framed_body(bytes)?;
+    let (program, rest): (Program, &[u8]) =
+        postcard::take_from_bytes(body).map_err(|e| DecodeError::Malformed(e.to_string()))?;
+    if !rest.is_empty() {
+        return Err(DecodeError::TrailingBytes);
+    }
+    Ok(program)
+}
+
 /// Checks the header, the length and the digest of a `.polc` file; returns its body.
 fn checked_body(bytes: &[u8]) -> Result<&[u8], DecodeError> {
+    let body = framed_body(bytes)?;
+    let (covered, digest) = bytes.split_at(bytes.len().saturating_sub(TRAILER_LEN));
+    if Sha256::digest(covered).as_slice() != digest {
+        return Err(DecodeError::DigestMismatch);
+    }
+    Ok(body)
+}
+
+/// Checks the header and the length of a `.polc` file; returns its body.
+fn framed_body(bytes: &[u8]) -> Result<&[u8], DecodeError> {
     if bytes.get(..MAGIC.len()) != Some(&MAGIC[..]) {
         // A prefix of the magic is a truncated file, anything else is not ours.
         return if MAGIC.starts_with(bytes) && !bytes.is_empty() {
@@ -158,10 +182,9 @@ fn checked_body(bytes: &[u8]) -> Result<&[u8], DecodeError> {
         std::cmp::Ordering::Greater => return Err(DecodeError::TrailingBytes),
         std::cmp::Ordering::Equal => {}
     }
-    let (covered, digest) = bytes.split_at(bytes.len().saturating_sub(TRAILER_LEN));
-    if Sha256::digest(covered).as_slice() != digest {
-        return Err(DecodeError::DigestMismatch);
-    }
+    let covered = bytes
+        .get(..bytes.len().saturating_sub(TRAILER_LEN))
+        .unwrap_or_default();
     Ok(covered.get(HEADER_LEN..).unwrap_or_default())
 }
 

@@ -14,7 +14,7 @@ mod validate;
 
 pub use digest::Digest;
 pub use disasm::disassemble;
-pub use encode::{DecodeError, FORMAT_VERSION, MAGIC, decode, encode};
+pub use encode::{DecodeError, FORMAT_VERSION, MAGIC, decode, decode_built_in, encode};
 pub use instr::{
     BinOp, BuiltinOp, ConstId, FnId, GlobId, Instr, KIND_NAMES, LetId, Reg, RegexId, SiteId, Slot,
     StrOp, SymId, Target,

@@ -13,18 +13,17 @@ pub struct LoadedProgram {
     /// Regexes, compiled on first use (a Unicode class repeated many times can take
     /// milliseconds to compile, and a program may never need it); their syntax is
     /// checked when the program is loaded.
-    pub(crate) regexes: Vec<(String, std::sync::OnceLock<Result<regex::Regex, String>>)>,
-    /// For each regex, a finder of a literal every match contains, when one is known
+    /// With each, a finder of a literal every match contains, when one is known
     /// (`required.rs`): a string without it is no match.
-    required: Vec<Option<memchr::memmem::Finder<'static>>>,
+    pub(crate) regexes: Vec<(String, std::sync::OnceLock<Result<CompiledRegex, String>>)>,
     pub(crate) globs: Vec<regex::bytes::Regex>,
     pub(crate) index: crate::index::RuleIndex,
     /// Constant sets and lists of strings as hash sets, by constant index (for
     /// `in_const`); `None` for other constants.
     pub(crate) string_sets: Vec<Option<rustc_hash::FxHashSet<String>>>,
     /// A substring finder for each string constant, by constant index (for
-    /// `str_const` `contains` and `split_part`); `None` for other constants.
-    finders: Vec<Option<memchr::memmem::Finder<'static>>>,
+    /// `str_const` `contains` and `split_part`), built on first use.
+    finders: Vec<std::sync::OnceLock<Option<memchr::memmem::Finder<'static>>>>,
     /// What the program can read of its input (from `demand`), for selective loading.
     pub(crate) shape: pol_facts::Shape,
     /// The same shape without the inputs' comments, and which rules can read them
@@ -46,7 +45,14 @@ pub struct LoadedProgram {
     /// The SHA-256 of the program's `.polc` file: of the bytes it was loaded from, or
     /// computed (by encoding it) when first asked for.
     digest: std::sync::OnceLock<pol_bytecode::Digest>,
+    /// The bytes of a program built into the binary ([`LoadedProgram::from_built_in`]),
+    /// whose digest is computed only when asked for.
+    built_in: Option<&'static [u8]>,
 }
+
+/// A regex compiled on first use, with the finder of the literal every match
+/// contains, if one is known.
+pub(crate) type CompiledRegex = (regex::Regex, Option<memchr::memmem::Finder<'static>>);
 
 /// Why a compiled program could not be loaded. Each names what is wrong, so that a
 /// caller can tell a file that is not a program (or of another version) from a damaged
@@ -126,25 +132,27 @@ impl LoadedProgram {
     /// [`LoadedProgram::new`] for a program that passed [`validate`] already
     /// ([`pol_bytecode::decode`] validates what it decodes).
     fn from_validated(code: pol_bytecode::Program) -> Result<LoadedProgram, ProgramLoadError> {
+        // Each regex's syntax is checked now, so that a bad one is a load error; it is
+        // compiled on first use.
+        for p in &code.regexes {
+            if let Err(e) = regex_syntax::Parser::new().parse(p) {
+                return Err(ProgramLoadError::Regex {
+                    pattern: p.clone(),
+                    error: e.to_string(),
+                });
+            }
+        }
+        LoadedProgram::from_parts(code)
+    }
+
+    /// The tables of a program whose regexes are known to parse.
+    fn from_parts(code: pol_bytecode::Program) -> Result<LoadedProgram, ProgramLoadError> {
         constant_depths(&code.consts)?;
-        let mut required = Vec::with_capacity(code.regexes.len());
         let regexes = code
             .regexes
             .iter()
-            .map(|p| match regex_syntax::Parser::new().parse(p) {
-                Ok(hir) => {
-                    required.push(
-                        crate::required::required_literal(&hir)
-                            .map(|lit| memchr::memmem::Finder::new(&lit).into_owned()),
-                    );
-                    Ok((p.clone(), std::sync::OnceLock::new()))
-                }
-                Err(e) => Err(ProgramLoadError::Regex {
-                    pattern: p.clone(),
-                    error: e.to_string(),
-                }),
-            })
-            .collect::<Result<_, _>>()?;
+            .map(|p| (p.clone(), std::sync::OnceLock::new()))
+            .collect();
         let globs = code
             .globs
             .iter()
@@ -160,12 +168,7 @@ impl LoadedProgram {
         let finders = code
             .consts
             .iter()
-            .map(|c| match c {
-                pol_bytecode::Const::Str(s) => {
-                    Some(memchr::memmem::Finder::new(s.as_bytes()).into_owned())
-                }
-                _ => None,
-            })
+            .map(|_| std::sync::OnceLock::new())
             .collect();
         let shape = if code.demand.is_empty() {
             pol_facts::Shape::everything()
@@ -224,7 +227,6 @@ impl LoadedProgram {
             accepted_roots,
             code,
             regexes,
-            required,
             globs,
             index,
             string_sets,
@@ -232,6 +234,7 @@ impl LoadedProgram {
             shape,
             shape_no_comments,
             comment_rules,
+            built_in: None,
             rule_groups,
         })
     }
@@ -260,7 +263,15 @@ impl LoadedProgram {
     /// The substring finder of string constant `k`.
     #[inline]
     pub(crate) fn finder(&self, k: usize) -> Option<&memchr::memmem::Finder<'static>> {
-        self.finders.get(k).and_then(Option::as_ref)
+        self.finders
+            .get(k)?
+            .get_or_init(|| match self.code.consts.get(k) {
+                Some(pol_bytecode::Const::Str(s)) => {
+                    Some(memchr::memmem::Finder::new(s.as_bytes()).into_owned())
+                }
+                _ => None,
+            })
+            .as_ref()
     }
 
     /// The group of fused rules rule `rule` is in, if any.
@@ -305,11 +316,25 @@ impl LoadedProgram {
         Ok(program)
     }
 
+    /// Loads a program built into the binary (`include_bytes!` of a `.polc` file that
+    /// a test keeps equal to its compiled sources, as pol's shipped packs): neither its
+    /// digest nor the program is checked, and its regexes are only parsed when first
+    /// used, which saves a run's start-up about a millisecond. Never for bytes from
+    /// outside: use [`LoadedProgram::from_bytes`].
+    pub fn from_built_in(bytes: &'static [u8]) -> Result<LoadedProgram, ProgramLoadError> {
+        let mut program = LoadedProgram::from_parts(pol_bytecode::decode_built_in(bytes)?)?;
+        program.built_in = Some(bytes);
+        Ok(program)
+    }
+
     /// The SHA-256 digest that names the program: of the `.polc` file it was loaded
     /// from, or of the file it would be written to (the same for every file `pol build`
     /// writes). Computed once.
     pub fn digest(&self) -> pol_bytecode::Digest {
-        *self.digest.get_or_init(|| self.code.digest())
+        *self.digest.get_or_init(|| match self.built_in {
+            Some(bytes) => pol_bytecode::Digest::of(bytes),
+            None => self.code.digest(),
+        })
     }
 
     /// The program as `.polc` bytes.
@@ -317,23 +342,31 @@ impl LoadedProgram {
         pol_bytecode::encode(&self.code)
     }
 
-    /// Regex `index`, compiled on first use.
-    pub(crate) fn regex(&self, index: usize) -> Result<&regex::Regex, String> {
+    /// Regex `index`, compiled on first use, with the finder of its required literal.
+    pub(crate) fn regex(&self, index: usize) -> Result<&CompiledRegex, String> {
         let (pattern, cell) = self
             .regexes
             .get(index)
             .ok_or_else(|| "unknown regex".to_owned())?;
-        cell.get_or_init(|| compile_regex(pattern))
-            .as_ref()
-            .map_err(|e| format!("invalid regular expression {pattern:?}: {e}"))
+        cell.get_or_init(|| {
+            let regex = compile_regex(pattern)?;
+            let required = regex_syntax::Parser::new()
+                .parse(pattern)
+                .ok()
+                .and_then(|hir| crate::required::required_literal(&hir))
+                .map(|lit| memchr::memmem::Finder::new(&lit).into_owned());
+            Ok((regex, required))
+        })
+        .as_ref()
+        .map_err(|e| format!("invalid regular expression {pattern:?}: {e}"))
     }
 
     /// Whether regex `index` matches `text`; its errors are those of
     /// [`LoadedProgram::regex`]. A text without the literal every match contains is no
     /// match, without running the regex.
     pub(crate) fn is_match(&self, index: usize, text: &str) -> Result<bool, String> {
-        let regex = self.regex(index)?;
-        if let Some(Some(finder)) = self.required.get(index)
+        let (regex, required) = self.regex(index)?;
+        if let Some(finder) = required
             && finder.find(text.as_bytes()).is_none()
         {
             return Ok(false);
@@ -454,7 +487,7 @@ mod tests {
         };
         let program = LoadedProgram::new(code.clone()).unwrap();
         assert!(program.regexes[0].1.get().is_none(), "not compiled yet");
-        assert!(program.regex(0).unwrap().is_match("name.x"));
+        assert!(program.regex(0).unwrap().0.is_match("name.x"));
         assert!(program.regexes[0].1.get().is_some());
 
         code.regexes = vec!["a(b".to_owned()];

@@ -17,6 +17,11 @@ impl Policy {
         LoadedProgram::from_bytes(bytes).map(|program| Policy { program })
     }
 
+    /// A policy of a loaded program.
+    pub(crate) fn from_program(program: LoadedProgram) -> Policy {
+        Policy { program }
+    }
+
     /// The program as `.polc` bytes.
     pub fn to_polc(&self) -> Vec<u8> {
         self.program.to_bytes()

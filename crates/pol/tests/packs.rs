@@ -32,11 +32,15 @@ fn the_embedded_program_is_the_compiled_pack_sources() {
          run `POL_UPDATE_PACKS=1 cargo test -p pol --test packs`"
     );
     assert!(compiled.warnings.is_empty(), "{:?}", compiled.warnings);
+    // Loaded as built in, its digest and validity are not checked at start-up: they
+    // are here, by the loader of `.polc` files from outside.
     let loaded = pol::packs::policy().unwrap();
+    let checked = pol::Policy::from_polc(pol::packs::COMPILED).unwrap();
     assert_eq!(
         loaded.program().digest(),
         compiled.policy.program().digest()
     );
+    assert_eq!(loaded.program().digest(), checked.program().digest());
 }
 
 #[test]

@@ -81,9 +81,12 @@ pub fn rule_url(id: &str) -> String {
 /// The packs compiled into one program (what `pol build --packs -o FILE` writes).
 pub const COMPILED: &[u8] = include_bytes!("../../../../stdlib/packs/packs.polc");
 
-/// The packs, ready to evaluate: the embedded program, loaded without compiling.
+/// The packs, ready to evaluate: the embedded program, loaded without compiling, and
+/// as a program built into the binary (`LoadedProgram::from_built_in`): a test keeps
+/// [`COMPILED`] equal to the compiled pack sources, so its digest and validity are not
+/// checked again at every start.
 pub fn policy() -> Result<Policy, pol_vm::ProgramLoadError> {
-    Policy::from_polc(COMPILED)
+    pol_vm::LoadedProgram::from_built_in(COMPILED).map(Policy::from_program)
 }
 
 pub(crate) use pol_core::render::first_sentence;
