@@ -179,6 +179,9 @@ fn collect_item<'a>(
     }
     let (name, entry) = match &item.kind {
         ItemKind::Let { name, value } => {
+            if name.text == "data" {
+                diags.push(crate::scope::shadows_data(name));
+            }
             let id = LetId::from_index(col.lets.len());
             col.lets.push(Def {
                 unit,

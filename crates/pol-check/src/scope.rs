@@ -163,6 +163,9 @@ impl<'a> Lowerer<'a> {
     }
 
     fn shadowing(&self, name: &Name) -> Option<Diagnostic> {
+        if name.text == "data" {
+            return Some(shadows_data(name));
+        }
         let (what, span) = if let Some(id) = self.local(&name.text) {
             ("a local binding", self.local_info(id)?.span)
         } else if let Some(Entry {
@@ -185,4 +188,16 @@ impl<'a> Lowerer<'a> {
             .with_help("names cannot be shadowed in pol: choose another name"),
         )
     }
+}
+
+/// A local, parameter or let called `data`, which would hide the reference data
+/// (E0103: names cannot be shadowed, and `data` is bound in every package).
+pub fn shadows_data(name: &Name) -> Diagnostic {
+    Diagnostic::error(
+        Code::Shadowing,
+        name.span,
+        "`data` shadows the reference data".to_owned(),
+    )
+    .with_label("bound here")
+    .with_help("`data` is the reference data of every package (docs/data.md): choose another name")
 }

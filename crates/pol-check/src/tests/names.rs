@@ -115,6 +115,24 @@ fn shadowing_a_local_is_an_error() {
     assert_eq!(d.secondary[0].message, "`x` is already bound here");
 }
 
+/// `data` is bound in every package (the reference data): a let, parameter or local
+/// of that name would hide it, and is refused like any other shadowing.
+#[test]
+fn binding_data_is_an_error() {
+    let c = check(
+        "package p\nlet data = 1\nfn f(data) = 1\nlet xs = [data for data in input.items]\n\
+         deny r {\n  let data = input.x\n  message \"m\"\n}",
+    );
+    assert_eq!(c.codes(), [Code::Shadowing; 4]);
+    for d in &c.diags {
+        assert_eq!(d.message, "`data` shadows the reference data");
+        assert!(
+            d.help.as_deref().unwrap_or("").contains("docs/data.md"),
+            "{d:#?}"
+        );
+    }
+}
+
 #[test]
 fn shadowing_a_let_a_parameter_or_an_import_is_an_error() {
     let c = check_many(&[
