@@ -310,44 +310,9 @@ fn stats(files: &[PathBuf]) -> Result<Fingerprint, LoadError> {
     })
 }
 
-/// The `.pol` files of `paths`: files as given, folders walked in name order (hidden
-/// entries and `target` passed over), as `pol eval -p` finds them.
+/// The `.pol` files of `paths`: files as given, folders walked as `pol eval -p` walks
+/// them (`pol::walk`: in name order, hidden entries and `target` passed over, each real
+/// file once however links reach it).
 fn pol_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
-    let mut out = Vec::new();
-    for path in paths {
-        let meta = std::fs::metadata(path)
-            .map_err(|e| LoadError(format!("cannot read `{}`: {e}", path.display())))?;
-        if meta.is_dir() {
-            walk(path, &mut out, 0)?;
-        } else {
-            out.push(path.clone());
-        }
-    }
-    Ok(out)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<(), LoadError> {
-    // Links may loop: a folder tree of policies is never this deep.
-    if depth > 32 {
-        return Ok(());
-    }
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| LoadError(format!("cannot read `{}`: {e}", dir.display())))?;
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with('.') || name == "target" || name == "node_modules" {
-            continue;
-        }
-        if path.is_dir() {
-            walk(&path, out, depth + 1)?;
-        } else if path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("pol"))
-        {
-            out.push(path);
-        }
-    }
-    Ok(())
+    pol::walk::collect(paths, &["pol"]).map_err(|e| LoadError(e.to_string()))
 }

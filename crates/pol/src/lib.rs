@@ -60,6 +60,7 @@ pub mod suppress;
 pub mod testing;
 #[cfg(feature = "compiler")]
 pub mod types;
+pub mod walk;
 
 pub use policy::Policy;
 
