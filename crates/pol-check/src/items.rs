@@ -7,7 +7,7 @@ use crate::lower_test::lower_test;
 use crate::rules::lower_rule;
 use crate::scope::{Dep, Env, Lowerer};
 use crate::types::lower_type;
-use pol_diagnostics::Diagnostic;
+use pol_diagnostics::{Code, Diagnostic};
 use pol_syntax::ast::{self, FnDecl, Item, Name, TypeExpr};
 
 /// The lowered program, with what the recursion check needs: the lets and functions
@@ -60,12 +60,45 @@ pub(crate) fn lower_program(col: &Collected<'_>, diags: &mut Vec<Diagnostic>) ->
         let (rule, _) = lower_rule(env(col, def), def, diags);
         out.program.rules.push(rule);
     }
+    duplicate_rule_ids(&out.program.rules, diags);
     for def in &col.tests {
         out.program
             .tests
             .push(lower_test(env(col, def), def, diags));
     }
     out
+}
+
+/// E0115 for a rule whose `@id` another rule of the program has already: outputs,
+/// `--skip`/`--only`, baselines and SARIF name rules by id, so two would be one.
+fn duplicate_rule_ids(rules: &[crate::hir::RuleDef], diags: &mut Vec<Diagnostic>) {
+    let mut first: std::collections::HashMap<&str, &crate::hir::RuleDef> =
+        std::collections::HashMap::new();
+    for rule in rules {
+        let Some(id) = rule.id.as_deref() else {
+            continue;
+        };
+        match first.get(id) {
+            Some(earlier) => diags.push(
+                Diagnostic::error(
+                    Code::DuplicateRuleId,
+                    rule.info.name_span,
+                    format!(
+                        "`{}` has the id `{id}` of `{}`",
+                        rule.info.qualified, earlier.info.qualified
+                    ),
+                )
+                .with_label("second rule with this id")
+                .with_secondary(earlier.info.name_span, "first rule with this id")
+                .with_help(
+                    "findings, `--skip`/`--only`, baselines and SARIF name rules by id: give each rule its own (a prefix of your own for your policies, such as `ACME001`)",
+                ),
+            ),
+            None => {
+                first.insert(id, rule);
+            }
+        }
+    }
 }
 
 fn env<'a, T>(col: &'a Collected<'a>, def: &Def<'_, T>) -> Env<'a> {

@@ -76,13 +76,13 @@ fn text_output_gives_file_line_col_then_a_summary() {
     let (head, time) = stdout.rsplit_once("took ").expect("the time");
     assert_eq!(
         head,
-        "wf.yml:7:15  deny  high      ci.github.unpinned_action (GHA001)  \
+        "wf.yml:7:15  deny  high      ci.github.unpinned_action (ACME-GHA001)  \
          job build: action evil/action@v1 is not pinned to a commit SHA\n\
-         wf.yml:1:1   warn  medium    ci.github.missing_permissions (GHA004)  \
+         wf.yml:1:1   warn  medium    ci.github.missing_permissions (ACME-GHA004)  \
          workflow has no `permissions:` block; the token gets the repository default\n\
          \n\
          help:\n  \
-         GHA001  https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#using-third-party-actions\n\
+         ACME-GHA001  https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#using-third-party-actions\n\
          \n\
          1 document: 1 denied, 0 allowed (1 violation, 1 warning, 0 errors)\n\
          by severity: 1 high, 1 medium; "
@@ -150,7 +150,7 @@ fn json_output_of_one_input_has_the_shape_of_many() {
     );
     let v = &d["violations"][0];
     assert_eq!(v["rule"], "ci.github.unpinned_action");
-    assert_eq!(v["id"], "GHA001");
+    assert_eq!(v["id"], "ACME-GHA001");
     assert_eq!(v["severity"], "high");
     assert_eq!(v["path"], "jobs.build.steps[1].uses");
     assert_eq!(
@@ -216,7 +216,7 @@ fn a_yaml_stream_gives_one_decision_per_document() {
     assert_code(&out, 1);
     assert_eq!(
         decided(&out),
-        "k8s.yaml:14:21  deny  critical  k8s.workloads.privileged_container (K8S001)  \
+        "k8s.yaml:14:21  deny  critical  k8s.workloads.privileged_container (ACME-K8S001)  \
          Pod debug: container shell runs privileged (document 1)\n\
          \n\
          2 documents: 1 denied, 1 allowed (1 violation, 0 warnings, 0 errors)"
@@ -654,8 +654,8 @@ fn the_example_policies_run_on_the_example_inputs() {
     let stdout = text(&out.stdout);
     for expected in [
         "examples/inputs/github-workflow.yml:13:14  deny  high      ci.github.write_all_permissions",
-        "ci.github.unpinned_action (GHA001)  job lint: action reviewdog/action-actionlint@v1",
-        "ci.github.script_injection (GHA006)  job label, step Check the title",
+        "ci.github.unpinned_action (ACME-GHA001)  job lint: action reviewdog/action-actionlint@v1",
+        "ci.github.script_injection (ACME-GHA006)  job label, step Check the title",
         "examples/inputs/kubernetes.yaml:47:25  deny  critical  k8s.workloads.privileged_container",
         "examples/inputs/terraform-plan.json:41:18  deny  critical  terraform.aws.public_bucket_acl",
         "4 documents: 3 denied, 1 allowed (",

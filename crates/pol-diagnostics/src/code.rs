@@ -72,6 +72,7 @@ codes! {
     DuplicateImport = "E0112", "import name used twice";
     NotAValue = "E0113", "name is not a value";
     DependencyTooDeep = "E0114", "definitions depend on each other too deeply";
+    DuplicateRuleId = "E0115", "rule id used twice";
     // --- types (E02xx) ------------------------------------------------------
     UnknownField = "E0200", "unknown field";
     IncompatibleOperands = "E0201", "operator on incompatible types";

@@ -109,3 +109,18 @@ fn a_severity_with_the_wrong_arity_lists_the_severities() {
         "{d:#?}"
     );
 }
+
+/// Two rules of one program with the same `@id`, in one package or two, are E0115 at
+/// the second, pointing at the first; rules without an id, or with distinct ones, pass.
+#[test]
+fn a_rule_id_used_twice_is_an_error() {
+    let c = check_many(&[
+        "package a\n@id(\"X1\")\ndeny one { if input.a message \"a\" }\ndeny plain { if input.b message \"b\" }\n",
+        "package b\n@id(\"X1\")\nwarn two { if input.c message \"c\" }\n@id(\"X2\")\ndeny three { if input.d message \"d\" }\ndeny plain { if input.e message \"e\" }\n",
+    ]);
+    assert_eq!(c.codes(), [Code::DuplicateRuleId]);
+    let d = c.only();
+    assert_eq!(d.message, "`b.two` has the id `X1` of `a.one`");
+    assert_eq!(d.secondary.len(), 1);
+    assert_eq!(d.secondary[0].message, "first rule with this id");
+}
