@@ -237,11 +237,7 @@ impl<'a> Compiler<'a> {
             }
             ExprKind::Binary { op, lhs, rhs } => self.binary(b, *op, lhs, rhs, dst),
             ExprKind::If { cond, then, els } => {
-                let c = self.expr_reg(b, cond);
-                let to_else = b.emit(Instr::JumpUnlessTrue {
-                    cond: c,
-                    target: ChunkBuilder::unknown(),
-                });
+                let to_else = self.jump_unless(b, cond);
                 self.expr_into(b, then, dst);
                 let to_end = b.emit(Instr::Jump {
                     target: ChunkBuilder::unknown(),
@@ -700,11 +696,7 @@ impl<'a> Compiler<'a> {
                 b.pop_slot();
             }
             Clause::If(cond) => {
-                let c = self.expr_reg(b, cond);
-                let skip = b.emit(Instr::JumpUnlessTrue {
-                    cond: c,
-                    target: ChunkBuilder::unknown(),
-                });
+                let skip = self.jump_unless(b, cond);
                 b.release(mark);
                 self.comprehension(b, rest, produce, dst);
                 b.patch(skip, b.here());
@@ -789,6 +781,25 @@ fn type_of_test<'e>(call: &'e hir::Expr, lit: &hir::Expr) -> Option<(&'e hir::Ex
 }
 
 impl Compiler<'_> {
+    /// A jump (its target patched later) taken unless `cond` is true: a kind test
+    /// (`type_of(x) == "object"`) is one `jump_unless_kind` on `x`, which never fails,
+    /// as the test never does; any other condition is computed into a register first.
+    fn jump_unless(&mut self, b: &mut ChunkBuilder, cond: &hir::Expr) -> usize {
+        if let Some((x, kinds)) = self.kind_condition(cond) {
+            let src = self.expr_reg(b, x);
+            return b.emit(Instr::JumpUnlessKind {
+                src,
+                kinds,
+                target: ChunkBuilder::unknown(),
+            });
+        }
+        let c = self.expr_reg(b, cond);
+        b.emit(Instr::JumpUnlessTrue {
+            cond: c,
+            target: ChunkBuilder::unknown(),
+        })
+    }
+
     /// The head of a loop (`for` clause, comprehension): evaluate the collection, start
     /// iterating in a fresh slot, take the next element (and its key). Returns the
     /// index of the `iter_next` (where the loop continues), of the `iter_next` to patch

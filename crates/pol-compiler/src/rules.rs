@@ -516,7 +516,7 @@ impl Compiler<'_> {
     /// when compiling: `x`, and the kinds (a bit set of `KIND_NAMES`) for which `cond`
     /// is `true`. A kind test is never null and never fails, so a condition on it is
     /// one `jump_unless_kind`.
-    fn kind_condition<'e>(&self, cond: &'e hir::Expr) -> Option<(&'e hir::Expr, u8)> {
+    pub(crate) fn kind_condition<'e>(&self, cond: &'e hir::Expr) -> Option<(&'e hir::Expr, u8)> {
         if !self.optimize || self.fold(cond).is_some() {
             return None;
         }
