@@ -237,12 +237,14 @@ impl<'a> Compiler<'a> {
             }
             ExprKind::Binary { op, lhs, rhs } => self.binary(b, *op, lhs, rhs, dst),
             ExprKind::If { cond, then, els } => {
-                let to_else = self.jump_unless(b, cond);
+                let to_else = self.jumps_unless(b, cond);
                 self.expr_into(b, then, dst);
                 let to_end = b.emit(Instr::Jump {
                     target: ChunkBuilder::unknown(),
                 });
-                b.patch(to_else, b.here());
+                for jump in to_else {
+                    b.patch(jump, b.here());
+                }
                 self.expr_into(b, els, dst);
                 b.patch(to_end, b.here());
             }
@@ -696,10 +698,12 @@ impl<'a> Compiler<'a> {
                 b.pop_slot();
             }
             Clause::If(cond) => {
-                let skip = self.jump_unless(b, cond);
+                let skips = self.jumps_unless(b, cond);
                 b.release(mark);
                 self.comprehension(b, rest, produce, dst);
-                b.patch(skip, b.here());
+                for skip in skips {
+                    b.patch(skip, b.here());
+                }
             }
             Clause::Let { local, value } => {
                 let r = self.local(b, *local);
@@ -781,6 +785,26 @@ fn type_of_test<'e>(call: &'e hir::Expr, lit: &hir::Expr) -> Option<(&'e hir::Ex
 }
 
 impl Compiler<'_> {
+    /// Jumps (their target patched later) taken unless `cond` is true: `k and c`,
+    /// where `k` is a kind test (a bool, which never fails), is `k`'s jump then `c`'s,
+    /// with no register for the `and` (`c` runs only when `k` holds, as in the `and`);
+    /// anything else is [`Self::jump_unless`].
+    fn jumps_unless(&mut self, b: &mut ChunkBuilder, cond: &hir::Expr) -> Vec<usize> {
+        if let ExprKind::Binary {
+            op: BinaryOp::And,
+            lhs,
+            rhs,
+        } = &cond.kind
+            && self.fold(cond).is_none()
+            && self.kind_condition(lhs).is_some()
+        {
+            let mut jumps = self.jumps_unless(b, lhs);
+            jumps.extend(self.jumps_unless(b, rhs));
+            return jumps;
+        }
+        vec![self.jump_unless(b, cond)]
+    }
+
     /// A jump (its target patched later) taken unless `cond` is true: a kind test
     /// (`type_of(x) == "object"`) is one `jump_unless_kind` on `x`, which never fails,
     /// as the test never does; any other condition is computed into a register first.
