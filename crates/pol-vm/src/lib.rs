@@ -11,6 +11,7 @@
 mod builders;
 mod builtins;
 mod consts;
+mod copy;
 mod data;
 mod findings;
 mod index;

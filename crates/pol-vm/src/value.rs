@@ -1,6 +1,7 @@
 //! Runtime values: computed values, and references into the input document that keep
 //! their identity (so a finding can point at the node it is about).
 
+pub use crate::copy::write_clone;
 use crate::limits::MAX_VALUE_DEPTH;
 use crate::meter::Meter;
 use pol_facts::{Document, KeyId, NodeId, NodeKind, NodeRef};
@@ -184,31 +185,6 @@ impl<T> std::ops::Deref for Items<T> {
     #[inline]
     fn deref(&self) -> &Vec<T> {
         &self.items
-    }
-}
-
-/// Writes a copy of `from` into the register `to`, variant by variant, so that each is
-/// stored in place. Built in a temporary and stored whole, a value's narrow stores
-/// were read back by one wide load, which stalls the store (perf: a fifth of a loop's
-/// time in the dispatch loop); a reference-counted value is cloned, a scalar copied.
-#[inline(always)]
-pub fn write_clone(to: &mut Value, from: &Value) {
-    if to.owns_heap() {
-        *to = Value::Null;
-    }
-    let put = |to: &mut Value, v: Value| std::mem::forget(std::mem::replace(to, v));
-    match *from {
-        Value::Null => put(to, Value::Null),
-        Value::Bool(b) => put(to, Value::Bool(b)),
-        Value::Int(n) => put(to, Value::Int(n)),
-        Value::Float(f) => put(to, Value::Float(f)),
-        Value::Node(id) => put(to, Value::Node(id)),
-        Value::Key(k) => put(to, Value::Key(k)),
-        Value::Slice { node, start, end } => put(to, Value::Slice { node, start, end }),
-        Value::Str(ref s) => put(to, Value::Str(Rc::clone(s))),
-        Value::List(ref l) => put(to, Value::List(Rc::clone(l))),
-        Value::Set(ref l) => put(to, Value::Set(Rc::clone(l))),
-        Value::Object(ref o) => put(to, Value::Object(Rc::clone(o))),
     }
 }
 
