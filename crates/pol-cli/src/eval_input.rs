@@ -62,25 +62,10 @@ pub fn evaluate(
     let sha256 = reading.hash.then(|| pol::Digest::of(text.text.as_bytes()));
     // Resolving a document of its kind (GitLab CI's `extends:`) builds within them too.
     evaluator.set_load_limits(input.load_limits());
-    let comments = if text.text.contains("pol: ignore") {
-        pol::suppress::Comments::scan(&text.text)
-    } else {
-        pol::suppress::Comments::default()
-    };
+    let comments = pol::suppress::Comments::scan(&text.text);
     let decide = |evaluator: &mut Evaluator<'_>, doc: &pol::Document, document: usize| {
-        let started = Instant::now();
         let kind = input.kind_of(doc);
-        let mut decision = evaluator.evaluate_kind(doc, kind);
-        let suppressed = suppression.apply(&mut decision, &input.name, &comments);
-        Evaluated {
-            file: input.name.clone(),
-            document,
-            documents: 0,
-            kind,
-            decision,
-            suppressed,
-            took: started.elapsed(),
-        }
+        suppression.decide(evaluator, doc, kind, (&input.name, document), &comments)
     };
     if reading.ndjson {
         ndjson(evaluator, input, &text.text, &mut report, &decide);
@@ -112,10 +97,7 @@ pub fn evaluate(
             Ok(_) => {}
         }
     }
-    let documents = report.decisions.len();
-    for e in &mut report.decisions {
-        e.documents = documents;
-    }
+    report.count_documents();
     (report, sha256)
 }
 

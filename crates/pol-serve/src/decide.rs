@@ -6,7 +6,7 @@
 use crate::error::ApiError;
 use axum::http::StatusCode;
 use pol::Evaluator;
-use pol::render::{Evaluated, Format, InputReport, Renderer, Rules, RunEnd, RunInfo};
+use pol::render::{Format, InputReport, Renderer, Rules, RunEnd, RunInfo};
 use std::time::{Duration, Instant};
 
 /// One body to evaluate.
@@ -55,11 +55,7 @@ pub fn evaluate(
     evaluator.set_limits(limits);
     evaluator.set_deadline(Some(settings.deadline));
     evaluator.set_load_limits(settings.load);
-    let comments = if input.text.contains("pol: ignore") {
-        pol::suppress::Comments::scan(input.text)
-    } else {
-        pol::suppress::Comments::default()
-    };
+    let comments = pol::suppress::Comments::scan(input.text);
     let path_kind = pol::kind::kind_of_path(std::path::Path::new(input.name));
     let suppression = settings.suppression;
     let shape = evaluator.shape();
@@ -71,22 +67,18 @@ pub fn evaluate(
         Some(shape),
         &settings.load,
         |doc| {
-            let started = Instant::now();
             let kind = input
                 .kind
                 .or(path_kind)
                 .or_else(|| pol::kind::kind_of_document(&doc));
-            let mut decision = evaluator.evaluate_kind(&doc, kind);
-            let suppressed = suppression.apply(&mut decision, input.name, &comments);
-            decisions.push(Evaluated {
-                file: input.name.to_owned(),
-                document: decisions.len(),
-                documents: 0,
+            let document = decisions.len();
+            decisions.push(suppression.decide(
+                evaluator,
+                &doc,
                 kind,
-                decision,
-                suppressed,
-                took: started.elapsed(),
-            });
+                (input.name, document),
+                &comments,
+            ));
             std::ops::ControlFlow::Continue(())
         },
     );
@@ -115,15 +107,13 @@ pub fn evaluate(
         Ok(0) => return Err(ApiError::malformed("the body holds no document")),
         Ok(_) => {}
     }
-    let documents = decisions.len();
-    for e in &mut decisions {
-        e.documents = documents;
-    }
-    Ok(InputReport {
+    let mut report = InputReport {
         name: input.name.to_owned(),
         decisions,
         errors: Vec::new(),
-    })
+    };
+    report.count_documents();
+    Ok(report)
 }
 
 fn format_name(format: pol::Format) -> &'static str {

@@ -59,9 +59,13 @@ pub struct Comments {
 }
 
 impl Comments {
-    /// The comments of `text`.
+    /// The comments of `text` (a text without `pol: ignore` anywhere is not read line
+    /// by line).
     pub fn scan(text: &str) -> Comments {
         let mut lines = BTreeMap::new();
+        if !text.contains("pol: ignore") {
+            return Comments { lines };
+        }
         for (i, line) in text.lines().enumerate() {
             let Some(at) = line.find("pol: ignore") else {
                 continue;
@@ -255,6 +259,32 @@ pub struct Suppression {
 }
 
 impl Suppression {
+    /// Evaluates `doc`, document `document` of the input `file`, as a document of
+    /// `kind`, and applies the suppression to its decision (`comments`: the input's
+    /// `pol: ignore` comments): the record outputs take, with the time it took
+    /// (`documents` is left 0, for [`crate::render::InputReport::count_documents`]).
+    pub fn decide(
+        &self,
+        evaluator: &mut pol_vm::Evaluator<'_>,
+        doc: &crate::Document,
+        kind: Option<&'static str>,
+        (file, document): (&str, usize),
+        comments: &Comments,
+    ) -> crate::render::Evaluated {
+        let started = std::time::Instant::now();
+        let mut decision = evaluator.evaluate_kind(doc, kind);
+        let suppressed = self.apply(&mut decision, file, comments);
+        crate::render::Evaluated {
+            file: file.to_owned(),
+            document,
+            documents: 0,
+            kind,
+            decision,
+            suppressed,
+            took: started.elapsed(),
+        }
+    }
+
     /// Sets the severities `pol.toml` changes, then drops the suppressed findings of
     /// `decision` (of the input `file`, whose `pol: ignore` comments are `comments`)
     /// and recomputes `allowed`; returns how many were dropped, by reason.

@@ -224,6 +224,15 @@ pub struct InputReport {
 }
 
 impl InputReport {
+    /// Sets each decision's count of the input's documents (`Evaluated::documents`)
+    /// once they are all made.
+    pub fn count_documents(&mut self) {
+        let documents = self.decisions.len();
+        for e in &mut self.decisions {
+            e.documents = documents;
+        }
+    }
+
     /// The report of an input whose documents gave `decisions` (nothing suppressed),
     /// and maybe an error.
     pub fn decided(name: &str, decisions: Vec<Decision>, error: Option<InputError>) -> InputReport {
