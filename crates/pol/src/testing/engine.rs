@@ -2,7 +2,7 @@
 //! ([`VmEngine`], the one `pol test` runs) and the reference evaluator's
 //! ([`ReferenceEngine`], to check one against the other on every test).
 
-use crate::{Compiled, Decision, Document, Evaluator, QueryError, SourceMap};
+use crate::{Compiled, Decision, Document, Evaluator, OptionError, QueryError, SourceMap};
 use pol_check::hir::{LetId, Program, TestDef};
 
 /// Evaluates the input of one test at a time for the runner ([`super::run`]), which
@@ -16,7 +16,7 @@ pub trait Engine {
 
     /// Sets option `id` (an `@option` let) to `value` until the next test; `Err` says
     /// why it cannot take that value.
-    fn set_option(&mut self, id: LetId, value: &serde_json::Value) -> Result<(), String>;
+    fn set_option(&mut self, id: LetId, value: &serde_json::Value) -> Result<(), OptionError>;
 
     /// Sets the reference data (`data`) until the next test.
     fn set_data(&mut self, data: &crate::Data);
@@ -72,12 +72,11 @@ impl Engine for VmEngine<'_> {
         self.own = None;
     }
 
-    fn set_option(&mut self, id: LetId, value: &serde_json::Value) -> Result<(), String> {
+    fn set_option(&mut self, id: LetId, value: &serde_json::Value) -> Result<(), OptionError> {
         let (compiled, name) = (self.compiled, self.let_name(id));
         self.own
             .get_or_insert_with(|| compiled.policy.evaluator())
             .set_option(name, value)
-            .map_err(|e| e.to_string())
     }
 
     fn set_data(&mut self, data: &crate::Data) {
@@ -143,14 +142,14 @@ impl Engine for ReferenceEngine<'_> {
         self.data = Some(data.to_json());
     }
 
-    fn set_option(&mut self, id: LetId, value: &serde_json::Value) -> Result<(), String> {
+    fn set_option(&mut self, id: LetId, value: &serde_json::Value) -> Result<(), OptionError> {
         match self.program.let_def(id) {
             Some(def) if def.option => {
                 self.options.push((id, value.clone()));
                 Ok(())
             }
-            Some(def) => Err(format!("`{}` is no option", def.info.qualified)),
-            None => Err("no such let".to_owned()),
+            Some(def) => Err(OptionError::Unknown(def.info.qualified.clone())),
+            None => Err(OptionError::Unknown(format!("#{}", id.index()))),
         }
     }
 

@@ -200,10 +200,10 @@ fn set_options(
             continue;
         };
         let name = &def.info.qualified;
-        let set = value
-            .json()
-            .ok_or_else(|| "the value is not a literal".to_owned())
-            .and_then(|json| engine.set_option(*id, json));
+        let set = match value.json() {
+            None => Err("the value is not a literal".to_owned()),
+            Some(json) => engine.set_option(*id, json).map_err(|e| e.to_string()),
+        };
         if let Err(why) = set {
             failures.push(Failure::line(format!("cannot set option `{name}`: {why}")));
         }
