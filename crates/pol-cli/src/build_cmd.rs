@@ -134,13 +134,7 @@ fn read_data(paths: &[PathBuf], hir: &pol::hir::Program) -> Result<Vec<DataFile>
         }
         files.push(DataFile::new(name, format, text));
     }
-    let mismatches = pol::types::check_data(hir, &merged);
-    for m in &mismatches {
-        eprintln!("error: data: {m}");
-    }
-    if !mismatches.is_empty() {
-        return Err(EXIT_USAGE);
-    }
+    crate::data_args::check(hir, &merged)?;
     Ok(files)
 }
 

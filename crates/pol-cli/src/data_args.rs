@@ -55,13 +55,21 @@ pub fn read(
         return Err(EXIT_USAGE);
     }
     if let Some(hir) = hir {
-        let mismatches = pol::types::check_data(hir, &data);
-        for m in &mismatches {
-            eprintln!("error: data: {m}");
-        }
-        if !mismatches.is_empty() {
-            return Err(EXIT_USAGE);
-        }
+        check(hir, &data)?;
     }
     Ok(data)
+}
+
+/// Checks `data` against the `data: T` of the policies of `hir`; prints every
+/// mismatch and, on any, returns the exit code to use.
+pub fn check(hir: &pol::hir::Program, data: &pol::Data) -> Result<(), u8> {
+    let mismatches = pol::types::check_data(hir, data);
+    for m in &mismatches {
+        eprintln!("error: data: {m}");
+    }
+    if mismatches.is_empty() {
+        Ok(())
+    } else {
+        Err(EXIT_USAGE)
+    }
 }

@@ -28,3 +28,18 @@ pub fn write_clone(to: &mut Value, from: &Value) {
         Value::Object(ref o) => put(to, Value::Object(Rc::clone(o))),
     }
 }
+
+/// Registers `from` and `to` of `regs`, borrowed apart (`None` when they are the same
+/// register or one is out of range): a copy between them needs no clone first.
+#[inline]
+pub fn two_regs(regs: &mut [Value], from: usize, to: usize) -> Option<(&Value, &mut Value)> {
+    if from == to {
+        return None;
+    }
+    let (lo, hi) = regs.split_at_mut(from.max(to));
+    if from < to {
+        Some((lo.get(from)?, hi.first_mut()?))
+    } else {
+        Some((hi.first()?, lo.get_mut(to)?))
+    }
+}

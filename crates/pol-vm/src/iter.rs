@@ -1,5 +1,6 @@
 //! Iterator slots: the state of one `for` loop, comprehension or quantifier.
 
+use crate::copy::write_clone;
 use crate::value::{Items, Text, Value};
 use pol_facts::{Document, NodeId, NodeRef};
 use std::rc::Rc;
@@ -105,27 +106,26 @@ impl Iter {
     }
 
     /// The index (lists, sets) or key (objects) of the element last returned,
-    /// written into `to` in place ([`crate::value::write_clone`]).
+    /// written into `to` in place ([`write_clone`]).
     #[inline]
     pub fn write_key(&self, to: &mut Value, doc: &Document) {
-        let write = crate::value::write_clone;
         let index =
             |pos: usize| Value::Int(i64::try_from(pos.saturating_sub(1)).unwrap_or(i64::MAX));
         match self {
-            Iter::Values { pos, .. } | Iter::Nodes { pos, .. } => write(to, &index(*pos)),
+            Iter::Values { pos, .. } | Iter::Nodes { pos, .. } => write_clone(to, &index(*pos)),
             Iter::Entries { items, pos } => match items.get(pos.saturating_sub(1)) {
                 // (Objects built by the policy are rarely iterated: no copy in place.)
                 Some((k, _)) => *to = Value::Str(k.clone()),
-                None => write(to, &Value::Null),
+                None => write_clone(to, &Value::Null),
             },
             Iter::NodeEntries { node, pos } => match doc.get(*node) {
                 NodeRef::Object(object) => match object.as_slice().get(pos.saturating_sub(1)) {
-                    Some(&(k, _)) => write(to, &Value::Key(k)),
-                    None => write(to, &Value::Null),
+                    Some(&(k, _)) => write_clone(to, &Value::Key(k)),
+                    None => write_clone(to, &Value::Null),
                 },
-                _ => write(to, &Value::Null),
+                _ => write_clone(to, &Value::Null),
             },
-            Iter::Empty => write(to, &Value::Null),
+            Iter::Empty => write_clone(to, &Value::Null),
         }
     }
 }

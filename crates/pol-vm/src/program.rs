@@ -452,6 +452,10 @@ fn comment_rules(code: &pol_bytecode::Program) -> Vec<bool> {
             })
         })
         .collect();
+    if !reads.contains(&true) {
+        // No chunk calls `comment`: no rule reaches one (most programs).
+        return vec![false; code.rules.len()];
+    }
     let calls: Vec<Vec<usize>> = code.chunks.iter().map(callees).collect();
     let mut changed = true;
     while changed {

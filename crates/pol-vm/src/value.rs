@@ -1,7 +1,7 @@
 //! Runtime values: computed values, and references into the input document that keep
 //! their identity (so a finding can point at the node it is about).
 
-pub use crate::copy::write_clone;
+use crate::copy::write_clone;
 use crate::limits::MAX_VALUE_DEPTH;
 use crate::meter::Meter;
 use pol_facts::{Document, KeyId, NodeId, NodeKind, NodeRef};

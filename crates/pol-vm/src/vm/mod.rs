@@ -4,12 +4,12 @@
 
 use crate::builders::Piece;
 use crate::builtins;
+use crate::copy::{two_regs, write_clone};
 use crate::iter::Iter;
 use crate::limits::Limits;
 use crate::meter::{Meter, VALUE_BYTES};
 use crate::ops;
 use crate::program::LoadedProgram;
-use crate::value::write_clone;
 use crate::value::{Value, View};
 use pol_bytecode::{BuiltinOp, Chunk, Const, Instr, Message, MessagePart, StrOp};
 use pol_facts::{Document, key_hash};
@@ -644,15 +644,11 @@ impl<'p> Evaluator<'p> {
                 // is copied first).
                 let (d, s) = (base + dst.index(), base + value.index());
                 let own;
-                let (v, to) = if d == s {
-                    own = self.reg(base, value).clone();
-                    (&own, self.state.regs.get_mut(d))
-                } else {
-                    let (lo, hi) = self.state.regs.split_at_mut(d.max(s));
-                    if s < d {
-                        (lo.get(s).unwrap_or(&Value::Null), hi.first_mut())
-                    } else {
-                        (hi.first().unwrap_or(&Value::Null), lo.get_mut(d))
+                let (v, to) = match two_regs(&mut self.state.regs, s, d) {
+                    Some((v, to)) => (v, Some(to)),
+                    None => {
+                        own = self.reg(base, value).clone();
+                        (&own, self.state.regs.get_mut(d))
                     }
                 };
                 if let Some(Value::List(items) | Value::Set(items)) = to {
