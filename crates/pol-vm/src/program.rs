@@ -15,7 +15,8 @@ pub struct LoadedProgram {
     /// checked when the program is loaded.
     /// With each, a finder of a literal every match contains, when one is known
     /// (`required.rs`): a string without it is no match.
-    pub(crate) regexes: Vec<(String, std::sync::OnceLock<Result<CompiledRegex, String>>)>,
+    /// Indexed like `code.regexes`, which holds their patterns.
+    pub(crate) regexes: Vec<std::sync::OnceLock<Result<CompiledRegex, String>>>,
     pub(crate) globs: Vec<regex::bytes::Regex>,
     pub(crate) index: crate::index::RuleIndex,
     /// Constant sets and lists of strings as hash sets, by constant index (for
@@ -26,10 +27,11 @@ pub struct LoadedProgram {
     finders: Vec<std::sync::OnceLock<Option<memchr::memmem::Finder<'static>>>>,
     /// What the program can read of its input (from `demand`), for selective loading.
     pub(crate) shape: pol_facts::Shape,
-    /// The same shape without the inputs' comments, and which rules can read them
-    /// (call `comment`, themselves or through a let or function): an evaluator whose
-    /// enabled rules cannot loads its documents without finding their comments.
-    pub(crate) shape_no_comments: pol_facts::Shape,
+    /// For a program some of whose rules read the inputs' comments, the same shape
+    /// without them; and which rules can read them (call `comment`, themselves or
+    /// through a let or function): an evaluator whose enabled rules cannot loads its
+    /// documents without finding their comments.
+    pub(crate) shape_no_comments: Option<pol_facts::Shape>,
     pub(crate) comment_rules: Vec<bool>,
     /// The group of fused rules each rule is in, if any (from `groups`).
     rule_groups: Vec<Option<u32>>,
@@ -151,7 +153,7 @@ impl LoadedProgram {
         let regexes = code
             .regexes
             .iter()
-            .map(|p| (p.clone(), std::sync::OnceLock::new()))
+            .map(|_| std::sync::OnceLock::new())
             .collect();
         let globs = code
             .globs
@@ -177,12 +179,12 @@ impl LoadedProgram {
         };
         // Documents keep their comments only for a program that reads them.
         let comment_rules = comment_rules(&code);
-        let shape = if comment_rules.contains(&true) {
-            shape
+        let (shape, shape_no_comments) = if comment_rules.contains(&true) {
+            let without = shape.clone().without_comments();
+            (shape, Some(without))
         } else {
-            shape.without_comments()
+            (shape.without_comments(), None)
         };
-        let shape_no_comments = shape.clone().without_comments();
         // Validation made sure each rule is in at most one group.
         let mut rule_groups = vec![None; code.rules.len()];
         for (g, group) in code.groups.iter().enumerate() {
@@ -304,7 +306,7 @@ impl LoadedProgram {
         if reads {
             &self.shape
         } else {
-            &self.shape_no_comments
+            self.shape_no_comments.as_ref().unwrap_or(&self.shape)
         }
     }
 
@@ -344,10 +346,10 @@ impl LoadedProgram {
 
     /// Regex `index`, compiled on first use, with the finder of its required literal.
     pub(crate) fn regex(&self, index: usize) -> Result<&CompiledRegex, String> {
-        let (pattern, cell) = self
-            .regexes
-            .get(index)
-            .ok_or_else(|| "unknown regex".to_owned())?;
+        let (Some(pattern), Some(cell)) = (self.code.regexes.get(index), self.regexes.get(index))
+        else {
+            return Err("unknown regex".to_owned());
+        };
         cell.get_or_init(|| {
             let regex = compile_regex(pattern)?;
             let required = regex_syntax::Parser::new()
@@ -490,9 +492,9 @@ mod tests {
             ..pol_bytecode::Program::default()
         };
         let program = LoadedProgram::new(code.clone()).unwrap();
-        assert!(program.regexes[0].1.get().is_none(), "not compiled yet");
+        assert!(program.regexes[0].get().is_none(), "not compiled yet");
         assert!(program.regex(0).unwrap().0.is_match("name.x"));
-        assert!(program.regexes[0].1.get().is_some());
+        assert!(program.regexes[0].get().is_some());
 
         code.regexes = vec!["a(b".to_owned()];
         let err = LoadedProgram::new(code).unwrap_err();
