@@ -4,7 +4,7 @@
 
 use super::{Evaluator, Fault, Owner};
 use crate::value::Value;
-use pol_bytecode::{Chunk, Instr, Reg};
+use pol_bytecode::{BinOp, Chunk, Instr, Reg};
 use pol_facts::{Document, NodeId};
 
 impl Evaluator<'_> {
@@ -35,7 +35,7 @@ impl Evaluator<'_> {
             let about = chunk
                 .code
                 .get(pc)
-                .and_then(|instr| self.failing_node(instr, base))
+                .and_then(|instr| self.failing_node(instr, base, doc))
                 .map(|node| (node, doc));
             self.record(chunk, pc, *message, about);
         }
@@ -73,11 +73,17 @@ impl Evaluator<'_> {
 
     /// The value of the input document an instruction that failed was given: the
     /// first of its operands a failure can be about that holds a document node, if
-    /// any. (Not a slice of a string node: part of a value, and one that unoptimized
+    /// any; for `and`/`or`, the operand that is neither a bool nor null (the one the
+    /// failure is about: a good first operand is not what failed). (Not a slice of a string node: part of a value, and one that unoptimized
     /// code computes as a string, so that `-O0` would name no value where `-O1` did.)
     /// Read on the error path only.
     #[cold]
-    pub(super) fn failing_node(&self, instr: &Instr, base: usize) -> Option<NodeId> {
+    pub(super) fn failing_node(
+        &self,
+        instr: &Instr,
+        base: usize,
+        doc: &Document,
+    ) -> Option<NodeId> {
         let node = |r: Reg| match self.reg(base, r) {
             Value::Node(id) => Some(*id),
             _ => None,
@@ -89,6 +95,19 @@ impl Evaluator<'_> {
             })
         };
         match *instr {
+            Instr::Binary {
+                op: BinOp::And | BinOp::Or,
+                a,
+                b,
+                ..
+            } => {
+                let bad = if crate::ops::truth("and", self.reg(base, a), doc).is_err() {
+                    a
+                } else {
+                    b
+                };
+                node(bad)
+            }
             Instr::Binary { a, b, .. } => node(a).or_else(|| node(b)),
             Instr::Index { obj, index, .. } => node(index).or_else(|| node(obj)),
             Instr::Not { src, .. } | Instr::Neg { src, .. } | Instr::IterInit { src, .. } => {
