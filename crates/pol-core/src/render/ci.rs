@@ -33,7 +33,7 @@ pub(super) fn escape_property(text: &str) -> String {
 
 /// `::LEVEL file=F,line=L,col=C,title=T::MESSAGE`.
 fn command(
-    out: &mut dyn Write,
+    out: &mut Vec<u8>,
     level: &str,
     file: &str,
     at: Option<(u32, u32)>,
@@ -63,11 +63,11 @@ fn github_level(finding: &Finding, deny: bool) -> &'static str {
 }
 
 impl Sink for Github {
-    fn start(&mut self, _out: &mut dyn Write, _run: &RunInfo) -> io::Result<()> {
+    fn start(&mut self, _out: &mut Vec<u8>, _run: &RunInfo) -> io::Result<()> {
         Ok(())
     }
 
-    fn input(&mut self, out: &mut dyn Write, run: &RunInfo, input: &InputReport) -> io::Result<()> {
+    fn input(&mut self, out: &mut Vec<u8>, run: &RunInfo, input: &InputReport) -> io::Result<()> {
         for e in &input.decisions {
             for (finding, deny) in findings(&e.decision) {
                 let title = match &finding.id {
@@ -119,13 +119,13 @@ impl Sink for Github {
         Ok(())
     }
 
-    fn skipped(&mut self, out: &mut dyn Write, name: &str, reason: &str) -> io::Result<()> {
+    fn skipped(&mut self, out: &mut Vec<u8>, name: &str, reason: &str) -> io::Result<()> {
         command(out, "notice", name, None, Some("skipped"), reason)
     }
 
     fn finish(
         &mut self,
-        out: &mut dyn Write,
+        out: &mut Vec<u8>,
         _run: &RunInfo,
         tally: &Tally,
         _end: &RunEnd,
@@ -185,7 +185,7 @@ fn hash(parts: &[&str]) -> String {
 }
 
 impl Gitlab {
-    fn issue(&mut self, out: &mut dyn Write, issue: &Issue<'_>) -> io::Result<()> {
+    fn issue(&mut self, out: &mut Vec<u8>, issue: &Issue<'_>) -> io::Result<()> {
         out.write_all(if self.written { b",\n" } else { b"\n" })?;
         self.written = true;
         serde_json::to_writer(&mut *out, issue).map_err(io::Error::other)
@@ -193,16 +193,11 @@ impl Gitlab {
 }
 
 impl Sink for Gitlab {
-    fn start(&mut self, out: &mut dyn Write, _run: &RunInfo) -> io::Result<()> {
+    fn start(&mut self, out: &mut Vec<u8>, _run: &RunInfo) -> io::Result<()> {
         out.write_all(b"[")
     }
 
-    fn input(
-        &mut self,
-        out: &mut dyn Write,
-        _run: &RunInfo,
-        input: &InputReport,
-    ) -> io::Result<()> {
+    fn input(&mut self, out: &mut Vec<u8>, _run: &RunInfo, input: &InputReport) -> io::Result<()> {
         for e in &input.decisions {
             // Fingerprints name a document of a stream as `file[N]`, as they always
             // have: GitLab tracks issues across pipelines by them.
@@ -273,13 +268,13 @@ impl Sink for Gitlab {
         Ok(())
     }
 
-    fn skipped(&mut self, _out: &mut dyn Write, _name: &str, _reason: &str) -> io::Result<()> {
+    fn skipped(&mut self, _out: &mut Vec<u8>, _name: &str, _reason: &str) -> io::Result<()> {
         Ok(())
     }
 
     fn finish(
         &mut self,
-        out: &mut dyn Write,
+        out: &mut Vec<u8>,
         _run: &RunInfo,
         _tally: &Tally,
         _end: &RunEnd,

@@ -42,7 +42,7 @@ impl Json {
     }
 
     /// Writes one result: a line of its own in both shapes.
-    fn entry(&mut self, out: &mut dyn Write, entry: &impl Serialize) -> io::Result<()> {
+    fn entry(&mut self, out: &mut Vec<u8>, entry: &impl Serialize) -> io::Result<()> {
         if !self.lines && !self.first {
             out.write_all(b",\n")?;
         }
@@ -137,7 +137,7 @@ struct Tool<'a> {
 }
 
 impl Sink for Json {
-    fn start(&mut self, out: &mut dyn Write, run: &RunInfo) -> io::Result<()> {
+    fn start(&mut self, out: &mut Vec<u8>, run: &RunInfo) -> io::Result<()> {
         if self.lines {
             return Ok(());
         }
@@ -150,12 +150,7 @@ impl Sink for Json {
         out.write_all(b", \"results\": [\n")
     }
 
-    fn input(
-        &mut self,
-        out: &mut dyn Write,
-        _run: &RunInfo,
-        input: &InputReport,
-    ) -> io::Result<()> {
+    fn input(&mut self, out: &mut Vec<u8>, _run: &RunInfo, input: &InputReport) -> io::Result<()> {
         for e in &input.decisions {
             let d = &e.decision;
             self.entry(
@@ -189,7 +184,7 @@ impl Sink for Json {
         Ok(())
     }
 
-    fn skipped(&mut self, out: &mut dyn Write, name: &str, reason: &str) -> io::Result<()> {
+    fn skipped(&mut self, out: &mut Vec<u8>, name: &str, reason: &str) -> io::Result<()> {
         self.entry(
             out,
             &SkippedEntry {
@@ -204,7 +199,7 @@ impl Sink for Json {
 
     fn finish(
         &mut self,
-        out: &mut dyn Write,
+        out: &mut Vec<u8>,
         _run: &RunInfo,
         tally: &Tally,
         end: &RunEnd,

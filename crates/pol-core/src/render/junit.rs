@@ -43,7 +43,7 @@ fn location(file: &str, f: &Finding) -> String {
     }
 }
 
-type Xml<'w> = Writer<&'w mut dyn Write>;
+type Xml<'w> = Writer<&'w mut Vec<u8>>;
 
 fn element(
     w: &mut Xml<'_>,
@@ -197,7 +197,7 @@ impl Junit {
 }
 
 impl Sink for Junit {
-    fn start(&mut self, out: &mut dyn Write, _run: &RunInfo) -> io::Result<()> {
+    fn start(&mut self, out: &mut Vec<u8>, _run: &RunInfo) -> io::Result<()> {
         let mut w = Writer::new_with_indent(out, b' ', 2);
         w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
         let mut start = BytesStart::new("testsuites");
@@ -205,7 +205,7 @@ impl Sink for Junit {
         w.write_event(Event::Start(start))
     }
 
-    fn input(&mut self, out: &mut dyn Write, run: &RunInfo, input: &InputReport) -> io::Result<()> {
+    fn input(&mut self, out: &mut Vec<u8>, run: &RunInfo, input: &InputReport) -> io::Result<()> {
         if input.decisions.is_empty() && input.errors.is_empty() {
             return Ok(());
         }
@@ -237,7 +237,7 @@ impl Sink for Junit {
         Ok(())
     }
 
-    fn skipped(&mut self, out: &mut dyn Write, name: &str, reason: &str) -> io::Result<()> {
+    fn skipped(&mut self, out: &mut Vec<u8>, name: &str, reason: &str) -> io::Result<()> {
         out.write_all(b"\n")?;
         let mut w = Writer::new_with_indent(out, b' ', 2);
         let mut start = BytesStart::new("testsuite");
@@ -262,7 +262,7 @@ impl Sink for Junit {
 
     fn finish(
         &mut self,
-        out: &mut dyn Write,
+        out: &mut Vec<u8>,
         _run: &RunInfo,
         _tally: &Tally,
         _end: &RunEnd,

@@ -338,17 +338,12 @@ pub fn severity_rank(severity: &str) -> u8 {
 
 /// One format's writer; [`Renderer`] drives it and keeps the tally.
 trait Sink {
-    fn start(&mut self, out: &mut dyn io::Write, run: &RunInfo) -> io::Result<()>;
-    fn input(
-        &mut self,
-        out: &mut dyn io::Write,
-        run: &RunInfo,
-        input: &InputReport,
-    ) -> io::Result<()>;
-    fn skipped(&mut self, out: &mut dyn io::Write, name: &str, reason: &str) -> io::Result<()>;
+    fn start(&mut self, out: &mut Vec<u8>, run: &RunInfo) -> io::Result<()>;
+    fn input(&mut self, out: &mut Vec<u8>, run: &RunInfo, input: &InputReport) -> io::Result<()>;
+    fn skipped(&mut self, out: &mut Vec<u8>, name: &str, reason: &str) -> io::Result<()>;
     fn finish(
         &mut self,
-        out: &mut dyn io::Write,
+        out: &mut Vec<u8>,
         run: &RunInfo,
         tally: &Tally,
         end: &RunEnd,
@@ -358,6 +353,9 @@ trait Sink {
 /// Writes a run's outcomes in one [`Format`] to `W` as they come.
 pub struct Renderer<W: io::Write> {
     out: W,
+    /// Each input's output is rendered here first and handed to `out` in one write:
+    /// serializers write many small pieces, which cost a call through `W` each.
+    buf: Vec<u8>,
     sink: Box<dyn Sink>,
     run: RunInfo,
     tally: Tally,
@@ -376,9 +374,12 @@ impl<W: io::Write> Renderer<W> {
             Format::Github => Box::new(ci::Github),
             Format::Gitlab => Box::new(ci::Gitlab::default()),
         };
-        sink.start(&mut out, &run)?;
+        let mut buf = Vec::new();
+        sink.start(&mut buf, &run)?;
+        out.write_all(&buf)?;
         Ok(Renderer {
             out,
+            buf,
             sink,
             run,
             tally: Tally::default(),
@@ -391,13 +392,17 @@ impl<W: io::Write> Renderer<W> {
             self.tally.count(e);
         }
         self.tally.input_errors += input.errors.len();
-        self.sink.input(&mut self.out, &self.run, input)
+        self.buf.clear();
+        self.sink.input(&mut self.buf, &self.run, input)?;
+        self.out.write_all(&self.buf)
     }
 
     /// Writes that a file named on the command line is not read, and why.
     pub fn skipped(&mut self, name: &str, reason: &str) -> io::Result<()> {
         self.tally.skipped += 1;
-        self.sink.skipped(&mut self.out, name, reason)
+        self.buf.clear();
+        self.sink.skipped(&mut self.buf, name, reason)?;
+        self.out.write_all(&self.buf)
     }
 
     /// The writer (to flush it between inputs, say).
@@ -416,8 +421,10 @@ impl<W: io::Write> Renderer<W> {
         self.tally.skipped += end.others_skipped;
         self.tally.excluded = end.excluded;
         self.tally.above_level = end.above_level;
+        self.buf.clear();
         self.sink
-            .finish(&mut self.out, &self.run, &self.tally, end)?;
+            .finish(&mut self.buf, &self.run, &self.tally, end)?;
+        self.out.write_all(&self.buf)?;
         self.out.flush()?;
         Ok(self.tally)
     }

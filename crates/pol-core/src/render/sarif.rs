@@ -105,7 +105,7 @@ fn rule_descriptor(rule: &RuleMeta) -> Value {
 impl Sarif {
     fn result(
         &mut self,
-        out: &mut dyn Write,
+        out: &mut Vec<u8>,
         run: &RunInfo,
         file: &str,
         finding: &Finding,
@@ -149,7 +149,7 @@ impl Sarif {
 }
 
 impl Sink for Sarif {
-    fn start(&mut self, out: &mut dyn Write, run: &RunInfo) -> io::Result<()> {
+    fn start(&mut self, out: &mut Vec<u8>, run: &RunInfo) -> io::Result<()> {
         let rules: Vec<Value> = run.rules.iter().map(rule_descriptor).collect();
         let driver = json!({
             "name": "pol",
@@ -166,7 +166,7 @@ impl Sink for Sarif {
         out.write_all(b"}, \"columnKind\": \"unicodeCodePoints\", \"results\": [")
     }
 
-    fn input(&mut self, out: &mut dyn Write, run: &RunInfo, input: &InputReport) -> io::Result<()> {
+    fn input(&mut self, out: &mut Vec<u8>, run: &RunInfo, input: &InputReport) -> io::Result<()> {
         for e in &input.decisions {
             for (finding, deny) in findings(&e.decision) {
                 self.result(out, run, &e.file, finding, deny)?;
@@ -209,7 +209,7 @@ impl Sink for Sarif {
         Ok(())
     }
 
-    fn skipped(&mut self, _out: &mut dyn Write, name: &str, reason: &str) -> io::Result<()> {
+    fn skipped(&mut self, _out: &mut Vec<u8>, name: &str, reason: &str) -> io::Result<()> {
         self.notifications.push(json!({
             "level": "note",
             "message": {"text": format!("skipped {name}: {reason}")},
@@ -219,7 +219,7 @@ impl Sink for Sarif {
 
     fn finish(
         &mut self,
-        out: &mut dyn Write,
+        out: &mut Vec<u8>,
         _run: &RunInfo,
         tally: &Tally,
         _end: &RunEnd,

@@ -39,7 +39,7 @@ pub(super) struct Text {
     seen: HashSet<String>,
 }
 
-fn paint(out: &mut dyn Write, text: &str, code: &str, color: bool) -> io::Result<()> {
+fn paint(out: &mut Vec<u8>, text: &str, code: &str, color: bool) -> io::Result<()> {
     write!(out, "{}", Painted { text, code, color })
 }
 
@@ -99,7 +99,7 @@ fn note(finding: &Finding, document: Option<&str>) -> String {
 }
 
 impl Text {
-    fn document(&mut self, out: &mut dyn Write, run: &RunInfo, e: &Evaluated) -> io::Result<()> {
+    fn document(&mut self, out: &mut Vec<u8>, run: &RunInfo, e: &Evaluated) -> io::Result<()> {
         let d = &e.decision;
         if d.violations.is_empty() && d.warnings.is_empty() && d.errors.is_empty() {
             return Ok(());
@@ -187,24 +187,24 @@ impl Text {
 }
 
 impl Sink for Text {
-    fn start(&mut self, _out: &mut dyn Write, _run: &RunInfo) -> io::Result<()> {
+    fn start(&mut self, _out: &mut Vec<u8>, _run: &RunInfo) -> io::Result<()> {
         Ok(())
     }
 
-    fn input(&mut self, out: &mut dyn Write, run: &RunInfo, input: &InputReport) -> io::Result<()> {
+    fn input(&mut self, out: &mut Vec<u8>, run: &RunInfo, input: &InputReport) -> io::Result<()> {
         for e in &input.decisions {
             self.document(out, run, e)?;
         }
         Ok(())
     }
 
-    fn skipped(&mut self, _out: &mut dyn Write, _name: &str, _reason: &str) -> io::Result<()> {
+    fn skipped(&mut self, _out: &mut Vec<u8>, _name: &str, _reason: &str) -> io::Result<()> {
         Ok(())
     }
 
     fn finish(
         &mut self,
-        out: &mut dyn Write,
+        out: &mut Vec<u8>,
         _run: &RunInfo,
         tally: &Tally,
         end: &RunEnd,
