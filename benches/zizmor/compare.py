@@ -3,7 +3,7 @@
 agreement per file, and CPU time (benches/zizmor/README.md).
 
     python3 benches/zizmor/compare.py [--pol target/release/pol] [--runs 5]
-        [--persona auditor] [WORKFLOW_DIR]
+        [--persona auditor] [--pin] [WORKFLOW_DIR]
 
 WORKFLOW_DIR defaults to ../shared/corpus/github-actions. zizmor is installed from
 PyPI (`pip install zizmor`) if it is missing.
@@ -59,20 +59,28 @@ AUDITS = {
 }
 
 
-def cpu_time(argv, runs):
-    """Median user+system CPU seconds of `argv` over `runs` runs, and its last output."""
-    times, out = [], None
+def cpu_once(argv):
+    """User + system CPU seconds of one run of `argv` (from the kernel's rusage of the
+    child, to the microsecond), and its output."""
+    with tempfile.TemporaryFile() as out:
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL)
+        _, _, usage = os.wait4(proc.pid, 0)
+        proc.returncode = 0  # reaped by wait4
+        out.seek(0)
+        return usage.ru_utime + usage.ru_stime, out.read()
+
+
+def cpu_times(commands, runs):
+    """For each command: the median, min and max CPU seconds over `runs` runs, and its
+    last output. The commands take turns run by run, so that a machine that gets busier
+    or quieter during the measurement weighs on each alike."""
+    times = [[] for _ in commands]
+    outs = [None for _ in commands]
     for _ in range(runs):
-        with tempfile.NamedTemporaryFile(mode="r") as t:
-            proc = subprocess.run(
-                ["/usr/bin/time", "-f", "%U %S", "-o", t.name] + argv,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-            )
-            user, system = map(float, open(t.name).read().split()[-2:])
-            times.append(user + system)
-            out = proc.stdout
-    return statistics.median(times), min(times), max(times), out
+        for i, argv in enumerate(commands):
+            t, outs[i] = cpu_once(argv)
+            times[i].append(t)
+    return [(statistics.median(t), min(t), max(t), o) for t, o in zip(times, outs)]
 
 
 def main():
@@ -83,6 +91,7 @@ def main():
     ap.add_argument("--pol", default=os.path.join(repo, "target", "release", "pol"))
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--persona", default="auditor")
+    ap.add_argument("--pin", action="store_true", help="run both tools on one core (taskset -c 0)")
     args = ap.parse_args()
     # pol's levels are zizmor's personas: `regular` is zizmor's default.
     def pol_level(persona):
@@ -91,8 +100,14 @@ def main():
         subprocess.run([sys.executable, "-m", "pip", "install", "-q", "zizmor"], check=True)
     files = sorted(os.path.join(args.dir, f) for f in os.listdir(args.dir) if f.endswith((".yml", ".yaml")))
 
-    z_cpu = cpu_time(["zizmor", "--offline", "--format", "json", "--persona", args.persona] + files, args.runs)
-    p_cpu = cpu_time([args.pol, "eval", "--format", "json", "--kind", "github-workflow", "-j", "1", "--level", pol_level(args.persona)] + files, args.runs)
+    pin = ["taskset", "-c", "0"] if args.pin else []
+    z_cpu, p_cpu = cpu_times(
+        [
+            pin + ["zizmor", "--offline", "--format", "json", "--persona", args.persona] + files,
+            pin + [args.pol, "eval", "--format", "json", "--kind", "github-workflow", "-j", "1", "--level", pol_level(args.persona)] + files,
+        ],
+        args.runs,
+    )
 
     zizmor = collections.defaultdict(lambda: collections.Counter())  # audit -> file -> n
     for f in json.loads(z_cpu[3]):
@@ -101,7 +116,8 @@ def main():
     pol = collections.defaultdict(lambda: collections.Counter())  # rule id -> file -> n
     decisions = json.loads(p_cpu[3])
     if isinstance(decisions, dict):
-        decisions = [decisions]
+        # `--format json`: {"version", "tool", "results": [...], "summary"}.
+        decisions = decisions.get("results", [decisions])
     errors = 0
     for d in decisions:
         name = os.path.basename(d.get("input", {}).get("file", ""))
@@ -110,7 +126,7 @@ def main():
             pol[f.get("id") or f["rule"]][name] += 1
 
     print(f"{len(files)} workflows; zizmor {args.persona} persona vs pol's packs")
-    print(f"CPU (median of {args.runs}, min-max): zizmor {z_cpu[0]*1000:.0f} ms ({z_cpu[1]*1000:.0f}-{z_cpu[2]*1000:.0f}), "
+    print(f"CPU (median of {args.runs}, min-max{', one core' if args.pin else ''}): zizmor {z_cpu[0]*1000:.0f} ms ({z_cpu[1]*1000:.0f}-{z_cpu[2]*1000:.0f}), "
           f"pol {p_cpu[0]*1000:.0f} ms ({p_cpu[1]*1000:.0f}-{p_cpu[2]*1000:.0f}): {z_cpu[0]/max(p_cpu[0],1e-9):.1f}x less for pol")
     print(f"pol runtime errors: {errors}")
     print()
