@@ -25,7 +25,9 @@ mod test_cmd;
 mod types_cmd;
 
 /// The allocator: mimalloc, faster than the system allocator on the many small
-/// allocations of loading and evaluating documents (docs/performance.md).
+/// allocations of loading and evaluating documents; its v2 line (the crate's `v2`
+/// feature), which touches less fresh memory than v3 for the same work: 21 MB of peak
+/// RSS against 28 MB on the 243 workflows, and 2% less CPU (docs/performance.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
