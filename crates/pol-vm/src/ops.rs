@@ -2,7 +2,7 @@
 //! membership, and SQL's three-valued logic (docs/evaluation.md).
 
 use crate::meter::{Meter, VALUE_BYTES};
-use crate::value::{ListView, ObjectView, Value, View, compare_numbers, equal};
+use crate::value::{ListView, ObjectView, Value, View, canonical, compare_numbers, equal};
 use pol_bytecode::BinOp;
 use pol_facts::Document;
 use std::cmp::Ordering;
@@ -210,6 +210,10 @@ fn divide(x: View<'_>, y: View<'_>) -> Result<Value, Fault> {
     }
 }
 
+/// Sets up to this size are scanned by `in`: a few equality tests cost less than the
+/// comparisons of a binary search.
+const SCAN_UP_TO: usize = 8;
+
 /// `needle in haystack`: a step per element compared (and what comparing it walks).
 pub fn contains(
     haystack: View<'_>,
@@ -219,6 +223,21 @@ pub fn contains(
     meter: &Meter,
 ) -> Result<bool, Fault> {
     let found = match haystack {
+        // A set's members are in canonical order: a binary search finds the one place
+        // the needle can be (values that are canonically equal but not `equal`, NaNs,
+        // are never members of anything).
+        View::Set(items) if items.len() > SCAN_UP_TO => {
+            match items.binary_search_by(|v| {
+                if meter.charge(1) {
+                    canonical(v, needle, doc, meter)
+                } else {
+                    Ordering::Equal
+                }
+            }) {
+                Ok(i) => equal(&items[i], needle, doc, meter),
+                Err(_) => false,
+            }
+        }
         View::List(ListView::Values(items)) | View::Set(items) => items
             .iter()
             .any(|v| !meter.charge(1) || equal(v, needle, doc, meter)),
