@@ -41,6 +41,7 @@ macro_rules! pack_file {
 pub const FILES: &[PackFile] = &[
     pack_file!("github", "github/github.pol"),
     pack_file!("github", "github/expressions.pol"),
+    pack_file!("github", "github/expr_parse.pol"),
     pack_file!("github", "github/expressions_tests.pol"),
     pack_file!("github", "github/jobs.pol"),
     pack_file!("github", "github/jobs_tests.pol"),
