@@ -234,7 +234,7 @@ pub fn contains(
                     Ordering::Equal
                 }
             }) {
-                Ok(i) => equal(&items[i], needle, doc, meter),
+                Ok(i) => items.get(i).is_some_and(|v| equal(v, needle, doc, meter)),
                 Err(_) => false,
             }
         }
