@@ -34,6 +34,11 @@ pub struct BenchArgs {
     /// Read every input as this format instead of guessing from the extension.
     #[arg(long, value_enum)]
     input_format: Option<InputFormat>,
+    /// Read every input as a document of this kind (`github-workflow`, `kubernetes`,
+    /// ...; `pol eval --kind help` lists them), as `pol eval --kind` does: only the
+    /// rules of this kind, and those without one, run on it.
+    #[arg(long, value_name = "KIND")]
+    kind: Option<String>,
     /// Run the rules of this level and below, as `pol eval --level` does (default:
     /// regular; pol.toml is not read).
     #[arg(long = "level", value_enum, value_name = "LEVEL")]
@@ -62,7 +67,19 @@ pub fn run(args: &BenchArgs) -> u8 {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
-    let inputs = match read_inputs(args) {
+    let kind = match args
+        .kind
+        .as_deref()
+        .map(crate::eval::known_kind)
+        .transpose()
+    {
+        Ok(kind) => kind,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let inputs = match read_inputs(args, kind) {
         Ok(inputs) => inputs,
         Err(e) => {
             eprintln!("error: {e}");
@@ -105,11 +122,14 @@ pub fn run(args: &BenchArgs) -> u8 {
 }
 
 /// The inputs, read, each with what tells its documents' kinds (as `pol eval` does).
-fn read_inputs(args: &BenchArgs) -> Result<Vec<(Input, Pending)>, InputError> {
+fn read_inputs(
+    args: &BenchArgs,
+    kind: Option<&'static str>,
+) -> Result<Vec<(Input, Pending)>, InputError> {
     find_inputs(
         &args.inputs,
         args.input_format.map(Into::into),
-        None,
+        kind,
         u64::MAX,
     )?
     .inputs

@@ -364,3 +364,47 @@ fn rules_run_only_on_documents_of_their_kind() {
         + results["warnings"].as_array().unwrap().len();
     assert_eq!(findings as usize, reported, "{decisions}");
 }
+
+#[test]
+fn kind_forces_the_kind_of_every_input_as_in_eval() {
+    let dir = scratch("bench-kind", &[("wf.yml", WORKFLOW)]);
+    let out = pol_in(
+        &dir,
+        &[
+            "bench",
+            "--packs",
+            "--kind",
+            "kubernetes",
+            "--iterations",
+            "1",
+            "--format",
+            "json",
+            "wf.yml",
+        ],
+    );
+    assert_code(&out, 0);
+    let report = json(&out);
+    let rules = report["rules"].as_array().unwrap();
+    let timed = |prefix: &str| {
+        rules
+            .iter()
+            .filter(|r| r["rule"].as_str().unwrap().starts_with(prefix))
+            .filter(|r| r["ns_per_document"].as_f64().unwrap() > 0.0)
+            .count()
+    };
+    assert!(timed("pack.kubernetes.") > 0, "{rules:?}");
+    assert_eq!(
+        timed("pack.github."),
+        0,
+        "workflow rules ran on a forced kind"
+    );
+
+    let bad = pol_in(&dir, &["bench", "--packs", "--kind", "nope", "wf.yml"]);
+    assert_code(&bad, 2);
+    assert_no_panic(&bad);
+    assert!(
+        text(&bad.stderr).contains("`nope` is not a kind of input document"),
+        "{}",
+        text(&bad.stderr)
+    );
+}
