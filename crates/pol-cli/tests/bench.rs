@@ -319,31 +319,32 @@ fn the_documented_example_has_the_shape_of_real_output() {
 /// As in `pol eval`, each document is evaluated by the rules of its kind only: on a
 /// workflow, no rule of another pack runs (and none is timed), and the decisions are
 /// `pol eval`'s.
+/// The JSON report of `pol bench --packs` run once on `wf.yml` of `dir`, with `extra`
+/// options.
+fn packs_report(dir: &std::path::Path, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["bench", "--packs", "--iterations", "1", "--format", "json"];
+    args.extend_from_slice(extra);
+    args.push("wf.yml");
+    let out = pol_in(dir, &args);
+    assert_code(&out, 0);
+    json(&out)
+}
+
+/// How many rules whose names start with `prefix` the report timed (ran).
+fn timed(rules: &[serde_json::Value], prefix: &str) -> usize {
+    rules
+        .iter()
+        .filter(|r| r["rule"].as_str().unwrap().starts_with(prefix))
+        .filter(|r| r["ns_per_document"].as_f64().unwrap() > 0.0)
+        .count()
+}
+
 #[test]
 fn rules_run_only_on_documents_of_their_kind() {
     let dir = scratch("bench-kinds", &[("wf.yml", WORKFLOW)]);
-    let out = pol_in(
-        &dir,
-        &[
-            "bench",
-            "--packs",
-            "--iterations",
-            "1",
-            "--format",
-            "json",
-            "wf.yml",
-        ],
-    );
-    assert_code(&out, 0);
-    let report = json(&out);
+    let report = packs_report(&dir, &[]);
     let rules = report["rules"].as_array().unwrap();
-    let timed = |prefix: &str| {
-        rules
-            .iter()
-            .filter(|r| r["rule"].as_str().unwrap().starts_with(prefix))
-            .filter(|r| r["ns_per_document"].as_f64().unwrap() > 0.0)
-            .count()
-    };
+    let timed = |prefix: &str| timed(rules, prefix);
     assert!(timed("pack.github.") > 0, "{rules:?}");
     for other in [
         "pack.github.action.",
@@ -368,33 +369,11 @@ fn rules_run_only_on_documents_of_their_kind() {
 #[test]
 fn kind_forces_the_kind_of_every_input_as_in_eval() {
     let dir = scratch("bench-kind", &[("wf.yml", WORKFLOW)]);
-    let out = pol_in(
-        &dir,
-        &[
-            "bench",
-            "--packs",
-            "--kind",
-            "kubernetes",
-            "--iterations",
-            "1",
-            "--format",
-            "json",
-            "wf.yml",
-        ],
-    );
-    assert_code(&out, 0);
-    let report = json(&out);
+    let report = packs_report(&dir, &["--kind", "kubernetes"]);
     let rules = report["rules"].as_array().unwrap();
-    let timed = |prefix: &str| {
-        rules
-            .iter()
-            .filter(|r| r["rule"].as_str().unwrap().starts_with(prefix))
-            .filter(|r| r["ns_per_document"].as_f64().unwrap() > 0.0)
-            .count()
-    };
-    assert!(timed("pack.kubernetes.") > 0, "{rules:?}");
+    assert!(timed(rules, "pack.kubernetes.") > 0, "{rules:?}");
     assert_eq!(
-        timed("pack.github."),
+        timed(rules, "pack.github."),
         0,
         "workflow rules ran on a forced kind"
     );
