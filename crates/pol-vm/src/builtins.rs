@@ -5,14 +5,16 @@ use crate::ops::{Fault, LIMIT, SIZE_LIMIT, contains};
 use crate::value::{Value, View, canonical, equal, normalize_set, sort_cost, write_json};
 use pol_bytecode::BuiltinOp;
 use pol_facts::{Document, NodeRef};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
 /// Patterns compiled at run time (those that are not literals), kept for reuse.
 #[derive(Default)]
 pub struct PatternCache {
-    regexes: HashMap<String, Result<regex::Regex, String>>,
-    globs: HashMap<String, Result<regex::bytes::Regex, String>>,
+    // Looked up at every call with a computed pattern (one a policy passes as a
+    // parameter, say): Fx hashing, and no copy of the pattern unless it is new.
+    regexes: FxHashMap<String, Result<regex::Regex, String>>,
+    globs: FxHashMap<String, Result<regex::bytes::Regex, String>>,
     /// `type_of` results, built once: the hot loop does not allocate for them.
     kind_names: Vec<(&'static str, Value)>,
 }
@@ -32,21 +34,23 @@ pub const PATTERN_COMPILE_STEPS: u64 = 100_000;
 
 impl PatternCache {
     fn regex(&mut self, pattern: &str, meter: &Meter) -> Result<&regex::Regex, Fault> {
-        if self.regexes.len() >= CACHE_LIMIT && !self.regexes.contains_key(pattern) {
-            self.regexes.clear();
+        if !self.regexes.contains_key(pattern) {
+            if self.regexes.len() >= CACHE_LIMIT {
+                self.regexes.clear();
+            }
+            if !meter.charge(PATTERN_COMPILE_STEPS.saturating_add(pattern.len() as u64)) {
+                return Err(LIMIT.to_owned());
+            }
+            self.regexes
+                .insert(pattern.to_owned(), compile_input_regex(pattern));
         }
-        if !self.regexes.contains_key(pattern)
-            && !meter.charge(PATTERN_COMPILE_STEPS.saturating_add(pattern.len() as u64))
-        {
-            return Err(LIMIT.to_owned());
+        match self.regexes.get(pattern) {
+            Some(Ok(regex)) => Ok(regex),
+            Some(Err(e)) => Err(format!("invalid regular expression {pattern:?}: {e}")),
+            None => Err(format!(
+                "internal error: the regular expression {pattern:?} was not kept"
+            )),
         }
-        let entry = self
-            .regexes
-            .entry(pattern.to_owned())
-            .or_insert_with(|| compile_input_regex(pattern));
-        entry
-            .as_ref()
-            .map_err(|e| format!("invalid regular expression {pattern:?}: {e}"))
     }
 
     fn kind_name(&mut self, kind: &'static str) -> Value {
@@ -59,21 +63,21 @@ impl PatternCache {
     }
 
     fn glob(&mut self, pattern: &str, meter: &Meter) -> Result<&regex::bytes::Regex, Fault> {
-        if self.globs.len() >= CACHE_LIMIT && !self.globs.contains_key(pattern) {
-            self.globs.clear();
+        if !self.globs.contains_key(pattern) {
+            if self.globs.len() >= CACHE_LIMIT {
+                self.globs.clear();
+            }
+            if !meter.charge(PATTERN_COMPILE_STEPS.saturating_add(pattern.len() as u64)) {
+                return Err(LIMIT.to_owned());
+            }
+            self.globs
+                .insert(pattern.to_owned(), compile_input_glob(pattern));
         }
-        if !self.globs.contains_key(pattern)
-            && !meter.charge(PATTERN_COMPILE_STEPS.saturating_add(pattern.len() as u64))
-        {
-            return Err(LIMIT.to_owned());
+        match self.globs.get(pattern) {
+            Some(Ok(glob)) => Ok(glob),
+            Some(Err(e)) => Err(format!("invalid glob {pattern:?}: {e}")),
+            None => Err(format!("internal error: the glob {pattern:?} was not kept")),
         }
-        let entry = self
-            .globs
-            .entry(pattern.to_owned())
-            .or_insert_with(|| compile_input_glob(pattern));
-        entry
-            .as_ref()
-            .map_err(|e| format!("invalid glob {pattern:?}: {e}"))
     }
 }
 
