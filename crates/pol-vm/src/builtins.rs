@@ -12,7 +12,9 @@ use std::rc::Rc;
 #[derive(Default)]
 pub struct PatternCache {
     // Looked up at every call with a computed pattern (one a policy passes as a
-    // parameter, say): Fx hashing, and no copy of the pattern unless it is new.
+    // parameter, say): Fx hashing, and no copy of the pattern unless it is new. Patterns
+    // may come from the input, but at most CACHE_LIMIT are kept, so colliding ones cost
+    // little.
     regexes: FxHashMap<String, Result<regex::Regex, String>>,
     globs: FxHashMap<String, Result<regex::bytes::Regex, String>>,
     /// `type_of` results, built once: the hot loop does not allocate for them.
