@@ -92,21 +92,22 @@ impl Service {
                 let old = self.current().digest;
                 let new = loaded.digest;
                 self.swap(loaded);
-                self.metrics.reloads.inc();
+                // Logged before it is counted: whoever sees the count finds the line.
                 eprintln!("pol serve: reloaded the policy ({why}): {old} -> {new}");
+                self.metrics.reloads.inc();
                 true
             }
             Ok(Err(e)) => {
-                self.metrics.reload_failures.inc();
                 eprintln!(
                     "pol serve: reload failed ({why}); still serving {}:\n{e}",
                     self.current().digest
                 );
+                self.metrics.reload_failures.inc();
                 false
             }
             Err(e) => {
-                self.metrics.reload_failures.inc();
                 eprintln!("pol serve: reload failed ({why}): {e}");
+                self.metrics.reload_failures.inc();
                 false
             }
         }
