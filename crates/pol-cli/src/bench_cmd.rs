@@ -67,17 +67,9 @@ pub fn run(args: &BenchArgs) -> u8 {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
-    let kind = match args
-        .kind
-        .as_deref()
-        .map(crate::eval::known_kind)
-        .transpose()
-    {
+    let kind = match crate::eval::kind_arg(args.kind.as_deref()) {
         Ok(kind) => kind,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
+        Err(code) => return code,
     };
     let inputs = match read_inputs(args, kind) {
         Ok(inputs) => inputs,

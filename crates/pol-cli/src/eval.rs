@@ -229,12 +229,9 @@ pub fn run(args: &EvalArgs) -> u8 {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
-    let kind = match args.kind.as_deref().map(known_kind).transpose() {
+    let kind = match kind_arg(args.kind.as_deref()) {
         Ok(kind) => kind,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
+        Err(code) => return code,
     };
     let found = match find_inputs(
         &args.inputs,
@@ -620,6 +617,15 @@ fn relative(dir: &std::path::Path, path: &std::path::Path) -> Option<String> {
             .collect::<Vec<_>>()
             .join("/"),
     )
+}
+
+/// The kind `--kind` names, if given; else the usage exit code, with an error on standard
+/// error that lists the kinds.
+pub(crate) fn kind_arg(name: Option<&str>) -> Result<Option<&'static str>, u8> {
+    name.map(known_kind).transpose().map_err(|e| {
+        eprintln!("error: {e}");
+        EXIT_USAGE
+    })
 }
 
 /// The kind `name` names, or an error that lists the kinds.

@@ -1,7 +1,7 @@
 //! `pol explain`: why each finding fired, and why a rule did not (`--why-not`), with
 //! the values involved (docs/explain.md).
 
-use crate::eval::{InputFormat, LevelArg, known_kind};
+use crate::eval::{InputFormat, LevelArg, kind_arg};
 use crate::inputs::find_inputs;
 use crate::output::{ColorChoice, Format as OutputFormat, write_stdout};
 use crate::policies::compile_sources;
@@ -57,12 +57,9 @@ pub struct ExplainArgs {
 
 /// Runs `pol explain`; returns the exit code.
 pub fn run(args: &ExplainArgs) -> u8 {
-    let kind = match args.kind.as_deref().map(known_kind).transpose() {
+    let kind = match kind_arg(args.kind.as_deref()) {
         Ok(kind) => kind,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
+        Err(code) => return code,
     };
     let packs = args.packs || args.policies.is_empty();
     let (compiled, sources) = match compile_sources(&args.policies, packs, args.color, true) {

@@ -36,23 +36,13 @@ pub const PATTERN_COMPILE_STEPS: u64 = 100_000;
 
 impl PatternCache {
     fn regex(&mut self, pattern: &str, meter: &Meter) -> Result<&regex::Regex, Fault> {
-        if !self.regexes.contains_key(pattern) {
-            if self.regexes.len() >= CACHE_LIMIT {
-                self.regexes.clear();
-            }
-            if !meter.charge(PATTERN_COMPILE_STEPS.saturating_add(pattern.len() as u64)) {
-                return Err(LIMIT.to_owned());
-            }
-            self.regexes
-                .insert(pattern.to_owned(), compile_input_regex(pattern));
-        }
-        match self.regexes.get(pattern) {
-            Some(Ok(regex)) => Ok(regex),
-            Some(Err(e)) => Err(format!("invalid regular expression {pattern:?}: {e}")),
-            None => Err(format!(
-                "internal error: the regular expression {pattern:?} was not kept"
-            )),
-        }
+        cached(
+            &mut self.regexes,
+            pattern,
+            meter,
+            compile_input_regex,
+            "regular expression",
+        )
     }
 
     fn kind_name(&mut self, kind: &'static str) -> Value {
@@ -65,21 +55,35 @@ impl PatternCache {
     }
 
     fn glob(&mut self, pattern: &str, meter: &Meter) -> Result<&regex::bytes::Regex, Fault> {
-        if !self.globs.contains_key(pattern) {
-            if self.globs.len() >= CACHE_LIMIT {
-                self.globs.clear();
-            }
-            if !meter.charge(PATTERN_COMPILE_STEPS.saturating_add(pattern.len() as u64)) {
-                return Err(LIMIT.to_owned());
-            }
-            self.globs
-                .insert(pattern.to_owned(), compile_input_glob(pattern));
+        cached(&mut self.globs, pattern, meter, compile_input_glob, "glob")
+    }
+}
+
+/// The compiled form of `pattern` kept in `cache`, compiled (and charged to `meter`) the
+/// first time; at [`CACHE_LIMIT`] patterns the cache starts over. `what` names the
+/// pattern in errors.
+fn cached<'c, T>(
+    cache: &'c mut FxHashMap<String, Result<T, String>>,
+    pattern: &str,
+    meter: &Meter,
+    compile: fn(&str) -> Result<T, String>,
+    what: &str,
+) -> Result<&'c T, Fault> {
+    if !cache.contains_key(pattern) {
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
         }
-        match self.globs.get(pattern) {
-            Some(Ok(glob)) => Ok(glob),
-            Some(Err(e)) => Err(format!("invalid glob {pattern:?}: {e}")),
-            None => Err(format!("internal error: the glob {pattern:?} was not kept")),
+        if !meter.charge(PATTERN_COMPILE_STEPS.saturating_add(pattern.len() as u64)) {
+            return Err(LIMIT.to_owned());
         }
+        cache.insert(pattern.to_owned(), compile(pattern));
+    }
+    match cache.get(pattern) {
+        Some(Ok(compiled)) => Ok(compiled),
+        Some(Err(e)) => Err(format!("invalid {what} {pattern:?}: {e}")),
+        None => Err(format!(
+            "internal error: the {what} {pattern:?} was not kept"
+        )),
     }
 }
 
